@@ -1,0 +1,173 @@
+//! The naming scheme of generated items, and the checks for names that would collide with it.
+//!
+//! For an actor `Counter` with a handler `add_item`:
+//!
+//! | item | name |
+//! |---|---|
+//! | message enum | `CounterMsg` |
+//! | its variant for `add_item` | `AddItem` (PascalCase of the handler name) |
+//! | the reply field of an ask variant | `reply` |
+//! | typed handle | `CounterRef` |
+//! | handle method for `add_item` | `add_item` |
+//!
+//! Front ends use [`reserved_handle_method`], [`variant_ident`] and [`variant_collisions`] to
+//! reject inputs that would produce clashing names, before they build a model.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::Ident;
+use quote::format_ident;
+use syn::ext::IdentExt;
+use syn::{Type, TypePath};
+
+/// The field that carries the reply slot in an ask variant.
+pub const REPLY_FIELD: &str = "reply";
+
+/// The hidden variant that mentions type parameters no handler uses.
+pub const PHANTOM_VARIANT: &str = "__RaktPhantom";
+
+/// Methods every handle already has, with the item that defines them. A handler with one of
+/// these names would shadow it (inherent methods win over trait methods).
+pub const RESERVED_HANDLE_METHODS: &[(&str, &str)] = &[
+    ("id", "ActorHandle::id"),
+    ("path", "ActorHandle::path"),
+    ("is_alive", "ActorHandle::is_alive"),
+    ("stop", "ActorHandle::stop"),
+    ("kill", "ActorHandle::kill"),
+    ("actor_ref", "ActorHandle::actor_ref"),
+    ("from_actor_ref", "ActorHandle::from_actor_ref"),
+    ("clone", "Clone::clone"),
+    ("eq", "PartialEq::eq"),
+    ("ne", "PartialEq::ne"),
+    ("hash", "Hash::hash"),
+    ("fmt", "Debug::fmt"),
+];
+
+/// The message enum of an actor: `Counter` -> `CounterMsg`.
+pub fn message_enum_ident(actor: &Ident) -> Ident {
+    format_ident!("{}Msg", actor, span = actor.span())
+}
+
+/// The typed handle of an actor: `Counter` -> `CounterRef`.
+pub fn handle_ident(actor: &Ident) -> Ident {
+    format_ident!("{}Ref", actor, span = actor.span())
+}
+
+/// The handle type for an actor type as written in an impl header: `Counter<T>` ->
+/// `CounterRef<T>`, `super::Counter` -> `super::CounterRef`. `None` unless the type is a plain
+/// path.
+pub fn handle_type(actor_ty: &Type) -> Option<Type> {
+    let Type::Path(TypePath { qself: None, path }) = actor_ty else {
+        return None;
+    };
+    let mut path = path.clone();
+    let last = path.segments.last_mut()?;
+    last.ident = handle_ident(&last.ident);
+    Some(Type::Path(TypePath { qself: None, path }))
+}
+
+/// The variant name for a handler name, as text: `add_item` -> `AddItem`, `r#type` -> `Type`.
+pub fn variant_name(handler: &str) -> String {
+    handler.trim_start_matches("r#").to_upper_camel_case()
+}
+
+/// The variant identifier for a handler, spanned like it. `None` when the PascalCase of the
+/// name is not a usable identifier (`__` gives an empty name, `self_` gives `Self`).
+pub fn variant_ident(handler: &Ident) -> Option<Ident> {
+    let name = variant_name(&handler.unraw().to_string());
+    let mut ident = syn::parse_str::<Ident>(&name).ok()?;
+    ident.set_span(handler.span());
+    Some(ident)
+}
+
+/// The item a handler named `name` would shadow on the handle, if any:
+/// `reserved_handle_method("stop") == Some("ActorHandle::stop")`.
+pub fn reserved_handle_method(name: &str) -> Option<&'static str> {
+    let name = name.trim_start_matches("r#");
+    RESERVED_HANDLE_METHODS
+        .iter()
+        .find(|(reserved, _)| *reserved == name)
+        .map(|(_, owner)| *owner)
+}
+
+/// Pairs `(first, later)` of handler names (indices into `handlers`) that map to the same
+/// variant name; every later handler is reported once, against the first one.
+pub fn variant_collisions<S: AsRef<str>>(handlers: &[S]) -> Vec<(usize, usize)> {
+    let variants: Vec<String> = handlers.iter().map(|h| variant_name(h.as_ref())).collect();
+    let mut collisions = Vec::new();
+    for (later, name) in variants.iter().enumerate() {
+        if let Some(first) = variants[..later].iter().position(|v| v == name) {
+            collisions.push((first, later));
+        }
+    }
+    collisions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    #[test]
+    fn variant_names_are_pascal_case() {
+        assert_eq!(variant_name("add"), "Add");
+        assert_eq!(variant_name("add_item"), "AddItem");
+        assert_eq!(variant_name("get_http_status"), "GetHttpStatus");
+        assert_eq!(variant_name("add2"), "Add2");
+        assert_eq!(variant_name("r#type"), "Type");
+        assert_eq!(variant_name("_private"), "Private");
+        assert_eq!(variant_name("addItem"), "AddItem");
+    }
+
+    #[test]
+    fn variant_ident_rejects_unusable_names() {
+        let ident = |s: &str| syn::parse_str::<Ident>(s).unwrap();
+        assert_eq!(variant_ident(&ident("add_item")).unwrap(), "AddItem");
+        assert_eq!(variant_ident(&ident("r#match")).unwrap(), "Match");
+        assert!(variant_ident(&ident("__")).is_none(), "empty name");
+        assert!(variant_ident(&ident("self_")).is_none(), "`Self` is a keyword");
+    }
+
+    #[test]
+    fn derived_type_names() {
+        let counter: Ident = syn::parse_str("Counter").unwrap();
+        assert_eq!(message_enum_ident(&counter), "CounterMsg");
+        assert_eq!(handle_ident(&counter), "CounterRef");
+        let raw: Ident = syn::parse_str("r#Gen").unwrap();
+        assert_eq!(handle_ident(&raw), "GenRef");
+    }
+
+    #[test]
+    fn handle_type_keeps_path_and_arguments() {
+        let ty = |s: &str| syn::parse_str::<Type>(s).unwrap();
+        let text = |t: Type| t.to_token_stream().to_string();
+        assert_eq!(text(handle_type(&ty("Counter")).unwrap()), "CounterRef");
+        assert_eq!(
+            text(handle_type(&ty("super::Pool<T, 4>")).unwrap()),
+            "super :: PoolRef < T , 4 >"
+        );
+        assert!(handle_type(&ty("(u8, u8)")).is_none());
+        assert!(handle_type(&ty("<T as Tr>::Out")).is_none());
+    }
+
+    #[test]
+    fn reserved_names() {
+        for (name, _) in RESERVED_HANDLE_METHODS {
+            assert!(reserved_handle_method(name).is_some(), "{name}");
+        }
+        assert_eq!(reserved_handle_method("stop"), Some("ActorHandle::stop"));
+        assert_eq!(reserved_handle_method("r#fmt"), Some("Debug::fmt"));
+        assert_eq!(reserved_handle_method("clone"), Some("Clone::clone"));
+        assert_eq!(reserved_handle_method("add"), None);
+        assert_eq!(reserved_handle_method("stopped"), None);
+    }
+
+    #[test]
+    fn collisions_are_reported_against_the_first_name() {
+        assert!(variant_collisions(&["add", "total", "reset"]).is_empty());
+        assert_eq!(variant_collisions(&["add_item", "total", "addItem"]), vec![(0, 2)]);
+        assert_eq!(
+            variant_collisions(&["x", "_x", "x_", "y"]),
+            vec![(0, 1), (0, 2)]
+        );
+    }
+}

@@ -1,0 +1,42 @@
+//! Runs the tour and checks that every step did what it says.
+
+use std::process::Command;
+
+#[test]
+fn the_tour_runs_every_step() {
+    let output = Command::new(env!("CARGO_BIN_EXE_tour"))
+        .output()
+        .expect("the tour binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "tour failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expected = [
+        "system `tour` is up",
+        "rakt://tour/user/counter told add(5), add(7); total() = 12",
+        "take(100) answered an error: cannot take 100, only 12 left",
+        "slow_total gave up after 50ms",
+        "rakt://tour/user/team/alice is a child of rakt://tour/user/team; total() = 3",
+        "divide(0) failed: attempt to divide by zero",
+        "fragile alive: false; counter alive: true",
+        "an ask to the stopped actor: it is stopped",
+        "counter still answers: total() = 13",
+        "all actors stopped: true",
+    ];
+    let mut rest = stdout.as_ref();
+    for line in expected {
+        let at = rest.find(line).unwrap_or_else(|| {
+            panic!("missing or out of order: {line:?}\n--- output ---\n{stdout}")
+        });
+        rest = &rest[at + line.len()..];
+    }
+    let alice = stdout
+        .find("post_stop  rakt://tour/user/team/alice")
+        .expect("alice stopped");
+    let team = stdout
+        .find("post_stop  rakt://tour/user/team (")
+        .expect("team stopped");
+    assert!(alice < team, "the child stops before its parent:\n{stdout}");
+}

@@ -1,0 +1,327 @@
+//! A model of the macro input that keeps references to the original `syn` nodes, so that
+//! `valid.rs` can point its errors at the offending tokens.
+//!
+//! Parsing here never fails and reports nothing: it sorts what it finds (a receiver by value,
+//! a pattern argument, a `&Ctx`) into variants, and `valid.rs` decides what is an error.
+
+use proc_macro2::Ident;
+use syn::{
+    Attribute, FnArg, GenericArgument, Generics, ImplItem, ImplItemFn, Item, ItemImpl, Pat,
+    PatType, PathArguments, Receiver, ReturnType, Type, TypePath, Visibility,
+};
+
+/// `#[actor]` on a struct or enum: the actor's state type.
+pub struct Decl<'a> {
+    /// The type's name.
+    pub ident: &'a Ident,
+    /// The type's visibility.
+    pub vis: &'a Visibility,
+    /// The type's generics, where-clause included.
+    pub generics: &'a Generics,
+}
+
+impl<'a> Decl<'a> {
+    /// Models a struct or enum; `None` for any other item.
+    pub fn from_item(item: &'a Item) -> Option<Self> {
+        let (ident, vis, generics) = match item {
+            Item::Struct(s) => (&s.ident, &s.vis, &s.generics),
+            Item::Enum(e) => (&e.ident, &e.vis, &e.generics),
+            _ => return None,
+        };
+        Some(Decl {
+            ident,
+            vis,
+            generics,
+        })
+    }
+}
+
+/// `#[actor]` on an inherent impl block.
+pub struct Impl<'a> {
+    /// The whole block.
+    pub item: &'a ItemImpl,
+    /// The methods, in order.
+    pub methods: Vec<Method<'a>>,
+    /// Lifecycle markers on items that are not methods.
+    pub stray_markers: Vec<&'a Attribute>,
+}
+
+/// The three lifecycle hooks.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum HookKind {
+    /// `#[pre_start]`
+    PreStart,
+    /// `#[post_start]`
+    PostStart,
+    /// `#[post_stop]`
+    PostStop,
+}
+
+impl HookKind {
+    pub const ALL: [HookKind; 3] = [HookKind::PreStart, HookKind::PostStart, HookKind::PostStop];
+
+    /// The marker attribute's name, which is also the `Actor` method's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            HookKind::PreStart => "pre_start",
+            HookKind::PostStart => "post_start",
+            HookKind::PostStop => "post_stop",
+        }
+    }
+
+    /// The hook an attribute marks, if it is one of the markers.
+    pub fn of(attr: &Attribute) -> Option<HookKind> {
+        HookKind::ALL
+            .into_iter()
+            .find(|kind| attr.path().is_ident(kind.name()))
+    }
+}
+
+/// One method of the block.
+pub struct Method<'a> {
+    /// The method as written.
+    pub func: &'a ImplItemFn,
+    /// Its lifecycle markers (`#[pre_start]` ...), in order.
+    pub markers: Vec<(HookKind, &'a Attribute)>,
+    /// How it takes `self`.
+    pub receiver: Recv<'a>,
+    /// Its parameters after the receiver.
+    pub params: Vec<Param<'a>>,
+    /// What it returns.
+    pub output: Output<'a>,
+}
+
+impl Method<'_> {
+    /// A handler: has a visibility and no lifecycle marker.
+    pub fn is_handler(&self) -> bool {
+        self.markers.is_empty() && !matches!(self.func.vis, Visibility::Inherited)
+    }
+
+    /// A lifecycle hook: carries a marker.
+    pub fn is_hook(&self) -> bool {
+        !self.markers.is_empty()
+    }
+
+    /// The method's name.
+    pub fn ident(&self) -> &Ident {
+        &self.func.sig.ident
+    }
+}
+
+/// How a method takes `self`.
+pub enum Recv<'a> {
+    /// No receiver: an associated function.
+    Missing,
+    /// `&self` (or `self: &Self`).
+    Ref,
+    /// `&mut self` (or `self: &mut Self`).
+    RefMut,
+    /// `self` or `mut self`.
+    ByValue(&'a Receiver),
+    /// Another typed receiver, `self: Box<Self>`.
+    Other(&'a Receiver),
+}
+
+/// One parameter after the receiver.
+pub struct Param<'a> {
+    /// The parameter as written.
+    pub arg: &'a PatType,
+    /// Its name, if the pattern is a plain (maybe `mut`) identifier.
+    pub name: Option<&'a Ident>,
+    /// What the type makes of it.
+    pub kind: ParamKind<'a>,
+}
+
+/// What a parameter's type makes of it.
+pub enum ParamKind<'a> {
+    /// `&mut Ctx<..>`: the actor context.
+    Ctx,
+    /// `&Ctx<..>` or `Ctx<..>`: the context, taken the wrong way.
+    CtxNotMutRef,
+    /// `ReplySlot<T>` or `ReplySlot<T, E>`.
+    Slot {
+        /// `T`
+        ok: &'a Type,
+        /// `E`
+        err: Option<&'a Type>,
+    },
+    /// `ReplySlot` with no or too many type arguments.
+    SlotArity,
+    /// Anything else: a message argument.
+    Plain,
+}
+
+/// What a method returns.
+pub enum Output<'a> {
+    /// Nothing, or `()`.
+    Unit,
+    /// `Result<T, E>`, two type arguments.
+    Result {
+        /// `T`
+        ok: &'a Type,
+        /// `E`
+        err: &'a Type,
+    },
+    /// Any other type.
+    Value(&'a Type),
+}
+
+impl<'a> Impl<'a> {
+    /// Models an impl block.
+    pub fn from_syn(item: &'a ItemImpl) -> Self {
+        let mut methods = Vec::new();
+        let mut stray_markers = Vec::new();
+        for impl_item in &item.items {
+            match impl_item {
+                ImplItem::Fn(func) => methods.push(Method::from_syn(func)),
+                ImplItem::Const(c) => stray_markers.extend(markers(&c.attrs).map(|(_, a)| a)),
+                ImplItem::Type(t) => stray_markers.extend(markers(&t.attrs).map(|(_, a)| a)),
+                ImplItem::Macro(m) => stray_markers.extend(markers(&m.attrs).map(|(_, a)| a)),
+                _ => {}
+            }
+        }
+        Impl {
+            item,
+            methods,
+            stray_markers,
+        }
+    }
+}
+
+fn markers(attrs: &[Attribute]) -> impl Iterator<Item = (HookKind, &Attribute)> {
+    attrs
+        .iter()
+        .filter_map(|attr| Some((HookKind::of(attr)?, attr)))
+}
+
+impl<'a> Method<'a> {
+    fn from_syn(func: &'a ImplItemFn) -> Self {
+        let mut receiver = Recv::Missing;
+        let mut params = Vec::new();
+        for input in &func.sig.inputs {
+            match input {
+                FnArg::Receiver(r) => receiver = Recv::from_syn(r),
+                FnArg::Typed(arg) => params.push(Param::from_syn(arg)),
+            }
+        }
+        let output = match &func.sig.output {
+            ReturnType::Default => Output::Unit,
+            ReturnType::Type(_, ty) => Output::from_type(ty),
+        };
+        Method {
+            func,
+            markers: markers(&func.attrs).collect(),
+            receiver,
+            params,
+            output,
+        }
+    }
+}
+
+impl<'a> Recv<'a> {
+    fn from_syn(r: &'a Receiver) -> Self {
+        if r.reference.is_some() {
+            return if r.mutability.is_some() {
+                Recv::RefMut
+            } else {
+                Recv::Ref
+            };
+        }
+        if r.colon_token.is_none() {
+            return Recv::ByValue(r);
+        }
+        match peel(&r.ty) {
+            Type::Reference(reference) if is_self(&reference.elem) => {
+                if reference.mutability.is_some() {
+                    Recv::RefMut
+                } else {
+                    Recv::Ref
+                }
+            }
+            ty if is_self(ty) => Recv::ByValue(r),
+            _ => Recv::Other(r),
+        }
+    }
+}
+
+impl<'a> Param<'a> {
+    fn from_syn(arg: &'a PatType) -> Self {
+        let name = match &*arg.pat {
+            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(&p.ident),
+            _ => None,
+        };
+        let kind = match peel(&arg.ty) {
+            Type::Reference(r) if last_ident_is(&r.elem, "Ctx") => {
+                if r.mutability.is_some() {
+                    ParamKind::Ctx
+                } else {
+                    ParamKind::CtxNotMutRef
+                }
+            }
+            ty if last_ident_is(ty, "Ctx") => ParamKind::CtxNotMutRef,
+            ty if last_ident_is(ty, "ReplySlot") => match type_args(ty).as_slice() {
+                [ok] => ParamKind::Slot { ok, err: None },
+                [ok, err] => ParamKind::Slot { ok, err: Some(err) },
+                _ => ParamKind::SlotArity,
+            },
+            _ => ParamKind::Plain,
+        };
+        Param { arg, name, kind }
+    }
+}
+
+impl<'a> Output<'a> {
+    fn from_type(ty: &'a Type) -> Self {
+        match peel(ty) {
+            Type::Tuple(t) if t.elems.is_empty() => Output::Unit,
+            inner if last_ident_is(inner, "Result") => match type_args(inner).as_slice() {
+                [ok, err] => Output::Result { ok, err },
+                _ => Output::Value(ty),
+            },
+            _ => Output::Value(ty),
+        }
+    }
+}
+
+/// `ty` without invisible groups and parentheses.
+pub fn peel(mut ty: &Type) -> &Type {
+    loop {
+        match ty {
+            Type::Group(g) => ty = &g.elem,
+            Type::Paren(p) => ty = &p.elem,
+            _ => return ty,
+        }
+    }
+}
+
+fn is_self(ty: &Type) -> bool {
+    matches!(peel(ty), Type::Path(TypePath { qself: None, path }) if path.is_ident("Self"))
+}
+
+/// Whether `ty` is a path whose last segment is `name` (`Ctx`, `rakt::Ctx<Self>`).
+fn last_ident_is(ty: &Type, name: &str) -> bool {
+    match peel(ty) {
+        Type::Path(TypePath { qself: None, path }) => {
+            path.segments.last().is_some_and(|s| s.ident == name)
+        }
+        _ => false,
+    }
+}
+
+/// The type arguments of the last path segment; lifetimes and constants are skipped.
+fn type_args(ty: &Type) -> Vec<&Type> {
+    let Type::Path(TypePath { path, .. }) = peel(ty) else {
+        return Vec::new();
+    };
+    let Some(PathArguments::AngleBracketed(args)) = path.segments.last().map(|s| &s.arguments)
+    else {
+        return Vec::new();
+    };
+    args.args
+        .iter()
+        .filter_map(|arg| match arg {
+            GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect()
+}

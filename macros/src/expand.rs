@@ -1,0 +1,310 @@
+//! Lowers the checked input into the codegen model and emits the tokens.
+//!
+//! Whatever happens, the user's item is emitted again (lifecycle markers stripped), followed by
+//! what could be generated and by all errors, so one mistake does not bury the crate under
+//! follow-on errors.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote};
+use rakt_codegen::{
+    ActorModel, ArgModel, HandleModel, HandlerModel, HookModel, Hooks, ReceiverKind, ReplyKind,
+    generate_actor, generate_handle, naming,
+};
+use syn::ext::IdentExt;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Attribute, Expr, ExprLit, ImplItem, Item, ItemImpl, Lit, Meta, Path, Type, TypePath};
+
+use crate::ast::{Decl, HookKind, Impl, Method, Output, ParamKind, Recv};
+use crate::ctxt::Ctxt;
+use crate::{attr, valid};
+
+/// `#[actor]`: dispatches on the kind of item.
+pub fn expand(attr: TokenStream, input: TokenStream) -> TokenStream {
+    let item = match syn::parse2::<Item>(input.clone()) {
+        Ok(item) => item,
+        Err(err) => {
+            let err = err.to_compile_error();
+            return quote!(#input #err);
+        }
+    };
+    match item {
+        Item::Impl(item) => expand_impl(attr, item),
+        item => match Decl::from_item(&item) {
+            Some(decl) => expand_decl(attr, &item, &decl),
+            None => {
+                let err = unsupported(&item).to_compile_error();
+                quote!(#item #err)
+            }
+        },
+    }
+}
+
+/// `#[actor]` on a struct or enum: the handle and `ActorDecl`.
+fn expand_decl(attr: TokenStream, item: &Item, decl: &Decl) -> TokenStream {
+    let cx = Ctxt::new();
+    let options = attr::decl_options(attr, &cx);
+    let generated = valid::check_decl(decl, &cx).then(|| {
+        let mut generics = decl.generics.clone();
+        let where_clause = generics.where_clause.take();
+        generate_handle(&HandleModel {
+            rust_name: decl.ident.clone(),
+            vis: decl.vis.clone(),
+            generics,
+            where_clause,
+            mailbox: options.mailbox,
+            krate: options.krate.unwrap_or_else(default_krate),
+        })
+    });
+    let errors = cx.check().err().map(|err| err.to_compile_error());
+    quote!(#item #generated #errors)
+}
+
+/// `#[actor]` on an impl block: the message enum, the dispatch and the handle methods.
+fn expand_impl(attr: TokenStream, item: ItemImpl) -> TokenStream {
+    let cx = Ctxt::new();
+    let options = attr::impl_options(attr, &cx);
+    let input = Impl::from_syn(&item);
+    let verdict = valid::check_impl(&input, &cx);
+    let generated = if verdict.fatal {
+        None
+    } else {
+        let krate = options.krate.unwrap_or_else(default_krate);
+        lower_impl(&input, &verdict.ok, krate).map(|model| generate_actor(&model))
+    };
+    let errors = cx.check().err().map(|err| err.to_compile_error());
+    let item = strip_markers(item.clone());
+    quote!(#item #generated #errors)
+}
+
+/// `::rakt`
+fn default_krate() -> Path {
+    let mut path = Path::from(syn::Ident::new("rakt", Span::call_site()));
+    path.leading_colon = Some(Default::default());
+    path
+}
+
+/// The model of a checked impl block; invalid methods are left out.
+fn lower_impl(input: &Impl, ok: &[bool], krate: Path) -> Option<ActorModel> {
+    let item = input.item;
+    let self_ty = (*item.self_ty).clone();
+    let handle_ty = naming::handle_type(&self_ty)?;
+    let Type::Path(TypePath { path, .. }) = &self_ty else {
+        return None;
+    };
+    let rust_name = path.segments.last()?.ident.clone();
+    let mut replace_self = ReplaceSelf(&self_ty);
+    let mut generics = item.generics.clone();
+    replace_self.visit_generics_mut(&mut generics);
+    let where_clause = generics.where_clause.take();
+
+    let valid = || input.methods.iter().zip(ok).filter(|(_, ok)| **ok);
+    let handlers = valid()
+        .filter(|(m, _)| m.is_handler())
+        .filter_map(|(m, _)| lower_handler(m, &mut replace_self))
+        .collect();
+    let mut hooks = Hooks::default();
+    for (method, _) in valid().filter(|(m, _)| m.is_hook()) {
+        for (kind, _) in &method.markers {
+            let slot = match kind {
+                HookKind::PreStart => &mut hooks.pre_start,
+                HookKind::PostStart => &mut hooks.post_start,
+                HookKind::PostStop => &mut hooks.post_stop,
+            };
+            if slot.is_none() {
+                *slot = lower_hook(method);
+            }
+        }
+    }
+    Some(ActorModel {
+        proto_name: rust_name.unraw().to_string(),
+        rust_name,
+        self_ty,
+        handle_ty,
+        generics,
+        where_clause,
+        docs: doc_lines(&item.attrs),
+        handlers,
+        hooks,
+        krate,
+    })
+}
+
+fn receiver(recv: &Recv) -> Option<ReceiverKind> {
+    match recv {
+        Recv::Ref => Some(ReceiverKind::Ref),
+        Recv::RefMut => Some(ReceiverKind::RefMut),
+        _ => None,
+    }
+}
+
+fn lower_handler(method: &Method, replace_self: &mut ReplaceSelf) -> Option<HandlerModel> {
+    let func = method.func;
+    let variant = naming::variant_ident(&func.sig.ident)?;
+    let mut owned = |ty: &Type| {
+        let mut ty = ty.clone();
+        replace_self.visit_type_mut(&mut ty);
+        ty
+    };
+    let mut args = Vec::new();
+    let mut ctx_position = None;
+    let mut slot = None;
+    for (position, param) in method.params.iter().enumerate() {
+        match param.kind {
+            ParamKind::Ctx => ctx_position = Some(position),
+            ParamKind::Slot { ok, err } => slot = Some((ok, err, param.name?, position)),
+            ParamKind::Plain => args.push(ArgModel {
+                name: param.name?.clone(),
+                ty: owned(&param.arg.ty),
+            }),
+            ParamKind::CtxNotMutRef | ParamKind::SlotArity => return None,
+        }
+    }
+    let reply = match (slot, &method.output) {
+        (Some((ok, err, slot, position)), _) => ReplyKind::Deferred {
+            ok: owned(ok),
+            err: err.map(&mut owned),
+            slot: slot.clone(),
+            position,
+        },
+        (None, Output::Unit) => ReplyKind::Tell,
+        (None, Output::Result { ok, err }) => ReplyKind::AskResult {
+            ok: owned(ok),
+            err: owned(err),
+        },
+        (None, Output::Value(ty)) => ReplyKind::Ask { ok: owned(ty) },
+    };
+    Some(HandlerModel {
+        rust_name: func.sig.ident.clone(),
+        proto_name: variant.to_string(),
+        variant,
+        vis: func.vis.clone(),
+        docs: doc_lines(&func.attrs),
+        cfg_attrs: func
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("cfg"))
+            .cloned()
+            .collect(),
+        receiver: receiver(&method.receiver)?,
+        is_async: func.sig.asyncness.is_some(),
+        ctx_position,
+        args,
+        reply,
+    })
+}
+
+fn lower_hook(method: &Method) -> Option<HookModel> {
+    Some(HookModel {
+        rust_name: method.ident().clone(),
+        receiver: receiver(&method.receiver)?,
+        is_async: method.func.sig.asyncness.is_some(),
+        takes_ctx: method
+            .params
+            .iter()
+            .any(|p| matches!(p.kind, ParamKind::Ctx)),
+        returns_result: matches!(method.output, Output::Result { .. }),
+    })
+}
+
+/// The text of `#[doc = "..."]` attributes, one string per line.
+fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            Meta::NameValue(nv) => match &nv.value {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// The impl block without the lifecycle markers, which are not real attributes.
+fn strip_markers(mut item: ItemImpl) -> ItemImpl {
+    for impl_item in &mut item.items {
+        let attrs = match impl_item {
+            ImplItem::Fn(f) => &mut f.attrs,
+            ImplItem::Const(c) => &mut c.attrs,
+            ImplItem::Type(t) => &mut t.attrs,
+            ImplItem::Macro(m) => &mut m.attrs,
+            _ => continue,
+        };
+        attrs.retain(|attr| HookKind::of(attr).is_none());
+    }
+    item
+}
+
+/// Replaces `Self` in types that move out of the impl block: in the message enum `Self` would
+/// be the enum, in the handle's methods the handle.
+struct ReplaceSelf<'a>(&'a Type);
+
+impl VisitMut for ReplaceSelf<'_> {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if let Type::Path(TypePath { qself: None, path }) = ty
+            && path.segments.first().is_some_and(|s| s.ident == "Self")
+        {
+            if path.segments.len() == 1 {
+                *ty = self.0.clone();
+                return;
+            }
+            // `Self::Assoc` -> `<Counter>::Assoc`
+            let actor = self.0;
+            let rest = path.segments.iter().skip(1);
+            if let Ok(qualified) = syn::parse2::<Type>(quote!(<#actor>#(::#rest)*)) {
+                *ty = qualified;
+            }
+        }
+        visit_mut::visit_type_mut(self, ty);
+    }
+
+    fn visit_expr_path_mut(&mut self, expr: &mut syn::ExprPath) {
+        if expr.qself.is_none()
+            && expr.path.segments.len() > 1
+            && expr.path.segments[0].ident == "Self"
+        {
+            let actor = self.0;
+            let rest = expr.path.segments.iter().skip(1);
+            if let Ok(qualified) = syn::parse2::<syn::ExprPath>(quote!(<#actor>#(::#rest)*)) {
+                *expr = qualified;
+            }
+        }
+        visit_mut::visit_expr_path_mut(self, expr);
+    }
+}
+
+fn pair(a: &impl ToTokens, b: &impl ToTokens) -> TokenStream {
+    let mut tokens = a.to_token_stream();
+    b.to_tokens(&mut tokens);
+    tokens
+}
+
+/// The error for `#[actor]` on an item it does not apply to, spanned on the item's keyword and
+/// name.
+fn unsupported(item: &Item) -> syn::Error {
+    let (what, span): (&str, TokenStream) = match item {
+        Item::Fn(f) => ("a function", pair(&f.sig.fn_token, &f.sig.ident)),
+        Item::Trait(t) => ("a trait", pair(&t.trait_token, &t.ident)),
+        Item::TraitAlias(t) => ("a trait alias", pair(&t.trait_token, &t.ident)),
+        Item::Union(u) => ("a union", pair(&u.union_token, &u.ident)),
+        Item::Mod(m) => ("a module", pair(&m.mod_token, &m.ident)),
+        Item::Type(t) => ("a type alias", pair(&t.type_token, &t.ident)),
+        Item::Const(c) => ("a constant", pair(&c.const_token, &c.ident)),
+        Item::Static(s) => ("a static", pair(&s.static_token, &s.ident)),
+        Item::Use(u) => ("a `use` declaration", u.use_token.to_token_stream()),
+        Item::ExternCrate(e) => ("an `extern crate`", pair(&e.extern_token, &e.crate_token)),
+        Item::ForeignMod(f) => ("an `extern` block", f.abi.to_token_stream()),
+        Item::Macro(m) => ("a macro", m.mac.path.to_token_stream()),
+        other => ("this item", other.to_token_stream()),
+    };
+    syn::Error::new_spanned(
+        span,
+        format!(
+            "`#[actor]` cannot be used on {what}; it goes on a struct or enum (the actor's state) \
+             and on that type's inherent impl block (the handlers)"
+        ),
+    )
+}

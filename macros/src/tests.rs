@@ -1,0 +1,207 @@
+//! Snapshots of what `#[actor]` emits, formatted with prettyplease. A snapshot change is an API
+//! change: review it like code.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::expand::expand;
+
+/// Expands `#[actor(attr)]` on each item and formats the result as one file.
+fn expand_all(cases: &[(TokenStream, TokenStream)]) -> String {
+    let tokens: TokenStream = cases
+        .iter()
+        .map(|(attr, item)| expand(attr.clone(), item.clone()))
+        .collect();
+    let file = syn::parse2::<syn::File>(tokens).expect("the expansion parses as a file");
+    prettyplease::unparse(&file)
+}
+
+#[test]
+fn plain_actor() {
+    insta::assert_snapshot!(expand_all(&[
+        (
+            quote!(),
+            quote! {
+                #[derive(Default)]
+                pub struct Counter {
+                    total: u64,
+                }
+            },
+        ),
+        (
+            quote!(),
+            quote! {
+                impl Counter {
+                    /// Adds `by` to the total.
+                    pub fn add(&mut self, by: u64) {
+                        self.total += by;
+                    }
+
+                    /// The current total.
+                    pub fn total(&self) -> u64 {
+                        self.total
+                    }
+
+                    pub fn ping(&self) {}
+
+                    fn helper(&self) -> u64 {
+                        self.total
+                    }
+                }
+            },
+        ),
+    ]));
+}
+
+#[test]
+fn async_actor_with_ctx() {
+    insta::assert_snapshot!(expand_all(&[(
+        quote!(),
+        quote! {
+            impl Fetcher {
+                /// Fetches `url`, then counts it.
+                pub async fn fetch(&mut self, url: String, ctx: &mut Ctx<Self>) -> usize {
+                    self.seen += 1;
+                    url.len()
+                }
+
+                pub(crate) async fn forget(&mut self, ctx: &mut Ctx<Self>, mut key: String) {
+                    key.clear();
+                }
+
+                pub fn merge(&mut self, other: Self) -> Option<Self> {
+                    None
+                }
+            }
+        },
+    )]));
+}
+
+#[test]
+fn generic_actor() {
+    insta::assert_snapshot!(expand_all(&[
+        (
+            quote!(),
+            quote! {
+                pub(crate) struct Store<K, V: Clone = String, const N: usize = 4>
+                where
+                    K: Eq,
+                {
+                    items: Vec<(K, V)>,
+                }
+            },
+        ),
+        (
+            quote!(),
+            quote! {
+                impl<K, V, const N: usize> Store<K, V, N>
+                where
+                    K: Eq + Send + 'static,
+                    V: Clone + Send + 'static,
+                {
+                    /// Removes `key`; `V` appears in no message, so the enum gets a phantom
+                    /// variant for it.
+                    pub fn remove(&mut self, key: K) {
+                        self.items.retain(|(k, _)| *k != key);
+                    }
+
+                    pub fn len(&self) -> usize {
+                        self.items.len()
+                    }
+                }
+            },
+        ),
+    ]));
+}
+
+#[test]
+fn result_handlers() {
+    insta::assert_snapshot!(expand_all(&[(
+        quote!(crate = "::renamed"),
+        quote! {
+            impl Bank {
+                /// Withdraws `amount`; fails when the balance is too low.
+                pub fn withdraw(&mut self, amount: u64) -> Result<u64, BankError> {
+                    Err(BankError::Insufficient)
+                }
+
+                pub async fn audit(&self) -> ::core::result::Result<(), String> {
+                    Ok(())
+                }
+
+                /// An alias with one argument is a plain reply.
+                pub fn io(&self) -> std::io::Result<u64> {
+                    Ok(0)
+                }
+            }
+        },
+    )]));
+}
+
+#[test]
+fn deferred_reply_and_hooks() {
+    insta::assert_snapshot!(expand_all(&[(
+        quote!(),
+        quote! {
+            impl Batcher {
+                /// Answers once the batch is full.
+                pub fn join(&mut self, item: u32, slot: ReplySlot<Vec<u32>, Closed>, ctx: &mut Ctx<Self>) {
+                    self.waiting.push(slot);
+                }
+
+                pub fn flush_later(&mut self, reply: ReplySlot<usize>) {}
+
+                #[pre_start]
+                async fn warm_up(&mut self, ctx: &mut Ctx<Self>) -> Result<(), std::io::Error> {
+                    Ok(())
+                }
+
+                #[post_start]
+                fn started(&self) {}
+
+                #[post_stop]
+                pub async fn flushed(&mut self) {}
+            }
+        },
+    )]));
+}
+
+#[test]
+fn struct_with_bounded_mailbox() {
+    insta::assert_snapshot!(expand_all(&[
+        (
+            quote!(mailbox = bounded(64)),
+            quote! {
+                /// Counts.
+                pub struct Counter {
+                    total: u64,
+                }
+            },
+        ),
+        (
+            quote!(mailbox = unbounded, crate = "renamed"),
+            quote! {
+                pub(super) enum Light {
+                    On,
+                    Off,
+                }
+            },
+        ),
+    ]));
+}
+
+#[test]
+fn errors_keep_the_item_and_the_valid_handlers() {
+    insta::assert_snapshot!(expand_all(&[(
+        quote!(),
+        quote! {
+            impl Counter {
+                pub fn add(&mut self, by: u64) {}
+                pub fn name(&self, prefix: &str) -> String { String::new() }
+                pub fn stop(&mut self) {}
+                #[pre_start]
+                fn start(&mut self, extra: u8) {}
+            }
+        },
+    )]));
+}

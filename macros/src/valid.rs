@@ -1,0 +1,457 @@
+//! Every check of the input, reported to the [`Ctxt`] as spanned errors with a hint.
+//!
+//! The checks never stop at the first error. They return what may still be generated: an
+//! invalid handler or hook is left out of the model (so the rest of the crate still sees the
+//! enum, the dispatch and the valid handle methods), and only a block that cannot be modelled
+//! at all (a trait impl, a lifetime parameter) suppresses generation.
+
+use proc_macro2::Ident;
+use quote::{ToTokens, quote};
+use rakt_codegen::naming;
+use syn::ext::IdentExt;
+use syn::{GenericArgument, GenericParam, Generics, ImplItemFn, Meta, PathArguments, Type};
+
+use crate::ast::{Decl, Impl, Method, Output, ParamKind, Recv, peel};
+use crate::ctxt::Ctxt;
+
+/// What may be generated for an impl block.
+pub struct Verdict {
+    /// Nothing may be generated: the block is not an inherent impl of a plain, `'static` type.
+    pub fatal: bool,
+    /// Per method (same order as [`Impl::methods`]): whether it may go into the model.
+    pub ok: Vec<bool>,
+}
+
+/// Checks `#[actor]` on a struct or enum; `false` if the handle cannot be generated.
+pub fn check_decl(decl: &Decl, cx: &Ctxt) -> bool {
+    no_lifetimes(decl.generics, cx)
+}
+
+/// Checks `#[actor]` on an impl block.
+pub fn check_impl(input: &Impl, cx: &Ctxt) -> Verdict {
+    let item = input.item;
+    let mut fatal = false;
+    if let Some((bang, path, for_token)) = &item.trait_ {
+        cx.error_spanned_by(
+            quote!(#bang #path #for_token),
+            "`#[actor]` goes on the actor's inherent impl block (`impl Counter { .. }`), not on a \
+             trait impl; move the handlers into an inherent impl",
+        );
+        fatal = true;
+    }
+    if naming::handle_type(&item.self_ty).is_none() {
+        cx.error_spanned_by(
+            &item.self_ty,
+            "`#[actor]` needs an impl block for a named struct or enum (`impl Counter { .. }`)",
+        );
+        fatal = true;
+    }
+    if !no_lifetimes(&item.generics, cx) {
+        fatal = true;
+    }
+    let actor = actor_name(&item.self_ty);
+
+    let mut ok = Vec::with_capacity(input.methods.len());
+    let mut first_hook: [Option<&Ident>; 3] = [None; 3];
+    for method in &input.methods {
+        ok.push(if method.is_hook() {
+            check_hook(method, &mut first_hook, cx)
+        } else if method.is_handler() {
+            check_handler(method, &actor, cx)
+        } else {
+            true
+        });
+    }
+    for attr in &input.stray_markers {
+        let marker = attr.path().to_token_stream();
+        cx.error_spanned_by(
+            attr,
+            format!(
+                "`#[{marker}]` marks a method of the `#[actor]` impl block as a lifecycle hook; \
+                 put it on a method"
+            ),
+        );
+    }
+    check_names(input, &actor, &mut ok, cx);
+    Verdict { fatal, ok }
+}
+
+/// The actor type's name, for messages.
+fn actor_name(self_ty: &Type) -> String {
+    match peel(self_ty) {
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.unraw().to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// Rejects lifetime parameters: an actor lives in its own task and cannot borrow.
+fn no_lifetimes(generics: &Generics, cx: &Ctxt) -> bool {
+    let mut ok = true;
+    for param in &generics.params {
+        if let GenericParam::Lifetime(lt) = param {
+            cx.error_spanned_by(
+                &lt.lifetime,
+                format!(
+                    "`#[actor]` types cannot have lifetime parameters: an actor runs in its own \
+                     task and must be `'static`; own the data instead of borrowing it (remove \
+                     `{}`, use `String` or `Arc<T>`)",
+                    lt.lifetime
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok
+}
+
+/// Checks one handler; `false` if it must be left out of the model.
+fn check_handler(method: &Method, actor: &str, cx: &Ctxt) -> bool {
+    let before = cx.len();
+    let func = method.func;
+    let name = method.ident().unraw();
+    not_unsafe_or_generic(func, &format!("handler `{name}`"), cx);
+
+    match method.receiver {
+        Recv::Ref | Recv::RefMut => {}
+        Recv::Missing => cx.error_spanned_by(
+            &func.sig.ident,
+            format!(
+                "`{name}` has no receiver: handlers take `&self` or `&mut self`; move \
+                 constructors to a separate impl block or make them private"
+            ),
+        ),
+        Recv::ByValue(r) => cx.error_spanned_by(
+            r,
+            format!(
+                "handler `{name}` takes `self` by value; handlers take `&self` or `&mut self`: \
+                 the actor keeps its state from one message to the next"
+            ),
+        ),
+        Recv::Other(r) => cx.error_spanned_by(
+            r,
+            format!(
+                "handler `{name}` has the receiver `{}`; handlers take `&self` or `&mut self`",
+                r.to_token_stream()
+            ),
+        ),
+    }
+
+    let variant = naming::variant_ident(&func.sig.ident)
+        .map(|v| format!("`{actor}Msg::{v}`"))
+        .unwrap_or_else(|| format!("the message of `{name}`"));
+    let takes_slot = method
+        .params
+        .iter()
+        .any(|p| matches!(p.kind, ParamKind::Slot { .. }));
+    let is_ask = takes_slot || !matches!(method.output, Output::Unit);
+    let mut ctx_seen = false;
+    let mut slot_seen = false;
+    for param in &method.params {
+        let arg = &param.arg;
+        match param.kind {
+            ParamKind::Ctx if ctx_seen => cx.error_spanned_by(
+                arg,
+                format!("handler `{name}` takes the context twice; take `ctx: &mut Ctx<Self>` once"),
+            ),
+            ParamKind::Ctx => ctx_seen = true,
+            ParamKind::CtxNotMutRef => bad_ctx(&arg.ty, cx),
+            ParamKind::Slot { .. } if slot_seen => cx.error_spanned_by(
+                arg,
+                format!(
+                    "handler `{name}` takes a second `ReplySlot`; a handler answers once: keep one slot"
+                ),
+            ),
+            ParamKind::Slot { .. } => slot_seen = true,
+            ParamKind::SlotArity => cx.error_spanned_by(
+                &arg.ty,
+                "`ReplySlot` takes one or two type arguments: `ReplySlot<T>` or `ReplySlot<T, E>`",
+            ),
+            ParamKind::Plain => {
+                let arg_name = param
+                    .name
+                    .map(|n| n.unraw().to_string())
+                    .unwrap_or_else(|| "_".to_owned());
+                owned_argument(&arg.ty, &arg_name, cx);
+                if is_ask && param.name.is_some_and(|n| n == naming::REPLY_FIELD) {
+                    cx.error_spanned_by(
+                        &arg.pat,
+                        format!(
+                            "argument `reply` of `{name}` collides with the `reply` field that \
+                             carries the answer in {variant}; rename the argument"
+                        ),
+                    );
+                }
+            }
+        }
+        let needs_name = matches!(param.kind, ParamKind::Plain | ParamKind::Slot { .. });
+        if needs_name && param.name.is_none() {
+            cx.error_spanned_by(
+                &arg.pat,
+                format!(
+                    "handler `{name}` takes a pattern argument; handler arguments become message \
+                     fields and need plain names: name the argument (`point: (i32, i32)`) and \
+                     destructure it in the body"
+                ),
+            );
+        }
+    }
+
+    match &method.output {
+        Output::Unit => {}
+        _ if takes_slot => cx.error_spanned_by(
+            &func.sig.output,
+            format!(
+                "handler `{name}` takes a `ReplySlot`, so it answers through the slot and must \
+                 return `()`"
+            ),
+        ),
+        Output::Result { .. } | Output::Value(_) => {
+            if let syn::ReturnType::Type(_, ty) = &func.sig.output {
+                owned_reply(ty, &name, cx);
+            }
+        }
+    }
+    cx.len() == before
+}
+
+/// Checks one lifecycle hook; `false` if it must be left out of the model.
+fn check_hook<'a>(method: &'a Method, first: &mut [Option<&'a Ident>; 3], cx: &Ctxt) -> bool {
+    let before = cx.len();
+    let func = method.func;
+    let name = method.ident().unraw();
+    let mut duplicates = 0;
+    for (kind, attr) in &method.markers {
+        let marker = kind.name();
+        if !matches!(attr.meta, Meta::Path(_)) {
+            cx.error_spanned_by(
+                attr,
+                format!("`#[{marker}]` takes no arguments; write `#[{marker}]`"),
+            );
+        }
+        let slot = &mut first[*kind as usize];
+        match slot {
+            Some(prev) => {
+                cx.error_spanned_by(
+                    attr,
+                    format!(
+                        "`#[{marker}]` is given twice (first on `{}`); an actor has at most one \
+                         `{marker}` hook: call one method from the other",
+                        prev.unraw()
+                    ),
+                );
+                duplicates += 1;
+            }
+            None => *slot = Some(method.ident()),
+        }
+    }
+    let what = format!("`#[{}]` hook `{name}`", method.markers[0].0.name());
+    not_unsafe_or_generic(func, &what, cx);
+    match method.receiver {
+        Recv::Ref | Recv::RefMut => {}
+        Recv::Missing => cx.error_spanned_by(
+            &func.sig.ident,
+            format!("{what} has no receiver; hooks take `&mut self` (or `&self`)"),
+        ),
+        Recv::ByValue(r) | Recv::Other(r) => cx.error_spanned_by(
+            r,
+            format!("{what} takes `{}`; hooks take `&mut self` (or `&self`)", r.to_token_stream()),
+        ),
+    }
+    let mut ctx_seen = false;
+    for param in &method.params {
+        match param.kind {
+            ParamKind::Ctx if !ctx_seen => ctx_seen = true,
+            ParamKind::CtxNotMutRef => bad_ctx(&param.arg.ty, cx),
+            _ => cx.error_spanned_by(
+                param.arg,
+                format!(
+                    "{what} takes an extra argument; hooks take only `&mut self` and, \
+                     optionally, `ctx: &mut Ctx<Self>`"
+                ),
+            ),
+        }
+    }
+    let unit = |ty: &Type| matches!(peel(ty), Type::Tuple(t) if t.elems.is_empty());
+    let bad_return = match &method.output {
+        Output::Unit => false,
+        Output::Result { ok, .. } => !unit(ok),
+        Output::Value(_) => true,
+    };
+    if bad_return {
+        cx.error_spanned_by(
+            &func.sig.output,
+            format!("{what} must return `()` or `Result<(), E>` (with `E: Into<BoxError>`)"),
+        );
+    }
+    cx.len() - duplicates == before
+}
+
+fn not_unsafe_or_generic(func: &ImplItemFn, what: &str, cx: &Ctxt) {
+    let sig = &func.sig;
+    if let Some(unsafety) = &sig.unsafety {
+        cx.error_spanned_by(
+            unsafety,
+            format!(
+                "{what} is `unsafe`; the generated code cannot uphold its contract: make it a safe \
+                 fn that calls an `unsafe` helper"
+            ),
+        );
+    }
+    if !sig.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &sig.generics,
+            format!(
+                "{what} is generic; one message enum serves every handler, so a handler cannot \
+                 have type or lifetime parameters of its own: make the actor generic instead \
+                 (`impl<T> Counter<T>`)"
+            ),
+        );
+    } else if let Some(where_clause) = &sig.generics.where_clause {
+        cx.error_spanned_by(
+            where_clause,
+            format!(
+                "{what} has a where-clause; put the bounds on the impl block instead \
+                 (`impl<T: Bound> Counter<T>`)"
+            ),
+        );
+    }
+}
+
+fn bad_ctx(ty: &Type, cx: &Ctxt) {
+    cx.error_spanned_by(
+        ty,
+        "the context must be taken as `ctx: &mut Ctx<Self>`: it cannot be shared (`&Ctx`) or \
+         moved (`Ctx`)",
+    );
+}
+
+/// A reference or `impl Trait` in a message field's type.
+fn owned_argument(ty: &Type, arg: &str, cx: &Ctxt) {
+    match unowned(ty) {
+        Some((inner, Unowned::Reference)) => cx.error_spanned_by(
+            inner,
+            format!(
+                "handler argument `{arg}` is a reference; arguments are moved into the actor's \
+                 mailbox and must own their data: take `String`, `Vec<T>` or `Arc<T>` instead"
+            ),
+        ),
+        Some((inner, Unowned::ImplTrait)) => cx.error_spanned_by(
+            inner,
+            format!(
+                "handler argument `{arg}` is `impl Trait`; a message field needs a concrete type: \
+                 name one (`Box<dyn Trait + Send>`), or make the actor generic \
+                 (`impl<T: Trait> Counter<T>`)"
+            ),
+        ),
+        None => {}
+    }
+}
+
+/// A reference or `impl Trait` in a reply's type.
+fn owned_reply(ty: &Type, handler: &Ident, cx: &Ctxt) {
+    match unowned(ty) {
+        Some((inner, Unowned::Reference)) => cx.error_spanned_by(
+            inner,
+            format!(
+                "handler `{handler}` returns a reference; the reply goes to another task and must \
+                 own its data: return `T`, `String` or `Arc<T>` instead"
+            ),
+        ),
+        Some((inner, Unowned::ImplTrait)) => cx.error_spanned_by(
+            inner,
+            format!(
+                "handler `{handler}` returns `impl Trait`; a reply needs a concrete type: return \
+                 one (`Box<dyn Trait + Send>`)"
+            ),
+        ),
+        None => {}
+    }
+}
+
+enum Unowned {
+    Reference,
+    ImplTrait,
+}
+
+/// The first reference or `impl Trait` in `ty`, looking through tuples, arrays, slices and
+/// type arguments (not into `fn` pointers or trait objects, whose borrows are fine).
+fn unowned(ty: &Type) -> Option<(&Type, Unowned)> {
+    match ty {
+        Type::Reference(_) => Some((ty, Unowned::Reference)),
+        Type::ImplTrait(_) => Some((ty, Unowned::ImplTrait)),
+        Type::Group(g) => unowned(&g.elem),
+        Type::Paren(p) => unowned(&p.elem),
+        Type::Array(a) => unowned(&a.elem),
+        Type::Slice(s) => unowned(&s.elem),
+        Type::Tuple(t) => t.elems.iter().find_map(unowned),
+        Type::Path(p) => p
+            .qself
+            .iter()
+            .find_map(|q| unowned(&q.ty))
+            .or_else(|| {
+                p.path.segments.iter().find_map(|s| match &s.arguments {
+                    PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
+                        GenericArgument::Type(t) => unowned(t),
+                        _ => None,
+                    }),
+                    _ => None,
+                })
+            }),
+        _ => None,
+    }
+}
+
+/// Handler names against the handle's own methods and against each other's variant names.
+fn check_names(input: &Impl, actor: &str, ok: &mut [bool], cx: &Ctxt) {
+    let handlers: Vec<usize> = (0..input.methods.len())
+        .filter(|&i| input.methods[i].is_handler())
+        .collect();
+    for &i in &handlers {
+        let ident = input.methods[i].ident();
+        let name = ident.unraw().to_string();
+        if let Some(owner) = naming::reserved_handle_method(&name) {
+            cx.error_spanned_by(
+                ident,
+                format!(
+                    "handler `{name}` collides with `{owner}` on the generated handle \
+                     `{actor}Ref`; rename the handler"
+                ),
+            );
+            ok[i] = false;
+        }
+        if naming::variant_ident(ident).is_none() {
+            cx.error_spanned_by(
+                ident,
+                format!(
+                    "cannot name a message variant after handler `{name}` (its PascalCase, `{}`, \
+                     is not a usable identifier); rename the handler",
+                    naming::variant_name(&name)
+                ),
+            );
+            ok[i] = false;
+        }
+    }
+    let names: Vec<String> = handlers
+        .iter()
+        .map(|&i| input.methods[i].ident().unraw().to_string())
+        .collect();
+    for (first, later) in naming::variant_collisions(&names) {
+        let ident = input.methods[handlers[later]].ident();
+        cx.error_spanned_by(
+            ident,
+            format!(
+                "handlers `{}` and `{}` both map to the message variant `{actor}Msg::{}`; rename \
+                 one of them",
+                names[first],
+                names[later],
+                naming::variant_name(&names[later])
+            ),
+        );
+        ok[handlers[later]] = false;
+    }
+}

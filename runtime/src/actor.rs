@@ -1,0 +1,134 @@
+//! The traits that make a type an actor, its messages a mailbox item, and its handle typed.
+//!
+//! `#[actor]` implements all of them; they are public so that generic code can name them
+//! (`fn run<H: ActorHandle>(h: H)`) and so that an actor can be written by hand.
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::hash::Hash;
+
+use crate::actor_ref::{ActorId, ActorPath, ActorRef, Stopping};
+use crate::context::Ctx;
+use crate::failure::Failure;
+use crate::mailbox::MailboxConfig;
+use crate::reply::Rejection;
+
+/// An actor: state plus a dispatch from its message enum to its handlers.
+///
+/// `#[actor]` on an impl block implements this trait; the lifecycle hooks are the methods
+/// marked `#[pre_start]`, `#[post_start]` and `#[post_stop]` there.
+///
+/// Order of events: `pre_start` runs first in the actor's task (messages sent meanwhile are
+/// queued); a failing `pre_start` stops the actor. `post_start` runs once the actor is
+/// registered, reachable and started, before the first message. `post_stop` runs last, after
+/// every child has stopped.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an actor: it has no `#[actor]` impl block",
+    label = "no `#[actor] impl {Self}` block",
+    note = "put `#[actor]` on the struct and on an inherent `impl` block whose `pub` methods are the handlers"
+)]
+pub trait Actor: Sized + Send + 'static {
+    /// The message enum (`CounterMsg` for `Counter`).
+    type Msg: Message;
+    /// The typed handle (`CounterRef` for `Counter`).
+    type Ref: ActorHandle<Actor = Self>;
+    /// The actor type's own mailbox, if it declares one (`#[actor(mailbox = bounded(64))]`);
+    /// a spawn option overrides it, and the system default applies when neither is given.
+    const MAILBOX: Option<MailboxConfig> = None;
+
+    /// Handles one message.
+    fn handle(
+        &mut self,
+        msg: Self::Msg,
+        ctx: &mut Ctx<Self>,
+    ) -> impl Future<Output = Result<(), Failure>> + Send;
+
+    /// Runs before the first message; an error or panic stops the actor.
+    fn pre_start(
+        &mut self,
+        ctx: &mut Ctx<Self>,
+    ) -> impl Future<Output = Result<(), Failure>> + Send {
+        let _ = ctx;
+        async { Ok(()) }
+    }
+
+    /// Runs once the actor is started and reachable, before the first message.
+    fn post_start(
+        &mut self,
+        ctx: &mut Ctx<Self>,
+    ) -> impl Future<Output = Result<(), Failure>> + Send {
+        let _ = ctx;
+        async { Ok(()) }
+    }
+
+    /// Runs last, after the children have stopped; a failure here is logged.
+    fn post_stop(
+        &mut self,
+        ctx: &mut Ctx<Self>,
+    ) -> impl Future<Output = Result<(), Failure>> + Send {
+        let _ = ctx;
+        async { Ok(()) }
+    }
+}
+
+/// A message enum: what the mailbox holds.
+pub trait Message: Send + 'static {
+    /// The handler's name, for logs and dead letters.
+    fn name(&self) -> &'static str;
+
+    /// Answers the caller of an ask that will never be handled; drops a tell.
+    fn reject(self, why: Rejection);
+}
+
+/// A typed handle: the generated `CounterRef` for `Counter`.
+///
+/// The generated handle's own methods send messages; this trait adds what every handle has.
+pub trait ActorHandle: Clone + Eq + Hash + Debug + Send + Sync + 'static {
+    /// The actor behind the handle.
+    type Actor: Actor<Ref = Self>;
+
+    /// Wraps an untyped reference.
+    fn from_actor_ref(inner: ActorRef<Self::Actor>) -> Self;
+
+    /// The reference this handle wraps, for `tell` / `ask` with a hand-built message and for
+    /// batches.
+    fn actor_ref(&self) -> &ActorRef<Self::Actor>;
+
+    /// The actor's id, unique within its system.
+    fn id(&self) -> ActorId {
+        self.actor_ref().id()
+    }
+
+    /// The actor's address, `rakt://system/user/parent/child`.
+    fn path(&self) -> ActorPath {
+        self.actor_ref().path()
+    }
+
+    /// Whether the actor still accepts messages (it has not begun to stop).
+    fn is_alive(&self) -> bool {
+        self.actor_ref().is_alive()
+    }
+
+    /// Asks the actor to stop after handling what is already queued; await the result to wait
+    /// until it has stopped.
+    fn stop(&self) -> Stopping {
+        self.actor_ref().stop()
+    }
+
+    /// Stops the actor after the message it is handling; queued messages are not handled.
+    /// Await the result to wait until it has stopped.
+    fn kill(&self) -> Stopping {
+        self.actor_ref().kill()
+    }
+}
+
+/// Marks a type declared with `#[actor]` and carries its declaration options.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not declared as an actor",
+    label = "`{Self}` has no `#[actor]` attribute on its definition",
+    note = "add `#[actor]` to the definition of `{Self}` as well as to its impl block"
+)]
+pub trait ActorDecl {
+    /// The mailbox chosen by `#[actor(mailbox = ...)]`.
+    const MAILBOX: Option<MailboxConfig> = None;
+}

@@ -1,0 +1,258 @@
+//! Untyped references to actors, their identity and their address.
+//!
+//! [`ActorRef<A>`] is what every generated handle wraps: it sends a ready-made `A::Msg`,
+//! batches messages, and stops the actor. Users mostly call the generated handle instead.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::{Future, IntoFuture, poll_fn};
+use std::hash::{Hash, Hasher};
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::actor::{Actor, Message};
+use crate::cell::{Cell, Node};
+use crate::error::{AskError, SendError};
+use crate::mailbox::{PushError, StopKind};
+use crate::reply::{Rejection, ReplySlot};
+use crate::send::{Ask, Tell, reply_outcome};
+
+/// An actor's id: unique among the actors a system has ever started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ActorId(u64);
+
+impl ActorId {
+    pub(crate) fn new(id: u64) -> Self {
+        ActorId(id)
+    }
+
+    /// The id as a number.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for ActorId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// An actor's address: `rakt://<system>/user/<parent>/<child>`; anonymous actors appear as
+/// `$<id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ActorPath(String);
+
+impl ActorPath {
+    /// The address as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The last segment: the actor's name, or `$<id>` for an anonymous actor.
+    pub fn name(&self) -> &str {
+        self.0.rsplit('/').next().unwrap_or_default()
+    }
+}
+
+impl fmt::Display for ActorPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A reference to a running actor of type `A`.
+///
+/// Cheap to clone (one reference count); equal when it points at the same actor.
+pub struct ActorRef<A: Actor> {
+    pub(crate) cell: Arc<Cell<A>>,
+}
+
+impl<A: Actor> ActorRef<A> {
+    pub(crate) fn from_cell(cell: Arc<Cell<A>>) -> Self {
+        ActorRef { cell }
+    }
+
+    /// The actor's id.
+    pub fn id(&self) -> ActorId {
+        self.cell.core.id
+    }
+
+    /// The actor's address.
+    pub fn path(&self) -> ActorPath {
+        let mut path = String::with_capacity(48);
+        self.cell.core.write_path(&mut path);
+        ActorPath(path)
+    }
+
+    /// The actor's name, `None` for an anonymous actor.
+    pub fn name(&self) -> Option<&str> {
+        self.cell.core.name.as_deref()
+    }
+
+    /// Whether the actor still accepts messages (it has not begun to stop).
+    pub fn is_alive(&self) -> bool {
+        self.cell.mailbox.is_open()
+    }
+
+    /// How many messages wait in the mailbox.
+    pub fn mailbox_len(&self) -> usize {
+        self.cell.mailbox.len()
+    }
+
+    /// Sends a message without a reply. Await the result to queue it (waiting for room in a
+    /// bounded mailbox), or call [`Tell::try_send`] to never wait.
+    pub fn tell(&self, msg: A::Msg) -> Tell<'_, A> {
+        Tell::new(self, msg)
+    }
+
+    /// Sends a message built around a fresh reply slot and waits for the answer.
+    ///
+    /// ```
+    /// # use rakt::prelude::*;
+    /// # #[actor] #[derive(Default)] struct Counter { total: u64 }
+    /// # #[actor] impl Counter { pub fn total(&self) -> u64 { self.total } }
+    /// # async fn demo(counter: CounterRef) -> Result<(), AskError> {
+    /// let total = counter.actor_ref().ask(|reply| CounterMsg::Total { reply }).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn ask<T, E>(&self, make: impl FnOnce(ReplySlot<T, E>) -> A::Msg) -> Ask<'_, A, T, E>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        let (slot, rx) = ReplySlot::channel();
+        Ask::new(self, make(slot), rx)
+    }
+
+    /// Queues every message, in order, taking the mailbox lock once for as many as fit; waits
+    /// for room in a bounded mailbox. On a stopped actor the messages not yet queued are
+    /// rejected (their asks, if any, answer [`AskError::Stopped`]).
+    pub async fn tell_batch(
+        &self,
+        msgs: impl IntoIterator<Item = A::Msg>,
+    ) -> Result<(), SendError> {
+        let mut pending: VecDeque<A::Msg> = msgs.into_iter().collect();
+        let result = poll_fn(|cx| self.cell.mailbox.poll_push_many(cx, &mut pending)).await;
+        match result {
+            Ok(()) => Ok(()),
+            Err(PushError::Closed(first) | PushError::Full(first)) => {
+                first.reject(Rejection::Stopped);
+                pending
+                    .into_iter()
+                    .for_each(|msg| msg.reject(Rejection::Stopped));
+                Err(SendError::Stopped)
+            }
+        }
+    }
+
+    /// Sends one ask per element of `makes`, queued together, and returns the replies in the
+    /// same order. The system's ask timeout covers the whole batch.
+    pub async fn ask_batch<T, E, F>(
+        &self,
+        makes: impl IntoIterator<Item = F>,
+    ) -> Vec<Result<T, AskError<E>>>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+        F: FnOnce(ReplySlot<T, E>) -> A::Msg,
+    {
+        let timeout = self.cell.core.system.ask_timeout();
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut receivers = Vec::new();
+        let msgs: Vec<A::Msg> = makes
+            .into_iter()
+            .map(|make| {
+                let (slot, rx) = ReplySlot::channel();
+                receivers.push(rx);
+                make(slot)
+            })
+            .collect();
+        let sent = self.tell_batch(msgs).await;
+        let mut replies = Vec::with_capacity(receivers.len());
+        for rx in receivers {
+            let reply = match sent {
+                Err(error) => Err(error.into()),
+                Ok(()) => match tokio::time::timeout_at(deadline, rx).await {
+                    Ok(received) => reply_outcome(received),
+                    Err(_) => Err(AskError::Timeout(timeout)),
+                },
+            };
+            replies.push(reply);
+        }
+        replies
+    }
+
+    /// Asks the actor to stop once it has handled what is already queued; new messages are
+    /// refused from now on. Await the result to wait until the actor has stopped (never from
+    /// inside the actor itself: use [`Ctx::stop`](crate::Ctx::stop) there).
+    pub fn stop(&self) -> Stopping {
+        self.cell.request_stop(StopKind::Graceful);
+        Stopping::new(self.cell.clone())
+    }
+
+    /// Stops the actor after the message in hand; queued messages are not handled (their
+    /// asks answer [`AskError::Stopped`]). Await the result to wait until it has stopped.
+    pub fn kill(&self) -> Stopping {
+        self.cell.request_stop(StopKind::Kill);
+        Stopping::new(self.cell.clone())
+    }
+}
+
+impl<A: Actor> Clone for ActorRef<A> {
+    fn clone(&self) -> Self {
+        ActorRef {
+            cell: Arc::clone(&self.cell),
+        }
+    }
+}
+
+impl<A: Actor> PartialEq for ActorRef<A> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.cell, &other.cell)
+    }
+}
+
+impl<A: Actor> Eq for ActorRef<A> {}
+
+impl<A: Actor> Hash for ActorRef<A> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.cell.core.id.hash(state);
+    }
+}
+
+impl<A: Actor> fmt::Debug for ActorRef<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ActorRef({} {})", self.path(), self.id())
+    }
+}
+
+/// A stop in progress: the request is already sent; await this to wait until the actor and
+/// all its children have stopped. Dropping it does not cancel the stop.
+pub struct Stopping {
+    node: Arc<dyn Node>,
+}
+
+impl Stopping {
+    pub(crate) fn new(node: Arc<dyn Node>) -> Self {
+        Stopping { node }
+    }
+}
+
+impl fmt::Debug for Stopping {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Stopping")
+            .field("id", &self.node.core().id)
+            .field("terminated", &self.node.core().is_terminated())
+            .finish()
+    }
+}
+
+impl IntoFuture for Stopping {
+    type Output = ();
+    type IntoFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.node.core().terminated().await })
+    }
+}

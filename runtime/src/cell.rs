@@ -1,0 +1,205 @@
+//! The cell: what the runtime keeps for one live actor, shared by its task and its handles.
+//!
+//! A cell is one allocation holding the mailbox and the [`Core`] (identity, place in the tree,
+//! children, termination signal). The [`Node`] trait is the type-erased view the tree and the
+//! registry use, so that a parent can stop children of any actor type.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::Notify;
+
+use crate::actor::Actor;
+use crate::actor_ref::ActorId;
+use crate::mailbox::{Mailbox, StopKind};
+use crate::system::SystemInner;
+
+/// One actor's shared state.
+pub(crate) struct Cell<A: Actor> {
+    pub(crate) core: Core,
+    pub(crate) mailbox: Mailbox<A::Msg>,
+}
+
+/// The type-independent part of a cell.
+pub(crate) struct Core {
+    pub(crate) id: ActorId,
+    /// `None` for an anonymous actor.
+    pub(crate) name: Option<Arc<str>>,
+    /// `None` for a top-level actor (a child of the system's user guardian).
+    pub(crate) parent: Option<Arc<dyn Node>>,
+    pub(crate) system: Arc<SystemInner>,
+    pub(crate) children: Children,
+    terminated: AtomicBool,
+    on_terminated: Notify,
+}
+
+impl Core {
+    pub(crate) fn new(
+        id: ActorId,
+        name: Option<Arc<str>>,
+        parent: Option<Arc<dyn Node>>,
+        system: Arc<SystemInner>,
+    ) -> Self {
+        Core {
+            id,
+            name,
+            parent,
+            system,
+            children: Children::new(),
+            terminated: AtomicBool::new(false),
+            on_terminated: Notify::new(),
+        }
+    }
+
+    /// Writes `rakt://system/user/.../name` into `out`.
+    pub(crate) fn write_path(&self, out: &mut String) {
+        match &self.parent {
+            Some(parent) => parent.core().write_path(out),
+            None => {
+                out.push_str("rakt://");
+                out.push_str(self.system.name());
+                out.push_str("/user");
+            }
+        }
+        out.push('/');
+        match &self.name {
+            Some(name) => out.push_str(name),
+            None => {
+                let _ = write!(out, "${}", self.id.get());
+            }
+        }
+    }
+
+    /// Whether the actor's task has finished.
+    pub(crate) fn is_terminated(&self) -> bool {
+        self.terminated.load(Ordering::Acquire)
+    }
+
+    /// Marks the actor finished and wakes everyone waiting for it.
+    pub(crate) fn mark_terminated(&self) {
+        self.terminated.store(true, Ordering::Release);
+        self.on_terminated.notify_waiters();
+    }
+
+    /// Resolves once the actor's task has finished.
+    pub(crate) async fn terminated(&self) {
+        loop {
+            let notified = self.on_terminated.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.is_terminated() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// The type-erased view of a cell.
+pub(crate) trait Node: Send + Sync + 'static {
+    fn core(&self) -> &Core;
+    fn request_stop(&self, kind: StopKind);
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
+}
+
+impl<A: Actor> Node for Cell<A> {
+    fn core(&self) -> &Core {
+        &self.core
+    }
+
+    fn request_stop(&self, kind: StopKind) {
+        self.mailbox.request_stop(kind);
+    }
+
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
+    }
+}
+
+/// The live children of an actor (or of the system's user guardian).
+pub(crate) struct Children {
+    inner: Mutex<ChildMap>,
+}
+
+struct ChildMap {
+    /// Cleared when the owner starts stopping: no child may join after that.
+    open: bool,
+    map: HashMap<u64, Arc<dyn Node>, BuildHasherDefault<IdHasher>>,
+}
+
+impl Children {
+    pub(crate) fn new() -> Self {
+        Children {
+            inner: Mutex::new(ChildMap {
+                open: true,
+                map: HashMap::default(),
+            }),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ChildMap> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds a child; `false` if the owner is stopping.
+    pub(crate) fn insert(&self, child: Arc<dyn Node>) -> bool {
+        let mut children = self.lock();
+        if !children.open {
+            return false;
+        }
+        children.map.insert(child.core().id.get(), child);
+        true
+    }
+
+    /// Removes a child that has stopped.
+    pub(crate) fn remove(&self, id: ActorId) {
+        let removed = self.lock().map.remove(&id.get());
+        drop(removed);
+    }
+
+    /// Closes the set and hands back every child still in it.
+    pub(crate) fn close(&self) -> Vec<Arc<dyn Node>> {
+        let mut children = self.lock();
+        children.open = false;
+        children.map.drain().map(|(_, child)| child).collect()
+    }
+
+    /// How many children are live.
+    pub(crate) fn len(&self) -> usize {
+        self.lock().map.len()
+    }
+}
+
+/// Stops every node, children included, and waits until all have finished.
+pub(crate) async fn stop_all(nodes: Vec<Arc<dyn Node>>, kind: StopKind) {
+    for node in &nodes {
+        node.request_stop(kind);
+    }
+    for node in &nodes {
+        node.core().terminated().await;
+    }
+}
+
+/// A hasher for sequential actor ids (Fibonacci hashing spreads them over the table).
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, id: u64) {
+        self.0 = id.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}

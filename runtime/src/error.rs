@@ -1,0 +1,99 @@
+//! The errors rakt returns to callers.
+//!
+//! Each enum says what went wrong and what the caller can do about it. Nothing here is
+//! constructed by user code; handlers report their own errors through `Result` returns, which
+//! reach an asking caller as [`AskError::Handler`].
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+/// Why a tell was not delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// The actor's bounded mailbox is full and the call was not allowed to wait for room
+    /// (a `try_send`). Retry later, or use the awaiting form, which waits for room.
+    #[error("the actor's mailbox is full")]
+    MailboxFull,
+    /// The actor has stopped (or is stopping) and accepts no more messages.
+    #[error("the actor is stopped")]
+    Stopped,
+}
+
+/// Why an ask produced no reply value.
+///
+/// `E` is the error type of a handler that returns `Result<T, E>`; it is
+/// [`Infallible`] for handlers that cannot fail.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AskError<E = Infallible> {
+    /// The actor's bounded mailbox is full and the call was not allowed to wait for room.
+    #[error("the actor's mailbox is full")]
+    MailboxFull,
+    /// The actor stopped before it handled the request, or was already stopped.
+    #[error("the actor is stopped")]
+    Stopped,
+    /// No reply arrived within the ask timeout (the per-call one, or the system default).
+    #[error("no reply within {0:?}")]
+    Timeout(Duration),
+    /// The handler panicked or otherwise failed while handling this request; the reason is the
+    /// panic message. The actor itself went to its supervisor.
+    #[error("the handler failed: {0}")]
+    Failed(String),
+    /// The handler returned `Err(E)`. The actor carries on.
+    #[error("the handler returned an error: {0}")]
+    Handler(E),
+    /// The request was dropped without a reply: a handler dropped its deferred
+    /// [`ReplySlot`](crate::ReplySlot) without answering.
+    #[error("the request was dropped without a reply")]
+    NoReply,
+}
+
+impl<E> From<SendError> for AskError<E> {
+    fn from(error: SendError) -> Self {
+        match error {
+            SendError::MailboxFull => AskError::MailboxFull,
+            SendError::Stopped => AskError::Stopped,
+        }
+    }
+}
+
+/// Why an actor could not be spawned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpawnError {
+    /// Another live actor of this system already has this name. Names are unique per system;
+    /// pick another name, or stop the other actor first.
+    #[error("an actor named `{0}` already exists in this system")]
+    DuplicateName(String),
+    /// The name is empty, too long, contains `/` or white space, or starts with `$` (reserved
+    /// for anonymous actors).
+    #[error("`{name}` is not a valid actor name: {reason}")]
+    InvalidName {
+        /// The rejected name.
+        name: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The mailbox configuration is unusable (a bounded mailbox of capacity 0).
+    #[error("invalid mailbox configuration: {0}")]
+    InvalidMailbox(&'static str),
+    /// The system is shutting down, or the parent actor is stopping; no new actors start.
+    #[error("the parent is stopping or the system is shutting down")]
+    Stopping,
+}
+
+/// Why an [`ActorSystem`](crate::ActorSystem) could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The system name is empty or holds characters other than ASCII letters, digits, `-`,
+    /// `_` and `.`.
+    #[error("`{0}` is not a valid system name: use ASCII letters, digits, `-`, `_` and `.`")]
+    InvalidSystemName(String),
+    /// The default ask timeout is zero.
+    #[error("the default ask timeout must be greater than zero")]
+    ZeroAskTimeout,
+    /// The default mailbox is a bounded mailbox of capacity 0.
+    #[error("invalid default mailbox: {0}")]
+    InvalidMailbox(&'static str),
+    /// `build` was called outside a tokio runtime, or in one without its timer enabled.
+    #[error("rakt needs a tokio runtime with the time driver enabled: {0}")]
+    Runtime(&'static str),
+}

@@ -1,0 +1,287 @@
+//! Mailboxes: the queue between an actor's handles and the actor's task.
+//!
+//! A mailbox is a lock-protected `VecDeque` that the actor drains a whole batch at a time: the
+//! actor swaps its (empty) local buffer with the shared queue, so one lock acquisition moves
+//! every waiting message and senders rarely meet the actor on the lock. Nothing is allocated
+//! until the first message arrives, which keeps an idle actor small. Stop and kill requests
+//! travel beside the queue, not in it, so they overtake queued messages where they must.
+//!
+//! This module owns queueing, waking and capacity only; what a message means, and what happens
+//! to the ones left behind when an actor stops, belongs to the actor loop (`runner`).
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
+
+/// How many messages an actor's mailbox holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MailboxConfig {
+    /// `None`: unbounded.
+    capacity: Option<usize>,
+}
+
+impl MailboxConfig {
+    /// An unbounded mailbox: a tell never waits, memory grows with the backlog.
+    pub const fn unbounded() -> Self {
+        MailboxConfig { capacity: None }
+    }
+
+    /// A bounded mailbox: once `capacity` messages wait to be picked up by the actor, a tell
+    /// waits for room (backpressure) and a `try_send` fails with
+    /// [`SendError::MailboxFull`](crate::SendError::MailboxFull). A capacity of 0 is rejected
+    /// when the actor or system is built.
+    pub const fn bounded(capacity: usize) -> Self {
+        MailboxConfig {
+            capacity: Some(capacity),
+        }
+    }
+
+    /// The capacity, or `None` for an unbounded mailbox.
+    pub const fn capacity(&self) -> Option<usize> {
+        self.capacity
+    }
+
+    /// Checks that the configuration is usable.
+    pub(crate) fn validate(&self) -> Result<(), &'static str> {
+        match self.capacity {
+            Some(0) => Err("a bounded mailbox needs a capacity of at least 1"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// How an actor was asked to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StopKind {
+    /// Handle what is queued, then stop.
+    Graceful,
+    /// Stop after the message in hand; what is queued is rejected.
+    Kill,
+}
+
+/// What the actor loop found in its mailbox.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Received {
+    /// The batch buffer holds at least one message.
+    Batch,
+    /// Stop now; for a graceful stop the queue is empty.
+    Stop(StopKind),
+}
+
+/// Why a message was not queued. The message comes back to the caller.
+pub(crate) enum PushError<M> {
+    /// A bounded mailbox is at capacity.
+    Full(M),
+    /// The actor accepts no more messages.
+    Closed(M),
+}
+
+/// The queue of one actor.
+pub(crate) struct Mailbox<M> {
+    state: Mutex<State<M>>,
+    /// Set by a kill, read by the actor loop between two messages of a batch.
+    killed: AtomicBool,
+    /// `usize::MAX` when unbounded.
+    capacity: usize,
+}
+
+struct State<M> {
+    queue: VecDeque<M>,
+    /// The actor task, when it waits for messages.
+    receiver: Option<Waker>,
+    /// Senders waiting for room in a bounded mailbox.
+    senders: Vec<Waker>,
+    /// Whether new messages are accepted.
+    open: bool,
+    stop: Option<StopKind>,
+}
+
+impl<M> Mailbox<M> {
+    pub(crate) fn new(config: MailboxConfig) -> Self {
+        Mailbox {
+            state: Mutex::new(State {
+                queue: VecDeque::new(),
+                receiver: None,
+                senders: Vec::new(),
+                open: true,
+                stop: None,
+            }),
+            killed: AtomicBool::new(false),
+            capacity: config.capacity.unwrap_or(usize::MAX),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<M>> {
+        // No code panics while holding this lock, but a poisoned lock must not take the
+        // system down either: the state is always consistent between two statements.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether the mailbox still accepts messages.
+    pub(crate) fn is_open(&self) -> bool {
+        self.lock().open
+    }
+
+    /// Whether a kill was requested.
+    #[inline]
+    pub(crate) fn is_killed(&self) -> bool {
+        self.killed.load(Ordering::Relaxed)
+    }
+
+    /// Queues `msg` unless the mailbox is full or closed; never waits.
+    pub(crate) fn try_push(&self, msg: M) -> Result<(), PushError<M>> {
+        let mut state = self.lock();
+        if !state.open {
+            return Err(PushError::Closed(msg));
+        }
+        if state.queue.len() >= self.capacity {
+            return Err(PushError::Full(msg));
+        }
+        state.queue.push_back(msg);
+        let receiver = state.receiver.take();
+        drop(state);
+        if let Some(waker) = receiver {
+            waker.wake();
+        }
+        Ok(())
+    }
+
+    /// Queues the message in `slot`, waiting for room in a bounded mailbox. On `Ready(Ok)` the
+    /// slot is empty; on `Ready(Err)` the message comes back in the error.
+    pub(crate) fn poll_push(
+        &self,
+        cx: &mut Context<'_>,
+        slot: &mut Option<M>,
+    ) -> Poll<Result<(), PushError<M>>> {
+        let Some(msg) = slot.take() else {
+            return Poll::Ready(Ok(()));
+        };
+        let mut state = self.lock();
+        if !state.open {
+            return Poll::Ready(Err(PushError::Closed(msg)));
+        }
+        if state.queue.len() >= self.capacity {
+            if !state.senders.iter().any(|w| w.will_wake(cx.waker())) {
+                state.senders.push(cx.waker().clone());
+            }
+            *slot = Some(msg);
+            return Poll::Pending;
+        }
+        state.queue.push_back(msg);
+        let receiver = state.receiver.take();
+        drop(state);
+        if let Some(waker) = receiver {
+            waker.wake();
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    /// Queues as many messages from `pending` as there is room for, under one lock; returns
+    /// `Ready` once `pending` is empty, `Pending` while waiting for room. A closed mailbox
+    /// answers `Ready(Err(Closed))` with the first unqueued message.
+    pub(crate) fn poll_push_many(
+        &self,
+        cx: &mut Context<'_>,
+        pending: &mut VecDeque<M>,
+    ) -> Poll<Result<(), PushError<M>>> {
+        if pending.is_empty() {
+            return Poll::Ready(Ok(()));
+        }
+        let mut state = self.lock();
+        if !state.open {
+            let first = pending.pop_front();
+            drop(state);
+            return match first {
+                Some(msg) => Poll::Ready(Err(PushError::Closed(msg))),
+                None => Poll::Ready(Ok(())),
+            };
+        }
+        let room = self.capacity.saturating_sub(state.queue.len());
+        let take = room.min(pending.len());
+        state.queue.extend(pending.drain(..take));
+        let receiver = if take > 0 {
+            state.receiver.take()
+        } else {
+            None
+        };
+        let done = pending.is_empty();
+        if !done && !state.senders.iter().any(|w| w.will_wake(cx.waker())) {
+            state.senders.push(cx.waker().clone());
+        }
+        drop(state);
+        if let Some(waker) = receiver {
+            waker.wake();
+        }
+        if done {
+            Poll::Ready(Ok(()))
+        } else {
+            Poll::Pending
+        }
+    }
+
+    /// Moves every queued message into `batch` (which must be empty), or reports a stop, or
+    /// registers the actor task to be woken.
+    pub(crate) fn poll_recv(
+        &self,
+        cx: &mut Context<'_>,
+        batch: &mut VecDeque<M>,
+    ) -> Poll<Received> {
+        debug_assert!(batch.is_empty());
+        let mut state = self.lock();
+        if state.stop == Some(StopKind::Kill) {
+            return Poll::Ready(Received::Stop(StopKind::Kill));
+        }
+        if !state.queue.is_empty() {
+            std::mem::swap(&mut state.queue, batch);
+            let senders = std::mem::take(&mut state.senders);
+            drop(state);
+            for waker in senders {
+                waker.wake();
+            }
+            return Poll::Ready(Received::Batch);
+        }
+        if let Some(kind) = state.stop {
+            return Poll::Ready(Received::Stop(kind));
+        }
+        match &mut state.receiver {
+            Some(waker) if waker.will_wake(cx.waker()) => {}
+            receiver => *receiver = Some(cx.waker().clone()),
+        }
+        Poll::Pending
+    }
+
+    /// Asks the actor to stop. From now on the mailbox accepts no messages; a graceful stop
+    /// lets the actor handle what is already queued, a kill does not.
+    pub(crate) fn request_stop(&self, kind: StopKind) {
+        let mut state = self.lock();
+        state.open = false;
+        if state.stop != Some(StopKind::Kill) {
+            state.stop = Some(kind);
+        }
+        if kind == StopKind::Kill {
+            self.killed.store(true, Ordering::Relaxed);
+        }
+        let receiver = state.receiver.take();
+        let senders = std::mem::take(&mut state.senders);
+        drop(state);
+        receiver.into_iter().chain(senders).for_each(Waker::wake);
+    }
+
+    /// Closes the mailbox for good and hands back whatever is still queued.
+    pub(crate) fn close(&self) -> VecDeque<M> {
+        let mut state = self.lock();
+        state.open = false;
+        let rest = std::mem::take(&mut state.queue);
+        let senders = std::mem::take(&mut state.senders);
+        state.receiver = None;
+        drop(state);
+        senders.into_iter().for_each(Waker::wake);
+        rest
+    }
+
+    /// How many messages wait to be picked up by the actor.
+    pub(crate) fn len(&self) -> usize {
+        self.lock().queue.len()
+    }
+}

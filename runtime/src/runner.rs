@@ -1,0 +1,91 @@
+//! The actor loop: one tokio task per actor, from `pre_start` to `post_stop`.
+//!
+//! The loop drains the mailbox a batch at a time, runs each message through the actor's
+//! generated dispatch with panics caught, and on the way out rejects what is left, stops the
+//! children, runs `post_stop` and takes the actor out of the registry. Without a supervisor
+//! (a later layer) a failing actor stops.
+
+use std::collections::VecDeque;
+use std::future::poll_fn;
+use std::sync::Arc;
+
+use crate::actor::{Actor, Message};
+use crate::actor_ref::ActorRef;
+use crate::cell::{Cell, stop_all};
+use crate::context::Ctx;
+use crate::failure::{Failure, catch_async};
+use crate::mailbox::{Received, StopKind};
+use crate::reply::Rejection;
+use crate::system::ActorSystem;
+
+/// A batch buffer that grew beyond this many slots is shrunk back once drained, so a burst
+/// does not pin memory in an idle actor.
+const KEEP_BATCH_CAPACITY: usize = 1024;
+
+/// How the loop ended.
+enum Exit {
+    Stopped,
+    Failed(Failure),
+}
+
+/// Runs `actor` until it stops.
+pub(crate) async fn run<A: Actor>(mut actor: A, cell: Arc<Cell<A>>, system: ActorSystem) {
+    let mut ctx = Ctx::new(ActorRef::from_cell(Arc::clone(&cell)), system);
+    let exit = match start(&mut actor, &mut ctx).await {
+        Ok(()) => serve(&mut actor, &mut ctx, &cell).await,
+        Err(failure) => Exit::Failed(failure),
+    };
+    if let Exit::Failed(failure) = &exit {
+        tracing::error!(actor = %ctx.path(), %failure, "actor failed and stops");
+    }
+    for msg in cell.mailbox.close() {
+        msg.reject(Rejection::Stopped);
+    }
+    let children = cell.core.children.close();
+    if !children.is_empty() {
+        stop_all(children, StopKind::Graceful).await;
+    }
+    if let Err(failure) = catch_async(actor.post_stop(&mut ctx)).await.and_then(|r| r) {
+        tracing::error!(actor = %ctx.path(), %failure, "post_stop failed");
+    }
+    drop(actor);
+    cell.core.system.forget(&cell.core);
+    cell.core.mark_terminated();
+    tracing::trace!(actor = %ctx.path(), "actor stopped");
+}
+
+async fn start<A: Actor>(actor: &mut A, ctx: &mut Ctx<A>) -> Result<(), Failure> {
+    catch_async(actor.pre_start(ctx)).await??;
+    catch_async(actor.post_start(ctx)).await??;
+    Ok(())
+}
+
+async fn serve<A: Actor>(actor: &mut A, ctx: &mut Ctx<A>, cell: &Cell<A>) -> Exit {
+    let mut batch = VecDeque::new();
+    let exit = 'serve: loop {
+        match poll_fn(|cx| cell.mailbox.poll_recv(cx, &mut batch)).await {
+            Received::Batch => {
+                while let Some(msg) = batch.pop_front() {
+                    let outcome = match catch_async(actor.handle(msg, ctx)).await {
+                        Ok(outcome) => outcome,
+                        Err(panic) => Err(panic),
+                    };
+                    if let Err(failure) = outcome {
+                        break 'serve Exit::Failed(failure);
+                    }
+                    if ctx.stop_requested() || cell.mailbox.is_killed() {
+                        break 'serve Exit::Stopped;
+                    }
+                }
+                if batch.capacity() > KEEP_BATCH_CAPACITY {
+                    batch = VecDeque::new();
+                }
+            }
+            Received::Stop(_) => break Exit::Stopped,
+        }
+    };
+    for msg in batch {
+        msg.reject(Rejection::Stopped);
+    }
+    exit
+}

@@ -1,0 +1,293 @@
+//! Sending: the [`Tell`] and [`Ask`] values that generated handle methods return.
+//!
+//! Both are built without touching the mailbox; awaiting one queues the message (waiting for
+//! room in a bounded mailbox), and `try_send` queues it without ever waiting. An ask then waits
+//! for the reply under a deadline that covers both the queueing and the reply. Nothing here
+//! allocates beyond the ask's one-shot reply channel.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use pin_project_lite::pin_project;
+use tokio::sync::oneshot::error::RecvError;
+use tokio::time::{Sleep, sleep};
+
+use crate::actor::Actor;
+use crate::actor_ref::ActorRef;
+use crate::error::{AskError, SendError};
+use crate::mailbox::PushError;
+use crate::reply::{ReplyReceiver, ReplySlot};
+
+/// A message on its way to an actor, with no reply.
+///
+/// `.await` it to queue the message (waiting for room if the mailbox is bounded and full), or
+/// call [`try_send`](Tell::try_send) to queue it only if that needs no waiting.
+#[must_use = "a tell does nothing until it is awaited or `try_send` is called"]
+pub struct Tell<'a, A: Actor> {
+    actor: &'a ActorRef<A>,
+    msg: A::Msg,
+}
+
+impl<'a, A: Actor> Tell<'a, A> {
+    pub(crate) fn new(actor: &'a ActorRef<A>, msg: A::Msg) -> Self {
+        Tell { actor, msg }
+    }
+
+    /// Queues the message now, or fails with [`SendError::MailboxFull`] /
+    /// [`SendError::Stopped`]; never waits.
+    pub fn try_send(self) -> Result<(), SendError> {
+        self.actor
+            .cell
+            .mailbox
+            .try_push(self.msg)
+            .map_err(push_error)
+    }
+}
+
+impl<A: Actor> fmt::Debug for Tell<'_, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tell")
+            .field("actor", self.actor)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, A: Actor> IntoFuture for Tell<'a, A> {
+    type Output = Result<(), SendError>;
+    type IntoFuture = TellFuture<'a, A>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        TellFuture {
+            actor: self.actor,
+            msg: Some(self.msg),
+        }
+    }
+}
+
+/// The future of an awaited [`Tell`]: resolves once the message is queued.
+#[must_use = "futures do nothing unless polled"]
+pub struct TellFuture<'a, A: Actor> {
+    actor: &'a ActorRef<A>,
+    msg: Option<A::Msg>,
+}
+
+// The message is moved, never pinned in place.
+impl<A: Actor> Unpin for TellFuture<'_, A> {}
+
+impl<A: Actor> Future for TellFuture<'_, A> {
+    type Output = Result<(), SendError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        this.actor
+            .cell
+            .mailbox
+            .poll_push(cx, &mut this.msg)
+            .map_err(push_error)
+    }
+}
+
+impl<A: Actor> fmt::Debug for TellFuture<'_, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TellFuture")
+            .field("actor", self.actor)
+            .field("queued", &self.msg.is_none())
+            .finish()
+    }
+}
+
+/// A request on its way to an actor; resolves to the handler's reply.
+///
+/// `.await` it to queue the request and wait for the reply under the system's default ask
+/// timeout, or a per-call one set with [`timeout`](Ask::timeout). `T` is the reply, `E` the
+/// handler's error type ([`Infallible`] for handlers that cannot fail).
+#[must_use = "an ask does nothing until it is awaited or `try_send` is called"]
+pub struct Ask<'a, A: Actor, T, E = Infallible> {
+    actor: &'a ActorRef<A>,
+    msg: A::Msg,
+    rx: ReplyReceiver<T, E>,
+    timeout: Option<Duration>,
+}
+
+impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
+    pub(crate) fn new(actor: &'a ActorRef<A>, msg: A::Msg, rx: ReplyReceiver<T, E>) -> Self {
+        Ask {
+            actor,
+            msg,
+            rx,
+            timeout: None,
+        }
+    }
+
+    /// Waits at most `timeout` (for room in the mailbox and for the reply together) instead of
+    /// the system's default ask timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Queues the request now without waiting for room, or fails with
+    /// [`AskError::MailboxFull`] / [`AskError::Stopped`]; await the returned
+    /// [`PendingReply`] for the answer. The timeout starts now.
+    pub fn try_send(self) -> Result<PendingReply<T, E>, AskError<E>> {
+        let timeout = self.effective_timeout();
+        self.actor
+            .cell
+            .mailbox
+            .try_push(self.msg)
+            .map_err(|error| AskError::from(push_error(error)))?;
+        Ok(PendingReply {
+            rx: self.rx,
+            timeout,
+            sleep: sleep(timeout),
+        })
+    }
+
+    fn effective_timeout(&self) -> Duration {
+        self.timeout
+            .unwrap_or_else(|| self.actor.cell.core.system.ask_timeout())
+    }
+}
+
+impl<A: Actor, T, E> fmt::Debug for Ask<'_, A, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ask")
+            .field("actor", self.actor)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, A: Actor, T, E> IntoFuture for Ask<'a, A, T, E> {
+    type Output = Result<T, AskError<E>>;
+    type IntoFuture = AskFuture<'a, A, T, E>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let timeout = self.effective_timeout();
+        AskFuture {
+            actor: self.actor,
+            msg: Some(self.msg),
+            rx: self.rx,
+            timeout,
+            sleep: sleep(timeout),
+        }
+    }
+}
+
+pin_project! {
+    /// The future of an awaited [`Ask`].
+    #[must_use = "futures do nothing unless polled"]
+    pub struct AskFuture<'a, A: Actor, T, E> {
+        actor: &'a ActorRef<A>,
+        msg: Option<A::Msg>,
+        rx: ReplyReceiver<T, E>,
+        timeout: Duration,
+        #[pin]
+        sleep: Sleep,
+    }
+}
+
+impl<A: Actor, T, E> Future for AskFuture<'_, A, T, E> {
+    type Output = Result<T, AskError<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if this.msg.is_some() {
+            match this.actor.cell.mailbox.poll_push(cx, this.msg) {
+                Poll::Ready(Ok(())) => {}
+                Poll::Ready(Err(error)) => return Poll::Ready(Err(push_error(error).into())),
+                Poll::Pending => {
+                    ready!(this.sleep.poll(cx));
+                    return Poll::Ready(Err(AskError::Timeout(*this.timeout)));
+                }
+            }
+        }
+        poll_reply(this.rx, this.sleep, *this.timeout, cx)
+    }
+}
+
+impl<A: Actor, T, E> fmt::Debug for AskFuture<'_, A, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AskFuture")
+            .field("actor", self.actor)
+            .field("queued", &self.msg.is_none())
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+pin_project! {
+    /// A queued request whose reply has not arrived yet; await it for the reply.
+    #[must_use = "futures do nothing unless polled"]
+    pub struct PendingReply<T, E = Infallible> {
+        rx: ReplyReceiver<T, E>,
+        timeout: Duration,
+        #[pin]
+        sleep: Sleep,
+    }
+}
+
+impl<T, E> Future for PendingReply<T, E> {
+    type Output = Result<T, AskError<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        poll_reply(this.rx, this.sleep, *this.timeout, cx)
+    }
+}
+
+impl<T, E> fmt::Debug for PendingReply<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingReply")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+fn poll_reply<T, E>(
+    rx: &mut ReplyReceiver<T, E>,
+    sleep: Pin<&mut Sleep>,
+    timeout: Duration,
+    cx: &mut Context<'_>,
+) -> Poll<Result<T, AskError<E>>> {
+    if let Poll::Ready(received) = Pin::new(rx).poll(cx) {
+        return Poll::Ready(reply_outcome(received));
+    }
+    ready!(sleep.poll(cx));
+    Poll::Ready(Err(AskError::Timeout(timeout)))
+}
+
+/// What a caller makes of what came out of the reply channel.
+pub(crate) fn reply_outcome<T, E>(
+    received: Result<Result<T, AskError<E>>, RecvError>,
+) -> Result<T, AskError<E>> {
+    received.unwrap_or(Err(AskError::NoReply))
+}
+
+fn push_error<M>(error: PushError<M>) -> SendError {
+    match error {
+        PushError::Full(_) => SendError::MailboxFull,
+        PushError::Closed(_) => SendError::Stopped,
+    }
+}
+
+/// Builds a tell. Used by generated handle methods.
+#[doc(hidden)]
+#[inline]
+pub fn tell<A: Actor>(actor: &ActorRef<A>, msg: A::Msg) -> Tell<'_, A> {
+    Tell::new(actor, msg)
+}
+
+/// Builds an ask around a fresh reply slot. Used by generated handle methods.
+#[doc(hidden)]
+#[inline]
+pub fn ask<A: Actor, T: Send + 'static, E: Send + 'static>(
+    actor: &ActorRef<A>,
+    make: impl FnOnce(ReplySlot<T, E>) -> A::Msg,
+) -> Ask<'_, A, T, E> {
+    actor.ask(make)
+}

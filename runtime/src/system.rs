@@ -1,0 +1,320 @@
+//! The actor system: configuration, spawning, the name registry and shutdown.
+//!
+//! A system owns the user guardian (the parent of every top-level actor), the registry of
+//! named actors and the defaults (ask timeout, mailbox) that actors fall back on. It does not
+//! run actors itself: each actor is a tokio task driven by the `runner` module.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Waker};
+use std::time::Duration;
+
+use tokio::sync::OnceCell;
+
+use crate::actor::{Actor, ActorHandle};
+use crate::actor_ref::{ActorId, ActorRef};
+use crate::cell::{Cell, Children, Core, Node, stop_all};
+use crate::error::{ConfigError, SpawnError};
+use crate::mailbox::{Mailbox, MailboxConfig, StopKind};
+use crate::runner;
+
+/// The default ask timeout: 5 seconds.
+pub const DEFAULT_ASK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A running actor system. Cheap to clone; every clone is the same system.
+#[derive(Clone)]
+pub struct ActorSystem {
+    inner: Arc<SystemInner>,
+}
+
+pub(crate) struct SystemInner {
+    name: Box<str>,
+    ask_timeout: Duration,
+    mailbox: MailboxConfig,
+    runtime: tokio::runtime::Handle,
+    next_id: AtomicU64,
+    names: Mutex<HashMap<Arc<str>, Arc<dyn Node>>>,
+    guardian: Children,
+    shutting_down: AtomicBool,
+    shut_down: OnceCell<()>,
+}
+
+impl SystemInner {
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub(crate) fn ask_timeout(&self) -> Duration {
+        self.ask_timeout
+    }
+
+    fn names(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, Arc<dyn Node>>> {
+        self.names.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes a stopped actor out of the registry and out of its parent's children.
+    pub(crate) fn forget(&self, core: &Core) {
+        if let Some(name) = &core.name {
+            let mut names = self.names();
+            if names
+                .get(name)
+                .is_some_and(|node| node.core().id == core.id)
+            {
+                names.remove(name);
+            }
+        }
+        match &core.parent {
+            Some(parent) => parent.core().children.remove(core.id),
+            None => self.guardian.remove(core.id),
+        }
+    }
+}
+
+/// Builds an [`ActorSystem`]; start with [`ActorSystem::builder`].
+#[derive(Debug, Clone)]
+pub struct ActorSystemBuilder {
+    name: String,
+    ask_timeout: Duration,
+    mailbox: MailboxConfig,
+}
+
+impl ActorSystemBuilder {
+    /// The timeout of an ask that does not set its own (default: [`DEFAULT_ASK_TIMEOUT`]).
+    pub fn ask_timeout(mut self, timeout: Duration) -> Self {
+        self.ask_timeout = timeout;
+        self
+    }
+
+    /// The mailbox of actors that choose none themselves (default: unbounded).
+    pub fn mailbox(mut self, mailbox: MailboxConfig) -> Self {
+        self.mailbox = mailbox;
+        self
+    }
+
+    /// Checks the configuration and starts the system on the current tokio runtime, which
+    /// must have its time driver enabled (`#[tokio::main]` does).
+    pub async fn build(self) -> Result<ActorSystem, ConfigError> {
+        let valid_name = !self.name.is_empty()
+            && self
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if !valid_name {
+            return Err(ConfigError::InvalidSystemName(self.name));
+        }
+        if self.ask_timeout.is_zero() {
+            return Err(ConfigError::ZeroAskTimeout);
+        }
+        self.mailbox
+            .validate()
+            .map_err(ConfigError::InvalidMailbox)?;
+        let runtime = tokio::runtime::Handle::try_current()
+            .map_err(|_| ConfigError::Runtime("there is no current tokio runtime"))?;
+        check_timer()?;
+        tracing::debug!(system = %self.name, "actor system started");
+        Ok(ActorSystem {
+            inner: Arc::new(SystemInner {
+                name: self.name.into_boxed_str(),
+                ask_timeout: self.ask_timeout,
+                mailbox: self.mailbox,
+                runtime,
+                next_id: AtomicU64::new(0),
+                names: Mutex::new(HashMap::new()),
+                guardian: Children::new(),
+                shutting_down: AtomicBool::new(false),
+                shut_down: OnceCell::new(),
+            }),
+        })
+    }
+}
+
+/// Asks and schedules need tokio's timer; find out now rather than panic later.
+fn check_timer() -> Result<(), ConfigError> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut sleep = Box::pin(tokio::time::sleep(Duration::ZERO));
+        let _ = sleep.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+    }))
+    .map_err(|_| ConfigError::Runtime("the runtime's time driver is disabled"))
+}
+
+use std::future::Future as _;
+
+/// How to spawn one actor: its name and mailbox.
+#[derive(Debug, Clone, Default)]
+pub struct SpawnOptions {
+    name: Option<String>,
+    mailbox: Option<MailboxConfig>,
+}
+
+impl SpawnOptions {
+    /// Anonymous, with the actor type's or the system's mailbox.
+    pub fn new() -> Self {
+        SpawnOptions::default()
+    }
+
+    /// Names the actor; names are unique per system.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Chooses this actor's mailbox, over the actor type's and the system's.
+    pub fn mailbox(mut self, mailbox: MailboxConfig) -> Self {
+        self.mailbox = Some(mailbox);
+        self
+    }
+}
+
+impl ActorSystem {
+    /// Starts configuring a system called `name` (ASCII letters, digits, `-`, `_`, `.`).
+    pub fn builder(name: impl Into<String>) -> ActorSystemBuilder {
+        ActorSystemBuilder {
+            name: name.into(),
+            ask_timeout: DEFAULT_ASK_TIMEOUT,
+            mailbox: MailboxConfig::unbounded(),
+        }
+    }
+
+    /// The system's name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The default ask timeout.
+    pub fn ask_timeout(&self) -> Duration {
+        self.inner.ask_timeout
+    }
+
+    /// Spawns a top-level actor named `name` and returns its typed handle. The actor's
+    /// `pre_start` runs in its own task; messages sent meanwhile are queued.
+    pub async fn spawn<A: Actor>(&self, name: &str, actor: A) -> Result<A::Ref, SpawnError> {
+        self.spawn_in(None, actor, SpawnOptions::new().name(name))
+    }
+
+    /// Spawns a top-level actor without a name.
+    pub async fn spawn_anonymous<A: Actor>(&self, actor: A) -> Result<A::Ref, SpawnError> {
+        self.spawn_in(None, actor, SpawnOptions::new())
+    }
+
+    /// Spawns a top-level actor with explicit options.
+    pub async fn spawn_with<A: Actor>(
+        &self,
+        actor: A,
+        options: SpawnOptions,
+    ) -> Result<A::Ref, SpawnError> {
+        self.spawn_in(None, actor, options)
+    }
+
+    /// The live actor named `name`, if there is one of type `H::Actor`.
+    pub fn lookup<H: ActorHandle>(&self, name: &str) -> Option<H> {
+        let node = self.inner.names().get(name).cloned()?;
+        let cell = node.into_any().downcast::<Cell<H::Actor>>().ok()?;
+        if cell.core.is_terminated() {
+            return None;
+        }
+        Some(H::from_actor_ref(ActorRef::from_cell(cell)))
+    }
+
+    /// How many top-level actors are live.
+    pub fn actor_count(&self) -> usize {
+        self.inner.guardian.len()
+    }
+
+    /// Whether [`shutdown`](ActorSystem::shutdown) has been called.
+    pub fn is_shutting_down(&self) -> bool {
+        self.inner.shutting_down.load(Ordering::Acquire)
+    }
+
+    /// Stops every actor, children before their parents, each after handling what it had
+    /// queued, and returns once all have stopped. No actor can be spawned from then on.
+    /// Calling it again (or concurrently) waits for the same shutdown.
+    pub async fn shutdown(&self) {
+        self.inner.shutting_down.store(true, Ordering::Release);
+        self.inner
+            .shut_down
+            .get_or_init(|| async {
+                tracing::debug!(system = %self.inner.name, "actor system shutting down");
+                stop_all(self.inner.guardian.close(), StopKind::Graceful).await;
+                tracing::debug!(system = %self.inner.name, "actor system stopped");
+            })
+            .await;
+    }
+
+    /// Registers and starts an actor under `parent` (`None`: the user guardian).
+    pub(crate) fn spawn_in<A: Actor>(
+        &self,
+        parent: Option<Arc<dyn Node>>,
+        actor: A,
+        options: SpawnOptions,
+    ) -> Result<A::Ref, SpawnError> {
+        if self.is_shutting_down() {
+            return Err(SpawnError::Stopping);
+        }
+        let mailbox = options.mailbox.or(A::MAILBOX).unwrap_or(self.inner.mailbox);
+        mailbox.validate().map_err(SpawnError::InvalidMailbox)?;
+        let name: Option<Arc<str>> = match options.name {
+            Some(name) => Some(validate_name(name)?.into()),
+            None => None,
+        };
+        let id = ActorId::new(self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 1);
+        let cell = Arc::new(Cell {
+            core: Core::new(id, name.clone(), parent, Arc::clone(&self.inner)),
+            mailbox: Mailbox::new(mailbox),
+        });
+        let node: Arc<dyn Node> = cell.clone();
+        if let Some(name) = name {
+            match self.inner.names().entry(name) {
+                Entry::Occupied(taken) => {
+                    return Err(SpawnError::DuplicateName(taken.key().to_string()));
+                }
+                Entry::Vacant(free) => {
+                    free.insert(Arc::clone(&node));
+                }
+            }
+        }
+        let siblings = match &cell.core.parent {
+            Some(parent) => &parent.core().children,
+            None => &self.inner.guardian,
+        };
+        if !siblings.insert(node) {
+            self.inner.forget(&cell.core);
+            return Err(SpawnError::Stopping);
+        }
+        self.inner
+            .runtime
+            .spawn(runner::run(actor, Arc::clone(&cell), self.clone()));
+        Ok(A::Ref::from_actor_ref(ActorRef::from_cell(cell)))
+    }
+}
+
+fn validate_name(name: String) -> Result<String, SpawnError> {
+    let reason = if name.is_empty() {
+        "it is empty"
+    } else if name.len() > 255 {
+        "it is longer than 255 bytes"
+    } else if name.starts_with('$') {
+        "names starting with `$` are reserved for anonymous actors"
+    } else if name.contains('/') {
+        "it contains `/`"
+    } else if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        "it contains white space or control characters"
+    } else {
+        return Ok(name);
+    };
+    Err(SpawnError::InvalidName { name, reason })
+}
+
+impl fmt::Debug for ActorSystem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ActorSystem")
+            .field("name", &self.inner.name)
+            .field("ask_timeout", &self.inner.ask_timeout)
+            .field("mailbox", &self.inner.mailbox)
+            .field("actors", &self.actor_count())
+            .finish()
+    }
+}

@@ -1,0 +1,217 @@
+//! Actors shared by the tests.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rakt::prelude::*;
+use tokio::sync::Notify;
+
+/// A log the tests read back: lifecycle hooks and handlers write into it.
+pub type Journal = Arc<Mutex<Vec<String>>>;
+
+pub fn journal() -> Journal {
+    Arc::default()
+}
+
+pub fn entries(journal: &Journal) -> Vec<String> {
+    journal.lock().unwrap().clone()
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("refused: {0}")]
+pub struct Refused(pub String);
+
+#[actor]
+#[derive(Default)]
+pub struct Counter {
+    total: u64,
+    seen: Vec<u64>,
+}
+
+#[actor]
+impl Counter {
+    /// Adds `by`.
+    pub fn add(&mut self, by: u64) {
+        self.total += by;
+        self.seen.push(by);
+    }
+
+    /// The total.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Every `add` argument in arrival order.
+    pub fn seen(&self) -> Vec<u64> {
+        self.seen.clone()
+    }
+
+    /// Doubles `x` without touching the state.
+    pub fn double(&self, x: u64) -> u64 {
+        x * 2
+    }
+
+    /// Subtracts, refusing to go below zero; the error goes to the caller.
+    pub fn take(&mut self, by: u64) -> Result<u64, Refused> {
+        if by > self.total {
+            return Err(Refused(format!("{by} > {}", self.total)));
+        }
+        self.total -= by;
+        Ok(self.total)
+    }
+
+    /// Panics while handling a tell.
+    pub fn explode(&mut self) {
+        panic!("boom in a tell");
+    }
+
+    /// Panics while handling an ask.
+    pub fn explode_ask(&mut self) -> u64 {
+        panic!("boom in an ask");
+    }
+
+    /// Answers after `delay`, from the actor's own task.
+    pub async fn slow(&self, delay: Duration) -> u64 {
+        tokio::time::sleep(delay).await;
+        self.total
+    }
+
+    /// Answers later, from another task.
+    pub fn deferred(&self, x: u64, reply: ReplySlot<u64>) {
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            reply.send(x + 1);
+        });
+    }
+
+    /// Drops the reply slot without answering.
+    pub fn forget(&self, reply: ReplySlot<u64>) {
+        drop(reply);
+    }
+
+    /// Waits until `gate` is opened.
+    pub async fn wait(&mut self, gate: Arc<Notify>) {
+        gate.notified().await;
+    }
+
+    /// Stops itself after this message.
+    pub fn quit(&mut self, ctx: &mut Ctx<Self>) {
+        ctx.stop();
+    }
+}
+
+/// Records its lifecycle in a journal; spawns named children on request.
+#[actor]
+pub struct Recorder {
+    name: String,
+    journal: Journal,
+    fail_start: bool,
+}
+
+impl Recorder {
+    pub fn new(name: &str, journal: &Journal) -> Self {
+        Recorder {
+            name: name.to_owned(),
+            journal: journal.clone(),
+            fail_start: false,
+        }
+    }
+
+    pub fn failing(name: &str, journal: &Journal) -> Self {
+        Recorder {
+            fail_start: true,
+            ..Recorder::new(name, journal)
+        }
+    }
+
+    fn log(&self, event: &str) {
+        self.journal
+            .lock()
+            .unwrap()
+            .push(format!("{}:{event}", self.name));
+    }
+}
+
+#[actor]
+impl Recorder {
+    #[pre_start]
+    async fn init(&mut self, ctx: &mut Ctx<Self>) -> Result<(), Refused> {
+        self.log("pre_start");
+        assert!(ctx.path().as_str().ends_with(&self.name));
+        if self.fail_start {
+            return Err(Refused("pre_start refused".into()));
+        }
+        Ok(())
+    }
+
+    #[post_start]
+    fn started(&mut self) {
+        self.log("post_start");
+    }
+
+    #[post_stop]
+    fn stopped(&mut self) {
+        self.log("post_stop");
+    }
+
+    /// Records `what`.
+    pub fn note(&mut self, what: String) {
+        self.log(&what);
+    }
+
+    /// Spawns a child recorder and returns its handle.
+    pub async fn adopt(
+        &mut self,
+        name: String,
+        ctx: &mut Ctx<Self>,
+    ) -> Result<RecorderRef, SpawnError> {
+        let child = Recorder::new(&name, &self.journal);
+        ctx.spawn(&name, child).await
+    }
+
+    /// How many children are live.
+    pub fn children(&self, ctx: &mut Ctx<Self>) -> usize {
+        ctx.child_count()
+    }
+}
+
+/// A generic actor: a stack of any sendable values.
+#[actor]
+pub struct Stack<T> {
+    items: Vec<T>,
+}
+
+impl<T> Stack<T> {
+    pub fn new() -> Self {
+        Stack { items: Vec::new() }
+    }
+}
+
+#[actor]
+impl<T: Send + 'static> Stack<T> {
+    /// Pushes an item.
+    pub fn push(&mut self, item: T) {
+        self.items.push(item);
+    }
+
+    /// Pops the last item.
+    pub fn pop(&mut self) -> Option<T> {
+        self.items.pop()
+    }
+}
+
+/// An actor whose type declares a bounded mailbox.
+#[actor(mailbox = bounded(2))]
+#[derive(Default)]
+pub struct Narrow;
+
+#[actor]
+impl Narrow {
+    /// Waits until `gate` is opened.
+    pub async fn wait(&mut self, gate: Arc<Notify>) {
+        gate.notified().await;
+    }
+
+    /// Does nothing.
+    pub fn ping(&self) {}
+}

@@ -1,0 +1,202 @@
+//! Tell, ask, timeouts, backpressure, batches and deferred replies.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rakt::prelude::*;
+use rakt::{MailboxConfig, SendError};
+use tokio::sync::Notify;
+
+use crate::actors::{Counter, CounterMsg, CounterRef, Narrow, NarrowRef, Refused, Stack, StackRef};
+
+async fn system(name: &str) -> ActorSystem {
+    ActorSystem::builder(name).build().await.unwrap()
+}
+
+#[tokio::test]
+async fn tells_are_handled_in_order_before_a_later_ask() {
+    let system = system("order").await;
+    let counter: CounterRef = system.spawn("counter", Counter::default()).await.unwrap();
+    for i in 1..=100 {
+        counter.add(i).await.unwrap();
+    }
+    assert_eq!(counter.total().await.unwrap(), 5050);
+    assert_eq!(counter.seen().await.unwrap(), (1..=100).collect::<Vec<_>>());
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn two_senders_each_keep_their_order() {
+    let system = system("senders").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    let a = counter.clone();
+    let b = counter.clone();
+    let left = tokio::spawn(async move {
+        for i in 0..1000 {
+            a.add(i * 2).await.unwrap();
+        }
+    });
+    let right = tokio::spawn(async move {
+        for i in 0..1000 {
+            b.add(i * 2 + 1).await.unwrap();
+        }
+    });
+    left.await.unwrap();
+    right.await.unwrap();
+    let seen = counter.seen().await.unwrap();
+    assert_eq!(seen.len(), 2000);
+    let evens: Vec<_> = seen.iter().copied().filter(|x| x % 2 == 0).collect();
+    let odds: Vec<_> = seen.iter().copied().filter(|x| x % 2 == 1).collect();
+    assert!(evens.windows(2).all(|w| w[0] < w[1]));
+    assert!(odds.windows(2).all(|w| w[0] < w[1]));
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_handler_error_reaches_the_caller_and_the_actor_carries_on() {
+    let system = system("errors").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    counter.add(3).await.unwrap();
+    let refused = counter.take(5).await.unwrap_err();
+    assert_eq!(refused, AskError::Handler(Refused("5 > 3".into())));
+    assert_eq!(counter.take(2).await.unwrap(), 1);
+    assert!(counter.is_alive());
+    system.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_ask_times_out_with_the_per_call_timeout() {
+    let system = system("timeouts").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    let late = counter
+        .slow(Duration::from_secs(10))
+        .timeout(Duration::from_millis(50))
+        .await;
+    assert_eq!(late, Err(AskError::Timeout(Duration::from_millis(50))));
+    // The actor is still busy with the slow request; the next ask waits for it.
+    let total = counter.total().timeout(Duration::from_secs(60)).await;
+    assert_eq!(total, Ok(0));
+    system.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_system_default_ask_timeout_applies_when_the_call_sets_none() {
+    let system = ActorSystem::builder("default-timeout")
+        .ask_timeout(Duration::from_millis(200))
+        .build()
+        .await
+        .unwrap();
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    let late = counter.slow(Duration::from_secs(1)).await;
+    assert_eq!(late, Err(AskError::Timeout(Duration::from_millis(200))));
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_deferred_reply_arrives_from_another_task() {
+    let system = system("deferred").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    assert_eq!(counter.deferred(41).await, Ok(42));
+    assert_eq!(counter.forget().await, Err(AskError::NoReply));
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_full_bounded_mailbox_refuses_try_send_and_makes_tell_wait() {
+    let system = system("bounded").await;
+    let narrow: NarrowRef = system.spawn_anonymous(Narrow).await.unwrap();
+    let gate = Arc::new(Notify::new());
+    narrow.wait(gate.clone()).await.unwrap();
+    // Wait until the actor has picked up `wait`, so the mailbox is empty again.
+    while narrow.actor_ref().mailbox_len() > 0 {
+        tokio::task::yield_now().await;
+    }
+    narrow.ping().try_send().unwrap();
+    narrow.ping().try_send().unwrap();
+    assert_eq!(narrow.ping().try_send(), Err(SendError::MailboxFull));
+    let waiting = {
+        let narrow = narrow.clone();
+        tokio::spawn(async move { narrow.ping().await })
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(!waiting.is_finished(), "a tell to a full mailbox waits");
+    gate.notify_one();
+    assert_eq!(waiting.await.unwrap(), Ok(()));
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_spawn_option_mailbox_overrides_the_system_default() {
+    let system = ActorSystem::builder("override")
+        .mailbox(MailboxConfig::bounded(1000))
+        .build()
+        .await
+        .unwrap();
+    let counter: CounterRef = system
+        .spawn_with(
+            Counter::default(),
+            SpawnOptions::new().mailbox(MailboxConfig::bounded(1)),
+        )
+        .await
+        .unwrap();
+    let gate = Arc::new(Notify::new());
+    counter.wait(gate.clone()).await.unwrap();
+    while counter.actor_ref().mailbox_len() > 0 {
+        tokio::task::yield_now().await;
+    }
+    counter.add(1).try_send().unwrap();
+    assert_eq!(counter.add(1).try_send(), Err(SendError::MailboxFull));
+    gate.notify_one();
+    assert_eq!(counter.total().await, Ok(1));
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn batches_keep_their_order() {
+    let system = system("batches").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    let actor = counter.actor_ref();
+    actor
+        .tell_batch((1..=10).map(|by| CounterMsg::Add { by }))
+        .await
+        .unwrap();
+    assert_eq!(counter.seen().await.unwrap(), (1..=10).collect::<Vec<_>>());
+    let doubled = actor
+        .ask_batch((0..5).map(|x| move |reply| CounterMsg::Double { x, reply }))
+        .await;
+    assert_eq!(doubled, vec![Ok(0), Ok(2), Ok(4), Ok(6), Ok(8)]);
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_generic_actor_works_through_its_handle() {
+    let system = system("generic").await;
+    let stack: StackRef<String> = system.spawn_anonymous(Stack::new()).await.unwrap();
+    stack.push("a".to_owned()).await.unwrap();
+    stack.push("b".to_owned()).await.unwrap();
+    assert_eq!(stack.pop().await.unwrap().as_deref(), Some("b"));
+    assert_eq!(stack.pop().await.unwrap().as_deref(), Some("a"));
+    assert_eq!(stack.pop().await.unwrap(), None);
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn handles_are_comparable_hashable_and_printable() {
+    let system = system("handles").await;
+    let a: CounterRef = system.spawn("a", Counter::default()).await.unwrap();
+    let b: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    assert_eq!(a, a.clone());
+    assert_ne!(a, b);
+    let set: HashSet<CounterRef> = [a.clone(), a.clone(), b.clone()].into_iter().collect();
+    assert_eq!(set.len(), 2);
+    assert_eq!(a.path().as_str(), "rakt://handles/user/a");
+    assert_eq!(
+        b.path().as_str(),
+        format!("rakt://handles/user/${}", b.id().get())
+    );
+    assert!(format!("{a:?}").contains("rakt://handles/user/a"));
+    fn is_handle<H: Clone + Eq + std::hash::Hash + std::fmt::Debug + Send + Sync>(_: &H) {}
+    is_handle(&a);
+    system.shutdown().await;
+}

@@ -1,0 +1,69 @@
+//! `#[actor(mailbox = ...)]` reaches the runtime through `ActorDecl` and `Actor::MAILBOX`.
+
+use std::time::Duration;
+
+use rakt::prelude::*;
+
+#[actor(mailbox = bounded(2))]
+#[derive(Default)]
+pub struct Slow {
+    seen: u32,
+}
+
+#[actor]
+impl Slow {
+    pub async fn nap(&mut self, ms: u64) {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        self.seen += 1;
+    }
+
+    pub fn seen(&self) -> u32 {
+        self.seen
+    }
+}
+
+#[actor(mailbox = unbounded)]
+#[derive(Default)]
+pub struct Open;
+
+#[actor]
+impl Open {}
+
+#[actor]
+pub enum Plain {
+    On,
+}
+
+#[actor]
+impl Plain {
+    pub fn get(&self) -> bool {
+        matches!(self, Plain::On)
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    assert_eq!(<Slow as Actor>::MAILBOX, Some(MailboxConfig::bounded(2)));
+    assert_eq!(<Open as Actor>::MAILBOX, Some(MailboxConfig::unbounded()));
+    assert_eq!(<Plain as Actor>::MAILBOX, None);
+
+    let system = ActorSystem::builder("mailbox").build().await?;
+    let slow: SlowRef = system.spawn("slow", Slow::default()).await?;
+    slow.nap(500).await?;
+    // Wait until the actor has taken the first nap out of its mailbox.
+    while slow.actor_ref().mailbox_len() > 0 {
+        tokio::task::yield_now().await;
+    }
+    slow.nap(0).try_send()?;
+    slow.nap(0).try_send()?;
+    assert!(matches!(slow.nap(0).try_send(), Err(SendError::MailboxFull)));
+    assert_eq!(slow.seen().await?, 3);
+
+    let open: OpenRef = system.spawn("open", Open).await?;
+    assert!(open.is_alive());
+    let plain: PlainRef = system.spawn("plain", Plain::On).await?;
+    assert!(plain.get().await?);
+
+    system.shutdown().await;
+    Ok(())
+}
