@@ -124,7 +124,10 @@ mod tests {
         assert_eq!(variant_ident(&ident("add_item")).unwrap(), "AddItem");
         assert_eq!(variant_ident(&ident("r#match")).unwrap(), "Match");
         assert!(variant_ident(&ident("__")).is_none(), "empty name");
-        assert!(variant_ident(&ident("self_")).is_none(), "`Self` is a keyword");
+        assert!(
+            variant_ident(&ident("self_")).is_none(),
+            "`Self` is a keyword"
+        );
     }
 
     #[test]
@@ -164,7 +167,10 @@ mod tests {
     #[test]
     fn collisions_are_reported_against_the_first_name() {
         assert!(variant_collisions(&["add", "total", "reset"]).is_empty());
-        assert_eq!(variant_collisions(&["add_item", "total", "addItem"]), vec![(0, 2)]);
+        assert_eq!(
+            variant_collisions(&["add_item", "total", "addItem"]),
+            vec![(0, 2)]
+        );
         assert_eq!(
             variant_collisions(&["x", "_x", "x_", "y"]),
             vec![(0, 1), (0, 2)]

@@ -134,8 +134,7 @@ fn mailbox(meta: &Meta, cx: &Ctxt) -> Option<MailboxModel> {
         Expr::Path(ExprPath { path, .. }) if path.is_ident("unbounded") => {
             Some(MailboxModel::Unbounded)
         }
-        Expr::Call(ExprCall { func, args, .. })
-            if matches!(&**func, Expr::Path(p) if p.path.is_ident("bounded")) =>
+        Expr::Call(ExprCall { func, args, .. }) if matches!(&**func, Expr::Path(p) if p.path.is_ident("bounded")) =>
         {
             let capacity = match args.iter().collect::<Vec<_>>().as_slice() {
                 [
@@ -193,10 +192,7 @@ fn krate(meta: &Meta, cx: &Ctxt) -> Option<Path> {
     match lit.parse_with(Path::parse_mod_style) {
         Ok(path) => Some(path),
         Err(_) => {
-            cx.error_spanned_by(
-                lit,
-                format!("`{}` is not a path; {HINT}", lit.value()),
-            );
+            cx.error_spanned_by(lit, format!("`{}` is not a path; {HINT}", lit.value()));
             None
         }
     }

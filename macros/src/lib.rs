@@ -1,8 +1,8 @@
 //! Procedural macros of rakt. Use them through the `rakt` crate (`rakt::actor`), which documents
 //! them; this crate is an implementation detail and its version is pinned by `rakt`.
 //!
-//! The pipeline, one file per step: [`attr`] parses the options, [`ast`] models the input
-//! (keeping the original `syn` nodes for spans), [`valid`] checks it, and [`expand`] lowers it
+//! The pipeline, one file per step: `attr` parses the options, `ast` models the input
+//! (keeping the original `syn` nodes for spans), `valid` checks it, and `expand` lowers it
 //! into the neutral [`rakt_codegen::ActorModel`] and calls the shared generator.
 
 mod ast;

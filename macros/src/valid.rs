@@ -135,8 +135,7 @@ fn check_handler(method: &Method, actor: &str, cx: &Ctxt) -> bool {
         Recv::Other(r) => cx.error_spanned_by(
             r,
             format!(
-                "handler `{name}` has the receiver `{}`; handlers take `&self` or `&mut self`",
-                r.to_token_stream()
+                "handler `{name}` has a custom receiver type; handlers take `&self` or `&mut self`"
             ),
         ),
     }
@@ -249,7 +248,11 @@ fn check_hook<'a>(method: &'a Method, first: &mut [Option<&'a Ident>; 3], cx: &C
             None => *slot = Some(method.ident()),
         }
     }
-    let what = format!("`#[{}]` hook `{name}`", method.markers[0].0.name());
+    let marker = method
+        .markers
+        .first()
+        .map_or("hook", |(kind, _)| kind.name());
+    let what = format!("`#[{marker}]` hook `{name}`");
     not_unsafe_or_generic(func, &what, cx);
     match method.receiver {
         Recv::Ref | Recv::RefMut => {}
@@ -259,7 +262,7 @@ fn check_hook<'a>(method: &'a Method, first: &mut [Option<&'a Ident>; 3], cx: &C
         ),
         Recv::ByValue(r) | Recv::Other(r) => cx.error_spanned_by(
             r,
-            format!("{what} takes `{}`; hooks take `&mut self` (or `&self`)", r.to_token_stream()),
+            format!("{what} does not borrow `self`; hooks take `&mut self` (or `&self`)"),
         ),
     }
     let mut ctx_seen = false;
@@ -332,45 +335,49 @@ fn bad_ctx(ty: &Type, cx: &Ctxt) {
 
 /// A reference or `impl Trait` in a message field's type.
 fn owned_argument(ty: &Type, arg: &str, cx: &Ctxt) {
-    match unowned(ty) {
-        Some((inner, Unowned::Reference)) => cx.error_spanned_by(
-            inner,
-            format!(
-                "handler argument `{arg}` is a reference; arguments are moved into the actor's \
-                 mailbox and must own their data: take `String`, `Vec<T>` or `Arc<T>` instead"
-            ),
+    let Some((inner, unowned)) = unowned(ty) else {
+        return;
+    };
+    let is = if std::ptr::eq(inner, peel(ty)) {
+        "is"
+    } else {
+        "contains"
+    };
+    let msg = match unowned {
+        Unowned::Reference => format!(
+            "handler argument `{arg}` {is} a reference; arguments are moved into the actor's \
+             mailbox and must own their data: take `String`, `Vec<T>` or `Arc<T>` instead"
         ),
-        Some((inner, Unowned::ImplTrait)) => cx.error_spanned_by(
-            inner,
-            format!(
-                "handler argument `{arg}` is `impl Trait`; a message field needs a concrete type: \
-                 name one (`Box<dyn Trait + Send>`), or make the actor generic \
-                 (`impl<T: Trait> Counter<T>`)"
-            ),
+        Unowned::ImplTrait => format!(
+            "handler argument `{arg}` {is} `impl Trait`; a message field needs a concrete type: \
+             name one (`Box<dyn Trait + Send>`), or make the actor generic \
+             (`impl<T: Trait> Counter<T>`)"
         ),
-        None => {}
-    }
+    };
+    cx.error_spanned_by(inner, msg);
 }
 
 /// A reference or `impl Trait` in a reply's type.
 fn owned_reply(ty: &Type, handler: &Ident, cx: &Ctxt) {
-    match unowned(ty) {
-        Some((inner, Unowned::Reference)) => cx.error_spanned_by(
-            inner,
-            format!(
-                "handler `{handler}` returns a reference; the reply goes to another task and must \
-                 own its data: return `T`, `String` or `Arc<T>` instead"
-            ),
+    let Some((inner, unowned)) = unowned(ty) else {
+        return;
+    };
+    let returns = if std::ptr::eq(inner, peel(ty)) {
+        "returns"
+    } else {
+        "returns a type with"
+    };
+    let msg = match unowned {
+        Unowned::Reference => format!(
+            "handler `{handler}` {returns} a reference; the reply goes to another task and must \
+             own its data: return `T`, `String` or `Arc<T>` instead"
         ),
-        Some((inner, Unowned::ImplTrait)) => cx.error_spanned_by(
-            inner,
-            format!(
-                "handler `{handler}` returns `impl Trait`; a reply needs a concrete type: return \
-                 one (`Box<dyn Trait + Send>`)"
-            ),
+        Unowned::ImplTrait => format!(
+            "handler `{handler}` {returns} `impl Trait`; a reply needs a concrete type: return \
+             one (`Box<dyn Trait + Send>`)"
         ),
-        None => {}
-    }
+    };
+    cx.error_spanned_by(inner, msg);
 }
 
 enum Unowned {
@@ -378,10 +385,14 @@ enum Unowned {
     ImplTrait,
 }
 
-/// The first reference or `impl Trait` in `ty`, looking through tuples, arrays, slices and
-/// type arguments (not into `fn` pointers or trait objects, whose borrows are fine).
+/// The first non-`'static` reference or `impl Trait` in `ty`, looking through tuples, arrays,
+/// slices and type arguments (not into `fn` pointers or trait objects, whose borrows are fine).
+/// A `&'static T` borrows nothing that could go away, so it may travel in a message.
 fn unowned(ty: &Type) -> Option<(&Type, Unowned)> {
     match ty {
+        Type::Reference(r) if r.lifetime.as_ref().is_some_and(|l| l.ident == "static") => {
+            unowned(&r.elem)
+        }
         Type::Reference(_) => Some((ty, Unowned::Reference)),
         Type::ImplTrait(_) => Some((ty, Unowned::ImplTrait)),
         Type::Group(g) => unowned(&g.elem),
@@ -389,19 +400,15 @@ fn unowned(ty: &Type) -> Option<(&Type, Unowned)> {
         Type::Array(a) => unowned(&a.elem),
         Type::Slice(s) => unowned(&s.elem),
         Type::Tuple(t) => t.elems.iter().find_map(unowned),
-        Type::Path(p) => p
-            .qself
-            .iter()
-            .find_map(|q| unowned(&q.ty))
-            .or_else(|| {
-                p.path.segments.iter().find_map(|s| match &s.arguments {
-                    PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
-                        GenericArgument::Type(t) => unowned(t),
-                        _ => None,
-                    }),
+        Type::Path(p) => p.qself.iter().find_map(|q| unowned(&q.ty)).or_else(|| {
+            p.path.segments.iter().find_map(|s| match &s.arguments {
+                PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
+                    GenericArgument::Type(t) => unowned(t),
                     _ => None,
-                })
-            }),
+                }),
+                _ => None,
+            })
+        }),
         _ => None,
     }
 }

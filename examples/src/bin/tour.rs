@@ -97,10 +97,13 @@ impl Team {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // rakt catches handler panics; keep the default hook's report to one line for the tour.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!(
-            "   [panic hook] a handler panicked: {}",
-            info.payload_as_str().unwrap_or("?")
-        )
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("?");
+        eprintln!("   [panic hook] a handler panicked: {message}");
     }));
     println!("1. build a system");
     let system = ActorSystem::builder("tour")

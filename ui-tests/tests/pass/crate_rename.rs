@@ -61,7 +61,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let echo: EchoRef = system.spawn("echo", Echo).await?;
     assert_eq!(echo.echo("x".to_owned()).await?, "x");
     assert_eq!(echo.echo("y".to_owned()).await?, "y");
-    assert_eq!(shim::__private::CALLS.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert_eq!(
+        shim::__private::CALLS.load(std::sync::atomic::Ordering::SeqCst),
+        2
+    );
 
     system.shutdown().await;
     Ok(())

@@ -1,12 +1,15 @@
 //! A deferred reply (`ReplySlot` argument, answered later from another handler) and the three
 //! lifecycle hooks, sync and async, with and without the context, returning `()` or `Result`.
 
+#![deny(warnings, missing_docs)]
+
 use std::sync::{Arc, Mutex};
 
 use rakt::prelude::*;
 
 type Log = Arc<Mutex<Vec<String>>>;
 
+/// The batch was closed.
 #[derive(Debug, PartialEq)]
 pub struct Closed;
 
@@ -16,6 +19,7 @@ impl std::fmt::Display for Closed {
     }
 }
 
+/// Answers callers in batches.
 #[actor]
 pub struct Batcher {
     size: usize,
@@ -44,7 +48,10 @@ impl Batcher {
         for slot in self.waiting.drain(..) {
             slot.fail(Closed);
         }
-        self.log.lock().unwrap().push(format!("closed {n} at {}", ctx.path().name()));
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("closed {n} at {}", ctx.path().name()));
         reply.send(n);
     }
 
@@ -56,7 +63,10 @@ impl Batcher {
     #[pre_start]
     async fn warm_up(&mut self, ctx: &mut Ctx<Self>) -> Result<(), std::io::Error> {
         tokio::task::yield_now().await;
-        self.log.lock().unwrap().push(format!("pre_start {}", ctx.path().name()));
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("pre_start {}", ctx.path().name()));
         Ok(())
     }
 
@@ -65,6 +75,7 @@ impl Batcher {
         self.log.lock().unwrap().push("post_start".to_owned());
     }
 
+    /// A public hook is still a hook, not a handler.
     #[post_stop]
     pub async fn stopped(&mut self) {
         self.log.lock().unwrap().push("post_stop".to_owned());
@@ -77,6 +88,7 @@ pub struct Broken;
 
 #[actor]
 impl Broken {
+    /// Never answered.
     pub fn ping(&self) -> u8 {
         1
     }
@@ -123,7 +135,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     batcher.stop().await;
     assert_eq!(
         *log.lock().unwrap(),
-        ["pre_start batcher", "post_start", "closed 2 at batcher", "post_stop"]
+        [
+            "pre_start batcher",
+            "post_start",
+            "closed 2 at batcher",
+            "post_stop"
+        ]
     );
 
     let broken: BrokenRef = system.spawn("broken", Broken).await?;

@@ -1,10 +1,13 @@
 //! A generic actor: type and const parameters, a where-clause, a type parameter that no
 //! handler mentions (covered by the enum's hidden phantom variant), and `Self` in arguments.
 
+#![deny(warnings, missing_docs)]
+
 use std::fmt::Debug;
 
 use rakt::prelude::*;
 
+/// A bounded stack.
 #[actor]
 pub struct Stack<T, Tag = (), const MAX: usize = 3>
 where
@@ -38,10 +41,12 @@ where
         true
     }
 
+    /// Pops the last item.
     pub fn pop(&mut self) -> Option<T> {
         self.items.pop()
     }
 
+    /// The items, debug-formatted.
     pub fn render(&self) -> String {
         format!("{:?}", self.items)
     }
@@ -75,7 +80,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(numbers.pop().await?, Some(2));
 
     let words: StackRef<String, Marker, 2> = system.spawn("words", Stack::new()).await?;
-    assert_eq!(exercise(&words, "a".into(), "b".into(), "c".into()).await?, r#"["a", "b"]"#);
+    assert_eq!(
+        exercise(&words, "a".into(), "b".into(), "c".into()).await?,
+        r#"["a", "b"]"#
+    );
 
     // Defaults: Tag = (), MAX = 3.
     let plain: StackRef<char> = system.spawn("plain", Stack::new()).await?;

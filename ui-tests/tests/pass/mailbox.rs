@@ -56,7 +56,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     slow.nap(0).try_send()?;
     slow.nap(0).try_send()?;
-    assert!(matches!(slow.nap(0).try_send(), Err(SendError::MailboxFull)));
+    assert!(matches!(
+        slow.nap(0).try_send(),
+        Err(SendError::MailboxFull)
+    ));
     assert_eq!(slow.seen().await?, 3);
 
     let open: OpenRef = system.spawn("open", Open).await?;

@@ -1,5 +1,7 @@
 //! A plain actor: sync tell and ask handlers, a private helper, and the handle's own traits.
 
+#![deny(warnings, missing_docs)]
+
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -41,6 +43,7 @@ impl Counter {
         })
     }
 
+    /// What the actor did.
     pub fn log(&self) -> Vec<String> {
         self.log.clone()
     }

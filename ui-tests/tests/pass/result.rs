@@ -68,6 +68,8 @@ impl Bank {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // `share(0)` panics on purpose; keep the report quiet.
+    std::panic::set_hook(Box::new(|_| {}));
     let system = ActorSystem::builder("result").build().await?;
     let bank: BankRef = system.spawn("bank", Bank::default()).await?;
 
@@ -81,8 +83,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(bank.withdraw(20).await?, 50);
 
     bank.freeze().await?;
-    assert_eq!(bank.freeze().await, Err(AskError::Handler("already frozen".to_owned())));
-    assert!(matches!(bank.deposit(1).await, Err(AskError::Handler(BankError::Frozen))));
+    assert_eq!(
+        bank.freeze().await,
+        Err(AskError::Handler("already frozen".to_owned()))
+    );
+    assert!(matches!(
+        bank.deposit(1).await,
+        Err(AskError::Handler(BankError::Frozen))
+    ));
 
     let statement: std::io::Result<String> = bank.statement().await?;
     assert_eq!(statement?, "balance 50");

@@ -1,0 +1,73 @@
+//! The generator driven the way a non-Rust front end (the `.proto` generator) drives it: a model
+//! built by hand, no `syn` item parsed. Snapshot formatted with prettyplease.
+
+use proc_macro2::Span;
+use rakt_codegen::{
+    ActorModel, ArgModel, HandleModel, HandlerModel, Hooks, ReceiverKind, ReplyKind,
+    generate_actor, generate_handle, naming,
+};
+use syn::{Ident, parse_quote};
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+fn handler(name: &str, args: Vec<ArgModel>, reply: ReplyKind) -> HandlerModel {
+    let rust_name = ident(name);
+    let variant = naming::variant_ident(&rust_name).expect("a usable name");
+    HandlerModel {
+        proto_name: variant.to_string(),
+        variant,
+        rust_name,
+        vis: parse_quote!(pub),
+        docs: vec![format!(" From the `.proto` comment of `{name}`.")],
+        cfg_attrs: Vec::new(),
+        receiver: ReceiverKind::RefMut,
+        is_async: true,
+        ctx_position: None,
+        args,
+        reply,
+    }
+}
+
+#[test]
+fn hand_built_model() {
+    let krate: syn::Path = parse_quote!(::rakt);
+    let actor = ActorModel {
+        rust_name: ident("Greeter"),
+        proto_name: "demo.v1.Greeter".to_owned(),
+        self_ty: parse_quote!(Greeter),
+        handle_ty: naming::handle_type(&parse_quote!(Greeter)).expect("a path"),
+        generics: Default::default(),
+        where_clause: None,
+        docs: vec![" The `Greeter` service.".to_owned()],
+        handlers: vec![
+            handler(
+                "say_hello",
+                vec![ArgModel {
+                    name: ident("request"),
+                    ty: parse_quote!(HelloRequest),
+                }],
+                ReplyKind::AskResult {
+                    ok: parse_quote!(HelloReply),
+                    err: parse_quote!(::rakt::Status),
+                },
+            ),
+            handler("reset", Vec::new(), ReplyKind::Tell),
+        ],
+        hooks: Hooks::default(),
+        krate: krate.clone(),
+    };
+    let handle = HandleModel {
+        rust_name: ident("Greeter"),
+        vis: parse_quote!(pub),
+        generics: Default::default(),
+        where_clause: None,
+        mailbox: None,
+        krate,
+    };
+    let mut tokens = generate_handle(&handle);
+    tokens.extend(generate_actor(&actor));
+    let file = syn::parse2::<syn::File>(tokens).expect("the output parses");
+    insta::assert_snapshot!(prettyplease::unparse(&file));
+}
