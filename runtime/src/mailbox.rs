@@ -285,3 +285,95 @@ impl<M> Mailbox<M> {
         self.lock().queue.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::task::{Context, Poll, Waker};
+
+    use super::*;
+
+    fn recv(mailbox: &Mailbox<u32>, batch: &mut VecDeque<u32>) -> Poll<Received> {
+        mailbox.poll_recv(&mut Context::from_waker(Waker::noop()), batch)
+    }
+
+    #[test]
+    fn a_batch_takes_everything_queued_in_order() {
+        let mailbox = Mailbox::new(MailboxConfig::unbounded());
+        let mut batch = VecDeque::new();
+        assert_eq!(recv(&mailbox, &mut batch), Poll::Pending);
+        for i in 0..5 {
+            assert!(mailbox.try_push(i).is_ok());
+        }
+        assert_eq!(recv(&mailbox, &mut batch), Poll::Ready(Received::Batch));
+        assert_eq!(batch, [0, 1, 2, 3, 4]);
+        assert_eq!(mailbox.len(), 0);
+    }
+
+    #[test]
+    fn a_bounded_mailbox_refuses_past_capacity_until_drained() {
+        let mailbox = Mailbox::new(MailboxConfig::bounded(2));
+        assert!(mailbox.try_push(1).is_ok());
+        assert!(mailbox.try_push(2).is_ok());
+        assert!(matches!(mailbox.try_push(3), Err(PushError::Full(3))));
+        let mut pending = Some(3);
+        let waker = Waker::noop();
+        let pushed = mailbox.poll_push(&mut Context::from_waker(waker), &mut pending);
+        assert!(pushed.is_pending());
+        assert_eq!(
+            pending,
+            Some(3),
+            "the message stays with the sender while it waits"
+        );
+        let mut batch = VecDeque::new();
+        assert_eq!(recv(&mailbox, &mut batch), Poll::Ready(Received::Batch));
+        let pushed = mailbox.poll_push(&mut Context::from_waker(waker), &mut pending);
+        assert!(matches!(pushed, Poll::Ready(Ok(()))));
+    }
+
+    #[test]
+    fn a_graceful_stop_comes_after_the_queue_and_a_kill_before_it() {
+        let mailbox = Mailbox::new(MailboxConfig::unbounded());
+        let mut batch = VecDeque::new();
+        assert!(mailbox.try_push(1).is_ok());
+        mailbox.request_stop(StopKind::Graceful);
+        assert!(matches!(mailbox.try_push(2), Err(PushError::Closed(2))));
+        assert_eq!(recv(&mailbox, &mut batch), Poll::Ready(Received::Batch));
+        batch.clear();
+        assert_eq!(
+            recv(&mailbox, &mut batch),
+            Poll::Ready(Received::Stop(StopKind::Graceful))
+        );
+
+        let killed = Mailbox::new(MailboxConfig::unbounded());
+        assert!(killed.try_push(1).is_ok());
+        killed.request_stop(StopKind::Kill);
+        assert!(killed.is_killed());
+        assert_eq!(
+            recv(&killed, &mut batch),
+            Poll::Ready(Received::Stop(StopKind::Kill))
+        );
+        assert_eq!(
+            killed.close(),
+            [1],
+            "what was queued comes back to be rejected"
+        );
+    }
+
+    #[test]
+    fn push_many_fills_the_room_and_waits_for_the_rest() {
+        let mailbox = Mailbox::new(MailboxConfig::bounded(3));
+        let mut pending: VecDeque<u32> = (0..5).collect();
+        let waker = Waker::noop();
+        let first = mailbox.poll_push_many(&mut Context::from_waker(waker), &mut pending);
+        assert!(first.is_pending());
+        assert_eq!(pending, [3, 4]);
+        let mut batch = VecDeque::new();
+        assert_eq!(recv(&mailbox, &mut batch), Poll::Ready(Received::Batch));
+        assert_eq!(batch, [0, 1, 2]);
+        let second = mailbox.poll_push_many(&mut Context::from_waker(waker), &mut pending);
+        assert!(matches!(second, Poll::Ready(Ok(()))));
+        batch.clear();
+        assert_eq!(recv(&mailbox, &mut batch), Poll::Ready(Received::Batch));
+        assert_eq!(batch, [3, 4]);
+    }
+}

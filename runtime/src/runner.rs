@@ -13,7 +13,7 @@ use crate::actor::{Actor, Message};
 use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, stop_all};
 use crate::context::Ctx;
-use crate::failure::{Failure, catch_async};
+use crate::failure::{Failure, catch_async, catch_sync};
 use crate::mailbox::{Received, StopKind};
 use crate::reply::Rejection;
 use crate::system::ActorSystem;
@@ -48,7 +48,11 @@ pub(crate) async fn run<A: Actor>(mut actor: A, cell: Arc<Cell<A>>, system: Acto
     if let Err(failure) = catch_async(actor.post_stop(&mut ctx)).await.and_then(|r| r) {
         tracing::error!(actor = %ctx.path(), %failure, "post_stop failed");
     }
-    drop(actor);
+    // The state's own `Drop` is user code too: a panic there must not skip the bookkeeping
+    // below, or whoever waits for this actor would wait forever.
+    if let Err(failure) = catch_sync(move || drop(actor)) {
+        tracing::error!(actor = %ctx.path(), %failure, "dropping the actor's state failed");
+    }
     cell.core.system.forget(&cell.core);
     cell.core.mark_terminated();
     tracing::trace!(actor = %ctx.path(), "actor stopped");
