@@ -2,14 +2,22 @@
 //!
 //! Every peer is the same counter actor (see `common/`), on one tokio multi-thread runtime with
 //! 2 worker threads. The code under test runs as a task on that runtime (`on_worker`), never on
-//! the bench thread. Groups:
+//! the bench thread, so senders and actors share the two workers. Groups, in the order they run
+//! (the groups that leave the most memory behind run last):
+//! - `ask/<peer>`: one `echo(x)` round trip (u64 in, u64 out) per iteration, asked sequentially
+//!   from one task.
+//! - `fan_out/<peer>`: 1,000 actors; one sender task sends 1,000 rounds of one tell to each
+//!   (1,000,000 tells per iteration); ends when every actor has answered a final `total()` ask.
 //! - `tell/<peer>/<senders>`: 2,000,000 `add(1)` tells per iteration, split over 1 or 2 sender
 //!   tasks; the iteration ends when a final `total()` ask answers (every tell is handled then).
-//! - `ask/<peer>`: one `echo(x)` round trip per iteration, asked sequentially from one task.
-//! - `spawn/<peer>`: 100,000 actors spawned by one task per iteration; system start and
-//!   tear-down are outside the timing.
-//! - `fan_out/<peer>`: 1,000 actors, one sender task sends 1,000 rounds of one tell to each
-//!   (1,000,000 tells); ends when every actor has answered a final `total()` ask.
+//! - `spawn/<peer>`: 100,000 actors spawned one after the other by one task per iteration;
+//!   system start and tear-down are outside the timing.
+//!
+//! A sender never yields between tells. With one sender the actor is woken into the sender's
+//! worker's LIFO slot, which the other worker cannot steal; with two, both workers are busy
+//! sending. Either way the actor runs once the senders are done (the queue reaches 2,000,000):
+//! `tell/*/1` measures queueing then draining, `tell/*/2` adds two senders contending on one
+//! mailbox from two threads.
 //!
 //! Run: `cargo bench -p rakt --bench core`. Bytes per idle actor are in `benches/memory.rs`.
 
@@ -18,8 +26,10 @@ mod common;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use criterion::measurement::WallTime;
+use criterion::{
+    BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use tokio::runtime::Runtime;
 
 use common::floor::Floor;
@@ -157,7 +167,11 @@ fn fan_out<P: Peer>(group: &mut BenchmarkGroup<'_, WallTime>, rt: &Runtime) {
                     (start.elapsed(), totals)
                 });
                 expected += FAN_OUT_TELLS;
-                assert!(totals.iter().all(|&t| t == expected), "{}: tells lost", P::NAME);
+                assert!(
+                    totals.iter().all(|&t| t == expected),
+                    "{}: tells lost",
+                    P::NAME
+                );
                 elapsed += took;
             }
             elapsed
@@ -170,8 +184,23 @@ fn fan_out<P: Peer>(group: &mut BenchmarkGroup<'_, WallTime>, rt: &Runtime) {
 fn benches(c: &mut Criterion) {
     let rt = runtime();
 
-    let mut group = c.benchmark_group("tell");
+    let mut group = c.benchmark_group("ask");
     configure(&mut group, Duration::from_secs(3));
+    ask::<Floor>(&mut group, &rt);
+    ask::<Kameo>(&mut group, &rt);
+    ask::<Rakt>(&mut group, &rt);
+    group.finish();
+
+    let mut group = c.benchmark_group("fan_out");
+    configure(&mut group, Duration::from_secs(5));
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Elements(FAN_OUT_TELLS * FAN_OUT_ACTORS as u64));
+    fan_out::<Floor>(&mut group, &rt);
+    fan_out::<Kameo>(&mut group, &rt);
+    fan_out::<Rakt>(&mut group, &rt);
+    group.finish();
+    let mut group = c.benchmark_group("tell");
+    configure(&mut group, Duration::from_secs(8));
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Elements(TELL_MESSAGES));
     for senders in [1, 2] {
@@ -181,29 +210,13 @@ fn benches(c: &mut Criterion) {
     }
     group.finish();
 
-    let mut group = c.benchmark_group("ask");
-    configure(&mut group, Duration::from_secs(2));
-    ask::<Floor>(&mut group, &rt);
-    ask::<Kameo>(&mut group, &rt);
-    ask::<Rakt>(&mut group, &rt);
-    group.finish();
-
     let mut group = c.benchmark_group("spawn");
-    configure(&mut group, Duration::from_secs(3));
+    configure(&mut group, Duration::from_secs(5));
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Elements(SPAWN_ACTORS as u64));
     spawn::<Floor>(&mut group, &rt);
     spawn::<Kameo>(&mut group, &rt);
     spawn::<Rakt>(&mut group, &rt);
-    group.finish();
-
-    let mut group = c.benchmark_group("fan_out");
-    configure(&mut group, Duration::from_secs(3));
-    group.sampling_mode(SamplingMode::Flat);
-    group.throughput(Throughput::Elements(FAN_OUT_TELLS * FAN_OUT_ACTORS as u64));
-    fan_out::<Floor>(&mut group, &rt);
-    fan_out::<Kameo>(&mut group, &rt);
-    fan_out::<Rakt>(&mut group, &rt);
     group.finish();
 }
 

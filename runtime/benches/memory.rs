@@ -181,7 +181,11 @@ fn main() {
         return;
     }
     let rt = runtime();
-    let results = [measure::<Floor>(&rt), measure::<Kameo>(&rt), measure::<Rakt>(&rt)];
+    let results = [
+        measure::<Floor>(&rt),
+        measure::<Kameo>(&rt),
+        measure::<Rakt>(&rt),
+    ];
     let floor = results[0].bytes_per_actor;
 
     println!("bytes per idle actor ({ACTORS} idle actors per peer, live heap after they started)");

@@ -67,14 +67,16 @@ fn run<P: Peer>(scenario: &str, n: u64) {
             });
             vec![actor]
         }
-        "spawn" => on_worker(&rt, async move {
-            let mut actors = Vec::with_capacity(n as usize);
-            for _ in 0..n {
-                actors.push(P::spawn(&system).await);
-            }
-            (system, actors)
-        })
-        .1,
+        "spawn" => {
+            on_worker(&rt, async move {
+                let mut actors = Vec::with_capacity(n as usize);
+                for _ in 0..n {
+                    actors.push(P::spawn(&system).await);
+                }
+                (system, actors)
+            })
+            .1
+        }
         "fanout" => {
             let actors = rt.block_on(async {
                 let mut actors = Vec::with_capacity(FAN_OUT_ACTORS);
@@ -103,7 +105,10 @@ fn run<P: Peer>(scenario: &str, n: u64) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let [scenario, peer, n] = args.as_slice() else {
         println!("profile: usage: profile <tell1|tell2|ask|spawn|fanout> <floor|kameo|rakt> <N>");
         return;
