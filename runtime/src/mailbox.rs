@@ -234,10 +234,10 @@ impl<M> Mailbox<M> {
         }
         if !state.queue.is_empty() {
             std::mem::swap(&mut state.queue, batch);
-            let senders = std::mem::take(&mut state.senders);
-            drop(state);
-            for waker in senders {
-                waker.wake();
+            if !state.senders.is_empty() {
+                let senders = std::mem::take(&mut state.senders);
+                drop(state);
+                senders.into_iter().for_each(Waker::wake);
             }
             return Poll::Ready(Received::Batch);
         }

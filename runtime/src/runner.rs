@@ -7,7 +7,10 @@
 
 use std::collections::VecDeque;
 use std::future::poll_fn;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+
+use futures_util::FutureExt;
 
 use crate::actor::{Actor, Message};
 use crate::actor_ref::ActorRef;
@@ -31,8 +34,14 @@ enum Exit {
 /// Runs `actor` until it stops.
 pub(crate) async fn run<A: Actor>(mut actor: A, cell: Arc<Cell<A>>, system: ActorSystem) {
     let mut ctx = Ctx::new(ActorRef::from_cell(Arc::clone(&cell)), system);
+    // One panic guard around the whole loop, not one per message: generated dispatch already
+    // catches handler panics itself (so that an asking caller gets the panic message); this
+    // guard is for hand-written `Actor::handle` implementations.
     let exit = match start(&mut actor, &mut ctx).await {
-        Ok(()) => serve(&mut actor, &mut ctx, &cell).await,
+        Ok(()) => AssertUnwindSafe(serve(&mut actor, &mut ctx, &cell))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| Exit::Failed(Failure::from_panic(panic))),
         Err(failure) => Exit::Failed(failure),
     };
     if let Exit::Failed(failure) = &exit {
@@ -70,11 +79,7 @@ async fn serve<A: Actor>(actor: &mut A, ctx: &mut Ctx<A>, cell: &Cell<A>) -> Exi
         match poll_fn(|cx| cell.mailbox.poll_recv(cx, &mut batch)).await {
             Received::Batch => {
                 while let Some(msg) = batch.pop_front() {
-                    let outcome = match catch_async(actor.handle(msg, ctx)).await {
-                        Ok(outcome) => outcome,
-                        Err(panic) => Err(panic),
-                    };
-                    if let Err(failure) = outcome {
+                    if let Err(failure) = actor.handle(msg, ctx).await {
                         break 'serve Exit::Failed(failure);
                     }
                     if ctx.stop_requested() || cell.mailbox.is_killed() {

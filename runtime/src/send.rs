@@ -12,7 +12,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use pin_project_lite::pin_project;
 use tokio::sync::oneshot::error::RecvError;
 use tokio::time::{Sleep, sleep};
 
@@ -132,7 +131,7 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
 
     /// Queues the request now without waiting for room, or fails with
     /// [`AskError::MailboxFull`] / [`AskError::Stopped`]; await the returned
-    /// [`PendingReply`] for the answer. The timeout starts now.
+    /// [`PendingReply`] for the answer.
     pub fn try_send(self) -> Result<PendingReply<T, E>, AskError<E>> {
         let timeout = self.effective_timeout();
         self.actor
@@ -141,9 +140,7 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
             .try_push(self.msg)
             .map_err(|error| AskError::from(push_error(error)))?;
         Ok(PendingReply {
-            rx: self.rx,
-            timeout,
-            sleep: sleep(timeout),
+            wait: ReplyWait::new(self.rx, timeout),
         })
     }
 
@@ -171,42 +168,36 @@ impl<'a, A: Actor, T, E> IntoFuture for Ask<'a, A, T, E> {
         AskFuture {
             actor: self.actor,
             msg: Some(self.msg),
-            rx: self.rx,
-            timeout,
-            sleep: sleep(timeout),
+            wait: ReplyWait::new(self.rx, timeout),
         }
     }
 }
 
-pin_project! {
-    /// The future of an awaited [`Ask`].
-    #[must_use = "futures do nothing unless polled"]
-    pub struct AskFuture<'a, A: Actor, T, E> {
-        actor: &'a ActorRef<A>,
-        msg: Option<A::Msg>,
-        rx: ReplyReceiver<T, E>,
-        timeout: Duration,
-        #[pin]
-        sleep: Sleep,
-    }
+/// The future of an awaited [`Ask`].
+#[must_use = "futures do nothing unless polled"]
+pub struct AskFuture<'a, A: Actor, T, E> {
+    actor: &'a ActorRef<A>,
+    msg: Option<A::Msg>,
+    wait: ReplyWait<T, E>,
 }
+
+// Nothing is pinned in place: the message is moved, the timer lives in its own box.
+impl<A: Actor, T, E> Unpin for AskFuture<'_, A, T, E> {}
 
 impl<A: Actor, T, E> Future for AskFuture<'_, A, T, E> {
     type Output = Result<T, AskError<E>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
+        let this = self.get_mut();
         if this.msg.is_some() {
-            match this.actor.cell.mailbox.poll_push(cx, this.msg) {
+            match this.actor.cell.mailbox.poll_push(cx, &mut this.msg) {
                 Poll::Ready(Ok(())) => {}
                 Poll::Ready(Err(error)) => return Poll::Ready(Err(push_error(error).into())),
-                Poll::Pending => {
-                    ready!(this.sleep.poll(cx));
-                    return Poll::Ready(Err(AskError::Timeout(*this.timeout)));
-                }
+                // Waiting for room: the deadline runs from now.
+                Poll::Pending => return this.wait.poll_deadline(cx),
             }
         }
-        poll_reply(this.rx, this.sleep, *this.timeout, cx)
+        this.wait.poll(cx)
     }
 }
 
@@ -215,50 +206,79 @@ impl<A: Actor, T, E> fmt::Debug for AskFuture<'_, A, T, E> {
         f.debug_struct("AskFuture")
             .field("actor", self.actor)
             .field("queued", &self.msg.is_none())
-            .field("timeout", &self.timeout)
+            .field("timeout", &self.wait.timeout)
             .finish()
     }
 }
 
-pin_project! {
-    /// A queued request whose reply has not arrived yet; await it for the reply.
-    #[must_use = "futures do nothing unless polled"]
-    pub struct PendingReply<T, E = Infallible> {
-        rx: ReplyReceiver<T, E>,
-        timeout: Duration,
-        #[pin]
-        sleep: Sleep,
-    }
+/// A queued request whose reply has not arrived yet; await it for the reply.
+#[must_use = "futures do nothing unless polled"]
+pub struct PendingReply<T, E = Infallible> {
+    wait: ReplyWait<T, E>,
 }
 
 impl<T, E> Future for PendingReply<T, E> {
     type Output = Result<T, AskError<E>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        poll_reply(this.rx, this.sleep, *this.timeout, cx)
+        self.get_mut().wait.poll(cx)
     }
 }
 
 impl<T, E> fmt::Debug for PendingReply<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PendingReply")
-            .field("timeout", &self.timeout)
+            .field("timeout", &self.wait.timeout)
             .finish_non_exhaustive()
     }
 }
 
-fn poll_reply<T, E>(
-    rx: &mut ReplyReceiver<T, E>,
-    sleep: Pin<&mut Sleep>,
+/// Waiting for a reply under a timeout, arming a timer only when the reply is slow.
+///
+/// Most replies arrive within one scheduling round: the actor was woken by the request and
+/// runs before the caller is polled again. So on its first `Pending` the wait yields once
+/// (wakes itself) instead of arming a tokio timer, whose registration and removal would cost
+/// more than the round trip itself; only if the reply is still missing on the next poll does
+/// it arm the timer, with the full timeout from then. A caller therefore never waits less than
+/// its timeout, and may wait one scheduling round more.
+struct ReplyWait<T, E> {
+    rx: ReplyReceiver<T, E>,
     timeout: Duration,
-    cx: &mut Context<'_>,
-) -> Poll<Result<T, AskError<E>>> {
-    if let Poll::Ready(received) = Pin::new(rx).poll(cx) {
-        return Poll::Ready(reply_outcome(received));
+    /// Whether the wait already yielded once with no reply.
+    yielded: bool,
+    /// The armed timer; boxed so that only slow replies pay for it.
+    timer: Option<Pin<Box<Sleep>>>,
+}
+
+impl<T, E> ReplyWait<T, E> {
+    fn new(rx: ReplyReceiver<T, E>, timeout: Duration) -> Self {
+        ReplyWait {
+            rx,
+            timeout,
+            yielded: false,
+            timer: None,
+        }
     }
-    ready!(sleep.poll(cx));
-    Poll::Ready(Err(AskError::Timeout(timeout)))
+
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, AskError<E>>> {
+        if let Poll::Ready(received) = Pin::new(&mut self.rx).poll(cx) {
+            return Poll::Ready(reply_outcome(received));
+        }
+        if !self.yielded && self.timer.is_none() {
+            self.yielded = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        self.poll_deadline(cx)
+    }
+
+    /// Arms the timer if needed and reports whether the deadline has passed.
+    fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, AskError<E>>> {
+        let timeout = self.timeout;
+        let timer = self.timer.get_or_insert_with(|| Box::pin(sleep(timeout)));
+        ready!(timer.as_mut().poll(cx));
+        Poll::Ready(Err(AskError::Timeout(timeout)))
+    }
 }
 
 /// What a caller makes of what came out of the reply channel.

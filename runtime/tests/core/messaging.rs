@@ -202,3 +202,43 @@ async fn handles_are_comparable_hashable_and_printable() {
     is_handle(&a);
     system.shutdown().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_pending_reply_and_an_ask_waiting_for_room_time_out_too() {
+    let system = system("pending-timeouts").await;
+    let narrow: NarrowRef = system.spawn_anonymous(Narrow).await.unwrap();
+    let gate = Arc::new(Notify::new());
+    narrow.wait(gate.clone()).await.unwrap();
+    while narrow.actor_ref().mailbox_len() > 0 {
+        tokio::task::yield_now().await;
+    }
+    narrow.ping().try_send().unwrap();
+    narrow.ping().try_send().unwrap();
+    // The mailbox is full: this ask waits for room, and its deadline runs meanwhile.
+    let started = tokio::time::Instant::now();
+    let blocked = narrow
+        .actor_ref()
+        .ask(|reply: ReplySlot<()>| {
+            drop(reply);
+            crate::actors::NarrowMsg::Ping {}
+        })
+        .timeout(Duration::from_millis(30))
+        .await;
+    assert_eq!(blocked, Err(AskError::Timeout(Duration::from_millis(30))));
+    assert!(started.elapsed() >= Duration::from_millis(30));
+    gate.notify_one();
+
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    let pending = counter
+        .slow(Duration::from_secs(10))
+        .timeout(Duration::from_millis(40))
+        .try_send()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    assert_eq!(
+        pending.await,
+        Err(AskError::Timeout(Duration::from_millis(40)))
+    );
+    assert!(started.elapsed() >= Duration::from_millis(40));
+    system.shutdown().await;
+}
