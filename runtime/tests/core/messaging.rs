@@ -14,6 +14,25 @@ async fn system(name: &str) -> ActorSystem {
     ActorSystem::builder(name).build().await.unwrap()
 }
 
+/// Waits until the actor has taken everything queued (it may still be handling it).
+async fn picked_up<A: rakt::Actor>(actor: &rakt::ActorRef<A>) {
+    while actor.mailbox_len() > 0 {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// A `Narrow` actor (bounded(2) mailbox) stuck in `wait` on the returned gate, with its
+/// mailbox full of two pings.
+async fn blocked_and_full(system: &ActorSystem) -> (NarrowRef, Arc<Notify>) {
+    let narrow: NarrowRef = system.spawn_anonymous(Narrow).await.unwrap();
+    let gate = Arc::new(Notify::new());
+    narrow.wait(gate.clone()).await.unwrap();
+    picked_up(narrow.actor_ref()).await;
+    narrow.ping().try_send().unwrap();
+    narrow.ping().try_send().unwrap();
+    (narrow, gate)
+}
+
 #[tokio::test]
 async fn tells_are_handled_in_order_before_a_later_ask() {
     let system = system("order").await;
@@ -105,15 +124,7 @@ async fn a_deferred_reply_arrives_from_another_task() {
 #[tokio::test]
 async fn a_full_bounded_mailbox_refuses_try_send_and_makes_tell_wait() {
     let system = system("bounded").await;
-    let narrow: NarrowRef = system.spawn_anonymous(Narrow).await.unwrap();
-    let gate = Arc::new(Notify::new());
-    narrow.wait(gate.clone()).await.unwrap();
-    // Wait until the actor has picked up `wait`, so the mailbox is empty again.
-    while narrow.actor_ref().mailbox_len() > 0 {
-        tokio::task::yield_now().await;
-    }
-    narrow.ping().try_send().unwrap();
-    narrow.ping().try_send().unwrap();
+    let (narrow, gate) = blocked_and_full(&system).await;
     assert_eq!(narrow.ping().try_send(), Err(SendError::MailboxFull));
     let waiting = {
         let narrow = narrow.clone();
@@ -142,9 +153,7 @@ async fn a_spawn_option_mailbox_overrides_the_system_default() {
         .unwrap();
     let gate = Arc::new(Notify::new());
     counter.wait(gate.clone()).await.unwrap();
-    while counter.actor_ref().mailbox_len() > 0 {
-        tokio::task::yield_now().await;
-    }
+    picked_up(counter.actor_ref()).await;
     counter.add(1).try_send().unwrap();
     assert_eq!(counter.add(1).try_send(), Err(SendError::MailboxFull));
     gate.notify_one();
@@ -206,14 +215,7 @@ async fn handles_are_comparable_hashable_and_printable() {
 #[tokio::test(start_paused = true)]
 async fn a_pending_reply_and_an_ask_waiting_for_room_time_out_too() {
     let system = system("pending-timeouts").await;
-    let narrow: NarrowRef = system.spawn_anonymous(Narrow).await.unwrap();
-    let gate = Arc::new(Notify::new());
-    narrow.wait(gate.clone()).await.unwrap();
-    while narrow.actor_ref().mailbox_len() > 0 {
-        tokio::task::yield_now().await;
-    }
-    narrow.ping().try_send().unwrap();
-    narrow.ping().try_send().unwrap();
+    let (narrow, gate) = blocked_and_full(&system).await;
     // The mailbox is full: this ask waits for room, and its deadline runs meanwhile.
     let started = tokio::time::Instant::now();
     let blocked = narrow
