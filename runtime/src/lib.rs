@@ -66,6 +66,99 @@ pub use crate::reply::{Rejection, ReplySlot};
 pub use crate::send::{Ask, AskFuture, PendingReply, Tell, TellFuture};
 pub use crate::system::{ActorSystem, ActorSystemBuilder, DEFAULT_ASK_TIMEOUT, SpawnOptions};
 
+/// Turns a struct and its impl block into an actor.
+///
+/// Put `#[actor]` on the struct (or enum) **and** on one inherent impl block. For `Counter` it
+/// generates:
+///
+/// - on the struct: the typed handle `CounterRef` (same visibility and generics as the struct;
+///   `Clone + Eq + Hash + Debug + Send + Sync`, plus [`ActorHandle`]'s `id()`, `path()`,
+///   `is_alive()`, `stop()`, `kill()`);
+/// - on the impl block: the message enum `CounterMsg` (always `pub`; one variant per handler,
+///   PascalCase of the method name, fields named after the arguments, plus `reply` for asks),
+///   `impl Actor for Counter` (the dispatch), and one `CounterRef` method per handler, carrying
+///   the handler's docs and visibility.
+///
+/// **Handlers** are the methods with a visibility (`pub`, `pub(crate)`, ...); private methods
+/// stay helpers. A handler takes `&self` or `&mut self`, owned arguments, and optionally
+/// `ctx: &mut Ctx<Self>` anywhere in its arguments; it may be `async`.
+///
+/// | return type | kind | the handle method returns |
+/// |---|---|---|
+/// | `()` | tell | [`Tell`]: `.await` queues it, `.try_send()` never waits |
+/// | `T` | ask | [`Ask<'_, A, T>`](Ask): `.await` gives `Result<T, AskError>`; `.timeout(d)` per call |
+/// | `Result<T, E>` | ask | [`Ask<'_, A, T, E>`](Ask): `Err(e)` arrives as [`AskError::Handler`]`(e)` |
+/// | `()` with a [`ReplySlot<T, E>`] argument | deferred ask | [`Ask<'_, A, T, E>`](Ask), answered through the slot |
+///
+/// **Hooks** are methods of the same block marked `#[pre_start]`, `#[post_start]` or
+/// `#[post_stop]`, taking `&mut self` (or `&self`) and optionally the context, returning `()` or
+/// `Result<(), E>`.
+///
+/// **Options:** on the struct, `mailbox = bounded(N)` or `mailbox = unbounded` (the actor
+/// type's mailbox; a [`SpawnOptions`] mailbox overrides it); on either item, `crate = "path"`
+/// when the `rakt` dependency is renamed.
+///
+/// Misuse (reference or `impl Trait` arguments, `self` by value, pattern arguments, generic
+/// handlers, names that collide with generated items, unknown options, a handler block whose
+/// struct lacks `#[actor]`) is a compile error pointing at the offending token.
+///
+/// ```
+/// use rakt::prelude::*;
+///
+/// #[actor]
+/// #[derive(Default)]
+/// pub struct Account {
+///     balance: u64,
+///     log: Vec<String>,
+/// }
+///
+/// #[derive(Debug, thiserror::Error)]
+/// #[error("insufficient funds")]
+/// pub struct Insufficient;
+///
+/// #[actor]
+/// impl Account {
+///     #[pre_start]
+///     fn opened(&mut self, ctx: &mut Ctx<Self>) {
+///         self.log.push(format!("opened at {}", ctx.path()));
+///     }
+///
+///     /// Deposits `amount` (a tell).
+///     pub fn deposit(&mut self, amount: u64) {
+///         self.balance += amount;
+///     }
+///
+///     /// Withdraws `amount`; refuses to overdraw (an ask with a typed error).
+///     pub async fn withdraw(&mut self, amount: u64) -> Result<u64, Insufficient> {
+///         self.balance = self.balance.checked_sub(amount).ok_or(Insufficient)?;
+///         Ok(self.balance)
+///     }
+///
+///     /// The balance, answered later from another task (a deferred ask).
+///     pub fn audit(&self, reply: ReplySlot<u64>) {
+///         let balance = self.balance;
+///         tokio::spawn(async move { reply.send(balance) });
+///     }
+///
+///     /// What happened so far (an ask).
+///     pub fn history(&self) -> Vec<String> {
+///         self.log.clone()
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let system = ActorSystem::builder("bank").build().await?;
+/// let account: AccountRef = system.spawn("alice", Account::default()).await?;
+/// account.deposit(10).await?;
+/// assert_eq!(account.withdraw(4).await?, 6);
+/// assert!(matches!(account.withdraw(100).await, Err(AskError::Handler(Insufficient))));
+/// assert_eq!(account.audit().await?, 6);
+/// assert_eq!(account.history().await?, ["opened at rakt://bank/user/alice"]);
+/// system.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
 #[doc(inline)]
 pub use rakt_macros::actor;
 
