@@ -232,6 +232,10 @@ impl ActorSystem {
     /// Stops every actor, children before their parents, each after handling what it had
     /// queued, and returns once all have stopped. No actor can be spawned from then on.
     /// Calling it again (or concurrently) waits for the same shutdown.
+    ///
+    /// Do not await it inside a handler: the shutdown waits for that very actor to finish its
+    /// message. From an actor, `tokio::spawn` a task that awaits it, or stop the actor with
+    /// [`Ctx::stop`](crate::Ctx::stop).
     pub async fn shutdown(&self) {
         self.inner.shutting_down.store(true, Ordering::Release);
         self.inner

@@ -244,3 +244,18 @@ async fn a_pending_reply_and_an_ask_waiting_for_room_time_out_too() {
     assert!(started.elapsed() >= Duration::from_millis(40));
     system.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_batch_to_a_stopped_actor_is_refused_and_its_asks_answered() {
+    let system = system("batch-stopped").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    counter.stop().await;
+    let actor = counter.actor_ref();
+    let told = actor.tell_batch([CounterMsg::Add { by: 1 }]).await;
+    assert_eq!(told, Err(SendError::Stopped));
+    let asked = actor
+        .ask_batch((0..3).map(|x| move |reply| CounterMsg::Double { x, reply }))
+        .await;
+    assert_eq!(asked, vec![Err(AskError::Stopped); 3]);
+    system.shutdown().await;
+}
