@@ -3,11 +3,12 @@
 //! Owns the shape of every generated item; the names come from [`crate::naming`]. It never
 //! fails and never inspects parse-side `syn` nodes: everything it needs is in the model.
 //! Runtime items are named only through `<krate>::__private`, `core` items by absolute path, and
-//! generated locals start with `__rakt_`.
+//! generated locals start with `__rakt_` and are hygienic (`Span::mixed_site`), so a handler
+//! argument named like one of them (`__rakt_reply`) cannot capture or shadow it.
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Group, Literal, Span, TokenStream, TokenTree};
+use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote};
 use syn::GenericParam;
 use syn::ext::IdentExt;
@@ -19,6 +20,13 @@ use crate::naming;
 /// Emits what `#[actor]` on an impl block adds: the message enum and its `Message` impl, the
 /// `Actor` impl (dispatch and hooks) and the inherent impl with the handle's methods.
 pub fn generate_actor(model: &ActorModel) -> TokenStream {
+    let Locals {
+        msg: msg_local,
+        ctx: ctx_local,
+        reply: reply_local,
+        why,
+        never,
+    } = Locals::new();
     let krate = &model.krate;
     let rt = quote!(#krate::__private);
     let msg = naming::message_enum_ident(&model.rust_name);
@@ -42,12 +50,17 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
             #phantom_ident(#rt::PhantomData<fn() -> (#(#phantom,)*)>, #rt::Infallible),
         }
     });
-    // `Path::__RaktPhantom(_, never) => match never {}`; `deref` when matching a reference.
-    let phantom_arm = |path: &TokenStream, deref: bool| {
+    // `Path::__RaktPhantom(_, never) => match never {}`; `by_ref` when matching a place behind
+    // a reference (`*self`).
+    let phantom_arm = |path: &TokenStream, by_ref: bool| {
         (!phantom.is_empty()).then(|| {
             let phantom_ident = format_ident!("{}", naming::PHANTOM_VARIANT);
-            let deref = deref.then(|| quote!(*));
-            quote!(#path::#phantom_ident(_, __rakt_never) => match #deref __rakt_never {},)
+            let (bind, deref) = if by_ref {
+                (quote!(ref), quote!(*))
+            } else {
+                (quote!(), quote!())
+            };
+            quote!(#path::#phantom_ident(_, #bind #never) => match #deref #never {},)
         })
     };
     let this = quote!(Self);
@@ -59,21 +72,14 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
         quote!(#(#cfg)* Self::#variant { .. } => #name,)
     });
     let name_phantom = phantom_arm(&this, true);
-    // An enum without variants is matched by value: `match self {}` on a reference is not
-    // exhaustive.
-    let name_scrutinee = if model.handlers.is_empty() && phantom.is_empty() {
-        quote!(*self)
-    } else {
-        quote!(self)
-    };
     let reject_arms = model.handlers.iter().map(|h| {
         let cfg = &h.cfg_attrs;
         let variant = &h.variant;
         match h.reply {
             ReplyKind::Tell => quote!(#(#cfg)* Self::#variant { .. } => {}),
             _ => quote! {
-                #(#cfg)* Self::#variant { reply: __rakt_reply, .. } => {
-                    #rt::ReplySlot::reject(__rakt_reply, __rakt_why)
+                #(#cfg)* Self::#variant { reply: #reply_local, .. } => {
+                    #rt::ReplySlot::reject(#reply_local, #why)
                 }
             },
         }
@@ -111,13 +117,15 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics #rt::Message for #msg #ty_generics #where_clause {
             fn name(&self) -> &'static str {
-                match #name_scrutinee {
+                // By place, not by reference: `match self {}` is not exhaustive for an enum
+                // whose variants are all configured out.
+                match *self {
                     #(#name_arms)*
                     #name_phantom
                 }
             }
 
-            fn reject(self, __rakt_why: #rt::Rejection) {
+            fn reject(self, #why: #rt::Rejection) {
                 match self {
                     #(#reject_arms)*
                     #reject_phantom
@@ -125,7 +133,10 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
             }
         }
 
+        // The dispatch calls the handlers and hooks; a `#[deprecated]` one warns its callers
+        // through the handle method, not here.
         #[automatically_derived]
+        #[allow(deprecated)]
         impl #impl_generics #rt::Actor for #self_ty #where_clause {
             type Msg = #msg #ty_generics;
             type Ref = #handle_ty;
@@ -133,10 +144,10 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
 
             async fn handle(
                 &mut self,
-                __rakt_msg: #msg #ty_generics,
-                __rakt_ctx: &mut #rt::Ctx<Self>,
+                #msg_local: #msg #ty_generics,
+                #ctx_local: &mut #rt::Ctx<Self>,
             ) -> ::core::result::Result<(), #rt::Failure> {
-                match __rakt_msg {
+                match #msg_local {
                     #(#dispatch_arms)*
                     #dispatch_phantom
                 }
@@ -260,7 +271,7 @@ fn variant(h: &HandlerModel, rt: &TokenStream) -> TokenStream {
         docs(&h.docs)
     };
     let fields = h.args.iter().map(|arg| {
-        let doc = format!(" Argument `{}` of `{name}`.", arg.name);
+        let doc = format!(" Argument `{}` of `{name}`.", arg.name.unraw());
         let (ident, ty) = (&arg.name, &arg.ty);
         quote!(#[doc = #doc] #ident: #ty,)
     });
@@ -295,20 +306,25 @@ fn dispatch_arm(h: &HandlerModel, msg: &syn::Ident, rt: &TokenStream) -> TokenSt
     let variant = &h.variant;
     let method = &h.rust_name;
     let fields = h.args.iter().map(|a| &a.name);
+    let Locals {
+        ctx: ctx_local,
+        reply: reply_local,
+        ..
+    } = Locals::new();
     let reply_field = format_ident!("{}", naming::REPLY_FIELD);
     let bind_reply = match h.reply {
         ReplyKind::Tell => None,
-        _ => Some(quote!(#reply_field: __rakt_reply,)),
+        _ => Some(quote!(#reply_field: #reply_local,)),
     };
 
     // The handler's parameters in declaration order: the message arguments with the context
     // and the reply slot put back where the handler takes them.
     let mut inserts = Vec::new();
     if let Some(position) = h.ctx_position {
-        inserts.push((position, quote!(__rakt_ctx)));
+        inserts.push((position, ctx_local.to_token_stream()));
     }
     if let ReplyKind::Deferred { position, .. } = h.reply {
-        inserts.push((position, quote!(__rakt_reply)));
+        inserts.push((position, reply_local.to_token_stream()));
     }
     inserts.sort_by_key(|(position, _)| *position);
     let mut params: Vec<TokenStream> = h.args.iter().map(|a| a.name.to_token_stream()).collect();
@@ -324,9 +340,9 @@ fn dispatch_arm(h: &HandlerModel, msg: &syn::Ident, rt: &TokenStream) -> TokenSt
     };
     let body = match h.reply {
         ReplyKind::Tell | ReplyKind::Deferred { .. } => caught,
-        ReplyKind::Ask { .. } => quote!(#rt::ReplySlot::settle(__rakt_reply, #caught)),
+        ReplyKind::Ask { .. } => quote!(#rt::ReplySlot::settle(#reply_local, #caught)),
         ReplyKind::AskResult { .. } => {
-            quote!(#rt::ReplySlot::settle_result(__rakt_reply, #caught))
+            quote!(#rt::ReplySlot::settle_result(#reply_local, #caught))
         }
     };
     quote! {
@@ -343,6 +359,7 @@ fn handle_method(
     rt: &TokenStream,
 ) -> TokenStream {
     let cfg = &h.cfg_attrs;
+    let attrs = &h.handle_attrs;
     let vis = &h.vis;
     let method = &h.rust_name;
     let variant = &h.variant;
@@ -354,6 +371,7 @@ fn handle_method(
     let fields: Vec<_> = h.args.iter().map(|a| &a.name).collect();
     let actor_ref = quote!(<Self as #rt::ActorHandle>::actor_ref(self));
     let reply_field = format_ident!("{}", naming::REPLY_FIELD);
+    let reply_local = Locals::new().reply;
 
     let asked = match &h.reply {
         ReplyKind::Tell => None,
@@ -372,9 +390,9 @@ fn handle_method(
             (
                 quote!(#rt::Ask<'_, #actor_ty, #ok #(, #err)*>),
                 quote! {
-                    #rt::ask(#actor_ref, |__rakt_reply| #msg::#variant {
+                    #rt::ask(#actor_ref, |#reply_local| #msg::#variant {
                         #(#fields,)*
-                        #reply_field: __rakt_reply,
+                        #reply_field: #reply_local,
                     })
                 },
                 format!(" Asks the actor to run `{name}` and returns its reply."),
@@ -389,6 +407,7 @@ fn handle_method(
     quote! {
         #(#cfg)*
         #docs
+        #(#attrs)*
         #[inline]
         #vis fn #method(&self, #(#params),*) -> #ret {
             #body
@@ -400,7 +419,8 @@ fn handle_method(
 fn hook_fn(method: &str, hook: &HookModel, rt: &TokenStream) -> TokenStream {
     let method = format_ident!("{method}");
     let user = &hook.rust_name;
-    let ctx = hook.takes_ctx.then(|| quote!(__rakt_ctx));
+    let ctx_local = Locals::new().ctx;
+    let ctx = hook.takes_ctx.then(|| ctx_local.clone());
     let call = quote!(Self::#user(self, #ctx));
     let caught = if hook.is_async {
         quote!(#rt::catch_async(#call).await)
@@ -415,9 +435,32 @@ fn hook_fn(method: &str, hook: &HookModel, rt: &TokenStream) -> TokenStream {
     quote! {
         async fn #method(
             &mut self,
-            __rakt_ctx: &mut #rt::Ctx<Self>,
+            #ctx_local: &mut #rt::Ctx<Self>,
         ) -> ::core::result::Result<(), #rt::Failure> {
             #body
+        }
+    }
+}
+
+/// The locals of the generated code. They are spanned `mixed_site`, so they never resolve to,
+/// or shadow, a user's identifier of the same name (a handler argument `__rakt_reply`).
+struct Locals {
+    msg: Ident,
+    ctx: Ident,
+    reply: Ident,
+    why: Ident,
+    never: Ident,
+}
+
+impl Locals {
+    fn new() -> Self {
+        let local = |name: &str| Ident::new(name, Span::mixed_site());
+        Locals {
+            msg: local("__rakt_msg"),
+            ctx: local("__rakt_ctx"),
+            reply: local("__rakt_reply"),
+            why: local("__rakt_why"),
+            never: local("__rakt_never"),
         }
     }
 }
@@ -427,11 +470,12 @@ fn docs(lines: &[String]) -> TokenStream {
     quote!(#(#[doc = #lines])*)
 }
 
-/// The type parameters that no variant field mentions; the enum needs a phantom variant for
+/// The type parameters that no unconditional variant mentions; the enum needs a phantom variant for
 /// them (an unused parameter is an error).
 fn phantom_params(model: &ActorModel) -> Vec<&syn::Ident> {
     let mut mentioned = BTreeSet::new();
-    for handler in &model.handlers {
+    // A `#[cfg]`'d handler may be configured out, and its mentions with it.
+    for handler in model.handlers.iter().filter(|h| h.cfg_attrs.is_empty()) {
         for arg in &handler.args {
             collect_idents(arg.ty.to_token_stream(), &mut mentioned);
         }

@@ -50,6 +50,9 @@ pub struct HandlerModel {
     pub docs: Vec<String>,
     /// Attributes copied onto every item generated for this handler (`#[cfg(..)]`).
     pub cfg_attrs: Vec<Attribute>,
+    /// Attributes copied onto the handle method only: `#[allow(..)]`, `#[deprecated]` and
+    /// `#[doc(hidden)]`-style `doc` lists. The handler itself keeps all its attributes.
+    pub handle_attrs: Vec<Attribute>,
     /// How the handler borrows the actor.
     pub receiver: ReceiverKind,
     /// Whether the handler is an `async fn`.

@@ -22,6 +22,7 @@ fn handler(name: &str, args: Vec<ArgModel>, reply: ReplyKind) -> HandlerModel {
         vis: parse_quote!(pub),
         docs: vec![format!(" From the `.proto` comment of `{name}`.")],
         cfg_attrs: Vec::new(),
+        handle_attrs: Vec::new(),
         receiver: ReceiverKind::RefMut,
         is_async: true,
         ctx_position: None,

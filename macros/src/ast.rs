@@ -271,6 +271,19 @@ impl<'a> Param<'a> {
 }
 
 impl<'a> Output<'a> {
+    /// `Result<(), E>`, or a one-argument `Result` alias of `()` (`io::Result<()>`,
+    /// `anyhow::Result<()>`): what a fallible hook returns.
+    pub fn is_unit_result(&self) -> bool {
+        match self {
+            Output::Result { ok, .. } => is_unit(ok),
+            Output::Value(ty) => {
+                last_ident_is(ty, "Result")
+                    && matches!(type_args(ty).as_slice(), [ok] if is_unit(ok))
+            }
+            Output::Unit => false,
+        }
+    }
+
     fn from_type(ty: &'a Type) -> Self {
         match peel(ty) {
             Type::Tuple(t) if t.elems.is_empty() => Output::Unit,
@@ -292,6 +305,11 @@ pub fn peel(mut ty: &Type) -> &Type {
             _ => return ty,
         }
     }
+}
+
+/// `()`.
+fn is_unit(ty: &Type) -> bool {
+    matches!(peel(ty), Type::Tuple(t) if t.elems.is_empty())
 }
 
 fn is_self(ty: &Type) -> bool {

@@ -185,6 +185,7 @@ fn lower_handler(method: &Method, replace_self: &mut ReplaceSelf) -> Option<Hand
             .filter(|a| a.path().is_ident("cfg"))
             .cloned()
             .collect(),
+        handle_attrs: func.attrs.iter().filter_map(forwarded_to_handle).collect(),
         receiver: receiver(&method.receiver)?,
         is_async: func.sig.asyncness.is_some(),
         ctx_position,
@@ -202,8 +203,31 @@ fn lower_hook(method: &Method) -> Option<HookModel> {
             .params
             .iter()
             .any(|p| matches!(p.kind, ParamKind::Ctx)),
-        returns_result: matches!(method.output, Output::Result { .. }),
+        returns_result: method.output.is_unit_result(),
     })
+}
+
+/// The copy of a handler's attribute for its handle method, if it gets one: lint `allow`s
+/// (the handle method has the handler's name and arguments, so `#[allow(non_snake_case)]` or
+/// `#[allow(clippy::too_many_arguments)]` concern it too), `#[deprecated]` (callers use the
+/// handle) and `doc` lists (`#[doc(hidden)]`, `#[doc(alias = "..")]`). An `#[expect(..)]` becomes
+/// an `#[allow(..)]`: the lint may not fire on the handle method, and a copied expectation would
+/// then fail.
+fn forwarded_to_handle(attr: &Attribute) -> Option<Attribute> {
+    let path = attr.path();
+    if path.is_ident("expect")
+        && let Meta::List(list) = &attr.meta
+    {
+        let mut attr = attr.clone();
+        let mut list = list.clone();
+        list.path = Path::from(syn::Ident::new("allow", list.path.segments[0].ident.span()));
+        attr.meta = Meta::List(list);
+        return Some(attr);
+    }
+    let forwarded = path.is_ident("allow")
+        || path.is_ident("deprecated")
+        || (path.is_ident("doc") && matches!(attr.meta, Meta::List(_)));
+    forwarded.then(|| attr.clone())
 }
 
 /// The text of `#[doc = "..."]` attributes, one string per line.

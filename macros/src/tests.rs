@@ -205,3 +205,32 @@ fn errors_keep_the_item_and_the_valid_handlers() {
         },
     )]));
 }
+
+#[test]
+fn handler_attributes() {
+    insta::assert_snapshot!(expand_all(&[(
+        quote!(),
+        quote! {
+            impl<T> Gen<T> {
+                /// Lint allows, `#[deprecated]` and `doc` lists also go on the handle method;
+                /// an `#[expect]` goes there as an `#[allow]`; `#[inline]` and `#[must_use]`
+                /// stay on the handler.
+                #[allow(non_snake_case)]
+                #[expect(clippy::too_many_arguments, reason = "wide")]
+                #[deprecated(note = "use `get`")]
+                #[doc(hidden)]
+                #[inline]
+                #[must_use]
+                pub fn GetOld(&self) -> u32 { 0 }
+
+                /// The only mention of `T` is configured out: `T` still gets the phantom.
+                #[cfg(feature = "set")]
+                pub fn set(&mut self, value: T) {}
+
+                /// `io::Result<()>` is a fallible hook.
+                #[pre_start]
+                fn boot(&mut self) -> std::io::Result<()> { Ok(()) }
+            }
+        },
+    )]));
+}

@@ -279,16 +279,13 @@ fn check_hook<'a>(method: &'a Method, first: &mut [Option<&'a Ident>; 3], cx: &C
             ),
         }
     }
-    let unit = |ty: &Type| matches!(peel(ty), Type::Tuple(t) if t.elems.is_empty());
-    let bad_return = match &method.output {
-        Output::Unit => false,
-        Output::Result { ok, .. } => !unit(ok),
-        Output::Value(_) => true,
-    };
-    if bad_return {
+    if !matches!(method.output, Output::Unit) && !method.output.is_unit_result() {
         cx.error_spanned_by(
             &func.sig.output,
-            format!("{what} must return `()` or `Result<(), E>` (with `E: Into<BoxError>`)"),
+            format!(
+                "{what} must return `()` or `Result<(), E>` (with `E: Into<BoxError>`), or a \
+                 `Result` alias such as `io::Result<()>`"
+            ),
         );
     }
     cx.len() - duplicates == before
