@@ -87,7 +87,7 @@ impl<A: Actor> Ctx<A> {
         child: C,
         options: SpawnOptions,
     ) -> Result<C::Ref, SpawnError> {
-        let parent: Arc<dyn Node> = self.myself.cell.clone();
+        let parent: Arc<dyn Node> = self.myself.cell.to_arc();
         self.system.spawn_in(Some(parent), child, options)
     }
 }

@@ -44,6 +44,10 @@
 //!
 //! See the README for the naming scheme of generated items and the list of what exists today.
 
+// Lets unit tests use `#[actor]`, whose expansion names `::rakt`.
+#[cfg(test)]
+extern crate self as rakt;
+
 mod actor;
 mod actor_ref;
 mod cell;

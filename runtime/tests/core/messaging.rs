@@ -197,8 +197,8 @@ async fn handles_are_comparable_hashable_and_printable() {
     let b: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
     assert_eq!(a, a.clone());
     assert_ne!(a, b);
-    // Hash and Eq read only the actor's identity, never the interior-mutable mailbox.
-    #[allow(clippy::mutable_key_type)]
+    // Handles are map keys without a `clippy::mutable_key_type` warning (CI runs clippy with
+    // `-D warnings` over this test).
     let set: HashSet<CounterRef> = [a.clone(), a.clone(), b.clone()].into_iter().collect();
     assert_eq!(set.len(), 2);
     assert_eq!(a.path().as_str(), "rakt://handles/user/a");
