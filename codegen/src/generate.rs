@@ -85,6 +85,16 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
         }
     });
     let reject_phantom = phantom_arm(&this, false);
+    let describe_arms = model.handlers.iter().map(|h| describe_arm(h, &rt));
+    let describe_phantom = phantom_arm(&this, true);
+    // The render traits are imported only where a message has arguments; a handler set whose
+    // argument types are all `Debug` (or none is) leaves one of them unused.
+    let describe_imports = model.handlers.iter().any(|h| !h.args.is_empty()).then(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use #rt::{DebugFallback as _, DebugRender as _};
+        }
+    });
 
     let dispatch_arms = model.handlers.iter().map(|h| dispatch_arm(h, &msg, &rt));
     let dispatch_phantom = phantom_arm(&msg.to_token_stream(), false);
@@ -129,6 +139,16 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
                 match self {
                     #(#reject_arms)*
                     #reject_phantom
+                }
+            }
+
+            fn describe(&self) -> ::core::option::Option<::std::string::String> {
+                #describe_imports
+                // `Some` in each arm, not around the match: the enum is empty when every
+                // handler is configured out, and `Some(match *self {})` is unreachable code.
+                match *self {
+                    #(#describe_arms)*
+                    #describe_phantom
                 }
             }
         }
@@ -296,6 +316,43 @@ fn reply_slot(reply: &ReplyKind, rt: &TokenStream) -> Option<TokenStream> {
         ReplyKind::Deferred { ok, err, .. } => {
             let err = err.iter();
             Some(quote!(#rt::ReplySlot<#ok #(, #err)*>))
+        }
+    }
+}
+
+/// The `describe` arm for one handler: `add { by: 5 }`, `ping` without arguments. Each argument
+/// renders through autoref specialization: `(&DebugField(x)).__rakt_render()` resolves to
+/// `DebugRender` (by value) when the type is `Debug` and to `DebugFallback` (one autoref more,
+/// renders `_`) otherwise. The choice is made where the arm is compiled, so in a generic actor
+/// an argument of type `T` renders `_` unless the impl's bounds make `T: Debug`.
+fn describe_arm(h: &HandlerModel, rt: &TokenStream) -> TokenStream {
+    let cfg = &h.cfg_attrs;
+    let variant = &h.variant;
+    let name = h.rust_name.unraw().to_string();
+    if h.args.is_empty() {
+        return quote! {
+            #(#cfg)* Self::#variant { .. } => {
+                ::core::option::Option::Some(::std::string::String::from(#name))
+            }
+        };
+    }
+    let locals: Vec<Ident> = (0..h.args.len())
+        .map(|i| Ident::new(&format!("__rakt_arg{i}"), Span::mixed_site()))
+        .collect();
+    let fields = h.args.iter().map(|a| &a.name);
+    let shown: Vec<String> = h
+        .args
+        .iter()
+        .map(|a| format!("{}: {{}}", a.name.unraw()))
+        .collect();
+    let format = format!("{name} {{{{ {} }}}}", shown.join(", "));
+    quote! {
+        #(#cfg)*
+        Self::#variant { #(#fields: ref #locals,)* .. } => {
+            ::core::option::Option::Some(::std::format!(
+                #format,
+                #((&#rt::DebugField(#locals)).__rakt_render()),*
+            ))
         }
     }
 }

@@ -22,6 +22,9 @@ fn the_tour_runs_every_step() {
         "divide(0) failed: attempt to divide by zero",
         "fragile alive: false; counter alive: true",
         "an ask to the stopped actor: it is stopped",
+        "event: dead letter to rakt://tour/user/fragile: total (the actor is stopped)",
+        "event: dead letter to rakt://tour/user/fragile: add { by: 1 } (the actor is stopped)",
+        "dead letters so far: 2",
         "counter still answers: total() = 13",
         "all actors stopped: true",
     ];

@@ -78,6 +78,12 @@ pub trait Message: Send + 'static {
 
     /// Answers the caller of an ask that will never be handled; drops a tell.
     fn reject(self, why: Rejection);
+
+    /// The message rendered with `Debug` where its argument types allow, e.g.
+    /// `add { by: 5 }`; `None` when the implementation does not render.
+    fn describe(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A typed handle: the generated `CounterRef` for `Counter`.

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use crate::actor::{Actor, Message};
 use crate::cell::{Cell, Node};
 use crate::error::{AskError, SendError};
+use crate::event::DeadLetterReason;
 use crate::mailbox::{PushError, StopKind};
 use crate::reply::{Rejection, ReplySlot};
 use crate::send::{Ask, Tell, reply_outcome};
@@ -46,6 +47,10 @@ impl fmt::Display for ActorId {
 pub struct ActorPath(String);
 
 impl ActorPath {
+    pub(crate) fn new(path: String) -> Self {
+        ActorPath(path)
+    }
+
     /// The address as text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -84,9 +89,7 @@ impl<A: Actor> ActorRef<A> {
 
     /// The actor's address.
     pub fn path(&self) -> ActorPath {
-        let mut path = String::with_capacity(48);
-        self.cell.core.write_path(&mut path);
-        ActorPath(path)
+        self.cell.core.path()
     }
 
     /// The actor's name, `None` for an anonymous actor.
@@ -141,10 +144,13 @@ impl<A: Actor> ActorRef<A> {
         match result {
             Ok(()) => Ok(()),
             Err(PushError::Closed(first) | PushError::Full(first)) => {
-                first.reject(Rejection::Stopped);
-                pending
-                    .into_iter()
-                    .for_each(|msg| msg.reject(Rejection::Stopped));
+                let core = &self.cell.core;
+                for msg in std::iter::once(first).chain(pending) {
+                    core.system
+                        .events
+                        .dead_letter(core, &msg, DeadLetterReason::Stopped);
+                    msg.reject(Rejection::Stopped);
+                }
                 Err(SendError::Stopped)
             }
         }

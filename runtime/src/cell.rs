@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::Notify;
 
 use crate::actor::Actor;
-use crate::actor_ref::ActorId;
+use crate::actor_ref::{ActorId, ActorPath};
 use crate::mailbox::{Mailbox, StopKind};
 use crate::system::SystemInner;
 
@@ -72,6 +72,13 @@ impl Core {
                 let _ = write!(out, "${}", self.id.get());
             }
         }
+    }
+
+    /// The actor's address.
+    pub(crate) fn path(&self) -> ActorPath {
+        let mut path = String::with_capacity(48);
+        self.write_path(&mut path);
+        ActorPath::new(path)
     }
 
     /// Whether the actor's task has finished.

@@ -93,6 +93,10 @@ pub enum ConfigError {
     /// The default mailbox is a bounded mailbox of capacity 0.
     #[error("invalid default mailbox: {0}")]
     InvalidMailbox(&'static str),
+    /// The event buffer is zero or larger than
+    /// [`MAX_EVENT_BUFFER`](crate::MAX_EVENT_BUFFER).
+    #[error("an event buffer of {0} events: it must hold between 1 and 1,048,576")]
+    EventBuffer(usize),
     /// `build` was called outside a tokio runtime, or in one without its timer enabled.
     #[error("rakt needs a tokio runtime with the time driver enabled: {0}")]
     Runtime(&'static str),

@@ -52,7 +52,9 @@ mod actor;
 mod actor_ref;
 mod cell;
 mod context;
+mod describe;
 mod error;
+mod event;
 mod failure;
 mod mailbox;
 mod reply;
@@ -64,11 +66,15 @@ pub use crate::actor::{Actor, ActorDecl, ActorHandle, Message};
 pub use crate::actor_ref::{ActorId, ActorPath, ActorRef, Stopping};
 pub use crate::context::Ctx;
 pub use crate::error::{AskError, ConfigError, SendError, SpawnError};
+pub use crate::event::{DeadLetter, DeadLetterReason, Event, EventStream, StopReason};
 pub use crate::failure::{BoxError, Failure};
 pub use crate::mailbox::MailboxConfig;
 pub use crate::reply::{Rejection, ReplySlot};
 pub use crate::send::{Ask, AskFuture, PendingReply, Tell, TellFuture};
-pub use crate::system::{ActorSystem, ActorSystemBuilder, DEFAULT_ASK_TIMEOUT, SpawnOptions};
+pub use crate::system::{
+    ActorSystem, ActorSystemBuilder, DEFAULT_ASK_TIMEOUT, DEFAULT_EVENT_BUFFER, MAX_EVENT_BUFFER,
+    SpawnOptions,
+};
 
 /// Turns a struct and its impl block into an actor.
 ///
@@ -180,6 +186,7 @@ pub mod __private {
     pub use crate::actor::{Actor, ActorDecl, ActorHandle, Message};
     pub use crate::actor_ref::ActorRef;
     pub use crate::context::Ctx;
+    pub use crate::describe::{DebugFallback, DebugField, DebugRender};
     pub use crate::failure::{BoxError, Failure, catch_async, catch_sync, hook_outcome};
     pub use crate::mailbox::MailboxConfig;
     pub use crate::reply::{Rejection, ReplySlot};

@@ -16,6 +16,7 @@ use crate::actor::{Actor, Message};
 use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, stop_all};
 use crate::context::Ctx;
+use crate::event::{DeadLetterReason, Event, StopReason};
 use crate::failure::{Failure, catch_async, catch_sync};
 use crate::mailbox::{Received, StopKind};
 use crate::reply::Rejection;
@@ -48,7 +49,7 @@ pub(crate) async fn run<A: Actor>(mut actor: A, cell: Arc<Cell<A>>, system: Acto
         tracing::error!(actor = %ctx.path(), %failure, "actor failed and stops");
     }
     for msg in cell.mailbox.close() {
-        msg.reject(Rejection::Stopped);
+        give_up(&cell, msg);
     }
     let children = cell.core.children.close();
     if !children.is_empty() {
@@ -62,7 +63,16 @@ pub(crate) async fn run<A: Actor>(mut actor: A, cell: Arc<Cell<A>>, system: Acto
     if let Err(failure) = catch_sync(move || drop(actor)) {
         tracing::error!(actor = %ctx.path(), %failure, "dropping the actor's state failed");
     }
+    let reason = match exit {
+        Exit::Failed(failure) => StopReason::Failed(failure.reason()),
+        Exit::Stopped if cell.mailbox.is_killed() => StopReason::Killed,
+        Exit::Stopped => StopReason::Stopped,
+    };
     cell.core.system.forget(&cell.core);
+    cell.core.system.events.publish(|| Event::Stopped {
+        actor: cell.core.path(),
+        reason,
+    });
     cell.core.mark_terminated();
     tracing::trace!(actor = %ctx.path(), "actor stopped");
 }
@@ -70,7 +80,25 @@ pub(crate) async fn run<A: Actor>(mut actor: A, cell: Arc<Cell<A>>, system: Acto
 async fn start<A: Actor>(actor: &mut A, ctx: &mut Ctx<A>) -> Result<(), Failure> {
     catch_async(actor.pre_start(ctx)).await??;
     catch_async(actor.post_start(ctx)).await??;
+    let core = &ctx.actor_ref().cell.core;
+    core.system
+        .events
+        .publish(|| Event::Started { actor: core.path() });
     Ok(())
+}
+
+/// A message the actor will never handle: a dead letter, and an answer for its caller.
+fn give_up<A: Actor>(cell: &Cell<A>, msg: A::Msg) {
+    let reason = if cell.mailbox.is_killed() {
+        DeadLetterReason::Killed
+    } else {
+        DeadLetterReason::Stopped
+    };
+    cell.core
+        .system
+        .events
+        .dead_letter(&cell.core, &msg, reason);
+    msg.reject(Rejection::Stopped);
 }
 
 async fn serve<A: Actor>(actor: &mut A, ctx: &mut Ctx<A>, cell: &Cell<A>) -> Exit {
@@ -94,7 +122,7 @@ async fn serve<A: Actor>(actor: &mut A, ctx: &mut Ctx<A>, cell: &Cell<A>) -> Exi
         }
     };
     for msg in batch {
-        msg.reject(Rejection::Stopped);
+        give_up(cell, msg);
     }
     exit
 }

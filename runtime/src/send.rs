@@ -18,6 +18,7 @@ use tokio::time::{Sleep, sleep};
 use crate::actor::Actor;
 use crate::actor_ref::ActorRef;
 use crate::error::{AskError, SendError};
+use crate::event::DeadLetterReason;
 use crate::mailbox::PushError;
 use crate::reply::{ReplyReceiver, ReplySlot};
 
@@ -39,11 +40,12 @@ impl<'a, A: Actor> Tell<'a, A> {
     /// Queues the message now, or fails with [`SendError::MailboxFull`] /
     /// [`SendError::Stopped`]; never waits.
     pub fn try_send(self) -> Result<(), SendError> {
-        self.actor
+        let actor = self.actor;
+        actor
             .cell
             .mailbox
             .try_push(self.msg)
-            .map_err(push_error)
+            .map_err(|error| undelivered(actor, error))
     }
 }
 
@@ -82,11 +84,12 @@ impl<A: Actor> Future for TellFuture<'_, A> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        this.actor
+        let actor = this.actor;
+        actor
             .cell
             .mailbox
             .poll_push(cx, &mut this.msg)
-            .map_err(push_error)
+            .map_err(|error| undelivered(actor, error))
     }
 }
 
@@ -134,11 +137,12 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
     /// [`PendingReply`] for the answer.
     pub fn try_send(self) -> Result<PendingReply<T, E>, AskError<E>> {
         let timeout = self.effective_timeout();
-        self.actor
+        let actor = self.actor;
+        actor
             .cell
             .mailbox
             .try_push(self.msg)
-            .map_err(|error| AskError::from(push_error(error)))?;
+            .map_err(|error| AskError::from(undelivered(actor, error)))?;
         Ok(PendingReply {
             wait: ReplyWait::new(self.rx, timeout),
         })
@@ -192,7 +196,9 @@ impl<A: Actor, T, E> Future for AskFuture<'_, A, T, E> {
         if this.msg.is_some() {
             match this.actor.cell.mailbox.poll_push(cx, &mut this.msg) {
                 Poll::Ready(Ok(())) => {}
-                Poll::Ready(Err(error)) => return Poll::Ready(Err(push_error(error).into())),
+                Poll::Ready(Err(error)) => {
+                    return Poll::Ready(Err(undelivered(this.actor, error).into()));
+                }
                 // Waiting for room: the deadline runs from now.
                 Poll::Pending => return this.wait.poll_deadline(cx),
             }
@@ -288,11 +294,16 @@ pub(crate) fn reply_outcome<T, E>(
     received.unwrap_or(Err(AskError::NoReply))
 }
 
-fn push_error<M>(error: PushError<M>) -> SendError {
-    match error {
-        PushError::Full(_) => SendError::MailboxFull,
-        PushError::Closed(_) => SendError::Stopped,
-    }
+/// Turns a message the mailbox refused into a dead letter and the caller's error.
+#[cold]
+fn undelivered<A: Actor>(actor: &ActorRef<A>, error: PushError<A::Msg>) -> SendError {
+    let (msg, reason, error) = match error {
+        PushError::Full(msg) => (msg, DeadLetterReason::MailboxFull, SendError::MailboxFull),
+        PushError::Closed(msg) => (msg, DeadLetterReason::Stopped, SendError::Stopped),
+    };
+    let core = &actor.cell.core;
+    core.system.events.dead_letter(core, &msg, reason);
+    error
 }
 
 /// Builds a tell. Used by generated handle methods.

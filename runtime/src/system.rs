@@ -19,11 +19,18 @@ use crate::actor::{Actor, ActorHandle};
 use crate::actor_ref::{ActorId, ActorRef};
 use crate::cell::{Cell, Children, Core, Node, stop_all};
 use crate::error::{ConfigError, SpawnError};
+use crate::event::{Event, EventStream, Events};
 use crate::mailbox::{Mailbox, MailboxConfig, StopKind};
 use crate::runner;
 
 /// The default ask timeout: 5 seconds.
 pub const DEFAULT_ASK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The default per-subscriber event buffer: 1,024 events.
+pub const DEFAULT_EVENT_BUFFER: usize = 1024;
+
+/// The largest event buffer a system accepts (it is allocated up front).
+pub const MAX_EVENT_BUFFER: usize = 1 << 20;
 
 /// A running actor system. Cheap to clone; every clone is the same system.
 #[derive(Clone)]
@@ -41,6 +48,7 @@ pub(crate) struct SystemInner {
     guardian: Children,
     shutting_down: AtomicBool,
     shut_down: OnceCell<()>,
+    pub(crate) events: Events,
 }
 
 impl SystemInner {
@@ -80,6 +88,7 @@ pub struct ActorSystemBuilder {
     name: String,
     ask_timeout: Duration,
     mailbox: MailboxConfig,
+    event_buffer: usize,
 }
 
 impl ActorSystemBuilder {
@@ -92,6 +101,13 @@ impl ActorSystemBuilder {
     /// The mailbox of actors that choose none themselves (default: unbounded).
     pub fn mailbox(mut self, mailbox: MailboxConfig) -> Self {
         self.mailbox = mailbox;
+        self
+    }
+
+    /// How many events each [`EventStream`] subscriber may fall behind before it loses the
+    /// oldest (default: [`DEFAULT_EVENT_BUFFER`], at most [`MAX_EVENT_BUFFER`]).
+    pub fn event_buffer(mut self, events: usize) -> Self {
+        self.event_buffer = events;
         self
     }
 
@@ -112,6 +128,9 @@ impl ActorSystemBuilder {
         self.mailbox
             .validate()
             .map_err(ConfigError::InvalidMailbox)?;
+        if !(1..=MAX_EVENT_BUFFER).contains(&self.event_buffer) {
+            return Err(ConfigError::EventBuffer(self.event_buffer));
+        }
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|_| ConfigError::Runtime("there is no current tokio runtime"))?;
         check_timer()?;
@@ -127,6 +146,7 @@ impl ActorSystemBuilder {
                 guardian: Children::new(),
                 shutting_down: AtomicBool::new(false),
                 shut_down: OnceCell::new(),
+                events: Events::new(self.event_buffer),
             }),
         })
     }
@@ -176,6 +196,7 @@ impl ActorSystem {
             name: name.into(),
             ask_timeout: DEFAULT_ASK_TIMEOUT,
             mailbox: MailboxConfig::unbounded(),
+            event_buffer: DEFAULT_EVENT_BUFFER,
         }
     }
 
@@ -217,6 +238,16 @@ impl ActorSystem {
             return None;
         }
         Some(H::from_actor_ref(ActorRef::from_cell(cell)))
+    }
+
+    /// Subscribes to the system's events: lifecycle events and dead letters, from now on.
+    pub fn events(&self) -> EventStream {
+        self.inner.events.subscribe()
+    }
+
+    /// How many messages have become dead letters in this system.
+    pub fn dead_letter_count(&self) -> u64 {
+        self.inner.events.dead_letter_count()
     }
 
     /// How many top-level actors are live.
@@ -287,6 +318,12 @@ impl ActorSystem {
         if !siblings.insert(node) {
             self.inner.forget(&cell.core);
             return Err(SpawnError::Stopping);
+        }
+        if let Some(parent) = &cell.core.parent {
+            self.inner.events.publish(|| Event::ChildCreated {
+                parent: parent.core().path(),
+                child: cell.core.path(),
+            });
         }
         self.inner
             .runtime

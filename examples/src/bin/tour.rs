@@ -1,10 +1,13 @@
 //! A tour of rakt's core: spawn, tell, ask, an ask that times out, a child actor, a handler
-//! panic the system survives, and a graceful shutdown. Every step prints what happened.
+//! panic the system survives (seen on the event stream, with the dead letters it leaves), and a
+//! graceful shutdown. Every step prints what happened.
 //!
 //! Run it with `cargo run -p rakt-examples --bin tour`.
 
 use std::time::Duration;
 
+use futures_util::StreamExt;
+use rakt::Event;
 use rakt::prelude::*;
 
 /// Counts what it is told.
@@ -150,6 +153,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     println!("5. a handler panics; the system carries on");
+    let mut events = system.events();
     let fragile: CounterRef = system.spawn("fragile", Counter::default()).await?;
     match fragile.divide(0).await {
         Err(AskError::Failed(reason)) => println!("   divide(0) failed: {reason}"),
@@ -165,6 +169,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(AskError::Stopped) => println!("   an ask to the stopped actor: it is stopped"),
         other => println!("   an ask to the stopped actor unexpectedly gave {other:?}"),
     }
+    let _ = fragile.add(1).await;
+    while let Some(event) = events.next().await {
+        match event {
+            Event::Stopped { actor, reason } => println!("   event: {actor} stopped: {reason:?}"),
+            Event::DeadLetter(letter) => {
+                println!("   event: {letter}");
+                if letter.message == "add" {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    println!("   dead letters so far: {}", system.dead_letter_count());
     counter.add(1).await?;
     println!(
         "   counter still answers: total() = {}",

@@ -1,6 +1,7 @@
 //! Behaviour tests of the runtime core, driven through `#[actor]`-generated handles.
 
 mod actors;
+mod events;
 mod lifecycle;
 mod messaging;
 mod system;

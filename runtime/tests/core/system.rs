@@ -24,6 +24,16 @@ async fn bad_configurations_are_typed_errors() {
         .build()
         .await;
     assert!(matches!(empty, Err(ConfigError::InvalidMailbox(_))));
+    let no_events = ActorSystem::builder("no-events")
+        .event_buffer(0)
+        .build()
+        .await;
+    assert_eq!(no_events.err(), Some(ConfigError::EventBuffer(0)));
+    let huge = ActorSystem::builder("huge-events")
+        .event_buffer(usize::MAX)
+        .build()
+        .await;
+    assert_eq!(huge.err(), Some(ConfigError::EventBuffer(usize::MAX)));
 }
 
 #[tokio::test]

@@ -1,0 +1,233 @@
+//! The event stream: lifecycle events and dead letters, as the runtime publishes them.
+//!
+//! Every system has one stream. [`ActorSystem::events`](crate::ActorSystem::events) subscribes
+//! to it as an async [`Stream`]. Publishing never blocks an actor: each subscriber has a bounded
+//! buffer, and a subscriber that falls behind loses the oldest events, counted in
+//! [`EventStream::dropped`] and logged. Nothing is built or sent while nobody subscribes.
+//!
+//! This module owns the event types and the subscription; the places that publish (spawn, the
+//! actor loop, failed sends) call [`Events::publish`] and [`Events::dead_letter`].
+
+use std::fmt;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::SystemTime;
+
+use futures_util::Stream;
+use tokio::sync::broadcast;
+
+use crate::actor::Message;
+use crate::actor_ref::ActorPath;
+use crate::cell::Core;
+
+/// Something that happened in an actor system.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Event {
+    /// An actor finished `pre_start` and `post_start` and handles messages from now on.
+    Started {
+        /// The actor.
+        actor: ActorPath,
+    },
+    /// An actor stopped for good: its children have stopped and `post_stop` has run.
+    Stopped {
+        /// The actor.
+        actor: ActorPath,
+        /// Why it stopped.
+        reason: StopReason,
+    },
+    /// An actor spawned a child (published before the child starts).
+    ChildCreated {
+        /// The parent.
+        parent: ActorPath,
+        /// The new child.
+        child: ActorPath,
+    },
+    /// A message could not be delivered or handled.
+    DeadLetter(Arc<DeadLetter>),
+}
+
+/// Why an actor stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StopReason {
+    /// It was asked to stop (`stop()`, `ctx.stop()`, its parent stopping, system shutdown).
+    Stopped,
+    /// It was killed: what was queued was not handled.
+    Killed,
+    /// A handler or hook failed (panicked or returned an error); the reason is the failure's
+    /// text.
+    Failed(String),
+}
+
+/// A message that could not be delivered or handled.
+#[derive(Debug, Clone)]
+pub struct DeadLetter {
+    /// The actor it was for.
+    pub target: ActorPath,
+    /// The handler it was for (`add`).
+    pub message: &'static str,
+    /// The message rendered with `Debug` (`add { by: 5 }`), where its types allow.
+    pub rendered: Option<String>,
+    /// Why it was not handled.
+    pub reason: DeadLetterReason,
+    /// When it was given up.
+    pub at: SystemTime,
+}
+
+impl fmt::Display for DeadLetter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = self.rendered.as_deref().unwrap_or(self.message);
+        write!(
+            f,
+            "dead letter to {}: {message} ({})",
+            self.target, self.reason
+        )
+    }
+}
+
+/// Why a message became a dead letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeadLetterReason {
+    /// The actor had stopped (or was stopping) before it could handle the message: sent to a
+    /// stopped actor, or still queued when it stopped or failed.
+    Stopped,
+    /// The message was still queued when the actor was killed.
+    Killed,
+    /// A `try_send` found the bounded mailbox full.
+    MailboxFull,
+}
+
+impl fmt::Display for DeadLetterReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DeadLetterReason::Stopped => "the actor is stopped",
+            DeadLetterReason::Killed => "the actor was killed",
+            DeadLetterReason::MailboxFull => "the mailbox is full",
+        })
+    }
+}
+
+/// A system's publishing side.
+pub(crate) struct Events {
+    sender: broadcast::Sender<Event>,
+    /// Live [`EventStream`]s; checked before building an event, so that an unobserved system
+    /// pays one atomic load per event.
+    subscribers: Arc<AtomicUsize>,
+    dead_letters: AtomicU64,
+}
+
+impl Events {
+    pub(crate) fn new(buffer: usize) -> Self {
+        let (sender, _) = broadcast::channel(buffer);
+        Events {
+            sender,
+            subscribers: Arc::new(AtomicUsize::new(0)),
+            dead_letters: AtomicU64::new(0),
+        }
+    }
+
+    /// Publishes the event `make` builds, if anybody listens.
+    #[inline]
+    pub(crate) fn publish(&self, make: impl FnOnce() -> Event) {
+        if self.subscribers.load(Ordering::Acquire) > 0 {
+            let _ = self.sender.send(make());
+        }
+    }
+
+    /// Counts, logs and publishes an undeliverable message.
+    pub(crate) fn dead_letter<M: Message>(&self, target: &Core, msg: &M, reason: DeadLetterReason) {
+        self.dead_letters.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(
+            target_actor = %target.path(),
+            message = msg.name(),
+            %reason,
+            "dead letter"
+        );
+        self.publish(|| {
+            Event::DeadLetter(Arc::new(DeadLetter {
+                target: target.path(),
+                message: msg.name(),
+                rendered: msg.describe(),
+                reason,
+                at: SystemTime::now(),
+            }))
+        });
+    }
+
+    /// How many dead letters the system has had.
+    pub(crate) fn dead_letter_count(&self) -> u64 {
+        self.dead_letters.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn subscribe(&self) -> EventStream {
+        let receiver = self.sender.subscribe();
+        self.subscribers.fetch_add(1, Ordering::AcqRel);
+        let dropped = Arc::new(AtomicU64::new(0));
+        let counted = Arc::clone(&dropped);
+        let inner = futures_util::stream::unfold(receiver, move |mut receiver| {
+            let counted = Arc::clone(&counted);
+            async move {
+                loop {
+                    match receiver.recv().await {
+                        Ok(event) => return Some((event, receiver)),
+                        Err(broadcast::error::RecvError::Lagged(lost)) => {
+                            counted.fetch_add(lost, Ordering::Relaxed);
+                            tracing::warn!(lost, "an event stream subscriber fell behind");
+                        }
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    }
+                }
+            }
+        });
+        EventStream {
+            inner: Box::pin(inner),
+            dropped,
+            subscribers: Arc::clone(&self.subscribers),
+        }
+    }
+}
+
+/// A subscription to a system's events; an async [`Stream`] of [`Event`]s.
+///
+/// It ends when the system is dropped. A subscriber that reads more slowly than events come
+/// loses the oldest ones (the buffer is set by
+/// [`ActorSystemBuilder::event_buffer`](crate::ActorSystemBuilder::event_buffer)); the count is
+/// in [`dropped`](EventStream::dropped).
+pub struct EventStream {
+    inner: Pin<Box<dyn Stream<Item = Event> + Send>>,
+    dropped: Arc<AtomicU64>,
+    subscribers: Arc<AtomicUsize>,
+}
+
+impl EventStream {
+    /// How many events this subscriber lost by falling behind.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+}
+
+impl Stream for EventStream {
+    type Item = Event;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl Drop for EventStream {
+    fn drop(&mut self) {
+        self.subscribers.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl fmt::Debug for EventStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventStream")
+            .field("dropped", &self.dropped())
+            .finish_non_exhaustive()
+    }
+}
