@@ -17,6 +17,7 @@ use crate::actor::Actor;
 use crate::actor_ref::{ActorId, ActorPath};
 use crate::mailbox::{Mailbox, StopKind};
 use crate::system::SystemInner;
+use crate::watch::Watchers;
 
 /// One actor's shared state.
 pub(crate) struct Cell<A: Actor> {
@@ -33,6 +34,7 @@ pub(crate) struct Core {
     pub(crate) parent: Option<Arc<dyn Node>>,
     pub(crate) system: Arc<SystemInner>,
     pub(crate) children: Children,
+    pub(crate) watchers: Watchers,
     terminated: AtomicBool,
     on_terminated: Notify,
 }
@@ -50,6 +52,7 @@ impl Core {
             parent,
             system,
             children: Children::new(),
+            watchers: Watchers::new(),
             terminated: AtomicBool::new(false),
             on_terminated: Notify::new(),
         }

@@ -6,17 +6,23 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::actor::Actor;
+use crate::actor::{Actor, ActorHandle, Message};
 use crate::actor_ref::{ActorId, ActorPath, ActorRef};
 use crate::cell::Node;
 use crate::error::SpawnError;
+use crate::event::DeadLetterReason;
+use crate::mailbox::PushError;
+use crate::reply::Rejection;
 use crate::system::{ActorSystem, SpawnOptions};
+use crate::watch::Terminated;
 
 /// The context of a running actor, passed to handlers that ask for it.
 pub struct Ctx<A: Actor> {
     myself: ActorRef<A>,
     system: ActorSystem,
     stop_requested: bool,
+    /// The actors this one watches, so that its watches end with it.
+    watching: Vec<Arc<dyn Node>>,
 }
 
 impl<A: Actor> Ctx<A> {
@@ -25,12 +31,12 @@ impl<A: Actor> Ctx<A> {
             myself,
             system,
             stop_requested: false,
+            watching: Vec::new(),
         }
     }
 
     /// This actor's own typed handle.
     pub fn myself(&self) -> A::Ref {
-        use crate::actor::ActorHandle;
         A::Ref::from_actor_ref(self.myself.clone())
     }
 
@@ -70,6 +76,71 @@ impl<A: Actor> Ctx<A> {
         self.stop_requested
     }
 
+    /// Watches `target`: when it stops for good, this actor receives the message
+    /// `on_terminated` builds from a [`Terminated`], through its own handler. If `target` is
+    /// already gone the message comes at once. Watching the same actor again adds another
+    /// notification; [`unwatch`](Ctx::unwatch) removes them all.
+    ///
+    /// ```
+    /// # use rakt::prelude::*;
+    /// # #[actor] #[derive(Default)] pub struct Worker;
+    /// # #[actor] impl Worker { pub fn work(&self) {} }
+    /// #[actor]
+    /// #[derive(Default)]
+    /// pub struct Foreman {
+    ///     lost: Vec<Terminated>,
+    /// }
+    ///
+    /// #[actor]
+    /// impl Foreman {
+    ///     /// Keeps an eye on `worker`.
+    ///     pub fn hire(&mut self, worker: WorkerRef, ctx: &mut Ctx<Self>) {
+    ///         ctx.watch(&worker, |gone| ForemanMsg::Lost { gone });
+    ///     }
+    ///
+    ///     /// Told when a watched worker stops.
+    ///     pub fn lost(&mut self, gone: Terminated) {
+    ///         self.lost.push(gone);
+    ///     }
+    /// }
+    /// ```
+    pub fn watch<H: ActorHandle>(
+        &mut self,
+        target: &H,
+        on_terminated: impl FnOnce(Terminated) -> A::Msg + Send + 'static,
+    ) {
+        let node: Arc<dyn Node> = target.actor_ref().cell.to_arc();
+        let me = self.myself.clone();
+        node.core().watchers.add(
+            node.core(),
+            self.id(),
+            Box::new(move |terminated| deliver(me, on_terminated(terminated))),
+        );
+        if !self.watching.iter().any(|n| n.core().id == node.core().id) {
+            self.watching.push(node);
+        }
+    }
+
+    /// Stops watching `target`; no [`Terminated`] from it reaches this actor afterwards.
+    pub fn unwatch<H: ActorHandle>(&mut self, target: &H) {
+        let id = target.id();
+        self.watching.retain(|node| {
+            let keep = node.core().id != id;
+            if !keep {
+                node.core().watchers.remove(self.myself.id());
+            }
+            keep
+        });
+    }
+
+    /// Ends every watch this actor holds (it is stopping).
+    pub(crate) fn unwatch_all(&mut self) {
+        let me = self.myself.id();
+        for node in self.watching.drain(..) {
+            node.core().watchers.remove(me);
+        }
+    }
+
     /// Spawns a named child actor; it stops when this actor stops. Names are unique per
     /// system.
     pub async fn spawn<C: Actor>(&self, name: &str, child: C) -> Result<C::Ref, SpawnError> {
@@ -89,6 +160,27 @@ impl<A: Actor> Ctx<A> {
     ) -> Result<C::Ref, SpawnError> {
         let parent: Arc<dyn Node> = self.myself.cell.to_arc();
         self.system.spawn_in(Some(parent), child, options)
+    }
+}
+
+/// Puts a termination notice in the watcher's mailbox, waiting for room in a task of its own if
+/// a bounded mailbox is full; a watcher that has stopped meanwhile gets a dead letter.
+fn deliver<A: Actor>(watcher: ActorRef<A>, msg: A::Msg) {
+    match watcher.cell.mailbox.try_push(msg) {
+        Ok(()) => {}
+        Err(PushError::Full(msg)) => {
+            let runtime = watcher.cell.core.system.runtime().clone();
+            runtime.spawn(async move {
+                let _ = watcher.tell(msg).await;
+            });
+        }
+        Err(PushError::Closed(msg)) => {
+            let core = &watcher.cell.core;
+            core.system
+                .events
+                .dead_letter(core, &msg, DeadLetterReason::Stopped);
+            msg.reject(Rejection::Stopped);
+        }
     }
 }
 

@@ -61,6 +61,7 @@ mod reply;
 mod runner;
 mod send;
 mod system;
+mod watch;
 
 pub use crate::actor::{Actor, ActorDecl, ActorHandle, Message};
 pub use crate::actor_ref::{ActorId, ActorPath, ActorRef, Stopping};
@@ -75,6 +76,7 @@ pub use crate::system::{
     ActorSystem, ActorSystemBuilder, DEFAULT_ASK_TIMEOUT, DEFAULT_EVENT_BUFFER, MAX_EVENT_BUFFER,
     SpawnOptions,
 };
+pub use crate::watch::Terminated;
 
 /// Turns a struct and its impl block into an actor.
 ///
@@ -176,7 +178,7 @@ pub use rakt_macros::actor;
 pub mod prelude {
     pub use crate::{
         Actor, ActorHandle, ActorRef, ActorSystem, AskError, Ctx, MailboxConfig, ReplySlot,
-        SendError, SpawnError, SpawnOptions, actor,
+        SendError, SpawnError, SpawnOptions, Terminated, actor,
     };
 }
 

@@ -51,6 +51,7 @@ pub(crate) async fn run<A: Actor>(mut actor: A, cell: Arc<Cell<A>>, system: Acto
     for msg in cell.mailbox.close() {
         give_up(&cell, msg);
     }
+    ctx.unwatch_all();
     let children = cell.core.children.close();
     if !children.is_empty() {
         stop_all(children, StopKind::Graceful).await;
@@ -69,6 +70,7 @@ pub(crate) async fn run<A: Actor>(mut actor: A, cell: Arc<Cell<A>>, system: Acto
         Exit::Stopped => StopReason::Stopped,
     };
     cell.core.system.forget(&cell.core);
+    cell.core.watchers.close(&cell.core, &reason);
     cell.core.system.events.publish(|| Event::Stopped {
         actor: cell.core.path(),
         reason,

@@ -60,6 +60,10 @@ impl SystemInner {
         self.ask_timeout
     }
 
+    pub(crate) fn runtime(&self) -> &tokio::runtime::Handle {
+        &self.runtime
+    }
+
     fn names(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, Arc<dyn Node>>> {
         self.names.lock().unwrap_or_else(PoisonError::into_inner)
     }

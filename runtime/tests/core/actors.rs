@@ -215,3 +215,33 @@ impl Narrow {
     /// Does nothing.
     pub fn ping(&self) {}
 }
+
+/// Watches counters and records who stopped, and why.
+#[actor]
+#[derive(Default)]
+pub struct Watcher {
+    gone: Vec<Terminated>,
+}
+
+#[actor]
+impl Watcher {
+    /// Starts watching `target`.
+    pub fn watch(&mut self, target: CounterRef, ctx: &mut Ctx<Self>) {
+        ctx.watch(&target, |gone| WatcherMsg::Gone { gone });
+    }
+
+    /// Stops watching `target`.
+    pub fn unwatch(&mut self, target: CounterRef, ctx: &mut Ctx<Self>) {
+        ctx.unwatch(&target);
+    }
+
+    /// Told when a watched actor stops.
+    pub fn gone(&mut self, gone: Terminated) {
+        self.gone.push(gone);
+    }
+
+    /// Everything it was told, in order.
+    pub fn seen(&self) -> Vec<Terminated> {
+        self.gone.clone()
+    }
+}

@@ -5,3 +5,4 @@ mod events;
 mod lifecycle;
 mod messaging;
 mod system;
+mod watch;

@@ -1,0 +1,102 @@
+//! Death watch: telling other actors that an actor has stopped for good.
+//!
+//! Each cell keeps the list of its watchers. A watcher registers with
+//! [`Ctx::watch`](crate::Ctx::watch), naming the message its own handler should receive; when
+//! the watched actor terminates, every watcher gets that message with a [`Terminated`]. Watching
+//! an actor that is already gone delivers at once. A watcher that stops takes its watches with it.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use crate::actor_ref::{ActorId, ActorPath};
+use crate::cell::Core;
+use crate::event::StopReason;
+
+/// An actor has stopped for good: what a watcher is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Terminated {
+    /// The actor that stopped.
+    pub id: ActorId,
+    /// Its address.
+    pub path: ActorPath,
+    /// Why it stopped.
+    pub reason: StopReason,
+}
+
+/// Delivers a [`Terminated`] to one watcher.
+pub(crate) type Notify = Box<dyn FnOnce(Terminated) + Send>;
+
+/// The watchers of one actor.
+pub(crate) struct Watchers {
+    inner: Mutex<WatchList>,
+}
+
+#[derive(Default)]
+struct WatchList {
+    watches: Vec<(ActorId, Notify)>,
+    /// Set once the actor has terminated; later watchers are told at once.
+    terminated: Option<StopReason>,
+}
+
+fn terminated(core: &Core, reason: StopReason) -> Terminated {
+    Terminated {
+        id: core.id,
+        path: core.path(),
+        reason,
+    }
+}
+
+impl Watchers {
+    pub(crate) fn new() -> Self {
+        Watchers {
+            inner: Mutex::new(WatchList::default()),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, WatchList> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Registers `watcher` on `core`'s actor (whose list this is), or tells it at once if the
+    /// actor is already gone.
+    pub(crate) fn add(&self, core: &Core, watcher: ActorId, notify: Notify) {
+        let mut list = self.lock();
+        match &list.terminated {
+            Some(reason) => {
+                let reason = reason.clone();
+                drop(list);
+                notify(terminated(core, reason));
+            }
+            None => list.watches.push((watcher, notify)),
+        }
+    }
+
+    /// Forgets every watch `watcher` holds on this actor.
+    pub(crate) fn remove(&self, watcher: ActorId) {
+        let removed: Vec<_> = {
+            let mut list = self.lock();
+            let (gone, kept) = std::mem::take(&mut list.watches)
+                .into_iter()
+                .partition(|(id, _)| *id == watcher);
+            list.watches = kept;
+            gone
+        };
+        drop(removed);
+    }
+
+    /// Records that `core`'s actor terminated and tells every watcher. Builds nothing when
+    /// nobody watches.
+    pub(crate) fn close(&self, core: &Core, reason: &StopReason) {
+        let watches = {
+            let mut list = self.lock();
+            list.terminated = Some(reason.clone());
+            std::mem::take(&mut list.watches)
+        };
+        if watches.is_empty() {
+            return;
+        }
+        let notice = terminated(core, reason.clone());
+        for (_, notify) in watches {
+            notify(notice.clone());
+        }
+    }
+}
