@@ -193,6 +193,30 @@ impl<A: Actor> ActorRef<A> {
         replies
     }
 
+    /// Puts a message from the runtime (a termination notice, a topic publication) in the
+    /// mailbox without making the publisher wait: if a bounded mailbox is full, a task waits
+    /// for room. Returns `false`, after a dead letter, if the actor has stopped.
+    pub(crate) fn deliver(&self, msg: A::Msg) -> bool {
+        match self.cell.mailbox.try_push(msg) {
+            Ok(()) => true,
+            Err(PushError::Full(msg)) => {
+                let me = self.clone();
+                self.cell.core.system.runtime().spawn(async move {
+                    let _ = me.tell(msg).await;
+                });
+                true
+            }
+            Err(PushError::Closed(msg)) => {
+                let core = &self.cell.core;
+                core.system
+                    .events
+                    .dead_letter(core, &msg, DeadLetterReason::Stopped);
+                msg.reject(Rejection::Stopped);
+                false
+            }
+        }
+    }
+
     /// Asks the actor to stop once it has handled what is already queued; new messages are
     /// refused from now on. Await the result to wait until the actor has stopped (never from
     /// inside the actor itself: use [`Ctx::stop`](crate::Ctx::stop) there).

@@ -6,13 +6,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::actor::{Actor, ActorHandle, Message};
+use crate::actor::{Actor, ActorHandle};
 use crate::actor_ref::{ActorId, ActorPath, ActorRef};
 use crate::cell::Node;
 use crate::error::SpawnError;
-use crate::event::DeadLetterReason;
-use crate::mailbox::PushError;
-use crate::reply::Rejection;
 use crate::system::{ActorSystem, SpawnOptions};
 use crate::watch::Terminated;
 
@@ -114,7 +111,9 @@ impl<A: Actor> Ctx<A> {
         node.core().watchers.add(
             node.core(),
             self.id(),
-            Box::new(move |terminated| deliver(me, on_terminated(terminated))),
+            Box::new(move |terminated| {
+                me.deliver(on_terminated(terminated));
+            }),
         );
         if !self.watching.iter().any(|n| n.core().id == node.core().id) {
             self.watching.push(node);
@@ -160,27 +159,6 @@ impl<A: Actor> Ctx<A> {
     ) -> Result<C::Ref, SpawnError> {
         let parent: Arc<dyn Node> = self.myself.cell.to_arc();
         self.system.spawn_in(Some(parent), child, options)
-    }
-}
-
-/// Puts a termination notice in the watcher's mailbox, waiting for room in a task of its own if
-/// a bounded mailbox is full; a watcher that has stopped meanwhile gets a dead letter.
-fn deliver<A: Actor>(watcher: ActorRef<A>, msg: A::Msg) {
-    match watcher.cell.mailbox.try_push(msg) {
-        Ok(()) => {}
-        Err(PushError::Full(msg)) => {
-            let runtime = watcher.cell.core.system.runtime().clone();
-            runtime.spawn(async move {
-                let _ = watcher.tell(msg).await;
-            });
-        }
-        Err(PushError::Closed(msg)) => {
-            let core = &watcher.cell.core;
-            core.system
-                .events
-                .dead_letter(core, &msg, DeadLetterReason::Stopped);
-            msg.reject(Rejection::Stopped);
-        }
     }
 }
 

@@ -1,26 +1,22 @@
 //! The event stream: lifecycle events and dead letters, as the runtime publishes them.
 //!
 //! Every system has one stream. [`ActorSystem::events`](crate::ActorSystem::events) subscribes
-//! to it as an async [`Stream`]. Publishing never blocks an actor: each subscriber has a bounded
+//! to it as an async `Stream`. Publishing never blocks an actor: each subscriber has a bounded
 //! buffer, and a subscriber that falls behind loses the oldest events, counted in
-//! [`EventStream::dropped`] and logged. Nothing is built or sent while nobody subscribes.
+//! [`Subscription::dropped`] and logged. Nothing is built or sent while nobody subscribes.
 //!
 //! This module owns the event types and the subscription; the places that publish (spawn, the
 //! actor loop, failed sends) call [`Events::publish`] and [`Events::dead_letter`].
 
 use std::fmt;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::task::{Context, Poll};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
-
-use futures_util::Stream;
-use tokio::sync::broadcast;
 
 use crate::actor::Message;
 use crate::actor_ref::ActorPath;
 use crate::cell::Core;
+use crate::fanout::{Fanout, Subscription};
 
 /// Something that happened in an actor system.
 #[derive(Debug, Clone)]
@@ -113,19 +109,14 @@ impl fmt::Display for DeadLetterReason {
 
 /// A system's publishing side.
 pub(crate) struct Events {
-    sender: broadcast::Sender<Event>,
-    /// Live [`EventStream`]s; checked before building an event, so that an unobserved system
-    /// pays one atomic load per event.
-    subscribers: Arc<AtomicUsize>,
+    fanout: Fanout<Event>,
     dead_letters: AtomicU64,
 }
 
 impl Events {
     pub(crate) fn new(buffer: usize) -> Self {
-        let (sender, _) = broadcast::channel(buffer);
         Events {
-            sender,
-            subscribers: Arc::new(AtomicUsize::new(0)),
+            fanout: Fanout::new(buffer),
             dead_letters: AtomicU64::new(0),
         }
     }
@@ -133,9 +124,7 @@ impl Events {
     /// Publishes the event `make` builds, if anybody listens.
     #[inline]
     pub(crate) fn publish(&self, make: impl FnOnce() -> Event) {
-        if self.subscribers.load(Ordering::Acquire) > 0 {
-            let _ = self.sender.send(make());
-        }
+        self.fanout.publish(make);
     }
 
     /// Counts, logs and publishes an undeliverable message.
@@ -164,70 +153,14 @@ impl Events {
     }
 
     pub(crate) fn subscribe(&self) -> EventStream {
-        let receiver = self.sender.subscribe();
-        self.subscribers.fetch_add(1, Ordering::AcqRel);
-        let dropped = Arc::new(AtomicU64::new(0));
-        let counted = Arc::clone(&dropped);
-        let inner = futures_util::stream::unfold(receiver, move |mut receiver| {
-            let counted = Arc::clone(&counted);
-            async move {
-                loop {
-                    match receiver.recv().await {
-                        Ok(event) => return Some((event, receiver)),
-                        Err(broadcast::error::RecvError::Lagged(lost)) => {
-                            counted.fetch_add(lost, Ordering::Relaxed);
-                            tracing::warn!(lost, "an event stream subscriber fell behind");
-                        }
-                        Err(broadcast::error::RecvError::Closed) => return None,
-                    }
-                }
-            }
-        });
-        EventStream {
-            inner: Box::pin(inner),
-            dropped,
-            subscribers: Arc::clone(&self.subscribers),
-        }
+        self.fanout.subscribe("the event stream")
     }
 }
 
-/// A subscription to a system's events; an async [`Stream`] of [`Event`]s.
+/// A subscription to a system's events; an async `Stream` of [`Event`]s.
 ///
 /// It ends when the system is dropped. A subscriber that reads more slowly than events come
 /// loses the oldest ones (the buffer is set by
 /// [`ActorSystemBuilder::event_buffer`](crate::ActorSystemBuilder::event_buffer)); the count is
-/// in [`dropped`](EventStream::dropped).
-pub struct EventStream {
-    inner: Pin<Box<dyn Stream<Item = Event> + Send>>,
-    dropped: Arc<AtomicU64>,
-    subscribers: Arc<AtomicUsize>,
-}
-
-impl EventStream {
-    /// How many events this subscriber lost by falling behind.
-    pub fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
-    }
-}
-
-impl Stream for EventStream {
-    type Item = Event;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
-        self.inner.as_mut().poll_next(cx)
-    }
-}
-
-impl Drop for EventStream {
-    fn drop(&mut self) {
-        self.subscribers.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-impl fmt::Debug for EventStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EventStream")
-            .field("dropped", &self.dropped())
-            .finish_non_exhaustive()
-    }
-}
+/// in [`Subscription::dropped`].
+pub type EventStream = Subscription<Event>;

@@ -56,11 +56,13 @@ mod describe;
 mod error;
 mod event;
 mod failure;
+mod fanout;
 mod mailbox;
 mod reply;
 mod runner;
 mod send;
 mod system;
+mod topic;
 mod watch;
 
 pub use crate::actor::{Actor, ActorDecl, ActorHandle, Message};
@@ -69,6 +71,7 @@ pub use crate::context::Ctx;
 pub use crate::error::{AskError, ConfigError, SendError, SpawnError};
 pub use crate::event::{DeadLetter, DeadLetterReason, Event, EventStream, StopReason};
 pub use crate::failure::{BoxError, Failure};
+pub use crate::fanout::Subscription;
 pub use crate::mailbox::MailboxConfig;
 pub use crate::reply::{Rejection, ReplySlot};
 pub use crate::send::{Ask, AskFuture, PendingReply, Tell, TellFuture};
@@ -76,6 +79,7 @@ pub use crate::system::{
     ActorSystem, ActorSystemBuilder, DEFAULT_ASK_TIMEOUT, DEFAULT_EVENT_BUFFER, MAX_EVENT_BUFFER,
     SpawnOptions,
 };
+pub use crate::topic::{Topic, TopicError};
 pub use crate::watch::Terminated;
 
 /// Turns a struct and its impl block into an actor.

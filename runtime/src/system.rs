@@ -22,6 +22,7 @@ use crate::error::{ConfigError, SpawnError};
 use crate::event::{Event, EventStream, Events};
 use crate::mailbox::{Mailbox, MailboxConfig, StopKind};
 use crate::runner;
+use crate::topic::{Topic, TopicError, Topics};
 
 /// The default ask timeout: 5 seconds.
 pub const DEFAULT_ASK_TIMEOUT: Duration = Duration::from_secs(5);
@@ -49,6 +50,8 @@ pub(crate) struct SystemInner {
     shutting_down: AtomicBool,
     shut_down: OnceCell<()>,
     pub(crate) events: Events,
+    topics: Topics,
+    event_buffer: usize,
 }
 
 impl SystemInner {
@@ -151,6 +154,8 @@ impl ActorSystemBuilder {
                 shutting_down: AtomicBool::new(false),
                 shut_down: OnceCell::new(),
                 events: Events::new(self.event_buffer),
+                topics: Topics::new(),
+                event_buffer: self.event_buffer,
             }),
         })
     }
@@ -247,6 +252,16 @@ impl ActorSystem {
     /// Subscribes to the system's events: lifecycle events and dead letters, from now on.
     pub fn events(&self) -> EventStream {
         self.inner.events.subscribe()
+    }
+
+    /// The pub/sub topic `name` carrying `T`, created on first use; an error if the name is
+    /// taken by a topic of another type. Each stream subscriber buffers as many items as the
+    /// event stream does.
+    pub fn topic<T: Clone + Send + Sync + 'static>(
+        &self,
+        name: &str,
+    ) -> Result<Topic<T>, TopicError> {
+        self.inner.topics.get(name, self.inner.event_buffer)
     }
 
     /// How many messages have become dead letters in this system.

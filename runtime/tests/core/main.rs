@@ -5,4 +5,5 @@ mod events;
 mod lifecycle;
 mod messaging;
 mod system;
+mod topics;
 mod watch;

@@ -1,0 +1,64 @@
+//! Pub/sub topics.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use rakt::prelude::*;
+use rakt::{Topic, TopicError};
+
+use crate::actors::{Counter, CounterMsg, CounterRef};
+
+#[tokio::test]
+async fn a_publication_reaches_every_actor_and_stream() {
+    let system = ActorSystem::builder("topics").build().await.unwrap();
+    let prices: Topic<u64> = system.topic("prices").unwrap();
+    let a: CounterRef = system.spawn("a", Counter::default()).await.unwrap();
+    let b: CounterRef = system.spawn("b", Counter::default()).await.unwrap();
+    prices.subscribe_actor(&a, |by| CounterMsg::Add { by });
+    prices.subscribe_actor(&b, |by| CounterMsg::Add { by: by * 10 });
+    let mut stream = system.topic::<u64>("prices").unwrap().subscribe();
+    assert_eq!(prices.publish(1), 3);
+    assert_eq!(prices.publish(2), 3);
+    assert_eq!(a.seen().await.unwrap(), [1, 2]);
+    assert_eq!(b.seen().await.unwrap(), [10, 20]);
+    let first = tokio::time::timeout(Duration::from_secs(5), stream.next()).await;
+    assert_eq!(first.unwrap(), Some(1));
+    assert_eq!(stream.next().await, Some(2));
+    assert_eq!(prices.name(), "prices");
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_topic_name_has_one_type() {
+    let system = ActorSystem::builder("topic-types").build().await.unwrap();
+    let _numbers: Topic<u64> = system.topic("numbers").unwrap();
+    let words = system.topic::<String>("numbers");
+    assert!(matches!(words, Err(TopicError::WrongType { .. })));
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn unsubscribed_and_stopped_actors_stop_receiving() {
+    let system = ActorSystem::builder("topic-leave").build().await.unwrap();
+    let news: Topic<u64> = system.topic("news").unwrap();
+    let stays: CounterRef = system.spawn("stays", Counter::default()).await.unwrap();
+    let leaves: CounterRef = system.spawn("leaves", Counter::default()).await.unwrap();
+    let dies: CounterRef = system.spawn("dies", Counter::default()).await.unwrap();
+    for actor in [&stays, &leaves, &dies] {
+        news.subscribe_actor(actor, |by| CounterMsg::Add { by });
+    }
+    assert_eq!(news.publish(1), 3);
+    news.unsubscribe_actor(&leaves);
+    dies.stop().await;
+    // The stopped subscriber is found out (and dropped) on the next publication.
+    assert_eq!(news.publish(2), 1);
+    assert_eq!(news.actor_subscribers(), 1);
+    assert_eq!(stays.seen().await.unwrap(), [1, 2]);
+    assert_eq!(leaves.seen().await.unwrap(), [1]);
+    assert_eq!(
+        system.dead_letter_count(),
+        1,
+        "the publication to the stopped actor"
+    );
+    system.shutdown().await;
+}
