@@ -162,6 +162,12 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
             type Ref = #handle_ty;
             const MAILBOX: ::core::option::Option<#rt::MailboxConfig> = #mailbox;
 
+            fn fresh() -> ::core::option::Option<Self> {
+                #[allow(unused_imports)]
+                use #rt::{FreshDefault as _, FreshNone as _};
+                (&#rt::Fresh::<Self>::new()).__rakt_fresh()
+            }
+
             async fn handle(
                 &mut self,
                 #msg_local: #msg #ty_generics,

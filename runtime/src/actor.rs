@@ -36,6 +36,13 @@ pub trait Actor: Sized + Send + 'static {
     /// a spawn option overrides it, and the system default applies when neither is given.
     const MAILBOX: Option<MailboxConfig> = None;
 
+    /// Fresh state for a restart when the actor was not spawned with a factory: the generated
+    /// impl answers `Some(Self::default())` when the type is `Default`, else `None` (and a
+    /// restart then stops the actor instead).
+    fn fresh() -> Option<Self> {
+        None
+    }
+
     /// Handles one message.
     fn handle(
         &mut self,

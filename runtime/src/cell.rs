@@ -171,6 +171,11 @@ impl Children {
         drop(removed);
     }
 
+    /// Hands back every child, leaving the set open for new ones (a restarting parent).
+    pub(crate) fn take_all(&self) -> Vec<Arc<dyn Node>> {
+        self.lock().map.drain().map(|(_, child)| child).collect()
+    }
+
     /// Closes the set and hands back every child still in it.
     pub(crate) fn close(&self) -> Vec<Arc<dyn Node>> {
         let mut children = self.lock();

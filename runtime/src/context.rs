@@ -151,6 +151,18 @@ impl<A: Actor> Ctx<A> {
         self.spawn_with(child, SpawnOptions::new()).await
     }
 
+    /// Spawns a child actor whose state `factory` makes, now and for every restart.
+    pub async fn spawn_with_factory<C: Actor>(
+        &self,
+        options: SpawnOptions,
+        mut factory: impl FnMut() -> C + Send + 'static,
+    ) -> Result<C::Ref, SpawnError> {
+        let parent: Arc<dyn Node> = self.myself.cell.to_arc();
+        let first = factory();
+        self.system
+            .spawn_in(Some(parent), first, options, Some(Box::new(factory)))
+    }
+
     /// Spawns a child actor with explicit options.
     pub async fn spawn_with<C: Actor>(
         &self,
@@ -158,7 +170,7 @@ impl<A: Actor> Ctx<A> {
         options: SpawnOptions,
     ) -> Result<C::Ref, SpawnError> {
         let parent: Arc<dyn Node> = self.myself.cell.to_arc();
-        self.system.spawn_in(Some(parent), child, options)
+        self.system.spawn_in(Some(parent), child, options, None)
     }
 }
 

@@ -34,6 +34,21 @@ pub enum Event {
         /// Why it stopped.
         reason: StopReason,
     },
+    /// An actor failed and was restarted with fresh state (published before its new
+    /// `pre_start`).
+    Restarted {
+        /// The actor.
+        actor: ActorPath,
+        /// The failure that caused the restart.
+        failure: String,
+    },
+    /// An actor failed and carries on with the same state (the failing message is lost).
+    Resumed {
+        /// The actor.
+        actor: ActorPath,
+        /// The failure it resumed after.
+        failure: String,
+    },
     /// An actor spawned a child (published before the child starts).
     ChildCreated {
         /// The parent.
@@ -53,9 +68,11 @@ pub enum StopReason {
     Stopped,
     /// It was killed: what was queued was not handled.
     Killed,
-    /// A handler or hook failed (panicked or returned an error); the reason is the failure's
-    /// text.
+    /// A handler or hook failed (panicked or returned an error) and its supervision said
+    /// stop (or it could not be restarted); the reason is the failure's text.
     Failed(String),
+    /// It failed again after using up its restart budget; the last failure's text.
+    RestartsExhausted(String),
 }
 
 /// A message that could not be delivered or handled.

@@ -57,10 +57,12 @@ mod error;
 mod event;
 mod failure;
 mod fanout;
+mod fresh;
 mod mailbox;
 mod reply;
 mod runner;
 mod send;
+mod supervision;
 mod system;
 mod topic;
 mod watch;
@@ -75,6 +77,7 @@ pub use crate::fanout::Subscription;
 pub use crate::mailbox::MailboxConfig;
 pub use crate::reply::{Rejection, ReplySlot};
 pub use crate::send::{Ask, AskFuture, PendingReply, Tell, TellFuture};
+pub use crate::supervision::{Directive, Supervision};
 pub use crate::system::{
     ActorSystem, ActorSystemBuilder, DEFAULT_ASK_TIMEOUT, DEFAULT_EVENT_BUFFER, MAX_EVENT_BUFFER,
     SpawnOptions,
@@ -194,6 +197,7 @@ pub mod __private {
     pub use crate::context::Ctx;
     pub use crate::describe::{DebugFallback, DebugField, DebugRender};
     pub use crate::failure::{BoxError, Failure, catch_async, catch_sync, hook_outcome};
+    pub use crate::fresh::{Fresh, FreshDefault, FreshNone};
     pub use crate::mailbox::MailboxConfig;
     pub use crate::reply::{Rejection, ReplySlot};
     pub use crate::send::{Ask, Tell, ask, tell};

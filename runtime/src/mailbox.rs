@@ -251,6 +251,20 @@ impl<M> Mailbox<M> {
         Poll::Pending
     }
 
+    /// Resolves once a kill is requested; registers the actor task otherwise (used while the
+    /// actor waits out a restart backoff).
+    pub(crate) fn poll_killed(&self, cx: &mut Context<'_>) -> Poll<()> {
+        let mut state = self.lock();
+        if state.stop == Some(StopKind::Kill) {
+            return Poll::Ready(());
+        }
+        match &mut state.receiver {
+            Some(waker) if waker.will_wake(cx.waker()) => {}
+            receiver => *receiver = Some(cx.waker().clone()),
+        }
+        Poll::Pending
+    }
+
     /// Asks the actor to stop. From now on the mailbox accepts no messages; a graceful stop
     /// lets the actor handle what is already queued, a kill does not.
     pub(crate) fn request_stop(&self, kind: StopKind) {

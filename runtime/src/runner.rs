@@ -1,14 +1,17 @@
 //! The actor loop: one tokio task per actor, from `pre_start` to `post_stop`.
 //!
-//! The loop drains the mailbox a batch at a time, runs each message through the actor's
-//! generated dispatch with panics caught, and on the way out rejects what is left, stops the
-//! children, runs `post_stop` and takes the actor out of the registry. Without a supervisor
-//! (a later layer) a failing actor stops.
+//! The loop drains the mailbox a batch at a time and runs each message through the actor's
+//! generated dispatch. A failure goes to the actor's [`Supervision`], and the loop carries out
+//! the directive: resume with the same state, restart with fresh state (keeping the mailbox and
+//! the rest of the batch), or stop. On the way out it rejects what is left as dead letters,
+//! stops the children, runs `post_stop`, tells the watchers and takes the actor out of the
+//! registry.
 
 use std::collections::VecDeque;
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::FutureExt;
 
@@ -20,58 +23,104 @@ use crate::event::{DeadLetterReason, Event, StopReason};
 use crate::failure::{Failure, catch_async, catch_sync};
 use crate::mailbox::{Received, StopKind};
 use crate::reply::Rejection;
+use crate::supervision::{Directive, RestartLog, Supervision};
 use crate::system::ActorSystem;
+
+/// Makes the state of an actor spawned with a factory, for its first start and every restart.
+pub(crate) type Factory<A> = Box<dyn FnMut() -> A + Send>;
 
 /// A batch buffer that grew beyond this many slots is shrunk back once drained, so a burst
 /// does not pin memory in an idle actor.
 const KEEP_BATCH_CAPACITY: usize = 1024;
 
-/// How the loop ended.
+/// Everything an actor's task starts with.
+pub(crate) struct Start<A: Actor> {
+    pub(crate) actor: A,
+    pub(crate) cell: Arc<Cell<A>>,
+    pub(crate) system: ActorSystem,
+    pub(crate) supervision: Arc<Supervision>,
+    pub(crate) factory: Option<Factory<A>>,
+}
+
+/// What an actor keeps for restarting: its factory and its recent restarts.
+struct Restarts<A> {
+    log: RestartLog,
+    factory: Option<Factory<A>>,
+}
+
+/// How a run of the loop ended.
 enum Exit {
     Stopped,
     Failed(Failure),
 }
 
-/// Runs `actor` until it stops.
-pub(crate) async fn run<A: Actor>(mut actor: A, cell: Arc<Cell<A>>, system: ActorSystem) {
-    let mut ctx = Ctx::new(ActorRef::from_cell(Arc::clone(&cell)), system);
-    // One panic guard around the whole loop, not one per message: generated dispatch already
-    // catches handler panics itself (so that an asking caller gets the panic message); this
-    // guard is for hand-written `Actor::handle` implementations.
-    let exit = match start(&mut actor, &mut ctx).await {
-        Ok(()) => AssertUnwindSafe(serve(&mut actor, &mut ctx, &cell))
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|panic| Exit::Failed(Failure::from_panic(panic))),
-        Err(failure) => Exit::Failed(failure),
+/// Where the loop resumes after a failure.
+enum Phase {
+    /// Run `pre_start` and `post_start`, then serve.
+    Start,
+    /// Serve straight away.
+    Serve,
+}
+
+/// Runs an actor until it stops.
+pub(crate) async fn run<A: Actor>(mut start: Start<A>) {
+    // The fields of `start` are used in place rather than moved into locals: an async fn keeps
+    // its arguments for its whole life, so moved-out copies would only add to the task's size.
+    let cell = &*start.cell;
+    let mut ctx = Ctx::new(
+        ActorRef::from_cell(Arc::clone(&start.cell)),
+        start.system.clone(),
+    );
+    // Survives restarts: the messages of a batch behind a failing one are not lost.
+    let mut batch = VecDeque::new();
+    // Boxed, and only made when needed: most actors never restart.
+    let mut restarts: Option<Box<Restarts<A>>> = start.factory.take().map(|factory| {
+        Box::new(Restarts {
+            log: RestartLog::new(),
+            factory: Some(factory),
+        })
+    });
+    let mut phase = Phase::Start;
+    let reason = loop {
+        let exit = match phase {
+            Phase::Start => match start_instance(&mut start.actor, &mut ctx).await {
+                Ok(()) => serve_guarded(&mut start.actor, &mut ctx, cell, &mut batch).await,
+                Err(failure) => Exit::Failed(failure),
+            },
+            Phase::Serve => serve_guarded(&mut start.actor, &mut ctx, cell, &mut batch).await,
+        };
+        let failure = match exit {
+            Exit::Stopped if cell.mailbox.is_killed() => break StopReason::Killed,
+            Exit::Stopped => break StopReason::Stopped,
+            Exit::Failed(failure) => failure,
+        };
+        // Boxed: failures are rare, and their handling would otherwise make every idle
+        // actor's task bigger.
+        let supervise = supervise(
+            failure,
+            &mut start.actor,
+            &mut ctx,
+            cell,
+            &start.supervision,
+            &mut restarts,
+        );
+        match Box::pin(supervise).await {
+            Ok(next) => phase = next,
+            Err(reason) => break reason,
+        }
     };
-    if let Exit::Failed(failure) = &exit {
-        tracing::error!(actor = %ctx.path(), %failure, "actor failed and stops");
-    }
-    for msg in cell.mailbox.close() {
-        give_up(&cell, msg);
+    for msg in batch.drain(..).chain(cell.mailbox.close()) {
+        give_up(cell, msg);
     }
     ctx.unwatch_all();
-    let children = cell.core.children.close();
-    if !children.is_empty() {
-        stop_all(children, StopKind::Graceful).await;
-    }
-    if let Err(failure) = catch_async(actor.post_stop(&mut ctx)).await.and_then(|r| r) {
-        tracing::error!(actor = %ctx.path(), %failure, "post_stop failed");
-    }
-    // The state's own `Drop` is user code too: a panic there must not skip the bookkeeping
-    // below, or whoever waits for this actor would wait forever.
-    if let Err(failure) = catch_sync(move || drop(actor)) {
-        tracing::error!(actor = %ctx.path(), %failure, "dropping the actor's state failed");
-    }
-    let reason = match exit {
-        Exit::Failed(failure) => StopReason::Failed(failure.reason()),
-        Exit::Stopped if cell.mailbox.is_killed() => StopReason::Killed,
-        Exit::Stopped => StopReason::Stopped,
-    };
+    // Boxed: waiting for the children is the biggest state of the loop, and an idle actor's
+    // task would otherwise carry it all its life.
+    Box::pin(retire(&mut start.actor, &mut ctx, cell, true)).await;
+    let Start { actor, .. } = start;
+    drop_state(actor, &ctx);
     cell.core.system.forget(&cell.core);
     cell.core.watchers.close(&cell.core, &reason);
-    cell.core.system.events.publish(|| Event::Stopped {
+    publish(cell, || Event::Stopped {
         actor: cell.core.path(),
         reason,
     });
@@ -79,7 +128,116 @@ pub(crate) async fn run<A: Actor>(mut actor: A, cell: Arc<Cell<A>>, system: Acto
     tracing::trace!(actor = %ctx.path(), "actor stopped");
 }
 
-async fn start<A: Actor>(actor: &mut A, ctx: &mut Ctx<A>) -> Result<(), Failure> {
+/// Carries out the supervision's directive for `failure`: `Ok` with where the loop goes on,
+/// or `Err` with why the actor stops.
+async fn supervise<A: Actor>(
+    failure: Failure,
+    actor: &mut A,
+    ctx: &mut Ctx<A>,
+    cell: &Cell<A>,
+    supervision: &Supervision,
+    restarts: &mut Option<Box<Restarts<A>>>,
+) -> Result<Phase, StopReason> {
+    match supervision.decide(&failure) {
+        Directive::Stop => {
+            tracing::error!(actor = %ctx.path(), %failure, "actor failed and stops");
+            Err(StopReason::Failed(failure.reason()))
+        }
+        Directive::Resume => {
+            tracing::warn!(actor = %ctx.path(), %failure, "actor failed and resumes");
+            publish(cell, || Event::Resumed {
+                actor: cell.core.path(),
+                failure: failure.reason(),
+            });
+            Ok(Phase::Serve)
+        }
+        Directive::Restart => {
+            let restarts = restarts.get_or_insert_with(|| {
+                Box::new(Restarts {
+                    log: RestartLog::new(),
+                    factory: None,
+                })
+            });
+            let Some(delay) = restarts.log.admit(supervision) else {
+                tracing::error!(
+                    actor = %ctx.path(), %failure,
+                    "actor failed again with its restart budget spent, and stops"
+                );
+                return Err(StopReason::RestartsExhausted(failure.reason()));
+            };
+            let fresh = match restarts.factory.as_mut() {
+                Some(make) => catch_sync(make).ok(),
+                None => A::fresh(),
+            };
+            let Some(fresh) = fresh else {
+                tracing::error!(
+                    actor = %ctx.path(), %failure,
+                    "actor failed and cannot restart (no factory and not `Default`), so it stops"
+                );
+                return Err(StopReason::Failed(failure.reason()));
+            };
+            tracing::warn!(actor = %ctx.path(), %failure, ?delay, "actor failed and restarts");
+            if restart(actor, fresh, ctx, cell, delay).await {
+                return Err(StopReason::Killed);
+            }
+            publish(cell, || Event::Restarted {
+                actor: cell.core.path(),
+                failure: failure.reason(),
+            });
+            Ok(Phase::Start)
+        }
+    }
+}
+
+/// Retires the failed instance, puts `fresh` in its place and waits out the backoff; `true`
+/// if the actor was killed meanwhile.
+async fn restart<A: Actor>(
+    actor: &mut A,
+    fresh: A,
+    ctx: &mut Ctx<A>,
+    cell: &Cell<A>,
+    delay: Duration,
+) -> bool {
+    retire(actor, ctx, cell, false).await;
+    drop_state(std::mem::replace(actor, fresh), ctx);
+    if delay.is_zero() {
+        return false;
+    }
+    tokio::select! {
+        () = tokio::time::sleep(delay) => false,
+        () = poll_fn(|cx| cell.mailbox.poll_killed(cx)) => true,
+    }
+}
+
+fn publish<A: Actor>(cell: &Cell<A>, make: impl FnOnce() -> Event) {
+    cell.core.system.events.publish(make);
+}
+
+/// Stops the children and runs `post_stop` of the current instance; `for_good` also closes
+/// the child set (nothing may be spawned under a stopping actor).
+async fn retire<A: Actor>(actor: &mut A, ctx: &mut Ctx<A>, cell: &Cell<A>, for_good: bool) {
+    let children = if for_good {
+        cell.core.children.close()
+    } else {
+        cell.core.children.take_all()
+    };
+    if !children.is_empty() {
+        stop_all(children, StopKind::Graceful).await;
+    }
+    if let Err(failure) = catch_async(actor.post_stop(ctx)).await.and_then(|r| r) {
+        tracing::error!(actor = %ctx.path(), %failure, "post_stop failed");
+    }
+}
+
+/// Drops an instance's state. Its `Drop` is user code too: a panic there must not skip the
+/// bookkeeping after it, or whoever waits for this actor would wait forever.
+fn drop_state<A: Actor>(actor: A, ctx: &Ctx<A>) {
+    if let Err(failure) = catch_sync(move || drop(actor)) {
+        tracing::error!(actor = %ctx.path(), %failure, "dropping the actor's state failed");
+    }
+}
+
+async fn start_instance<A: Actor>(actor: &mut A, ctx: &mut Ctx<A>) -> Result<(), Failure> {
     catch_async(actor.pre_start(ctx)).await??;
     catch_async(actor.post_start(ctx)).await??;
     let core = &ctx.actor_ref().cell.core;
@@ -103,28 +261,42 @@ fn give_up<A: Actor>(cell: &Cell<A>, msg: A::Msg) {
     msg.reject(Rejection::Stopped);
 }
 
-async fn serve<A: Actor>(actor: &mut A, ctx: &mut Ctx<A>, cell: &Cell<A>) -> Exit {
-    let mut batch = VecDeque::new();
-    let exit = 'serve: loop {
-        match poll_fn(|cx| cell.mailbox.poll_recv(cx, &mut batch)).await {
-            Received::Batch => {
-                while let Some(msg) = batch.pop_front() {
-                    if let Err(failure) = actor.handle(msg, ctx).await {
-                        break 'serve Exit::Failed(failure);
-                    }
-                    if ctx.stop_requested() || cell.mailbox.is_killed() {
-                        break 'serve Exit::Stopped;
-                    }
-                }
-                if batch.capacity() > KEEP_BATCH_CAPACITY {
-                    batch = VecDeque::new();
-                }
+/// [`serve`] with one panic guard around it, not one per message: generated dispatch already
+/// catches handler panics itself (so that an asking caller gets the panic message); this guard
+/// is for hand-written `Actor::handle` implementations.
+fn serve_guarded<'a, A: Actor>(
+    actor: &'a mut A,
+    ctx: &'a mut Ctx<A>,
+    cell: &'a Cell<A>,
+    batch: &'a mut VecDeque<A::Msg>,
+) -> impl Future<Output = Exit> + Send + 'a {
+    // Not an `async fn`: a wrapper state machine would add to every idle actor's task.
+    AssertUnwindSafe(serve(actor, ctx, cell, batch))
+        .catch_unwind()
+        .map(|outcome| outcome.unwrap_or_else(|panic| Exit::Failed(Failure::from_panic(panic))))
+}
+
+async fn serve<A: Actor>(
+    actor: &mut A,
+    ctx: &mut Ctx<A>,
+    cell: &Cell<A>,
+    batch: &mut VecDeque<A::Msg>,
+) -> Exit {
+    loop {
+        while let Some(msg) = batch.pop_front() {
+            if let Err(failure) = actor.handle(msg, ctx).await {
+                return Exit::Failed(failure);
             }
-            Received::Stop(_) => break Exit::Stopped,
+            if ctx.stop_requested() || cell.mailbox.is_killed() {
+                return Exit::Stopped;
+            }
         }
-    };
-    for msg in batch {
-        give_up(cell, msg);
+        if batch.capacity() > KEEP_BATCH_CAPACITY {
+            *batch = VecDeque::new();
+        }
+        match poll_fn(|cx| cell.mailbox.poll_recv(cx, batch)).await {
+            Received::Batch => {}
+            Received::Stop(_) => return Exit::Stopped,
+        }
     }
-    exit
 }

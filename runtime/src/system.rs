@@ -21,7 +21,8 @@ use crate::cell::{Cell, Children, Core, Node, stop_all};
 use crate::error::{ConfigError, SpawnError};
 use crate::event::{Event, EventStream, Events};
 use crate::mailbox::{Mailbox, MailboxConfig, StopKind};
-use crate::runner;
+use crate::runner::{self, Factory};
+use crate::supervision::Supervision;
 use crate::topic::{Topic, TopicError, Topics};
 
 /// The default ask timeout: 5 seconds.
@@ -52,6 +53,7 @@ pub(crate) struct SystemInner {
     pub(crate) events: Events,
     topics: Topics,
     event_buffer: usize,
+    supervision: Arc<Supervision>,
 }
 
 impl SystemInner {
@@ -92,6 +94,7 @@ impl SystemInner {
 /// Builds an [`ActorSystem`]; start with [`ActorSystem::builder`].
 #[derive(Debug, Clone)]
 pub struct ActorSystemBuilder {
+    supervision: Supervision,
     name: String,
     ask_timeout: Duration,
     mailbox: MailboxConfig,
@@ -108,6 +111,13 @@ impl ActorSystemBuilder {
     /// The mailbox of actors that choose none themselves (default: unbounded).
     pub fn mailbox(mut self, mailbox: MailboxConfig) -> Self {
         self.mailbox = mailbox;
+        self
+    }
+
+    /// The supervision of actors spawned without one of their own (default:
+    /// [`Supervision::stop`]).
+    pub fn supervision(mut self, supervision: Supervision) -> Self {
+        self.supervision = supervision;
         self
     }
 
@@ -156,6 +166,7 @@ impl ActorSystemBuilder {
                 events: Events::new(self.event_buffer),
                 topics: Topics::new(),
                 event_buffer: self.event_buffer,
+                supervision: Arc::new(self.supervision),
             }),
         })
     }
@@ -172,11 +183,12 @@ fn check_timer() -> Result<(), ConfigError> {
 
 use std::future::Future as _;
 
-/// How to spawn one actor: its name and mailbox.
+/// How to spawn one actor: its name, mailbox and supervision.
 #[derive(Debug, Clone, Default)]
 pub struct SpawnOptions {
     name: Option<String>,
     mailbox: Option<MailboxConfig>,
+    supervision: Option<Supervision>,
 }
 
 impl SpawnOptions {
@@ -196,6 +208,12 @@ impl SpawnOptions {
         self.mailbox = Some(mailbox);
         self
     }
+
+    /// Chooses what happens when this actor fails, over the system's default.
+    pub fn supervision(mut self, supervision: Supervision) -> Self {
+        self.supervision = Some(supervision);
+        self
+    }
 }
 
 impl ActorSystem {
@@ -206,6 +224,7 @@ impl ActorSystem {
             ask_timeout: DEFAULT_ASK_TIMEOUT,
             mailbox: MailboxConfig::unbounded(),
             event_buffer: DEFAULT_EVENT_BUFFER,
+            supervision: Supervision::default(),
         }
     }
 
@@ -222,12 +241,12 @@ impl ActorSystem {
     /// Spawns a top-level actor named `name` and returns its typed handle. The actor's
     /// `pre_start` runs in its own task; messages sent meanwhile are queued.
     pub async fn spawn<A: Actor>(&self, name: &str, actor: A) -> Result<A::Ref, SpawnError> {
-        self.spawn_in(None, actor, SpawnOptions::new().name(name))
+        self.spawn_in(None, actor, SpawnOptions::new().name(name), None)
     }
 
     /// Spawns a top-level actor without a name.
     pub async fn spawn_anonymous<A: Actor>(&self, actor: A) -> Result<A::Ref, SpawnError> {
-        self.spawn_in(None, actor, SpawnOptions::new())
+        self.spawn_in(None, actor, SpawnOptions::new(), None)
     }
 
     /// Spawns a top-level actor with explicit options.
@@ -236,7 +255,18 @@ impl ActorSystem {
         actor: A,
         options: SpawnOptions,
     ) -> Result<A::Ref, SpawnError> {
-        self.spawn_in(None, actor, options)
+        self.spawn_in(None, actor, options, None)
+    }
+
+    /// Spawns a top-level actor whose state `factory` makes: once now, and again for every
+    /// restart (actors that are `Default` restart without one).
+    pub async fn spawn_with_factory<A: Actor>(
+        &self,
+        options: SpawnOptions,
+        mut factory: impl FnMut() -> A + Send + 'static,
+    ) -> Result<A::Ref, SpawnError> {
+        let first = factory();
+        self.spawn_in(None, first, options, Some(Box::new(factory)))
     }
 
     /// The live actor named `name`, if there is one of type `H::Actor`.
@@ -304,6 +334,7 @@ impl ActorSystem {
         parent: Option<Arc<dyn Node>>,
         actor: A,
         options: SpawnOptions,
+        factory: Option<Factory<A>>,
     ) -> Result<A::Ref, SpawnError> {
         if self.is_shutting_down() {
             return Err(SpawnError::Stopping);
@@ -344,9 +375,16 @@ impl ActorSystem {
                 child: cell.core.path(),
             });
         }
-        self.inner
-            .runtime
-            .spawn(runner::run(actor, Arc::clone(&cell), self.clone()));
+        self.inner.runtime.spawn(runner::run(runner::Start {
+            actor,
+            cell: Arc::clone(&cell),
+            system: self.clone(),
+            supervision: options
+                .supervision
+                .map(Arc::new)
+                .unwrap_or_else(|| Arc::clone(&self.inner.supervision)),
+            factory,
+        }));
         Ok(A::Ref::from_actor_ref(ActorRef::from_cell(cell)))
     }
 }

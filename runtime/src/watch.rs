@@ -27,7 +27,8 @@ pub(crate) type Notify = Box<dyn FnOnce(Terminated) + Send>;
 
 /// The watchers of one actor.
 pub(crate) struct Watchers {
-    inner: Mutex<WatchList>,
+    /// Boxed on first use: most actors are never watched, and this sits in every cell.
+    inner: Mutex<Option<Box<WatchList>>>,
 }
 
 #[derive(Default)]
@@ -48,22 +49,23 @@ fn terminated(core: &Core, reason: StopReason) -> Terminated {
 impl Watchers {
     pub(crate) fn new() -> Self {
         Watchers {
-            inner: Mutex::new(WatchList::default()),
+            inner: Mutex::new(None),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, WatchList> {
+    fn lock(&self) -> MutexGuard<'_, Option<Box<WatchList>>> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Registers `watcher` on `core`'s actor (whose list this is), or tells it at once if the
     /// actor is already gone.
     pub(crate) fn add(&self, core: &Core, watcher: ActorId, notify: Notify) {
-        let mut list = self.lock();
+        let mut guard = self.lock();
+        let list = guard.get_or_insert_with(Box::default);
         match &list.terminated {
             Some(reason) => {
                 let reason = reason.clone();
-                drop(list);
+                drop(guard);
                 notify(terminated(core, reason));
             }
             None => list.watches.push((watcher, notify)),
@@ -73,7 +75,10 @@ impl Watchers {
     /// Forgets every watch `watcher` holds on this actor.
     pub(crate) fn remove(&self, watcher: ActorId) {
         let removed: Vec<_> = {
-            let mut list = self.lock();
+            let mut guard = self.lock();
+            let Some(list) = guard.as_mut() else {
+                return;
+            };
             let (gone, kept) = std::mem::take(&mut list.watches)
                 .into_iter()
                 .partition(|(id, _)| *id == watcher);
@@ -87,7 +92,8 @@ impl Watchers {
     /// nobody watches.
     pub(crate) fn close(&self, core: &Core, reason: &StopReason) {
         let watches = {
-            let mut list = self.lock();
+            let mut guard = self.lock();
+            let list = guard.get_or_insert_with(Box::default);
             list.terminated = Some(reason.clone());
             std::mem::take(&mut list.watches)
         };

@@ -173,6 +173,12 @@ impl Recorder {
     pub fn children(&self, ctx: &mut Ctx<Self>) -> usize {
         ctx.child_count()
     }
+
+    /// Panics.
+    pub fn crash(&mut self) {
+        self.log("crash");
+        panic!("{} crashed", self.name);
+    }
 }
 
 /// A generic actor: a stack of any sendable values.

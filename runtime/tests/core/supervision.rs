@@ -1,0 +1,242 @@
+//! Supervision: resume, restart (fresh state, kept mailbox, budget, backoff), stop.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use rakt::prelude::*;
+use rakt::{Directive, Event, EventStream, StopReason, Supervision};
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use crate::actors::{Counter, CounterRef, Recorder, RecorderRef, Refused, entries, journal};
+
+async fn next_matching(events: &mut EventStream, pick: impl Fn(&Event) -> bool) -> Event {
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(30), events.next())
+            .await
+            .expect("an event in time")
+            .expect("the stream is open");
+        if pick(&event) {
+            return event;
+        }
+    }
+}
+
+fn is_restart(event: &Event) -> bool {
+    matches!(event, Event::Restarted { .. })
+}
+
+#[tokio::test]
+async fn a_restart_gives_fresh_state_and_keeps_the_queue_in_order() {
+    let system = ActorSystem::builder("restart").build().await.unwrap();
+    let counter: CounterRef = system
+        .spawn_with(
+            Counter::default(),
+            SpawnOptions::new().supervision(Supervision::restart()),
+        )
+        .await
+        .unwrap();
+    counter.add(100).await.unwrap();
+    let gate = Arc::new(Notify::new());
+    counter.wait(gate.clone()).await.unwrap();
+    let failed = counter.explode_ask().try_send().unwrap();
+    for by in [1, 2, 3] {
+        counter.add(by).await.unwrap();
+    }
+    gate.notify_one();
+    match failed.await {
+        Err(AskError::Failed(reason)) => assert!(reason.contains("boom in an ask")),
+        other => panic!("the failing ask gets the failure, got {other:?}"),
+    }
+    // Fresh state (the 100 is gone), and every message behind the failing one was handled.
+    assert_eq!(counter.seen().await.unwrap(), [1, 2, 3]);
+    assert!(counter.is_alive());
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn hooks_run_old_post_stop_then_new_pre_start_and_post_start() {
+    let system = ActorSystem::builder("restart-hooks").build().await.unwrap();
+    let journal = journal();
+    let factory_journal = journal.clone();
+    let recorder: RecorderRef = system
+        .spawn_with_factory(
+            SpawnOptions::new()
+                .name("rec")
+                .supervision(Supervision::restart()),
+            move || Recorder::new("rec", &factory_journal),
+        )
+        .await
+        .unwrap();
+    recorder.crash().await.unwrap();
+    recorder.note("after".into()).await.unwrap();
+    recorder.stop().await;
+    assert_eq!(
+        entries(&journal),
+        [
+            "rec:pre_start",
+            "rec:post_start",
+            "rec:crash",
+            "rec:post_stop",
+            "rec:pre_start",
+            "rec:post_start",
+            "rec:after",
+            "rec:post_stop",
+        ]
+    );
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn resume_keeps_the_state() {
+    let system = ActorSystem::builder("resume").build().await.unwrap();
+    let mut events = system.events();
+    let counter: CounterRef = system
+        .spawn_with(
+            Counter::default(),
+            SpawnOptions::new().supervision(Supervision::resume()),
+        )
+        .await
+        .unwrap();
+    counter.add(5).await.unwrap();
+    counter.explode().await.unwrap();
+    counter.add(1).await.unwrap();
+    assert_eq!(counter.total().await, Ok(6));
+    let resumed = next_matching(&mut events, |e| matches!(e, Event::Resumed { .. })).await;
+    assert!(matches!(resumed, Event::Resumed { failure, .. } if failure == "boom in a tell"));
+    system.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_budget_stops_an_actor_that_keeps_failing_and_backoff_doubles() {
+    let system = ActorSystem::builder("budget")
+        .supervision(
+            Supervision::restart()
+                .max_restarts(3, Duration::from_secs(60))
+                .backoff(Duration::from_millis(100), Duration::from_millis(250)),
+        )
+        .build()
+        .await
+        .unwrap();
+    let mut events = system.events();
+    let counter: CounterRef = system.spawn("flaky", Counter::default()).await.unwrap();
+    let mut delays = Vec::new();
+    for _ in 0..3 {
+        let failed_at = Instant::now();
+        counter.explode().await.unwrap();
+        next_matching(&mut events, is_restart).await;
+        delays.push(failed_at.elapsed());
+    }
+    let expected = [100, 200, 250].map(Duration::from_millis);
+    for (delay, expected) in delays.iter().zip(expected) {
+        assert!(
+            *delay >= expected && *delay < expected + Duration::from_millis(20),
+            "backoff {delay:?}, expected {expected:?}"
+        );
+    }
+    counter.explode().await.unwrap();
+    let stopped = next_matching(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    assert!(matches!(
+        stopped,
+        Event::Stopped { reason: StopReason::RestartsExhausted(ref why), .. } if why == "boom in a tell"
+    ));
+    assert!(!counter.is_alive());
+    system.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn restarts_outside_the_window_do_not_count() {
+    let system = ActorSystem::builder("window")
+        .supervision(Supervision::restart().max_restarts(1, Duration::from_secs(10)))
+        .build()
+        .await
+        .unwrap();
+    let mut events = system.events();
+    let counter: CounterRef = system.spawn("steady", Counter::default()).await.unwrap();
+    for _ in 0..3 {
+        counter.explode().await.unwrap();
+        next_matching(&mut events, is_restart).await;
+        tokio::time::sleep(Duration::from_secs(11)).await;
+    }
+    assert!(counter.is_alive());
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn rules_pick_the_directive_by_error_type_and_for_panics() {
+    let system = ActorSystem::builder("rules").build().await.unwrap();
+    let mut events = system.events();
+    let strategy = Supervision::restart()
+        .on_error::<Refused>(Directive::Stop)
+        .on_panic(Directive::Resume);
+    // pre_start returns `Refused`: the rule says stop, so no restart loop.
+    let journal = journal();
+    let refusing: RecorderRef = system
+        .spawn_with(
+            Recorder::failing("refusing", &journal),
+            SpawnOptions::new()
+                .name("refusing")
+                .supervision(strategy.clone()),
+        )
+        .await
+        .unwrap();
+    refusing.stop().await;
+    let stopped = next_matching(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    assert!(matches!(
+        stopped,
+        Event::Stopped { reason: StopReason::Failed(ref why), .. } if why.contains("refused")
+    ));
+    // A panic: the rule says resume.
+    let counter: CounterRef = system
+        .spawn_with(
+            Counter::default(),
+            SpawnOptions::new().supervision(strategy),
+        )
+        .await
+        .unwrap();
+    counter.add(2).await.unwrap();
+    counter.explode().await.unwrap();
+    assert_eq!(counter.total().await, Ok(2));
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_actor_without_fresh_state_stops_instead_of_restarting() {
+    let system = ActorSystem::builder("no-fresh")
+        .supervision(Supervision::restart())
+        .build()
+        .await
+        .unwrap();
+    let mut events = system.events();
+    let journal = journal();
+    // `Recorder` is not `Default` and was spawned from a value, not a factory.
+    let recorder: RecorderRef = system
+        .spawn("plain", Recorder::new("plain", &journal))
+        .await
+        .unwrap();
+    recorder.crash().await.unwrap();
+    let stopped = next_matching(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    assert!(matches!(
+        stopped,
+        Event::Stopped { reason: StopReason::Failed(ref why), .. } if why == "plain crashed"
+    ));
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_kill_during_the_backoff_stops_at_once() {
+    let system = ActorSystem::builder("kill-backoff")
+        .supervision(
+            Supervision::restart().backoff(Duration::from_secs(3600), Duration::from_secs(3600)),
+        )
+        .build()
+        .await
+        .unwrap();
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    counter.explode().await.unwrap();
+    tokio::time::timeout(Duration::from_secs(5), counter.kill())
+        .await
+        .expect("the kill ends the backoff");
+    system.shutdown().await;
+}
