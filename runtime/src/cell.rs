@@ -15,7 +15,7 @@ use tokio::sync::Notify;
 
 use crate::actor::Actor;
 use crate::actor_ref::{ActorId, ActorPath};
-use crate::mailbox::{Mailbox, StopKind};
+use crate::mailbox::{Mailbox, Signal, StopKind};
 use crate::system::SystemInner;
 use crate::watch::Watchers;
 
@@ -113,6 +113,7 @@ impl Core {
 pub(crate) trait Node: Send + Sync + 'static {
     fn core(&self) -> &Core;
     fn request_stop(&self, kind: StopKind);
+    fn signal(&self, signal: Signal);
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
 }
 
@@ -123,6 +124,10 @@ impl<A: Actor> Node for Cell<A> {
 
     fn request_stop(&self, kind: StopKind) {
         self.mailbox.request_stop(kind);
+    }
+
+    fn signal(&self, signal: Signal) {
+        self.mailbox.signal(signal);
     }
 
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
@@ -169,6 +174,16 @@ impl Children {
     pub(crate) fn remove(&self, id: ActorId) {
         let removed = self.lock().map.remove(&id.get());
         drop(removed);
+    }
+
+    /// Every child but `except`, left in place.
+    pub(crate) fn others(&self, except: ActorId) -> Vec<Arc<dyn Node>> {
+        self.lock()
+            .map
+            .values()
+            .filter(|child| child.core().id != except)
+            .cloned()
+            .collect()
     }
 
     /// Hands back every child, leaving the set open for new ones (a restarting parent).

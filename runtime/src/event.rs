@@ -73,6 +73,8 @@ pub enum StopReason {
     Failed(String),
     /// It failed again after using up its restart budget; the last failure's text.
     RestartsExhausted(String),
+    /// It failed and escalated the failure to its parent; the failure's text.
+    Escalated(String),
 }
 
 /// A message that could not be delivered or handled.

@@ -14,6 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
+use crate::failure::Failure;
+
 /// How many messages an actor's mailbox holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MailboxConfig {
@@ -67,6 +69,19 @@ pub(crate) enum Received {
     Batch,
     /// Stop now; for a graceful stop the queue is empty.
     Stop(StopKind),
+    /// A supervision signal waits: take it with [`Mailbox::take_signal`].
+    Signal,
+}
+
+/// A supervision signal to an actor, ahead of its queued messages.
+#[derive(Debug)]
+pub(crate) enum Signal {
+    /// A child escalated its failure: the actor fails with it.
+    Escalated(Failure),
+    /// A sibling failed under an all-for-one supervision: the actor restarts.
+    Restart(String),
+    /// A sibling failed under an all-for-one supervision that said stop.
+    Stop,
 }
 
 /// Why a message was not queued. The message comes back to the caller.
@@ -82,6 +97,8 @@ pub(crate) struct Mailbox<M> {
     state: Mutex<State<M>>,
     /// Set by a kill, read by the actor loop between two messages of a batch.
     killed: AtomicBool,
+    /// Set while a supervision signal waits, read likewise.
+    signalled: AtomicBool,
     /// `usize::MAX` when unbounded.
     capacity: usize,
 }
@@ -95,6 +112,8 @@ struct State<M> {
     /// Whether new messages are accepted.
     open: bool,
     stop: Option<StopKind>,
+    /// Boxed: rare, and this sits in every mailbox.
+    signal: Option<Box<Signal>>,
 }
 
 impl<M> Mailbox<M> {
@@ -106,8 +125,10 @@ impl<M> Mailbox<M> {
                 senders: Vec::new(),
                 open: true,
                 stop: None,
+                signal: None,
             }),
             killed: AtomicBool::new(false),
+            signalled: AtomicBool::new(false),
             capacity: config.capacity.unwrap_or(usize::MAX),
         }
     }
@@ -232,6 +253,9 @@ impl<M> Mailbox<M> {
         if state.stop == Some(StopKind::Kill) {
             return Poll::Ready(Received::Stop(StopKind::Kill));
         }
+        if state.signal.is_some() {
+            return Poll::Ready(Received::Signal);
+        }
         if !state.queue.is_empty() {
             std::mem::swap(&mut state.queue, batch);
             if !state.senders.is_empty() {
@@ -263,6 +287,35 @@ impl<M> Mailbox<M> {
             receiver => *receiver = Some(cx.waker().clone()),
         }
         Poll::Pending
+    }
+
+    /// Puts a supervision signal ahead of the queue (a later one replaces an unhandled earlier
+    /// one: the newest failure wins) and wakes the actor.
+    pub(crate) fn signal(&self, signal: Signal) {
+        let mut state = self.lock();
+        if !state.open {
+            return;
+        }
+        state.signal = Some(Box::new(signal));
+        self.signalled.store(true, Ordering::Relaxed);
+        let receiver = state.receiver.take();
+        drop(state);
+        if let Some(waker) = receiver {
+            waker.wake();
+        }
+    }
+
+    /// The waiting supervision signal, if any.
+    pub(crate) fn take_signal(&self) -> Option<Signal> {
+        let mut state = self.lock();
+        self.signalled.store(false, Ordering::Relaxed);
+        state.signal.take().map(|signal| *signal)
+    }
+
+    /// Whether a supervision signal waits.
+    #[inline]
+    pub(crate) fn is_signalled(&self) -> bool {
+        self.signalled.load(Ordering::Relaxed)
     }
 
     /// Asks the actor to stop. From now on the mailbox accepts no messages; a graceful stop

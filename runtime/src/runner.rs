@@ -21,7 +21,7 @@ use crate::cell::{Cell, stop_all};
 use crate::context::Ctx;
 use crate::event::{DeadLetterReason, Event, StopReason};
 use crate::failure::{Failure, catch_async, catch_sync};
-use crate::mailbox::{Received, StopKind};
+use crate::mailbox::{Received, Signal, StopKind};
 use crate::reply::Rejection;
 use crate::supervision::{Directive, RestartLog, Supervision};
 use crate::system::ActorSystem;
@@ -52,6 +52,8 @@ struct Restarts<A> {
 enum Exit {
     Stopped,
     Failed(Failure),
+    /// A supervision signal from a child or a sibling.
+    Signal(Signal),
 }
 
 /// Where the loop resumes after a failure.
@@ -89,15 +91,27 @@ pub(crate) async fn run<A: Actor>(mut start: Start<A>) {
             },
             Phase::Serve => serve_guarded(&mut start.actor, &mut ctx, cell, &mut batch).await,
         };
-        let failure = match exit {
+        let (failure, directive, own) = match exit {
             Exit::Stopped if cell.mailbox.is_killed() => break StopReason::Killed,
             Exit::Stopped => break StopReason::Stopped,
-            Exit::Failed(failure) => failure,
+            // A child's escalated failure is this actor's own failure.
+            Exit::Failed(failure) | Exit::Signal(Signal::Escalated(failure)) => {
+                let directive = start.supervision.decide(&failure);
+                (failure, directive, true)
+            }
+            Exit::Signal(Signal::Restart(why)) => {
+                (Failure::Error(why.into()), Directive::Restart, false)
+            }
+            Exit::Signal(Signal::Stop) => break StopReason::Stopped,
         };
         // Boxed: failures are rare, and their handling would otherwise make every idle
         // actor's task bigger.
         let supervise = supervise(
-            failure,
+            Failed {
+                failure,
+                directive,
+                own,
+            },
             &mut start.actor,
             &mut ctx,
             cell,
@@ -128,20 +142,57 @@ pub(crate) async fn run<A: Actor>(mut start: Start<A>) {
     tracing::trace!(actor = %ctx.path(), "actor stopped");
 }
 
-/// Carries out the supervision's directive for `failure`: `Ok` with where the loop goes on,
-/// or `Err` with why the actor stops.
-async fn supervise<A: Actor>(
+/// A failure and what to do about it.
+struct Failed {
     failure: Failure,
+    directive: Directive,
+    /// `false` when a sibling's all-for-one failure forces the directive: it then does not
+    /// spread further.
+    own: bool,
+}
+
+/// Carries out the directive for a failure: `Ok` with where the loop goes on, or `Err` with
+/// why the actor stops.
+async fn supervise<A: Actor>(
+    failed: Failed,
     actor: &mut A,
     ctx: &mut Ctx<A>,
     cell: &Cell<A>,
     supervision: &Supervision,
     restarts: &mut Option<Box<Restarts<A>>>,
 ) -> Result<Phase, StopReason> {
-    match supervision.decide(&failure) {
+    let Failed {
+        failure,
+        directive,
+        own,
+    } = failed;
+    let all_for_one = own && supervision.is_all_for_one();
+    match directive {
         Directive::Stop => {
             tracing::error!(actor = %ctx.path(), %failure, "actor failed and stops");
+            if all_for_one {
+                for sibling in cell.core.system.siblings(&cell.core) {
+                    sibling.signal(Signal::Stop);
+                }
+            }
             Err(StopReason::Failed(failure.reason()))
+        }
+        Directive::Escalate => {
+            let reason = failure.reason();
+            match &cell.core.parent {
+                Some(parent) => {
+                    tracing::warn!(actor = %ctx.path(), %failure, "actor failed and escalates");
+                    parent.signal(Signal::Escalated(failure));
+                    Err(StopReason::Escalated(reason))
+                }
+                None => {
+                    tracing::error!(
+                        actor = %ctx.path(), %failure,
+                        "top-level actor failed and escalates to the guardian, so it stops"
+                    );
+                    Err(StopReason::Failed(reason))
+                }
+            }
         }
         Directive::Resume => {
             tracing::warn!(actor = %ctx.path(), %failure, "actor failed and resumes");
@@ -177,6 +228,12 @@ async fn supervise<A: Actor>(
                 return Err(StopReason::Failed(failure.reason()));
             };
             tracing::warn!(actor = %ctx.path(), %failure, ?delay, "actor failed and restarts");
+            if all_for_one {
+                let why = format!("a sibling failed: {}", failure.reason());
+                for sibling in cell.core.system.siblings(&cell.core) {
+                    sibling.signal(Signal::Restart(why.clone()));
+                }
+            }
             if restart(actor, fresh, ctx, cell, delay).await {
                 return Err(StopReason::Killed);
             }
@@ -290,6 +347,11 @@ async fn serve<A: Actor>(
             if ctx.stop_requested() || cell.mailbox.is_killed() {
                 return Exit::Stopped;
             }
+            if cell.mailbox.is_signalled()
+                && let Some(signal) = cell.mailbox.take_signal()
+            {
+                return Exit::Signal(signal);
+            }
         }
         if batch.capacity() > KEEP_BATCH_CAPACITY {
             *batch = VecDeque::new();
@@ -297,6 +359,11 @@ async fn serve<A: Actor>(
         match poll_fn(|cx| cell.mailbox.poll_recv(cx, batch)).await {
             Received::Batch => {}
             Received::Stop(_) => return Exit::Stopped,
+            Received::Signal => {
+                if let Some(signal) = cell.mailbox.take_signal() {
+                    return Exit::Signal(signal);
+                }
+            }
         }
     }
 }

@@ -32,6 +32,9 @@ pub enum Directive {
     Restart,
     /// Stop the actor; queued messages become dead letters.
     Stop,
+    /// Stop the actor and fail its parent with the same failure: the parent's own supervision
+    /// then decides for the parent. A top-level actor has no parent to escalate to: it stops.
+    Escalate,
 }
 
 type Decider = Arc<dyn Fn(&Failure) -> Option<Directive> + Send + Sync>;
@@ -53,6 +56,7 @@ type Decider = Arc<dyn Fn(&Failure) -> Option<Directive> + Send + Sync>;
 /// ```
 #[derive(Clone)]
 pub struct Supervision {
+    all_for_one: bool,
     rules: Vec<Decider>,
     fallback: Directive,
     max_restarts: u32,
@@ -64,6 +68,7 @@ pub struct Supervision {
 impl Supervision {
     fn with_fallback(fallback: Directive) -> Self {
         Supervision {
+            all_for_one: false,
             rules: Vec::new(),
             fallback,
             max_restarts: 10,
@@ -87,6 +92,11 @@ impl Supervision {
     /// Resume on any failure.
     pub fn resume() -> Self {
         Supervision::with_fallback(Directive::Resume)
+    }
+
+    /// Escalate every failure to the parent.
+    pub fn escalate() -> Self {
+        Supervision::with_fallback(Directive::Escalate)
     }
 
     /// Uses `directive` for failures that are an error of type `E` (returned by a hook);
@@ -134,6 +144,18 @@ impl Supervision {
         self
     }
 
+    /// All-for-one: when the actor restarts or stops after a failure, its siblings (the other
+    /// children of its parent; for a top-level actor, the other top-level actors) restart or
+    /// stop with it. The default is one-for-one: only the failing actor is affected.
+    pub fn all_for_one(mut self) -> Self {
+        self.all_for_one = true;
+        self
+    }
+
+    pub(crate) fn is_all_for_one(&self) -> bool {
+        self.all_for_one
+    }
+
     /// The directive for `failure`.
     pub fn decide(&self, failure: &Failure) -> Directive {
         self.rules
@@ -152,6 +174,7 @@ impl Default for Supervision {
 impl fmt::Debug for Supervision {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Supervision")
+            .field("all_for_one", &self.all_for_one)
             .field("rules", &self.rules.len())
             .field("fallback", &self.fallback)
             .field("max_restarts", &self.max_restarts)

@@ -73,6 +73,14 @@ impl SystemInner {
         self.names.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The other children of `core`'s parent (the other top-level actors for a top-level one).
+    pub(crate) fn siblings(&self, core: &Core) -> Vec<Arc<dyn Node>> {
+        match &core.parent {
+            Some(parent) => parent.core().children.others(core.id),
+            None => self.guardian.others(core.id),
+        }
+    }
+
     /// Takes a stopped actor out of the registry and out of its parent's children.
     pub(crate) fn forget(&self, core: &Core) {
         if let Some(name) = &core.name {

@@ -169,6 +169,18 @@ impl Recorder {
         ctx.spawn(&name, child).await
     }
 
+    /// Spawns a child recorder under `supervision`.
+    pub async fn adopt_with(
+        &mut self,
+        name: String,
+        supervision: rakt::Supervision,
+        ctx: &mut Ctx<Self>,
+    ) -> Result<RecorderRef, SpawnError> {
+        let child = Recorder::new(&name, &self.journal);
+        let options = SpawnOptions::new().name(name).supervision(supervision);
+        ctx.spawn_with(child, options).await
+    }
+
     /// How many children are live.
     pub fn children(&self, ctx: &mut Ctx<Self>) -> usize {
         ctx.child_count()

@@ -240,3 +240,140 @@ async fn a_kill_during_the_backoff_stops_at_once() {
         .expect("the kill ends the backoff");
     system.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_escalated_failure_is_decided_by_the_parent() {
+    let system = ActorSystem::builder("escalate").build().await.unwrap();
+    let mut events = system.events();
+    let journal = journal();
+    let boss_journal = journal.clone();
+    let boss: RecorderRef = system
+        .spawn_with_factory(
+            SpawnOptions::new()
+                .name("boss")
+                .supervision(Supervision::restart()),
+            move || Recorder::new("boss", &boss_journal),
+        )
+        .await
+        .unwrap();
+    let worker = boss
+        .adopt_with("worker".into(), Supervision::escalate())
+        .await
+        .unwrap();
+    worker.crash().await.unwrap();
+    let stopped = next_matching(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    assert!(matches!(
+        stopped,
+        Event::Stopped { ref actor, reason: StopReason::Escalated(ref why) }
+            if actor.name() == "worker" && why == "worker crashed"
+    ));
+    let restarted = next_matching(&mut events, is_restart).await;
+    assert!(matches!(
+        restarted,
+        Event::Restarted { ref actor, ref failure } if actor.name() == "boss" && failure == "worker crashed"
+    ));
+    assert!(boss.is_alive());
+    assert_eq!(boss.children().await, Ok(0), "the restart left no children");
+    boss.stop().await;
+    let boss_entries: Vec<_> = entries(&journal)
+        .into_iter()
+        .filter(|e| e.starts_with("boss:"))
+        .collect();
+    assert_eq!(
+        boss_entries,
+        [
+            "boss:pre_start",
+            "boss:post_start",
+            "boss:post_stop",
+            "boss:pre_start",
+            "boss:post_start",
+            "boss:post_stop",
+        ]
+    );
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_top_level_actor_that_escalates_stops() {
+    let system = ActorSystem::builder("escalate-top")
+        .supervision(Supervision::escalate())
+        .build()
+        .await
+        .unwrap();
+    let mut events = system.events();
+    let counter: CounterRef = system.spawn("top", Counter::default()).await.unwrap();
+    counter.explode().await.unwrap();
+    let stopped = next_matching(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    assert!(matches!(
+        stopped,
+        Event::Stopped {
+            reason: StopReason::Failed(_),
+            ..
+        }
+    ));
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn all_for_one_restarts_the_siblings_with_fresh_state() {
+    let system = ActorSystem::builder("all-for-one")
+        .supervision(Supervision::restart().all_for_one())
+        .build()
+        .await
+        .unwrap();
+    let mut events = system.events();
+    let mut counters = Vec::new();
+    for name in ["a", "b", "c"] {
+        let counter: CounterRef = system.spawn(name, Counter::default()).await.unwrap();
+        counter.add(7).await.unwrap();
+        // Handled before the failure (a restart keeps queued messages, which would add 7 to
+        // the fresh state).
+        assert_eq!(counter.total().await, Ok(7));
+        counters.push(counter);
+    }
+    counters[0].explode().await.unwrap();
+    let mut restarted = Vec::new();
+    while restarted.len() < 3 {
+        if let Event::Restarted { actor, failure } = next_matching(&mut events, is_restart).await {
+            restarted.push((actor.name().to_owned(), failure));
+        }
+    }
+    restarted.sort();
+    assert_eq!(
+        restarted,
+        [
+            ("a".to_owned(), "boom in a tell".to_owned()),
+            (
+                "b".to_owned(),
+                "a sibling failed: boom in a tell".to_owned()
+            ),
+            (
+                "c".to_owned(),
+                "a sibling failed: boom in a tell".to_owned()
+            ),
+        ]
+    );
+    for counter in &counters {
+        assert_eq!(counter.total().await, Ok(0), "fresh state everywhere");
+    }
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn all_for_one_stop_stops_the_siblings() {
+    let system = ActorSystem::builder("all-for-one-stop")
+        .supervision(Supervision::stop().all_for_one())
+        .build()
+        .await
+        .unwrap();
+    let a: CounterRef = system.spawn("a", Counter::default()).await.unwrap();
+    let b: CounterRef = system.spawn("b", Counter::default()).await.unwrap();
+    a.explode().await.unwrap();
+    tokio::time::timeout(Duration::from_secs(5), b.stop())
+        .await
+        .unwrap();
+    a.stop().await;
+    assert!(!a.is_alive() && !b.is_alive());
+    assert_eq!(system.actor_count(), 0);
+    system.shutdown().await;
+}
