@@ -26,6 +26,9 @@ fn the_tour_runs_every_step() {
         "event: dead letter to rakt://tour/user/fragile: add { by: 1 } (the actor is stopped)",
         "dead letters so far: 2",
         "counter still answers: total() = 13",
+        "divide(0) failed: attempt to divide by zero",
+        "event: rakt://tour/user/resilient restarted after: attempt to divide by zero",
+        "after the restart: total() = 2 (fresh state plus the queued add(2)); alive: true",
         "all actors stopped: true",
     ];
     let mut rest = stdout.as_ref();

@@ -1,14 +1,14 @@
 //! A tour of rakt's core: spawn, tell, ask, an ask that times out, a child actor, a handler
-//! panic the system survives (seen on the event stream, with the dead letters it leaves), and a
-//! graceful shutdown. Every step prints what happened.
+//! panic the system survives (seen on the event stream, with the dead letters it leaves), a
+//! supervised actor restarting with fresh state, and a graceful shutdown. Every step prints what happened.
 //!
 //! Run it with `cargo run -p rakt-examples --bin tour`.
 
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use rakt::Event;
 use rakt::prelude::*;
+use rakt::{Event, Supervision};
 
 /// Counts what it is told.
 #[actor]
@@ -152,7 +152,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         alice.total().await?
     );
 
-    println!("5. a handler panics; the system carries on");
+    println!("5. a handler panics under the default supervision (stop); the system carries on");
     let mut events = system.events();
     let fragile: CounterRef = system.spawn("fragile", Counter::default()).await?;
     match fragile.divide(0).await {
@@ -189,7 +189,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         counter.total().await?
     );
 
-    println!("6. graceful shutdown: children stop before their parents");
+    println!("6. a supervised actor restarts with fresh state and keeps its mailbox");
+    let resilient: CounterRef = system
+        .spawn_with(
+            Counter::default(),
+            SpawnOptions::new()
+                .name("resilient")
+                .supervision(Supervision::restart().max_restarts(3, Duration::from_secs(10))),
+        )
+        .await?;
+    resilient.add(40).await?;
+    let crash = resilient.divide(0).try_send()?;
+    resilient.add(2).await?; // queued behind the crash: handled after the restart
+    match crash.await {
+        Err(AskError::Failed(reason)) => println!("   divide(0) failed: {reason}"),
+        other => println!("   divide(0) unexpectedly gave {other:?}"),
+    }
+    while let Some(event) = events.next().await {
+        if let Event::Restarted { actor, failure } = event {
+            println!("   event: {actor} restarted after: {failure}");
+            break;
+        }
+    }
+    println!(
+        "   after the restart: total() = {} (fresh state plus the queued add(2)); alive: {}",
+        resilient.total().await?,
+        resilient.is_alive()
+    );
+
+    println!("7. graceful shutdown: children stop before their parents");
     system.shutdown().await;
     println!("   all actors stopped: {}", system.actor_count() == 0);
     Ok(())

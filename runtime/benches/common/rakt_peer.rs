@@ -68,3 +68,49 @@ impl Peer for Rakt {
         drop(handles);
     }
 }
+
+/// rakt with every actor under a restart supervision (all-for-one, budget and backoff set):
+/// supervision is decided only on a failure, so this should cost what [`Rakt`] costs.
+pub struct RaktSupervised;
+
+impl Peer for RaktSupervised {
+    const NAME: &'static str = "rakt_supervised";
+    type System = ActorSystem;
+    type Handle = CounterRef;
+
+    async fn start() -> ActorSystem {
+        ActorSystem::builder("bench")
+            .supervision(
+                rakt::Supervision::restart()
+                    .all_for_one()
+                    .max_restarts(3, std::time::Duration::from_secs(1))
+                    .backoff(
+                        std::time::Duration::from_millis(1),
+                        std::time::Duration::from_millis(100),
+                    ),
+            )
+            .build()
+            .await
+            .expect("building the actor system")
+    }
+
+    async fn spawn(system: &ActorSystem) -> CounterRef {
+        Rakt::spawn(system).await
+    }
+
+    fn tell(handle: &CounterRef, by: u64) {
+        Rakt::tell(handle, by);
+    }
+
+    async fn echo(handle: &CounterRef, x: u64) -> u64 {
+        Rakt::echo(handle, x).await
+    }
+
+    async fn total(handle: &CounterRef) -> u64 {
+        Rakt::total(handle).await
+    }
+
+    async fn stop(system: ActorSystem, handles: Vec<CounterRef>) {
+        Rakt::stop(system, handles).await;
+    }
+}
