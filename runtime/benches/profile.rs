@@ -9,9 +9,9 @@
 //! ```
 //!
 //! Scenarios: `tell1` / `tell2` (N tells from 1 / 2 sender tasks, then one ask), `ask` (N
-//! sequential asks), `spawn` (N actors), `fanout` (N rounds of one tell to each of 1,000
-//! actors, then one ask each). Peers: `floor`, `kameo`, `rakt`. Running a scenario at N and at
-//! 2N and dividing the difference by N gives instructions per operation without the set-up.
+//! sequential asks), `spawn` (N actors), `fanout` (N rounds of one tell to each of 1,000 actors,
+//! then one ask each). Peers: `floor`, `kameo`, `rakt`, `rakt_supervised`. Running a scenario at N
+//! and at 2N and dividing the difference by N gives instructions per operation without the set-up.
 //! Without arguments (as in a plain `cargo bench` run) it prints this usage and exits.
 
 mod common;
@@ -20,7 +20,7 @@ use std::hint::black_box;
 
 use common::floor::Floor;
 use common::kameo_peer::Kameo;
-use common::rakt_peer::Rakt;
+use common::rakt_peer::{Rakt, RaktSupervised};
 use common::{Peer, on_worker, runtime};
 
 /// Actors in the `fanout` scenario.
@@ -118,6 +118,7 @@ fn main() {
         "floor" => run::<Floor>(scenario, n),
         "kameo" => run::<Kameo>(scenario, n),
         "rakt" => run::<Rakt>(scenario, n),
+        "rakt_supervised" => run::<RaktSupervised>(scenario, n),
         other => panic!("unknown peer {other}"),
     }
 }
