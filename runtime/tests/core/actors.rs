@@ -6,6 +6,25 @@ use std::time::Duration;
 use rakt::prelude::*;
 use tokio::sync::Notify;
 
+/// Waits until the actor has taken everything queued (it may still be handling it).
+pub async fn picked_up<A: rakt::Actor>(actor: &rakt::ActorRef<A>) {
+    while actor.mailbox_len() > 0 {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// A `Narrow` actor (bounded(2) mailbox) stuck in `wait` on the returned gate, with its
+/// mailbox full of two pings.
+pub async fn blocked_and_full(system: &ActorSystem) -> (NarrowRef, Arc<Notify>) {
+    let narrow: NarrowRef = system.spawn_anonymous(Narrow).await.unwrap();
+    let gate = Arc::new(Notify::new());
+    narrow.wait(gate.clone()).await.unwrap();
+    picked_up(narrow.actor_ref()).await;
+    narrow.ping().try_send().unwrap();
+    narrow.ping().try_send().unwrap();
+    (narrow, gate)
+}
+
 /// A log the tests read back: lifecycle hooks and handlers write into it.
 pub type Journal = Arc<Mutex<Vec<String>>>;
 

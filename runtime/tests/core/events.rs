@@ -8,7 +8,7 @@ use rakt::prelude::*;
 use rakt::{DeadLetter, DeadLetterReason, Event, EventStream, SendError, StopReason};
 use tokio::sync::Notify;
 
-use crate::actors::{Counter, CounterRef, Narrow, NarrowRef, Recorder, RecorderRef, journal};
+use crate::actors::{Counter, CounterRef, Recorder, RecorderRef, blocked_and_full, journal};
 
 async fn next(events: &mut EventStream) -> Event {
     tokio::time::timeout(Duration::from_secs(5), events.next())
@@ -126,14 +126,7 @@ async fn a_full_mailbox_a_kill_and_a_failure_make_dead_letters() {
     let mut events = system.events();
 
     // A try_send to a full bounded mailbox.
-    let narrow: NarrowRef = system.spawn_anonymous(Narrow).await.unwrap();
-    let gate = Arc::new(Notify::new());
-    narrow.wait(gate.clone()).await.unwrap();
-    while narrow.actor_ref().mailbox_len() > 0 {
-        tokio::task::yield_now().await;
-    }
-    narrow.ping().try_send().unwrap();
-    narrow.ping().try_send().unwrap();
+    let (narrow, gate) = blocked_and_full(&system).await;
     assert_eq!(narrow.ping().try_send(), Err(SendError::MailboxFull));
     let letter = next_dead_letter(&mut events).await;
     assert_eq!(

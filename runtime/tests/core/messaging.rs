@@ -8,29 +8,12 @@ use rakt::prelude::*;
 use rakt::{MailboxConfig, SendError};
 use tokio::sync::Notify;
 
-use crate::actors::{Counter, CounterMsg, CounterRef, Narrow, NarrowRef, Refused, Stack, StackRef};
+use crate::actors::{
+    Counter, CounterMsg, CounterRef, Refused, Stack, StackRef, blocked_and_full, picked_up,
+};
 
 async fn system(name: &str) -> ActorSystem {
     ActorSystem::builder(name).build().await.unwrap()
-}
-
-/// Waits until the actor has taken everything queued (it may still be handling it).
-async fn picked_up<A: rakt::Actor>(actor: &rakt::ActorRef<A>) {
-    while actor.mailbox_len() > 0 {
-        tokio::task::yield_now().await;
-    }
-}
-
-/// A `Narrow` actor (bounded(2) mailbox) stuck in `wait` on the returned gate, with its
-/// mailbox full of two pings.
-async fn blocked_and_full(system: &ActorSystem) -> (NarrowRef, Arc<Notify>) {
-    let narrow: NarrowRef = system.spawn_anonymous(Narrow).await.unwrap();
-    let gate = Arc::new(Notify::new());
-    narrow.wait(gate.clone()).await.unwrap();
-    picked_up(narrow.actor_ref()).await;
-    narrow.ping().try_send().unwrap();
-    narrow.ping().try_send().unwrap();
-    (narrow, gate)
 }
 
 #[tokio::test]
