@@ -5,11 +5,13 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::actor::{Actor, ActorHandle};
 use crate::actor_ref::{ActorId, ActorPath, ActorRef};
 use crate::cell::Node;
 use crate::error::SpawnError;
+use crate::schedule::{Schedule, ScheduleKind};
 use crate::system::{ActorSystem, SpawnOptions};
 use crate::watch::Terminated;
 
@@ -18,8 +20,16 @@ pub struct Ctx<A: Actor> {
     myself: ActorRef<A>,
     system: ActorSystem,
     stop_requested: bool,
-    /// The actors this one watches, so that its watches end with it.
+    /// What ends with this actor: its watches and its own timers. Boxed on first use, as most
+    /// actors have neither and the context lives in every actor's task.
+    owned: Option<Box<Owned>>,
+}
+
+/// Watches and timers an actor holds.
+#[derive(Default)]
+struct Owned {
     watching: Vec<Arc<dyn Node>>,
+    timers: Vec<Schedule>,
 }
 
 impl<A: Actor> Ctx<A> {
@@ -28,7 +38,7 @@ impl<A: Actor> Ctx<A> {
             myself,
             system,
             stop_requested: false,
-            watching: Vec::new(),
+            owned: None,
         }
     }
 
@@ -115,29 +125,81 @@ impl<A: Actor> Ctx<A> {
                 me.deliver(on_terminated(terminated));
             }),
         );
-        if !self.watching.iter().any(|n| n.core().id == node.core().id) {
-            self.watching.push(node);
+        let watching = &mut self.owned.get_or_insert_with(Box::default).watching;
+        if !watching.iter().any(|n| n.core().id == node.core().id) {
+            watching.push(node);
         }
     }
 
     /// Stops watching `target`; no [`Terminated`] from it reaches this actor afterwards.
     pub fn unwatch<H: ActorHandle>(&mut self, target: &H) {
         let id = target.id();
-        self.watching.retain(|node| {
+        let me = self.myself.id();
+        let Some(owned) = self.owned.as_mut() else {
+            return;
+        };
+        owned.watching.retain(|node| {
             let keep = node.core().id != id;
             if !keep {
-                node.core().watchers.remove(self.myself.id());
+                node.core().watchers.remove(me);
             }
             keep
         });
     }
 
-    /// Ends every watch this actor holds (it is stopping).
-    pub(crate) fn unwatch_all(&mut self) {
+    /// Ends every watch and timer this actor holds (it is stopping).
+    pub(crate) fn release(&mut self) {
         let me = self.myself.id();
-        for node in self.watching.drain(..) {
-            node.core().watchers.remove(me);
+        if let Some(owned) = self.owned.take() {
+            for node in owned.watching {
+                node.core().watchers.remove(me);
+            }
+            for timer in owned.timers {
+                timer.cancel();
+            }
         }
+    }
+
+    /// Sends this actor `msg` after `delay` (at least 1 ms); the timer ends with the actor.
+    pub fn schedule_once(&mut self, delay: Duration, msg: A::Msg) -> Schedule {
+        let mut msg = Some(msg);
+        self.timer(ScheduleKind::Once { delay }, move || msg.take())
+    }
+
+    /// Sends this actor what `make` builds every `every` (fixed rate) until cancelled or the
+    /// actor stops.
+    pub fn schedule_every(
+        &mut self,
+        every: Duration,
+        mut make: impl FnMut() -> A::Msg + Send + 'static,
+    ) -> Schedule {
+        self.timer(ScheduleKind::Every { every }, move || Some(make()))
+    }
+
+    /// Sends this actor what `make` builds `times` times, `every` apart; the timer ends with
+    /// the actor.
+    pub fn schedule_times(
+        &mut self,
+        times: u64,
+        every: Duration,
+        mut make: impl FnMut() -> A::Msg + Send + 'static,
+    ) -> Schedule {
+        self.timer(ScheduleKind::Times { times, every }, move || Some(make()))
+    }
+
+    fn timer(
+        &mut self,
+        kind: ScheduleKind,
+        make: impl FnMut() -> Option<A::Msg> + Send + 'static,
+    ) -> Schedule {
+        let schedule = self
+            .system
+            .scheduler()
+            .start(self.myself.clone(), kind, make);
+        let timers = &mut self.owned.get_or_insert_with(Box::default).timers;
+        timers.retain(|timer| !timer.is_finished());
+        timers.push(schedule.clone());
+        schedule
     }
 
     /// Spawns a named child actor; it stops when this actor stops. Names are unique per

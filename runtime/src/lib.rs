@@ -61,6 +61,7 @@ mod fresh;
 mod mailbox;
 mod reply;
 mod runner;
+mod schedule;
 mod send;
 mod supervision;
 mod system;
@@ -76,6 +77,7 @@ pub use crate::failure::{BoxError, Failure};
 pub use crate::fanout::Subscription;
 pub use crate::mailbox::MailboxConfig;
 pub use crate::reply::{Rejection, ReplySlot};
+pub use crate::schedule::{Schedule, ScheduleInfo, ScheduleKind};
 pub use crate::send::{Ask, AskFuture, PendingReply, Tell, TellFuture};
 pub use crate::supervision::{Directive, Supervision};
 pub use crate::system::{

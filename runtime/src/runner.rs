@@ -126,7 +126,7 @@ pub(crate) async fn run<A: Actor>(mut start: Start<A>) {
     for msg in batch.drain(..).chain(cell.mailbox.close()) {
         give_up(cell, msg);
     }
-    ctx.unwatch_all();
+    ctx.release();
     // Boxed: waiting for the children is the biggest state of the loop, and an idle actor's
     // task would otherwise carry it all its life.
     Box::pin(retire(&mut start.actor, &mut ctx, cell, true)).await;

@@ -22,6 +22,7 @@ use crate::error::{ConfigError, SpawnError};
 use crate::event::{Event, EventStream, Events};
 use crate::mailbox::{Mailbox, MailboxConfig, StopKind};
 use crate::runner::{self, Factory};
+use crate::schedule::{Schedule, ScheduleInfo, ScheduleKind, Schedules};
 use crate::supervision::Supervision;
 use crate::topic::{Topic, TopicError, Topics};
 
@@ -52,6 +53,7 @@ pub(crate) struct SystemInner {
     shut_down: OnceCell<()>,
     pub(crate) events: Events,
     topics: Topics,
+    schedules: Schedules,
     event_buffer: usize,
     supervision: Arc<Supervision>,
 }
@@ -173,6 +175,7 @@ impl ActorSystemBuilder {
                 shut_down: OnceCell::new(),
                 events: Events::new(self.event_buffer),
                 topics: Topics::new(),
+                schedules: Schedules::new(),
                 event_buffer: self.event_buffer,
                 supervision: Arc::new(self.supervision),
             }),
@@ -300,6 +303,60 @@ impl ActorSystem {
         name: &str,
     ) -> Result<Topic<T>, TopicError> {
         self.inner.topics.get(name, self.inner.event_buffer)
+    }
+
+    /// Sends `msg` to `target` after `delay` (at least 1 ms).
+    pub fn schedule_once<H: ActorHandle>(
+        &self,
+        delay: Duration,
+        target: &H,
+        msg: <H::Actor as Actor>::Msg,
+    ) -> Schedule {
+        let mut msg = Some(msg);
+        self.inner.schedules.start(
+            target.actor_ref().clone(),
+            ScheduleKind::Once { delay },
+            move || msg.take(),
+        )
+    }
+
+    /// Sends `target` what `make` builds every `every` (fixed rate), until cancelled or the
+    /// target stops.
+    pub fn schedule_every<H: ActorHandle>(
+        &self,
+        every: Duration,
+        target: &H,
+        mut make: impl FnMut() -> <H::Actor as Actor>::Msg + Send + 'static,
+    ) -> Schedule {
+        self.inner.schedules.start(
+            target.actor_ref().clone(),
+            ScheduleKind::Every { every },
+            move || Some(make()),
+        )
+    }
+
+    /// Sends `target` what `make` builds `times` times, `every` apart.
+    pub fn schedule_times<H: ActorHandle>(
+        &self,
+        times: u64,
+        every: Duration,
+        target: &H,
+        mut make: impl FnMut() -> <H::Actor as Actor>::Msg + Send + 'static,
+    ) -> Schedule {
+        self.inner.schedules.start(
+            target.actor_ref().clone(),
+            ScheduleKind::Times { times, every },
+            move || Some(make()),
+        )
+    }
+
+    /// The live schedules, in the order they were made.
+    pub fn schedules(&self) -> Vec<ScheduleInfo> {
+        self.inner.schedules.list()
+    }
+
+    pub(crate) fn scheduler(&self) -> &Schedules {
+        &self.inner.schedules
     }
 
     /// How many messages have become dead letters in this system.

@@ -282,3 +282,37 @@ impl Watcher {
         self.gone.clone()
     }
 }
+
+/// Records when each tick arrives; ticks itself on request.
+#[actor]
+#[derive(Default)]
+pub struct Ticker {
+    at: Vec<tokio::time::Instant>,
+    busy: Duration,
+}
+
+#[actor]
+impl Ticker {
+    /// Records a tick, then stays busy for the configured time.
+    pub async fn tick(&mut self) {
+        self.at.push(tokio::time::Instant::now());
+        if !self.busy.is_zero() {
+            tokio::time::sleep(self.busy).await;
+        }
+    }
+
+    /// Makes every tick take `busy`.
+    pub fn set_busy(&mut self, busy: Duration) {
+        self.busy = busy;
+    }
+
+    /// When the ticks arrived.
+    pub fn ticks(&self) -> Vec<tokio::time::Instant> {
+        self.at.clone()
+    }
+
+    /// Starts ticking itself every `every`.
+    pub fn start_ticking(&mut self, every: Duration, ctx: &mut Ctx<Self>) -> u64 {
+        ctx.schedule_every(every, || TickerMsg::Tick {}).id()
+    }
+}

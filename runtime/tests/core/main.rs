@@ -4,6 +4,7 @@ mod actors;
 mod events;
 mod lifecycle;
 mod messaging;
+mod schedule;
 mod supervision;
 mod system;
 mod topics;
