@@ -77,7 +77,7 @@ pub use crate::failure::{BoxError, Failure};
 pub use crate::fanout::Subscription;
 pub use crate::mailbox::MailboxConfig;
 pub use crate::reply::{Rejection, ReplySlot};
-pub use crate::schedule::{Schedule, ScheduleInfo, ScheduleKind};
+pub use crate::schedule::{Schedule, ScheduleError, ScheduleInfo, ScheduleKind};
 pub use crate::send::{Ask, AskFuture, PendingReply, Tell, TellFuture};
 pub use crate::supervision::{Directive, Supervision};
 pub use crate::system::{

@@ -24,7 +24,7 @@ use crate::actor::Actor;
 use crate::actor_ref::{ActorPath, ActorRef};
 
 /// When a schedule fires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ScheduleKind {
     /// Once, after `delay`.
@@ -43,6 +43,25 @@ pub enum ScheduleKind {
     Every {
         /// The interval.
         every: Duration,
+    },
+    /// At the times a cron expression names, in a time zone (feature `cron`).
+    Cron {
+        /// The expression, as given.
+        expression: String,
+    },
+}
+
+/// Why a schedule could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScheduleError {
+    /// The cron expression does not parse.
+    #[error("`{expression}` is not a valid cron expression: {reason}")]
+    InvalidCron {
+        /// The expression.
+        expression: String,
+        /// What the parser said.
+        reason: String,
     },
 }
 
@@ -144,7 +163,7 @@ impl Schedules {
             .map(|state| ScheduleInfo {
                 id: state.id,
                 target: state.target.clone(),
-                kind: state.kind,
+                kind: state.kind.clone(),
                 paused: state.paused.load(Ordering::Acquire),
                 sent: state.sent.load(Ordering::Acquire),
             })
@@ -156,7 +175,47 @@ impl Schedules {
         &self,
         target: ActorRef<A>,
         kind: ScheduleKind,
+        make: impl FnMut() -> Option<A::Msg> + Send + 'static,
+    ) -> Schedule {
+        let (every, times) = match &kind {
+            ScheduleKind::Once { delay } => (*delay, Some(1)),
+            ScheduleKind::Times { times, every } => (*every, Some(*times)),
+            ScheduleKind::Every { every } => (*every, None),
+            // Cron schedules come through `start_cron`.
+            ScheduleKind::Cron { .. } => return self.run(target, kind, None, make, Timing::Never),
+        };
+        // A zero interval would spin; tokio requires a positive period.
+        let every = every.max(Duration::from_millis(1));
+        let mut ticks = tokio::time::interval_at(Instant::now() + every, every);
+        ticks.set_missed_tick_behavior(MissedTickBehavior::Burst);
+        self.run(target, kind, times, make, Timing::Interval(ticks))
+    }
+
+    /// Starts a cron schedule: `next` answers how long until the next occurrence, `None` once
+    /// there is none.
+    #[cfg(feature = "cron")]
+    pub(crate) fn start_cron<A: Actor>(
+        &self,
+        target: ActorRef<A>,
+        expression: &str,
+        next: impl FnMut() -> Option<Duration> + Send + 'static,
+        make: impl FnMut() -> Option<A::Msg> + Send + 'static,
+    ) -> Schedule {
+        let kind = ScheduleKind::Cron {
+            expression: expression.to_owned(),
+        };
+        self.run(target, kind, None, make, Timing::Cron(Box::new(next)))
+    }
+
+    /// Registers a schedule and spawns its task: wait for `tick` (which answers `false` when
+    /// the schedule has no more ticks), send, repeat.
+    fn run<A: Actor>(
+        &self,
+        target: ActorRef<A>,
+        kind: ScheduleKind,
+        times: Option<u64>,
         mut make: impl FnMut() -> Option<A::Msg> + Send + 'static,
+        mut timing: Timing,
     ) -> Schedule {
         let state = Arc::new(State {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
@@ -176,21 +235,12 @@ impl Schedules {
         let runtime = target.cell.core.system.runtime().clone();
         runtime.spawn(async move {
             let state = task_state;
-            let (every, times) = match state.kind {
-                ScheduleKind::Once { delay } => (delay, Some(1)),
-                ScheduleKind::Times { times, every } => (every, Some(times)),
-                ScheduleKind::Every { every } => (every, None),
-            };
-            // A zero interval would spin; tokio requires a positive period.
-            let every = every.max(Duration::from_millis(1));
-            let mut ticks = tokio::time::interval_at(Instant::now() + every, every);
-            ticks.set_missed_tick_behavior(MissedTickBehavior::Burst);
             loop {
-                tokio::select! {
-                    _ = ticks.tick() => {}
-                    () = state.cancel.notified() => {}
-                }
-                if state.cancelled.load(Ordering::Acquire) {
+                let more = tokio::select! {
+                    more = timing.next() => more,
+                    () = state.cancel.notified() => true,
+                };
+                if !more || state.cancelled.load(Ordering::Acquire) {
                     break;
                 }
                 if state.paused.load(Ordering::Acquire) {
@@ -213,5 +263,123 @@ impl Schedules {
                 .remove(&state.id);
         });
         Schedule { state }
+    }
+}
+
+/// When a schedule's next tick is due.
+enum Timing {
+    /// A fixed-rate interval.
+    Interval(tokio::time::Interval),
+    /// How long until the next cron occurrence; `None` when there is none.
+    #[cfg_attr(not(feature = "cron"), allow(dead_code))]
+    Cron(Box<dyn FnMut() -> Option<Duration> + Send>),
+    /// No ticks at all.
+    Never,
+}
+
+impl Timing {
+    /// Waits for the next tick; `false` if there will be none.
+    async fn next(&mut self) -> bool {
+        match self {
+            Timing::Interval(ticks) => {
+                ticks.tick().await;
+                true
+            }
+            Timing::Cron(until_next) => match until_next() {
+                Some(wait) => {
+                    tokio::time::sleep(wait).await;
+                    true
+                }
+                None => false,
+            },
+            Timing::Never => false,
+        }
+    }
+}
+
+/// Parses a cron expression (seconds optional, Quartz extensions `L`, `W`, `#`).
+#[cfg(feature = "cron")]
+pub(crate) fn parse_cron(expression: &str) -> Result<croner::Cron, ScheduleError> {
+    croner::parser::CronParser::builder()
+        .seconds(croner::parser::Seconds::Optional)
+        .build()
+        .parse(expression)
+        .map_err(|error| ScheduleError::InvalidCron {
+            expression: expression.to_owned(),
+            reason: error.to_string(),
+        })
+}
+
+/// How long from `now` until the next occurrence of `cron` (in `now`'s time zone).
+#[cfg(feature = "cron")]
+pub(crate) fn until_next<Tz: chrono::TimeZone>(
+    cron: &croner::Cron,
+    now: &chrono::DateTime<Tz>,
+) -> Option<Duration> {
+    let next = cron.find_next_occurrence(now, false).ok()?;
+    (next - now.clone()).to_std().ok()
+}
+
+#[cfg(all(test, feature = "cron"))]
+mod cron_tests {
+    use chrono::{FixedOffset, TimeZone};
+
+    use super::*;
+
+    fn at(
+        tz: FixedOffset,
+        y: i32,
+        mo: u32,
+        d: u32,
+        h: u32,
+        mi: u32,
+        s: u32,
+    ) -> chrono::DateTime<FixedOffset> {
+        tz.with_ymd_and_hms(y, mo, d, h, mi, s)
+            .single()
+            .expect("a valid time")
+    }
+
+    #[test]
+    fn the_next_occurrence_is_found_in_the_given_time_zone() {
+        let cron = parse_cron("0 30 9 * * MON-FRI").unwrap();
+        let berlin_summer = FixedOffset::east_opt(2 * 3600).unwrap();
+        // Friday 2026-11-27 09:29:50 +02:00: ten seconds to go.
+        let friday = at(berlin_summer, 2026, 11, 27, 9, 29, 50);
+        assert_eq!(until_next(&cron, &friday), Some(Duration::from_secs(10)));
+        // Saturday: the next one is Monday 09:30.
+        let saturday = at(berlin_summer, 2026, 11, 28, 12, 0, 0);
+        let to_monday = (2 * 24 - 12) * 3600 + 9 * 3600 + 30 * 60;
+        assert_eq!(
+            until_next(&cron, &saturday),
+            Some(Duration::from_secs(to_monday))
+        );
+    }
+
+    #[test]
+    fn seconds_are_optional_and_quartz_extensions_parse() {
+        let every_minute = parse_cron("* * * * *").unwrap();
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let now = at(utc, 2026, 1, 1, 0, 0, 30);
+        assert_eq!(
+            until_next(&every_minute, &now),
+            Some(Duration::from_secs(30))
+        );
+        // The last day of the month, at noon.
+        let last_day = parse_cron("0 0 12 L * *").unwrap();
+        let feb = at(utc, 2026, 2, 10, 0, 0, 0);
+        let to_28th = (18 * 24 + 12) * 3600;
+        assert_eq!(
+            until_next(&last_day, &feb),
+            Some(Duration::from_secs(to_28th))
+        );
+    }
+
+    #[test]
+    fn a_bad_expression_is_a_typed_error() {
+        let error = parse_cron("61 * * * * *").unwrap_err();
+        assert!(
+            matches!(error, ScheduleError::InvalidCron { ref expression, .. } if expression == "61 * * * * *")
+        );
     }
 }

@@ -350,6 +350,47 @@ impl ActorSystem {
         )
     }
 
+    /// Sends `target` what `make` builds at every time the cron `expression` names, read in
+    /// time zone `tz` (any `chrono` time zone: `Utc`, `Local`, a `FixedOffset`, or a
+    /// `chrono_tz::Tz` for daylight-saving-correct local times). Six fields with seconds, or
+    /// the classic five; Quartz extensions `L`, `W` and `#` work. Feature `cron`.
+    ///
+    /// ```
+    /// # use rakt::prelude::*;
+    /// # #[actor] #[derive(Default)] pub struct Reporter;
+    /// # #[actor] impl Reporter { pub fn report(&self) {} }
+    /// # async fn demo(system: &ActorSystem, reporter: &ReporterRef) -> Result<(), rakt::ScheduleError> {
+    /// // Weekdays at 09:30:00 UTC.
+    /// let daily = system.schedule_cron("0 30 9 * * MON-FRI", chrono::Utc, reporter, || {
+    ///     ReporterMsg::Report {}
+    /// })?;
+    /// # daily.cancel(); Ok(()) }
+    /// ```
+    #[cfg(feature = "cron")]
+    pub fn schedule_cron<H, Tz>(
+        &self,
+        expression: &str,
+        tz: Tz,
+        target: &H,
+        mut make: impl FnMut() -> <H::Actor as Actor>::Msg + Send + 'static,
+    ) -> Result<Schedule, crate::ScheduleError>
+    where
+        H: ActorHandle,
+        Tz: chrono::TimeZone + Send + 'static,
+    {
+        let cron = crate::schedule::parse_cron(expression)?;
+        let next = move || {
+            let now = chrono::Utc::now().with_timezone(&tz);
+            crate::schedule::until_next(&cron, &now)
+        };
+        Ok(self.inner.schedules.start_cron(
+            target.actor_ref().clone(),
+            expression,
+            next,
+            move || Some(make()),
+        ))
+    }
+
     /// The live schedules, in the order they were made.
     pub fn schedules(&self) -> Vec<ScheduleInfo> {
         self.inner.schedules.list()

@@ -116,3 +116,36 @@ async fn timers_an_actor_sets_on_itself_die_with_it() {
     );
     system.shutdown().await;
 }
+
+#[cfg(feature = "cron")]
+#[tokio::test]
+async fn a_cron_schedule_is_checked_listed_and_cancelled() {
+    let system = ActorSystem::builder("cron").build().await.unwrap();
+    let counter: CounterRef = system.spawn("c", Counter::default()).await.unwrap();
+    let bad = system.schedule_cron("not cron", chrono::Utc, &counter, || CounterMsg::Add {
+        by: 1,
+    });
+    assert!(matches!(bad, Err(rakt::ScheduleError::InvalidCron { .. })));
+    let yearly = system
+        .schedule_cron("0 0 0 1 1 *", chrono::Utc, &counter, || CounterMsg::Add {
+            by: 1,
+        })
+        .unwrap();
+    let listed = system.schedules();
+    assert_eq!(
+        listed[0].kind,
+        ScheduleKind::Cron {
+            expression: "0 0 0 1 1 *".into()
+        }
+    );
+    yearly.cancel();
+    for _ in 0..100 {
+        if system.schedules().is_empty() {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert!(system.schedules().is_empty());
+    assert!(yearly.is_finished());
+    system.shutdown().await;
+}
