@@ -75,6 +75,8 @@ pub enum StopReason {
     RestartsExhausted(String),
     /// It failed and escalated the failure to its parent; the failure's text.
     Escalated(String),
+    /// It passivated: it stopped by itself, idle or after its message count.
+    Passivated,
 }
 
 /// A message that could not be delivered or handled.

@@ -59,6 +59,7 @@ mod failure;
 mod fanout;
 mod fresh;
 mod mailbox;
+mod passivation;
 mod reply;
 mod runner;
 mod schedule;
@@ -76,6 +77,7 @@ pub use crate::event::{DeadLetter, DeadLetterReason, Event, EventStream, StopRea
 pub use crate::failure::{BoxError, Failure};
 pub use crate::fanout::Subscription;
 pub use crate::mailbox::MailboxConfig;
+pub use crate::passivation::Passivation;
 pub use crate::reply::{Rejection, ReplySlot};
 pub use crate::schedule::{Schedule, ScheduleError, ScheduleInfo, ScheduleKind};
 pub use crate::send::{Ask, AskFuture, PendingReply, Tell, TellFuture};
@@ -201,6 +203,7 @@ pub mod __private {
     pub use crate::failure::{BoxError, Failure, catch_async, catch_sync, hook_outcome};
     pub use crate::fresh::{Fresh, FreshDefault, FreshNone};
     pub use crate::mailbox::MailboxConfig;
+    pub use crate::passivation::Passivation;
     pub use crate::reply::{Rejection, ReplySlot};
     pub use crate::send::{Ask, Tell, ask, tell};
     pub use core::convert::Infallible;

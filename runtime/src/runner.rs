@@ -11,6 +11,7 @@ use std::collections::VecDeque;
 use std::future::{Future, poll_fn};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -22,6 +23,7 @@ use crate::context::Ctx;
 use crate::event::{DeadLetterReason, Event, StopReason};
 use crate::failure::{Failure, catch_async, catch_sync};
 use crate::mailbox::{Received, Signal, StopKind};
+use crate::passivation::Passivation;
 use crate::reply::Rejection;
 use crate::supervision::{Directive, RestartLog, Supervision};
 use crate::system::ActorSystem;
@@ -39,7 +41,15 @@ pub(crate) struct Start<A: Actor> {
     pub(crate) cell: Arc<Cell<A>>,
     pub(crate) system: ActorSystem,
     pub(crate) supervision: Arc<Supervision>,
+    /// Boxed, and only there when the actor has a factory or passivates.
+    pub(crate) extras: Option<Box<Extras<A>>>,
+}
+
+/// What only some actors start with.
+pub(crate) struct Extras<A> {
     pub(crate) factory: Option<Factory<A>>,
+    /// Never [`Passivation::never`]: `None` then.
+    pub(crate) passivation: Option<Passivation>,
 }
 
 /// What an actor keeps for restarting: its factory and its recent restarts.
@@ -48,12 +58,56 @@ struct Restarts<A> {
     factory: Option<Factory<A>>,
 }
 
+/// The passivation bookkeeping of one run of the loop.
+struct Passivator {
+    idle: Option<Duration>,
+    timer: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+    limit: Option<u64>,
+    handled: u64,
+}
+
+impl Passivator {
+    fn new(passivation: &Passivation) -> Self {
+        Passivator {
+            idle: passivation.idle(),
+            timer: passivation
+                .idle()
+                .map(|idle| Box::pin(tokio::time::sleep(idle))),
+            limit: passivation.messages(),
+            handled: 0,
+        }
+    }
+
+    /// Counts a handled message; `true` once the limit is reached.
+    fn count_one(&mut self) -> bool {
+        self.handled += 1;
+        self.limit.is_some_and(|limit| self.handled >= limit)
+    }
+
+    /// Restarts the idle timer (the actor is about to wait for messages).
+    fn rearm(&mut self) {
+        if let (Some(timer), Some(idle)) = (self.timer.as_mut(), self.idle) {
+            timer.as_mut().reset(tokio::time::Instant::now() + idle);
+        }
+    }
+
+    /// Whether the actor has been idle long enough.
+    fn poll_idle(&mut self, cx: &mut std::task::Context<'_>) -> Poll<()> {
+        match self.timer.as_mut() {
+            Some(timer) => timer.as_mut().poll(cx),
+            None => Poll::Pending,
+        }
+    }
+}
+
 /// How a run of the loop ended.
 enum Exit {
     Stopped,
     Failed(Failure),
     /// A supervision signal from a child or a sibling.
     Signal(Signal),
+    /// Idle for long enough, or enough messages handled.
+    Passivate,
 }
 
 /// Where the loop resumes after a failure.
@@ -76,24 +130,48 @@ pub(crate) async fn run<A: Actor>(mut start: Start<A>) {
     // Survives restarts: the messages of a batch behind a failing one are not lost.
     let mut batch = VecDeque::new();
     // Boxed, and only made when needed: most actors never restart.
-    let mut restarts: Option<Box<Restarts<A>>> = start.factory.take().map(|factory| {
+    let factory = start
+        .extras
+        .as_mut()
+        .and_then(|extras| extras.factory.take());
+    let mut restarts: Option<Box<Restarts<A>>> = factory.map(|factory| {
         Box::new(Restarts {
             log: RestartLog::new(),
             factory: Some(factory),
         })
     });
     let mut phase = Phase::Start;
+    let mut passivating = false;
     let reason = loop {
+        let passivation = start
+            .extras
+            .as_ref()
+            .and_then(|extras| extras.passivation.as_ref())
+            .filter(|_| !passivating);
         let exit = match phase {
             Phase::Start => match start_instance(&mut start.actor, &mut ctx).await {
-                Ok(()) => serve_guarded(&mut start.actor, &mut ctx, cell, &mut batch).await,
+                Ok(()) => {
+                    serve_guarded(&mut start.actor, &mut ctx, cell, &mut batch, passivation).await
+                }
                 Err(failure) => Exit::Failed(failure),
             },
-            Phase::Serve => serve_guarded(&mut start.actor, &mut ctx, cell, &mut batch).await,
+            Phase::Serve => {
+                serve_guarded(&mut start.actor, &mut ctx, cell, &mut batch, passivation).await
+            }
         };
         let (failure, directive, own) = match exit {
             Exit::Stopped if cell.mailbox.is_killed() => break StopReason::Killed,
+            Exit::Stopped if passivating => break StopReason::Passivated,
             Exit::Stopped => break StopReason::Stopped,
+            Exit::Passivate => {
+                // A graceful stop of its own: what is queued is handled, later messages are
+                // refused (dead letters), and the next `Stopped` ends the loop.
+                tracing::debug!(actor = %ctx.path(), "actor passivates");
+                cell.mailbox.request_stop(StopKind::Graceful);
+                passivating = true;
+                phase = Phase::Serve;
+                continue;
+            }
             // A child's escalated failure is this actor's own failure.
             Exit::Failed(failure) | Exit::Signal(Signal::Escalated(failure)) => {
                 let directive = start.supervision.decide(&failure);
@@ -326,9 +404,10 @@ fn serve_guarded<'a, A: Actor>(
     ctx: &'a mut Ctx<A>,
     cell: &'a Cell<A>,
     batch: &'a mut VecDeque<A::Msg>,
+    passivation: Option<&'a Passivation>,
 ) -> impl Future<Output = Exit> + Send + 'a {
     // Not an `async fn`: a wrapper state machine would add to every idle actor's task.
-    AssertUnwindSafe(serve(actor, ctx, cell, batch))
+    AssertUnwindSafe(serve(actor, ctx, cell, batch, passivation))
         .catch_unwind()
         .map(|outcome| outcome.unwrap_or_else(|panic| Exit::Failed(Failure::from_panic(panic))))
 }
@@ -338,11 +417,17 @@ async fn serve<A: Actor>(
     ctx: &mut Ctx<A>,
     cell: &Cell<A>,
     batch: &mut VecDeque<A::Msg>,
+    passivation: Option<&Passivation>,
 ) -> Exit {
+    // Boxed and made only for actors that passivate: this future lives in every actor's task.
+    let mut passivator = passivation.map(|passivation| Box::new(Passivator::new(passivation)));
     loop {
         while let Some(msg) = batch.pop_front() {
             if let Err(failure) = actor.handle(msg, ctx).await {
                 return Exit::Failed(failure);
+            }
+            if passivator.as_mut().is_some_and(|p| p.count_one()) {
+                return Exit::Passivate;
             }
             if ctx.stop_requested() || cell.mailbox.is_killed() {
                 return Exit::Stopped;
@@ -356,7 +441,24 @@ async fn serve<A: Actor>(
         if batch.capacity() > KEEP_BATCH_CAPACITY {
             *batch = VecDeque::new();
         }
-        match poll_fn(|cx| cell.mailbox.poll_recv(cx, batch)).await {
+        if let Some(passivator) = passivator.as_mut() {
+            passivator.rearm();
+        }
+        let received = poll_fn(|cx| {
+            // The mailbox first: a message that came as the timer fired is handled.
+            if let Poll::Ready(received) = cell.mailbox.poll_recv(cx, batch) {
+                return Poll::Ready(Some(received));
+            }
+            match passivator.as_mut().map(|p| p.poll_idle(cx)) {
+                Some(Poll::Ready(())) => Poll::Ready(None),
+                _ => Poll::Pending,
+            }
+        })
+        .await;
+        let Some(received) = received else {
+            return Exit::Passivate;
+        };
+        match received {
             Received::Batch => {}
             Received::Stop(_) => return Exit::Stopped,
             Received::Signal => {

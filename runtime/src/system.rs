@@ -21,6 +21,7 @@ use crate::cell::{Cell, Children, Core, Node, stop_all};
 use crate::error::{ConfigError, SpawnError};
 use crate::event::{Event, EventStream, Events};
 use crate::mailbox::{Mailbox, MailboxConfig, StopKind};
+use crate::passivation::Passivation;
 use crate::runner::{self, Factory};
 use crate::schedule::{Schedule, ScheduleInfo, ScheduleKind, Schedules};
 use crate::supervision::Supervision;
@@ -56,6 +57,7 @@ pub(crate) struct SystemInner {
     schedules: Schedules,
     event_buffer: usize,
     supervision: Arc<Supervision>,
+    passivation: Passivation,
 }
 
 impl SystemInner {
@@ -105,6 +107,7 @@ impl SystemInner {
 #[derive(Debug, Clone)]
 pub struct ActorSystemBuilder {
     supervision: Supervision,
+    passivation: Passivation,
     name: String,
     ask_timeout: Duration,
     mailbox: MailboxConfig,
@@ -121,6 +124,12 @@ impl ActorSystemBuilder {
     /// The mailbox of actors that choose none themselves (default: unbounded).
     pub fn mailbox(mut self, mailbox: MailboxConfig) -> Self {
         self.mailbox = mailbox;
+        self
+    }
+
+    /// When actors spawned without a passivation of their own passivate (default: never).
+    pub fn passivation(mut self, passivation: Passivation) -> Self {
+        self.passivation = passivation;
         self
     }
 
@@ -178,6 +187,7 @@ impl ActorSystemBuilder {
                 schedules: Schedules::new(),
                 event_buffer: self.event_buffer,
                 supervision: Arc::new(self.supervision),
+                passivation: self.passivation,
             }),
         })
     }
@@ -200,6 +210,7 @@ pub struct SpawnOptions {
     name: Option<String>,
     mailbox: Option<MailboxConfig>,
     supervision: Option<Supervision>,
+    passivation: Option<Passivation>,
 }
 
 impl SpawnOptions {
@@ -220,6 +231,17 @@ impl SpawnOptions {
         self
     }
 
+    /// Chooses when this actor passivates, over the system's default.
+    pub fn passivation(mut self, passivation: Passivation) -> Self {
+        self.passivation = Some(passivation);
+        self
+    }
+
+    /// A long-lived actor: it never passivates, whatever the system's default.
+    pub fn long_lived(self) -> Self {
+        self.passivation(Passivation::never())
+    }
+
     /// Chooses what happens when this actor fails, over the system's default.
     pub fn supervision(mut self, supervision: Supervision) -> Self {
         self.supervision = Some(supervision);
@@ -236,6 +258,7 @@ impl ActorSystem {
             mailbox: MailboxConfig::unbounded(),
             event_buffer: DEFAULT_EVENT_BUFFER,
             supervision: Supervision::default(),
+            passivation: Passivation::never(),
         }
     }
 
@@ -489,10 +512,27 @@ impl ActorSystem {
                 .supervision
                 .map(Arc::new)
                 .unwrap_or_else(|| Arc::clone(&self.inner.supervision)),
-            factory,
+            extras: extras(
+                factory,
+                Some(options.passivation.unwrap_or(self.inner.passivation))
+                    .filter(|passivation| !passivation.is_never()),
+            ),
         }));
         Ok(A::Ref::from_actor_ref(ActorRef::from_cell(cell)))
     }
+}
+
+/// The rarely used start options, boxed only when there are any.
+fn extras<A: Actor>(
+    factory: Option<Factory<A>>,
+    passivation: Option<Passivation>,
+) -> Option<Box<runner::Extras<A>>> {
+    (factory.is_some() || passivation.is_some()).then(|| {
+        Box::new(runner::Extras {
+            factory,
+            passivation,
+        })
+    })
 }
 
 fn validate_name(name: String) -> Result<String, SpawnError> {

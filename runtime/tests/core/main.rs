@@ -4,6 +4,7 @@ mod actors;
 mod events;
 mod lifecycle;
 mod messaging;
+mod passivation;
 mod schedule;
 mod supervision;
 mod system;
