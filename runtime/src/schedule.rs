@@ -182,13 +182,20 @@ impl Schedules {
             ScheduleKind::Times { times, every } => (*every, Some(*times)),
             ScheduleKind::Every { every } => (*every, None),
             // Cron schedules come through `start_cron`.
-            ScheduleKind::Cron { .. } => return self.run(target, kind, None, make, Timing::Never),
+            ScheduleKind::Cron { .. } => {
+                return self.run(target, kind, None, make, || Timing::Never);
+            }
         };
         // A zero interval would spin; tokio requires a positive period.
         let every = every.max(Duration::from_millis(1));
-        let mut ticks = tokio::time::interval_at(Instant::now() + every, every);
-        ticks.set_missed_tick_behavior(MissedTickBehavior::Burst);
-        self.run(target, kind, times, make, Timing::Interval(ticks))
+        // Made inside the schedule's task: a tokio timer needs the runtime, and this method
+        // may be called from any thread.
+        let timing = move || {
+            let mut ticks = tokio::time::interval_at(Instant::now() + every, every);
+            ticks.set_missed_tick_behavior(MissedTickBehavior::Burst);
+            Timing::Interval(ticks)
+        };
+        self.run(target, kind, times, make, timing)
     }
 
     /// Starts a cron schedule: `next` answers how long until the next occurrence, `None` once
@@ -204,7 +211,9 @@ impl Schedules {
         let kind = ScheduleKind::Cron {
             expression: expression.to_owned(),
         };
-        self.run(target, kind, None, make, Timing::Cron(Box::new(next)))
+        self.run(target, kind, None, make, move || {
+            Timing::Cron(Box::new(next))
+        })
     }
 
     /// Registers a schedule and spawns its task: wait for `tick` (which answers `false` when
@@ -215,7 +224,7 @@ impl Schedules {
         kind: ScheduleKind,
         times: Option<u64>,
         mut make: impl FnMut() -> Option<A::Msg> + Send + 'static,
-        mut timing: Timing,
+        timing: impl FnOnce() -> Timing + Send + 'static,
     ) -> Schedule {
         let state = Arc::new(State {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
@@ -235,6 +244,7 @@ impl Schedules {
         let runtime = target.cell.core.system.runtime().clone();
         runtime.spawn(async move {
             let state = task_state;
+            let mut timing = timing();
             loop {
                 let more = tokio::select! {
                     more = timing.next() => more,

@@ -149,3 +149,21 @@ async fn a_cron_schedule_is_checked_listed_and_cancelled() {
     assert!(yearly.is_finished());
     system.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schedule_can_be_made_from_a_thread_outside_the_runtime() {
+    let system = ActorSystem::builder("foreign").build().await.unwrap();
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    let (from, to) = (system.clone(), counter.clone());
+    std::thread::spawn(move || from.schedule_once(ms(1), &to, CounterMsg::Add { by: 3 }))
+        .join()
+        .expect("no panic outside the runtime");
+    for _ in 0..1000 {
+        if counter.total().await == Ok(3) {
+            break;
+        }
+        sleep(ms(1)).await;
+    }
+    assert_eq!(counter.total().await, Ok(3));
+    system.shutdown().await;
+}
