@@ -144,7 +144,7 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
             .try_push(self.msg)
             .map_err(|error| AskError::from(undelivered(actor, error)))?;
         Ok(PendingReply {
-            wait: ReplyWait::new(self.rx, timeout),
+            wait: ReplyWait::new(self.rx, timeout, actor),
         })
     }
 
@@ -172,7 +172,7 @@ impl<'a, A: Actor, T, E> IntoFuture for Ask<'a, A, T, E> {
         AskFuture {
             actor: self.actor,
             msg: Some(self.msg),
-            wait: ReplyWait::new(self.rx, timeout),
+            wait: ReplyWait::new(self.rx, timeout, self.actor),
         }
     }
 }
@@ -250,6 +250,9 @@ impl<T, E> fmt::Debug for PendingReply<T, E> {
 struct ReplyWait<T, E> {
     rx: ReplyReceiver<T, E>,
     timeout: Duration,
+    /// The actor's runtime, kept only when the ask was made outside a tokio task: the timer
+    /// must be made in a runtime even if a foreign executor polls this future.
+    runtime: Option<tokio::runtime::Handle>,
     /// Whether the wait already yielded once with no reply.
     yielded: bool,
     /// The armed timer; boxed so that only slow replies pay for it.
@@ -257,10 +260,14 @@ struct ReplyWait<T, E> {
 }
 
 impl<T, E> ReplyWait<T, E> {
-    fn new(rx: ReplyReceiver<T, E>, timeout: Duration) -> Self {
+    fn new<A: Actor>(rx: ReplyReceiver<T, E>, timeout: Duration, actor: &ActorRef<A>) -> Self {
+        let runtime = tokio::task::try_id()
+            .is_none()
+            .then(|| actor.cell.core.system.runtime().clone());
         ReplyWait {
             rx,
             timeout,
+            runtime,
             yielded: false,
             timer: None,
         }
@@ -281,7 +288,11 @@ impl<T, E> ReplyWait<T, E> {
     /// Arms the timer if needed and reports whether the deadline has passed.
     fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, AskError<E>>> {
         let timeout = self.timeout;
-        let timer = self.timer.get_or_insert_with(|| Box::pin(sleep(timeout)));
+        let runtime = &self.runtime;
+        let timer = self.timer.get_or_insert_with(|| {
+            let _entered = runtime.as_ref().map(tokio::runtime::Handle::enter);
+            Box::pin(sleep(timeout))
+        });
         ready!(timer.as_mut().poll(cx));
         Poll::Ready(Err(AskError::Timeout(timeout)))
     }

@@ -242,3 +242,45 @@ async fn a_batch_to_a_stopped_actor_is_refused_and_its_asks_answered() {
     assert_eq!(asked, vec![Err(AskError::Stopped); 3]);
     system.shutdown().await;
 }
+
+/// Runs `future` to completion on this thread, with no tokio context (a foreign executor).
+fn block_on_foreign<F: std::future::Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        std::thread::park();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ask_awaited_outside_tokio_still_times_out_and_answers() {
+    let system = system("foreign-ask").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    let handle = counter.clone();
+    let (answer, late) = std::thread::spawn(move || {
+        let answer = block_on_foreign(handle.double(21).into_future());
+        let late = block_on_foreign(
+            handle
+                .slow(Duration::from_millis(200))
+                .timeout(Duration::from_millis(20))
+                .into_future(),
+        );
+        (answer, late)
+    })
+    .join()
+    .expect("no panic outside tokio");
+    assert_eq!(answer, Ok(42));
+    assert_eq!(late, Err(AskError::Timeout(Duration::from_millis(20))));
+    counter.kill().await;
+    system.shutdown().await;
+}
