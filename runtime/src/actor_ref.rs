@@ -12,12 +12,12 @@ use std::pin::Pin;
 use std::ptr::NonNull;
 use std::sync::Arc;
 
-use crate::actor::{Actor, Message};
+use crate::actor::Actor;
 use crate::cell::{Cell, Node};
 use crate::error::{AskError, SendError};
 use crate::event::DeadLetterReason;
 use crate::mailbox::{PushError, StopKind};
-use crate::reply::{Rejection, ReplySlot};
+use crate::reply::ReplySlot;
 use crate::send::{Ask, Tell, reply_outcome};
 
 /// An actor's id: unique among the actors a system has ever started.
@@ -144,12 +144,8 @@ impl<A: Actor> ActorRef<A> {
         match result {
             Ok(()) => Ok(()),
             Err(PushError::Closed(first) | PushError::Full(first)) => {
-                let core = &self.cell.core;
                 for msg in std::iter::once(first).chain(pending) {
-                    core.system
-                        .events
-                        .dead_letter(core, &msg, DeadLetterReason::Stopped);
-                    msg.reject(Rejection::Stopped);
+                    self.cell.give_up(msg, DeadLetterReason::Stopped);
                 }
                 Err(SendError::Stopped)
             }
@@ -207,11 +203,7 @@ impl<A: Actor> ActorRef<A> {
                 true
             }
             Err(PushError::Closed(msg)) => {
-                let core = &self.cell.core;
-                core.system
-                    .events
-                    .dead_letter(core, &msg, DeadLetterReason::Stopped);
-                msg.reject(Rejection::Stopped);
+                self.cell.give_up(msg, DeadLetterReason::Stopped);
                 false
             }
         }

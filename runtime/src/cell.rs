@@ -13,9 +13,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::Notify;
 
-use crate::actor::Actor;
+use crate::actor::{Actor, Message};
 use crate::actor_ref::{ActorId, ActorPath};
+use crate::event::DeadLetterReason;
 use crate::mailbox::{Mailbox, Signal, StopKind};
+use crate::reply::Rejection;
 use crate::system::SystemInner;
 use crate::watch::Watchers;
 
@@ -106,6 +108,19 @@ impl Core {
             }
             notified.await;
         }
+    }
+}
+
+impl<A: Actor> Cell<A> {
+    /// A message this actor will never handle: a dead letter, and (for an ask) the answer
+    /// [`AskError::Stopped`](crate::AskError::Stopped) to its caller.
+    #[cold]
+    pub(crate) fn give_up(&self, msg: A::Msg, reason: DeadLetterReason) {
+        self.core
+            .system
+            .events
+            .dead_letter(&self.core, &msg, reason);
+        msg.reject(Rejection::Stopped);
     }
 }
 

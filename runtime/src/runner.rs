@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use futures_util::FutureExt;
 
-use crate::actor::{Actor, Message};
+use crate::actor::Actor;
 use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, stop_all};
 use crate::context::Ctx;
@@ -24,7 +24,6 @@ use crate::event::{DeadLetterReason, Event, StopReason};
 use crate::failure::{Failure, catch_async, catch_sync};
 use crate::mailbox::{Received, Signal, StopKind};
 use crate::passivation::Passivation;
-use crate::reply::Rejection;
 use crate::supervision::{Directive, RestartLog, Supervision};
 use crate::system::ActorSystem;
 
@@ -201,8 +200,9 @@ pub(crate) async fn run<A: Actor>(mut start: Start<A>) {
             Err(reason) => break reason,
         }
     };
+    let reason_left = leftover_reason(cell);
     for msg in batch.drain(..).chain(cell.mailbox.close()) {
-        give_up(cell, msg);
+        cell.give_up(msg, reason_left);
     }
     ctx.release();
     // Boxed: waiting for the children is the biggest state of the loop, and an idle actor's
@@ -382,18 +382,13 @@ async fn start_instance<A: Actor>(actor: &mut A, ctx: &mut Ctx<A>) -> Result<(),
     Ok(())
 }
 
-/// A message the actor will never handle: a dead letter, and an answer for its caller.
-fn give_up<A: Actor>(cell: &Cell<A>, msg: A::Msg) {
-    let reason = if cell.mailbox.is_killed() {
+/// Why what is left in the mailbox of a stopping actor is not handled.
+fn leftover_reason<A: Actor>(cell: &Cell<A>) -> DeadLetterReason {
+    if cell.mailbox.is_killed() {
         DeadLetterReason::Killed
     } else {
         DeadLetterReason::Stopped
-    };
-    cell.core
-        .system
-        .events
-        .dead_letter(&cell.core, &msg, reason);
-    msg.reject(Rejection::Stopped);
+    }
 }
 
 /// [`serve`] with one panic guard around it, not one per message: generated dispatch already

@@ -312,8 +312,7 @@ fn undelivered<A: Actor>(actor: &ActorRef<A>, error: PushError<A::Msg>) -> SendE
         PushError::Full(msg) => (msg, DeadLetterReason::MailboxFull, SendError::MailboxFull),
         PushError::Closed(msg) => (msg, DeadLetterReason::Stopped, SendError::Stopped),
     };
-    let core = &actor.cell.core;
-    core.system.events.dead_letter(core, &msg, reason);
+    actor.cell.give_up(msg, reason);
     error
 }
 
