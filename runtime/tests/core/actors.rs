@@ -25,6 +25,29 @@ pub async fn blocked_and_full(system: &ActorSystem) -> (NarrowRef, Arc<Notify>) 
     (narrow, gate)
 }
 
+/// The next event `pick` accepts, skipping others; fails the test after 60 s (of the paused
+/// clock, where a test pauses it) or if the stream ends.
+pub async fn next_event(
+    events: &mut rakt::EventStream,
+    pick: impl Fn(&rakt::Event) -> bool,
+) -> rakt::Event {
+    use futures_util::StreamExt;
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(60), events.next())
+            .await
+            .expect("an event in time")
+            .expect("the stream is open");
+        if pick(&event) {
+            return event;
+        }
+    }
+}
+
+/// `millis` milliseconds.
+pub fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
 /// A log the tests read back: lifecycle hooks and handlers write into it.
 pub type Journal = Arc<Mutex<Vec<String>>>;
 

@@ -1,20 +1,17 @@
 //! The event stream and dead letters.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use futures_util::StreamExt;
 use rakt::prelude::*;
 use rakt::{DeadLetter, DeadLetterReason, Event, EventStream, SendError, StopReason};
 use tokio::sync::Notify;
 
-use crate::actors::{Counter, CounterRef, Recorder, RecorderRef, blocked_and_full, journal};
+use crate::actors::{
+    Counter, CounterRef, Recorder, RecorderRef, blocked_and_full, journal, next_event,
+};
 
 async fn next(events: &mut EventStream) -> Event {
-    tokio::time::timeout(Duration::from_secs(5), events.next())
-        .await
-        .expect("an event within 5 s")
-        .expect("the stream is open")
+    next_event(events, |_| true).await
 }
 
 async fn next_dead_letter(events: &mut EventStream) -> Arc<DeadLetter> {

@@ -1,27 +1,15 @@
 //! Passivation, on tokio's paused clock.
 
-use std::time::Duration;
-
-use futures_util::StreamExt;
 use rakt::prelude::*;
 use rakt::{Event, EventStream, Passivation, SendError, StopReason, Supervision};
 use tokio::time::{Instant, sleep, sleep_until};
 
-use crate::actors::{Counter, CounterRef, Recorder, RecorderRef, entries, journal};
-
-fn ms(millis: u64) -> Duration {
-    Duration::from_millis(millis)
-}
+use crate::actors::{Counter, CounterRef, Recorder, RecorderRef, entries, journal, ms, next_event};
 
 async fn stopped(events: &mut EventStream) -> (String, StopReason) {
-    loop {
-        let event = tokio::time::timeout(Duration::from_secs(60), events.next())
-            .await
-            .expect("an event in time")
-            .expect("the stream is open");
-        if let Event::Stopped { actor, reason } = event {
-            return (actor.name().to_owned(), reason);
-        }
+    match next_event(events, |e| matches!(e, Event::Stopped { .. })).await {
+        Event::Stopped { actor, reason } => (actor.name().to_owned(), reason),
+        other => unreachable!("picked {other:?}"),
     }
 }
 

@@ -6,11 +6,7 @@ use rakt::prelude::*;
 use rakt::{ScheduleKind, SendError};
 use tokio::time::{Instant, sleep};
 
-use crate::actors::{Counter, CounterMsg, CounterRef, Ticker, TickerMsg, TickerRef};
-
-fn ms(millis: u64) -> Duration {
-    Duration::from_millis(millis)
-}
+use crate::actors::{Counter, CounterMsg, CounterRef, Ticker, TickerMsg, TickerRef, ms};
 
 #[tokio::test(start_paused = true)]
 async fn once_fires_after_the_delay() {

@@ -3,25 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use rakt::prelude::*;
-use rakt::{Directive, Event, EventStream, StopReason, Supervision};
+use rakt::{Directive, Event, StopReason, Supervision};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use crate::actors::{Counter, CounterRef, Recorder, RecorderRef, Refused, entries, journal};
-
-async fn next_matching(events: &mut EventStream, pick: impl Fn(&Event) -> bool) -> Event {
-    loop {
-        let event = tokio::time::timeout(Duration::from_secs(30), events.next())
-            .await
-            .expect("an event in time")
-            .expect("the stream is open");
-        if pick(&event) {
-            return event;
-        }
-    }
-}
+use crate::actors::{
+    Counter, CounterRef, Recorder, RecorderRef, Refused, entries, journal, next_event,
+};
 
 fn is_restart(event: &Event) -> bool {
     matches!(event, Event::Restarted { .. })
@@ -103,7 +92,7 @@ async fn resume_keeps_the_state() {
     counter.explode().await.unwrap();
     counter.add(1).await.unwrap();
     assert_eq!(counter.total().await, Ok(6));
-    let resumed = next_matching(&mut events, |e| matches!(e, Event::Resumed { .. })).await;
+    let resumed = next_event(&mut events, |e| matches!(e, Event::Resumed { .. })).await;
     assert!(matches!(resumed, Event::Resumed { failure, .. } if failure == "boom in a tell"));
     system.shutdown().await;
 }
@@ -125,7 +114,7 @@ async fn the_budget_stops_an_actor_that_keeps_failing_and_backoff_doubles() {
     for _ in 0..3 {
         let failed_at = Instant::now();
         counter.explode().await.unwrap();
-        next_matching(&mut events, is_restart).await;
+        next_event(&mut events, is_restart).await;
         delays.push(failed_at.elapsed());
     }
     let expected = [100, 200, 250].map(Duration::from_millis);
@@ -136,7 +125,7 @@ async fn the_budget_stops_an_actor_that_keeps_failing_and_backoff_doubles() {
         );
     }
     counter.explode().await.unwrap();
-    let stopped = next_matching(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    let stopped = next_event(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
     assert!(matches!(
         stopped,
         Event::Stopped { reason: StopReason::RestartsExhausted(ref why), .. } if why == "boom in a tell"
@@ -156,7 +145,7 @@ async fn restarts_outside_the_window_do_not_count() {
     let counter: CounterRef = system.spawn("steady", Counter::default()).await.unwrap();
     for _ in 0..3 {
         counter.explode().await.unwrap();
-        next_matching(&mut events, is_restart).await;
+        next_event(&mut events, is_restart).await;
         tokio::time::sleep(Duration::from_secs(11)).await;
     }
     assert!(counter.is_alive());
@@ -182,7 +171,7 @@ async fn rules_pick_the_directive_by_error_type_and_for_panics() {
         .await
         .unwrap();
     refusing.stop().await;
-    let stopped = next_matching(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    let stopped = next_event(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
     assert!(matches!(
         stopped,
         Event::Stopped { reason: StopReason::Failed(ref why), .. } if why.contains("refused")
@@ -216,7 +205,7 @@ async fn an_actor_without_fresh_state_stops_instead_of_restarting() {
         .await
         .unwrap();
     recorder.crash().await.unwrap();
-    let stopped = next_matching(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    let stopped = next_event(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
     assert!(matches!(
         stopped,
         Event::Stopped { reason: StopReason::Failed(ref why), .. } if why == "plain crashed"
@@ -261,13 +250,13 @@ async fn an_escalated_failure_is_decided_by_the_parent() {
         .await
         .unwrap();
     worker.crash().await.unwrap();
-    let stopped = next_matching(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    let stopped = next_event(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
     assert!(matches!(
         stopped,
         Event::Stopped { ref actor, reason: StopReason::Escalated(ref why) }
             if actor.name() == "worker" && why == "worker crashed"
     ));
-    let restarted = next_matching(&mut events, is_restart).await;
+    let restarted = next_event(&mut events, is_restart).await;
     assert!(matches!(
         restarted,
         Event::Restarted { ref actor, ref failure } if actor.name() == "boss" && failure == "worker crashed"
@@ -303,7 +292,7 @@ async fn a_top_level_actor_that_escalates_stops() {
     let mut events = system.events();
     let counter: CounterRef = system.spawn("top", Counter::default()).await.unwrap();
     counter.explode().await.unwrap();
-    let stopped = next_matching(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    let stopped = next_event(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
     assert!(matches!(
         stopped,
         Event::Stopped {
@@ -334,7 +323,7 @@ async fn all_for_one_restarts_the_siblings_with_fresh_state() {
     counters[0].explode().await.unwrap();
     let mut restarted = Vec::new();
     while restarted.len() < 3 {
-        if let Event::Restarted { actor, failure } = next_matching(&mut events, is_restart).await {
+        if let Event::Restarted { actor, failure } = next_event(&mut events, is_restart).await {
             restarted.push((actor.name().to_owned(), failure));
         }
     }
