@@ -100,13 +100,11 @@ impl<T: Clone + Send + 'static> Topic<T> {
     pub fn unsubscribe_actor<H: ActorHandle>(&self, actor: &H) {
         let id = actor.id();
         let removed: Vec<_> = {
-            let mut actors = self.actors();
-            let (gone, kept) = std::mem::take(&mut *actors)
-                .into_iter()
-                .partition(|subscriber| subscriber.actor == id);
-            *actors = kept;
-            gone
+            self.actors()
+                .extract_if(.., |subscriber| subscriber.actor == id)
+                .collect()
         };
+        // Dropped outside the lock: the deliveries are user closures.
         drop(removed);
     }
 

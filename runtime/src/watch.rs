@@ -79,12 +79,11 @@ impl Watchers {
             let Some(list) = guard.as_mut() else {
                 return;
             };
-            let (gone, kept) = std::mem::take(&mut list.watches)
-                .into_iter()
-                .partition(|(id, _)| *id == watcher);
-            list.watches = kept;
-            gone
+            list.watches
+                .extract_if(.., |(id, _)| *id == watcher)
+                .collect()
         };
+        // Dropped outside the lock: the notices are user closures.
         drop(removed);
     }
 
