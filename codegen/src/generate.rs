@@ -161,6 +161,9 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
             type Msg = #msg #ty_generics;
             type Ref = #handle_ty;
             const MAILBOX: ::core::option::Option<#rt::MailboxConfig> = #mailbox;
+            type State = ();
+
+            fn initial_state() -> Self::State {}
 
             fn fresh() -> ::core::option::Option<Self> {
                 #[allow(unused_imports)]

@@ -8,10 +8,12 @@ use std::future::Future;
 use std::hash::Hash;
 
 use crate::actor_ref::{ActorId, ActorPath, ActorRef, Stopping};
+use crate::behaviour::{State, Unhandled};
 use crate::context::Ctx;
 use crate::failure::Failure;
 use crate::mailbox::MailboxConfig;
 use crate::reply::Rejection;
+use crate::stash::DEFAULT_STASH_CAPACITY;
 
 /// An actor: state plus a dispatch from its message enum to its handlers.
 ///
@@ -35,6 +37,17 @@ pub trait Actor: Sized + Send + 'static {
     /// The actor type's own mailbox, if it declares one (`#[actor(mailbox = bounded(64))]`);
     /// a spawn option overrides it, and the system default applies when neither is given.
     const MAILBOX: Option<MailboxConfig> = None;
+    /// The behaviour state type: `()` for an actor with one behaviour, the type named by
+    /// `#[actor(states = ..)]` for a state machine (see [`crate::behaviour`]).
+    type State: State;
+    /// What becomes of a message the current state does not handle
+    /// (`#[actor(unhandled = ..)]`).
+    const UNHANDLED: Unhandled = Unhandled::DeadLetter;
+    /// How many messages the stash holds (`#[actor(stash_capacity = N)]`).
+    const STASH_CAPACITY: usize = DEFAULT_STASH_CAPACITY;
+
+    /// The state the actor starts in, and returns to on a restart (`#[actor(initial = ..)]`).
+    fn initial_state() -> Self::State;
 
     /// Fresh state for a restart when the actor was not spawned with a factory: the generated
     /// impl answers `Some(Self::default())` when the type is `Default`, else `None` (and a
@@ -85,6 +98,13 @@ pub trait Message: Send + 'static {
 
     /// Answers the caller of an ask that will never be handled; drops a tell.
     fn reject(self, why: Rejection);
+
+    /// Whether the message is an ask (someone waits for its answer). The provided method says
+    /// `false`; the generated one is exact. It decides whether an unhandled message under
+    /// [`Unhandled::Reply`] is answered or dead-lettered.
+    fn is_ask(&self) -> bool {
+        false
+    }
 
     /// The message rendered with `Debug` where its argument types allow, e.g.
     /// `add { by: 5 }`; `None` when the implementation does not render.

@@ -112,15 +112,24 @@ impl Core {
 }
 
 impl<A: Actor> Cell<A> {
-    /// A message this actor will never handle: a dead letter, and (for an ask) the answer
-    /// [`AskError::Stopped`](crate::AskError::Stopped) to its caller.
+    /// A message this actor will never handle: a dead letter, and (for an ask) an answer to
+    /// its caller that says why.
     #[cold]
     pub(crate) fn give_up(&self, msg: A::Msg, reason: DeadLetterReason) {
+        let why = match &reason {
+            DeadLetterReason::Unhandled { state } => Rejection::Unhandled {
+                state: state.clone(),
+            },
+            DeadLetterReason::StashFull { capacity } => Rejection::StashFull {
+                capacity: *capacity,
+            },
+            _ => Rejection::Stopped,
+        };
         self.core
             .system
             .events
             .dead_letter(&self.core, &msg, reason);
-        msg.reject(Rejection::Stopped);
+        msg.reject(why);
     }
 }
 

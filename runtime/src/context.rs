@@ -1,16 +1,22 @@
 //! The actor context: what a handler can reach besides its own state.
 //!
 //! A handler or hook that takes `ctx: &mut Ctx<Self>` can get its own typed handle, spawn
-//! children (stopped with it), stop itself, and reach the system.
+//! children (stopped with it), stop itself, watch other actors, set timers for itself, change
+//! its behaviour state, stash messages, and reach the system.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::actor::{Actor, ActorHandle};
+use crate::actor::{Actor, ActorHandle, Message};
 use crate::actor_ref::{ActorId, ActorPath, ActorRef};
+use crate::behaviour::{Behaviour, BehaviourError, Unhandled};
 use crate::cell::Node;
 use crate::error::SpawnError;
+use crate::event::DeadLetterReason;
+use crate::reply::Rejection;
+use crate::stash::{Stash, StashFull};
 use crate::schedule::{Schedule, ScheduleKind};
 use crate::system::{ActorSystem, SpawnOptions};
 use crate::watch::Terminated;
@@ -20,16 +26,30 @@ pub struct Ctx<A: Actor> {
     myself: ActorRef<A>,
     system: ActorSystem,
     stop_requested: bool,
-    /// What ends with this actor: its watches and its own timers. Boxed on first use, as most
-    /// actors have neither and the context lives in every actor's task.
-    owned: Option<Box<Owned>>,
+    /// Set when unstashed messages wait to go back to the front of the batch.
+    unstashed: bool,
+    /// The behaviour state; zero-sized for an actor with one behaviour.
+    behaviour: Behaviour<A::State>,
+    /// What ends with this actor: its watches, its own timers and its stash. Boxed on first
+    /// use, as most actors have none and the context lives in every actor's task.
+    owned: Option<Box<Owned<A>>>,
 }
 
-/// Watches and timers an actor holds.
-#[derive(Default)]
-struct Owned {
+/// Watches, timers and stashed messages an actor holds.
+struct Owned<A: Actor> {
     watching: Vec<Arc<dyn Node>>,
     timers: Vec<Schedule>,
+    stash: Stash<A::Msg>,
+}
+
+impl<A: Actor> Default for Owned<A> {
+    fn default() -> Self {
+        Owned {
+            watching: Vec::new(),
+            timers: Vec::new(),
+            stash: Stash::default(),
+        }
+    }
 }
 
 impl<A: Actor> Ctx<A> {
@@ -38,8 +58,14 @@ impl<A: Actor> Ctx<A> {
             myself,
             system,
             stop_requested: false,
+            unstashed: false,
+            behaviour: Behaviour::new(A::initial_state()),
             owned: None,
         }
+    }
+
+    fn owned(&mut self) -> &mut Owned<A> {
+        self.owned.get_or_insert_with(Box::default)
     }
 
     /// This actor's own typed handle.
@@ -125,7 +151,7 @@ impl<A: Actor> Ctx<A> {
                 me.deliver(on_terminated(terminated));
             }),
         );
-        let watching = &mut self.owned.get_or_insert_with(Box::default).watching;
+        let watching = &mut self.owned().watching;
         if !watching.iter().any(|n| n.core().id == node.core().id) {
             watching.push(node);
         }
@@ -147,17 +173,115 @@ impl<A: Actor> Ctx<A> {
         });
     }
 
-    /// Ends every watch and timer this actor holds (it is stopping).
-    pub(crate) fn release(&mut self) {
+    /// Ends every watch and timer this actor holds (it is stopping), and gives back what is
+    /// still stashed, oldest first.
+    pub(crate) fn release(&mut self) -> VecDeque<A::Msg> {
         let me = self.myself.id();
-        if let Some(owned) = self.owned.take() {
-            for node in owned.watching {
-                node.core().watchers.remove(me);
-            }
-            for timer in owned.timers {
-                timer.cancel();
-            }
+        let Some(mut owned) = self.owned.take() else {
+            return VecDeque::new();
+        };
+        for node in owned.watching {
+            node.core().watchers.remove(me);
         }
+        for timer in owned.timers {
+            timer.cancel();
+        }
+        owned.stash.drain().collect()
+    }
+
+    /// The current behaviour state.
+    #[inline]
+    pub fn state(&self) -> &A::State {
+        self.behaviour.current()
+    }
+
+    /// Moves to `state`, replacing the current one (Akka's `become`, a reserved word in Rust;
+    /// the behaviour stack is unchanged). Returns the state left. Takes effect from the next
+    /// message; stashed messages stay stashed until [`unstash_all`](Ctx::unstash_all).
+    #[doc(alias = "become")]
+    pub fn goto(&mut self, state: A::State) -> A::State {
+        self.behaviour.goto(state)
+    }
+
+    /// Moves to `state` and keeps the current one underneath, for [`unbecome`](Ctx::unbecome).
+    pub fn become_stacked(&mut self, state: A::State) {
+        self.behaviour.push(state);
+    }
+
+    /// Returns to the state underneath the current one, and gives back the state left.
+    ///
+    /// # Errors
+    /// [`BehaviourError::EmptyStack`] if nothing was stacked: the current state stays as it is.
+    pub fn unbecome(&mut self) -> Result<A::State, BehaviourError> {
+        self.behaviour.pop()
+    }
+
+    /// How many states lie under the current one.
+    pub fn behaviour_depth(&self) -> usize {
+        self.behaviour.depth()
+    }
+
+    /// Sets `msg` aside to handle later: [`unstash`](Ctx::unstash) and
+    /// [`unstash_all`](Ctx::unstash_all) put stashed messages back at the front of the mailbox,
+    /// in the order they were stashed. A handler can stash a tell it rebuilds, or a deferred ask
+    /// with the [`ReplySlot`](crate::ReplySlot) it was given; the `unhandled = stash` policy
+    /// stashes whole messages the current state does not handle.
+    ///
+    /// # Errors
+    /// [`StashFull`], holding `msg`, when the stash already holds
+    /// [`Actor::STASH_CAPACITY`] messages.
+    pub fn stash(&mut self, msg: A::Msg) -> Result<(), StashFull<A::Msg>> {
+        self.owned().stash.push(msg, A::STASH_CAPACITY)
+    }
+
+    /// Puts the oldest stashed message back at the front of the mailbox; `false` if the stash
+    /// is empty.
+    pub fn unstash(&mut self) -> bool {
+        let Some(owned) = self.owned.as_mut() else {
+            return false;
+        };
+        let released = owned.stash.release_one();
+        self.unstashed |= released;
+        released
+    }
+
+    /// Puts every stashed message back at the front of the mailbox, in the order they were
+    /// stashed and ahead of everything else queued; returns how many.
+    pub fn unstash_all(&mut self) -> usize {
+        let Some(owned) = self.owned.as_mut() else {
+            return 0;
+        };
+        let released = owned.stash.release_all();
+        self.unstashed |= released > 0;
+        released
+    }
+
+    /// How many messages are stashed.
+    pub fn stash_len(&self) -> usize {
+        self.owned.as_ref().map_or(0, |owned| owned.stash.len())
+    }
+
+    /// Whether unstashed messages wait to go back into the actor's batch.
+    #[inline]
+    pub(crate) fn has_unstashed(&self) -> bool {
+        self.unstashed
+    }
+
+    /// Puts unstashed messages at the front of `batch`, in order.
+    pub(crate) fn requeue_unstashed(&mut self, batch: &mut VecDeque<A::Msg>) {
+        self.unstashed = false;
+        if let Some(owned) = self.owned.as_mut() {
+            owned.stash.requeue(batch);
+        }
+    }
+
+    /// A restart: back to the initial state with an empty behaviour stack; the stash is kept,
+    /// and its messages go to the front of `batch`, in order.
+    pub(crate) fn restarted(&mut self, batch: &mut VecDeque<A::Msg>) {
+        self.behaviour.reset(A::initial_state());
+        self.stop_requested = false;
+        self.unstash_all();
+        self.requeue_unstashed(batch);
     }
 
     /// Sends this actor `msg` after `delay` (at least 1 ms); the timer ends with the actor.
@@ -196,7 +320,7 @@ impl<A: Actor> Ctx<A> {
             .system
             .scheduler()
             .start(self.myself.clone(), kind, make);
-        let timers = &mut self.owned.get_or_insert_with(Box::default).timers;
+        let timers = &mut self.owned().timers;
         timers.retain(|timer| !timer.is_finished());
         timers.push(schedule.clone());
         schedule
@@ -240,7 +364,39 @@ impl<A: Actor> fmt::Debug for Ctx<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ctx")
             .field("actor", &self.myself)
+            .field("state", self.state())
+            .field("stash_len", &self.stash_len())
             .field("stop_requested", &self.stop_requested)
             .finish()
+    }
+}
+
+/// Applies the actor's [`Unhandled`] policy to a message its current state does not handle.
+/// Called by the generated dispatch.
+#[doc(hidden)]
+#[cold]
+pub fn unhandled<A: Actor>(ctx: &mut Ctx<A>, msg: A::Msg) {
+    let state = || format!("{:?}", ctx.state());
+    tracing::debug!(actor = %ctx.path(), message = msg.name(), state = %state(), "unhandled in this state");
+    let cell = &ctx.myself.cell;
+    match A::UNHANDLED {
+        Unhandled::Stash => {
+            if let Err(full) = ctx.owned().stash.push(msg, A::STASH_CAPACITY) {
+                let capacity = full.capacity;
+                ctx.myself
+                    .cell
+                    .give_up(full.message, DeadLetterReason::StashFull { capacity });
+            }
+        }
+        Unhandled::DeadLetter => {
+            cell.give_up(msg, DeadLetterReason::Unhandled { state: state() });
+        }
+        Unhandled::Reply => {
+            if msg.is_ask() {
+                msg.reject(Rejection::Unhandled { state: state() });
+            } else {
+                cell.give_up(msg, DeadLetterReason::Unhandled { state: state() });
+            }
+        }
     }
 }

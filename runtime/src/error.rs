@@ -45,6 +45,21 @@ pub enum AskError<E = Infallible> {
     /// [`ReplySlot`](crate::ReplySlot) without answering.
     #[error("the request was dropped without a reply")]
     NoReply,
+    /// The actor's current behaviour state does not handle this request, and its policy is to
+    /// say so ([`Unhandled::Reply`](crate::Unhandled::Reply)) or to dead-letter it. Retry once
+    /// the actor has moved to a state that handles it.
+    #[error("not handled in state {state}")]
+    Unhandled {
+        /// The state the actor was in, rendered with `Debug`.
+        state: String,
+    },
+    /// The actor's current state does not handle this request and its stash, where the request
+    /// would have waited, is full.
+    #[error("not handled in this state, and the stash is full ({capacity} messages)")]
+    StashFull {
+        /// The stash's capacity.
+        capacity: usize,
+    },
 }
 
 impl<E> From<SendError> for AskError<E> {

@@ -106,7 +106,7 @@ impl fmt::Display for DeadLetter {
 }
 
 /// Why a message became a dead letter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DeadLetterReason {
     /// The actor had stopped (or was stopping) before it could handle the message: sent to a
@@ -116,15 +116,31 @@ pub enum DeadLetterReason {
     Killed,
     /// A `try_send` found the bounded mailbox full.
     MailboxFull,
+    /// The actor's current behaviour state does not handle the message, and its policy is
+    /// [`Unhandled::DeadLetter`](crate::Unhandled::DeadLetter) (or
+    /// [`Unhandled::Reply`](crate::Unhandled::Reply) for a tell).
+    Unhandled {
+        /// The state, rendered with `Debug`.
+        state: String,
+    },
+    /// The state did not handle the message, the policy is to stash it, and the stash was full.
+    StashFull {
+        /// The stash's capacity.
+        capacity: usize,
+    },
 }
 
 impl fmt::Display for DeadLetterReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            DeadLetterReason::Stopped => "the actor is stopped",
-            DeadLetterReason::Killed => "the actor was killed",
-            DeadLetterReason::MailboxFull => "the mailbox is full",
-        })
+        match self {
+            DeadLetterReason::Stopped => f.write_str("the actor is stopped"),
+            DeadLetterReason::Killed => f.write_str("the actor was killed"),
+            DeadLetterReason::MailboxFull => f.write_str("the mailbox is full"),
+            DeadLetterReason::Unhandled { state } => write!(f, "not handled in state {state}"),
+            DeadLetterReason::StashFull { capacity } => {
+                write!(f, "not handled in this state, and the stash is full ({capacity})")
+            }
+        }
     }
 }
 

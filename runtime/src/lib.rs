@@ -50,6 +50,7 @@ extern crate self as rakt;
 
 mod actor;
 mod actor_ref;
+mod behaviour;
 mod cell;
 mod context;
 mod describe;
@@ -63,6 +64,7 @@ mod passivation;
 mod reply;
 mod runner;
 mod schedule;
+mod stash;
 mod send;
 mod supervision;
 mod system;
@@ -71,6 +73,7 @@ mod watch;
 
 pub use crate::actor::{Actor, ActorDecl, ActorHandle, Message};
 pub use crate::actor_ref::{ActorId, ActorPath, ActorRef, Stopping};
+pub use crate::behaviour::{BehaviourError, State, Unhandled};
 pub use crate::context::Ctx;
 pub use crate::error::{AskError, ConfigError, SendError, SpawnError};
 pub use crate::event::{DeadLetter, DeadLetterReason, Event, EventStream, StopReason};
@@ -81,6 +84,7 @@ pub use crate::passivation::Passivation;
 pub use crate::reply::{Rejection, ReplySlot};
 pub use crate::schedule::{Schedule, ScheduleError, ScheduleInfo, ScheduleKind};
 pub use crate::send::{Ask, AskFuture, PendingReply, Tell, TellFuture};
+pub use crate::stash::{DEFAULT_STASH_CAPACITY, StashFull};
 pub use crate::supervision::{Directive, Supervision};
 pub use crate::system::{
     ActorSystem, ActorSystemBuilder, DEFAULT_ASK_TIMEOUT, DEFAULT_EVENT_BUFFER, MAX_EVENT_BUFFER,
@@ -198,7 +202,8 @@ pub mod prelude {
 pub mod __private {
     pub use crate::actor::{Actor, ActorDecl, ActorHandle, Message};
     pub use crate::actor_ref::ActorRef;
-    pub use crate::context::Ctx;
+    pub use crate::behaviour::{State, Unhandled};
+    pub use crate::context::{Ctx, unhandled};
     pub use crate::describe::{DebugFallback, DebugField, DebugRender};
     pub use crate::failure::{BoxError, Failure, catch_async, catch_sync, hook_outcome};
     pub use crate::fresh::{Fresh, FreshDefault, FreshNone};

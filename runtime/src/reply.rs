@@ -22,6 +22,16 @@ pub(crate) type ReplyReceiver<T, E> = oneshot::Receiver<Result<T, AskError<E>>>;
 pub enum Rejection {
     /// The actor stopped (was stopped, killed, or failed) before it reached the message.
     Stopped,
+    /// The actor's current behaviour state does not handle the message.
+    Unhandled {
+        /// The state, rendered with `Debug`.
+        state: String,
+    },
+    /// The state does not handle the message and the stash it was to wait in is full.
+    StashFull {
+        /// The stash's capacity.
+        capacity: usize,
+    },
 }
 
 /// The sending half of an ask: answer it once with [`send`](ReplySlot::send),
@@ -102,6 +112,8 @@ impl<T, E> ReplySlot<T, E> {
     pub fn reject(self, why: Rejection) {
         let error = match why {
             Rejection::Stopped => AskError::Stopped,
+            Rejection::Unhandled { state } => AskError::Unhandled { state },
+            Rejection::StashFull { capacity } => AskError::StashFull { capacity },
         };
         let _ = self.tx.send(Err(error));
     }

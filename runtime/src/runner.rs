@@ -196,15 +196,26 @@ pub(crate) async fn run<A: Actor>(mut start: Start<A>) {
             &mut restarts,
         );
         match Box::pin(supervise).await {
-            Ok(next) => phase = next,
+            Ok(Phase::Start) => {
+                // A restart: the fresh instance starts in the initial state, with what was
+                // stashed back in front of the batch.
+                ctx.restarted(&mut batch);
+                phase = Phase::Start;
+            }
+            Ok(Phase::Serve) => phase = Phase::Serve,
             Err(reason) => break reason,
         }
     };
     let reason_left = leftover_reason(cell);
-    for msg in batch.drain(..).chain(cell.mailbox.close()) {
-        cell.give_up(msg, reason_left);
+    // Stashed messages first: they came before what is still in the batch.
+    let stashed = ctx.release();
+    for msg in stashed
+        .into_iter()
+        .chain(batch.drain(..))
+        .chain(cell.mailbox.close())
+    {
+        cell.give_up(msg, reason_left.clone());
     }
-    ctx.release();
     // Boxed: waiting for the children is the biggest state of the loop, and an idle actor's
     // task would otherwise carry it all its life.
     Box::pin(retire(&mut start.actor, &mut ctx, cell, true)).await;
@@ -417,6 +428,10 @@ async fn serve<A: Actor>(
     // Boxed and made only for actors that passivate: this future lives in every actor's task.
     let mut passivator = passivation.map(|passivation| Box::new(Passivator::new(passivation)));
     loop {
+        // Messages a hook unstashed (`post_start` after a restart, say) come first.
+        if ctx.has_unstashed() {
+            ctx.requeue_unstashed(batch);
+        }
         while let Some(msg) = batch.pop_front() {
             if let Err(failure) = actor.handle(msg, ctx).await {
                 return Exit::Failed(failure);
@@ -426,6 +441,9 @@ async fn serve<A: Actor>(
             }
             if ctx.stop_requested() || cell.mailbox.is_killed() {
                 return Exit::Stopped;
+            }
+            if ctx.has_unstashed() {
+                ctx.requeue_unstashed(batch);
             }
             if cell.mailbox.is_signalled()
                 && let Some(signal) = cell.mailbox.take_signal()

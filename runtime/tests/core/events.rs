@@ -110,7 +110,7 @@ async fn sending_to_a_stopped_actor_makes_a_dead_letter() {
     assert_eq!(counter.total().await, Err(AskError::Stopped));
     let letter = next_dead_letter(&mut events).await;
     assert_eq!(
-        (letter.message, letter.reason),
+        (letter.message, letter.reason.clone()),
         ("total", DeadLetterReason::Stopped)
     );
     assert_eq!(system.dead_letter_count(), 2);
@@ -127,7 +127,7 @@ async fn a_full_mailbox_a_kill_and_a_failure_make_dead_letters() {
     assert_eq!(narrow.ping().try_send(), Err(SendError::MailboxFull));
     let letter = next_dead_letter(&mut events).await;
     assert_eq!(
-        (letter.message, letter.reason),
+        (letter.message, letter.reason.clone()),
         ("ping", DeadLetterReason::MailboxFull)
     );
 
@@ -138,7 +138,7 @@ async fn a_full_mailbox_a_kill_and_a_failure_make_dead_letters() {
     for _ in 0..2 {
         let letter = next_dead_letter(&mut events).await;
         assert_eq!(
-            (letter.message, letter.reason),
+            (letter.message, letter.reason.clone()),
             ("ping", DeadLetterReason::Killed)
         );
     }
@@ -153,7 +153,7 @@ async fn a_full_mailbox_a_kill_and_a_failure_make_dead_letters() {
     counter.stop().await;
     let letter = next_dead_letter(&mut events).await;
     assert_eq!(
-        (letter.message, letter.reason),
+        (letter.message, letter.reason.clone()),
         ("add", DeadLetterReason::Stopped)
     );
     assert_eq!(system.dead_letter_count(), 4);
