@@ -20,6 +20,6 @@ pub mod naming;
 
 pub use crate::generate::{generate_actor, generate_handle};
 pub use crate::model::{
-    ActorModel, ArgModel, HandleModel, HandlerModel, HookModel, Hooks, MailboxModel, ReceiverKind,
-    ReplyKind,
+    ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, HookModel,
+    Hooks, MailboxModel, ReceiverKind, ReplyKind, UnhandledModel,
 };

@@ -31,8 +31,44 @@ pub struct ActorModel {
     pub handlers: Vec<HandlerModel>,
     /// The lifecycle hooks the actor implements.
     pub hooks: Hooks,
+    /// The behaviour states, for an actor that is a finite state machine; `None` for an actor
+    /// with one behaviour (every handler handles its message in every state, `State = ()`).
+    pub behaviour: Option<BehaviourModel>,
+    /// The stash capacity the actor declares (`Actor::STASH_CAPACITY`), if any. Valid with or
+    /// without a behaviour: a handler can stash explicitly in any actor.
+    pub stash_capacity: Option<NonZeroUsize>,
     /// The path of the runtime crate, `::rakt` unless the user renamed it.
     pub krate: Path,
+}
+
+/// The behaviour of a state-machine actor: its state type, where it starts, and what becomes of
+/// a message its current state does not handle.
+#[derive(Clone, Debug)]
+pub struct BehaviourModel {
+    /// The state type (`Actor::State`): `LoginState`, `states::Login`. Its states are its
+    /// variants, named in the generated code as `Self::State::Authenticated`, so the path
+    /// appears once, in `type State = ..`; spanned at the user's tokens, a type that is not
+    /// `Debug + Send + 'static` (or does not exist) is reported there.
+    pub states: Path,
+    /// The variant the actor starts in and returns to on a restart (`Actor::initial_state`).
+    /// `None` only in the stand-in a front end emits after reporting that it is missing: the
+    /// generated `initial_state` then never returns (the build has failed already), and the
+    /// rest of the crate still sees the right `State` type.
+    pub initial: Option<Ident>,
+    /// The policy for unhandled messages (`Actor::UNHANDLED`); `None` keeps the runtime's
+    /// default (dead letter).
+    pub unhandled: Option<UnhandledModel>,
+}
+
+/// What becomes of a message the current state does not handle (`rakt::Unhandled`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnhandledModel {
+    /// `unhandled = stash`: kept in the stash until the actor unstashes it.
+    Stash,
+    /// `unhandled = dead_letter`: a dead letter; an ask answers `AskError::Unhandled`.
+    DeadLetter,
+    /// `unhandled = reply`: an ask answers `AskError::Unhandled`, a tell is a dead letter.
+    Reply,
 }
 
 /// One handler: a message variant, a dispatch arm and a handle method.
@@ -64,6 +100,37 @@ pub struct HandlerModel {
     /// reply slot. They become the variant's fields and the handle method's parameters.
     pub args: Vec<ArgModel>,
     /// What the caller gets back.
+    pub reply: ReplyKind,
+    /// The states (variants of [`BehaviourModel::states`]) in which this handler handles its
+    /// message; `None` for every state. Always `None` in an actor without a behaviour.
+    pub states: Option<Vec<Ident>>,
+    /// Other methods that handle this handler's message in other states. Their state sets and
+    /// `states` are pairwise disjoint (the front end checks it).
+    pub alternatives: Vec<AlternativeModel>,
+}
+
+/// A method that handles the message of a [`HandlerModel`] in some states instead of the
+/// handler itself (`#[handles(whoami)] #[state(Authorizing)]`). It has no variant and no handle
+/// method of its own: the dispatch calls it when the actor is in one of its states.
+#[derive(Clone, Debug)]
+pub struct AlternativeModel {
+    /// The method's Rust name.
+    pub rust_name: Ident,
+    /// The states in which it handles the message; never empty.
+    pub states: Vec<Ident>,
+    /// Its own `#[cfg(..)]` attributes (the handler's apply as well).
+    pub cfg_attrs: Vec<Attribute>,
+    /// Whether it is an `async fn`.
+    pub is_async: bool,
+    /// Where it takes the `&mut Ctx<Self>` argument, as an index into its parameters (receiver
+    /// excluded), if it takes one.
+    pub ctx_position: Option<usize>,
+    /// Its message arguments in order, as it spells them: the same names in the same order as
+    /// the handler's [`args`](HandlerModel::args), spanned at the method's own parameters so
+    /// that a type mismatch is reported there.
+    pub args: Vec<Ident>,
+    /// How it answers, with its own types; the same kind as the handler's
+    /// [`reply`](HandlerModel::reply).
     pub reply: ReplyKind,
 }
 

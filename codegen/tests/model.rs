@@ -2,9 +2,11 @@
 //! built by hand, no `syn` item parsed. Snapshot formatted with prettyplease.
 
 use proc_macro2::Span;
+use std::num::NonZeroUsize;
+
 use rakt_codegen::{
-    ActorModel, ArgModel, HandleModel, HandlerModel, Hooks, ReceiverKind, ReplyKind,
-    generate_actor, generate_handle, naming,
+    ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, Hooks,
+    ReceiverKind, ReplyKind, UnhandledModel, generate_actor, generate_handle, naming,
 };
 use syn::{Ident, parse_quote};
 
@@ -28,6 +30,8 @@ fn handler(name: &str, args: Vec<ArgModel>, reply: ReplyKind) -> HandlerModel {
         ctx_position: None,
         args,
         reply,
+        states: None,
+        alternatives: Vec::new(),
     }
 }
 
@@ -57,6 +61,8 @@ fn hand_built_model() {
             handler("reset", Vec::new(), ReplyKind::Tell),
         ],
         hooks: Hooks::default(),
+        behaviour: None,
+        stash_capacity: None,
         krate: krate.clone(),
     };
     let handle = HandleModel {
@@ -70,5 +76,51 @@ fn hand_built_model() {
     let mut tokens = generate_handle(&handle);
     tokens.extend(generate_actor(&actor));
     let file = syn::parse2::<syn::File>(tokens).expect("the output parses");
+    insta::assert_snapshot!(prettyplease::unparse(&file));
+}
+
+/// A state machine as a front end without Rust syntax would describe it: `Greeter` answers
+/// `say_hello` once ready, a second method answers it while warming up, and `reset` works in
+/// every state.
+#[test]
+fn hand_built_state_machine() {
+    let request = || ArgModel {
+        name: ident("request"),
+        ty: parse_quote!(HelloRequest),
+    };
+    let reply = || ReplyKind::AskResult {
+        ok: parse_quote!(HelloReply),
+        err: parse_quote!(::rakt::Status),
+    };
+    let mut say_hello = handler("say_hello", vec![request()], reply());
+    say_hello.states = Some(vec![ident("Ready")]);
+    say_hello.alternatives = vec![AlternativeModel {
+        rust_name: ident("say_hello_warming_up"),
+        states: vec![ident("Starting"), ident("WarmingUp")],
+        cfg_attrs: Vec::new(),
+        is_async: false,
+        ctx_position: Some(0),
+        args: vec![ident("request")],
+        reply: reply(),
+    }];
+    let actor = ActorModel {
+        rust_name: ident("Greeter"),
+        proto_name: "demo.v1.Greeter".to_owned(),
+        self_ty: parse_quote!(Greeter),
+        handle_ty: naming::handle_type(&parse_quote!(Greeter)).expect("a path"),
+        generics: Default::default(),
+        where_clause: None,
+        docs: Vec::new(),
+        handlers: vec![say_hello, handler("reset", Vec::new(), ReplyKind::Tell)],
+        hooks: Hooks::default(),
+        behaviour: Some(BehaviourModel {
+            states: parse_quote!(GreeterState),
+            initial: Some(ident("Starting")),
+            unhandled: Some(UnhandledModel::Reply),
+        }),
+        stash_capacity: NonZeroUsize::new(16),
+        krate: parse_quote!(::rakt),
+    };
+    let file = syn::parse2::<syn::File>(generate_actor(&actor)).expect("the output parses");
     insta::assert_snapshot!(prettyplease::unparse(&file));
 }

@@ -5,9 +5,10 @@
 //! a pattern argument, a `&Ctx`) into variants, and `valid.rs` decides what is an error.
 
 use proc_macro2::Ident;
+use syn::punctuated::Punctuated;
 use syn::{
-    Attribute, FnArg, GenericArgument, Generics, ImplItem, ImplItemFn, Item, ItemImpl, Pat,
-    PatType, PathArguments, Receiver, ReturnType, Type, TypePath, Visibility,
+    Attribute, FnArg, GenericArgument, Generics, ImplItem, ImplItemFn, Item, ItemImpl, Meta, Pat,
+    PatType, Path, PathArguments, Receiver, ReturnType, Token, Type, TypePath, Visibility,
 };
 
 /// `#[actor]` on a struct or enum: the actor's state type.
@@ -42,8 +43,21 @@ pub struct Impl<'a> {
     pub item: &'a ItemImpl,
     /// The methods, in order.
     pub methods: Vec<Method<'a>>,
-    /// Lifecycle markers on items that are not methods.
+    /// Marker attributes (lifecycle, `#[state]`, `#[handles]`) on items that are not methods.
     pub stray_markers: Vec<&'a Attribute>,
+}
+
+/// The attribute that lists the states a handler handles its message in.
+pub const STATE_MARKER: &str = "state";
+/// The attribute that makes a method another handler of a handler's message.
+pub const HANDLES_MARKER: &str = "handles";
+
+/// Whether `attr` is one of the markers `#[actor]` reads on the block's items and strips:
+/// `#[pre_start]`, `#[post_start]`, `#[post_stop]`, `#[state]`, `#[handles]`.
+pub fn is_marker(attr: &Attribute) -> bool {
+    HookKind::of(attr).is_some()
+        || attr.path().is_ident(STATE_MARKER)
+        || attr.path().is_ident(HANDLES_MARKER)
 }
 
 /// The three lifecycle hooks.
@@ -83,6 +97,10 @@ pub struct Method<'a> {
     pub func: &'a ImplItemFn,
     /// Its lifecycle markers (`#[pre_start]` ...), in order.
     pub markers: Vec<(HookKind, &'a Attribute)>,
+    /// Its `#[state(..)]` attributes, in order (one is valid).
+    pub states: Vec<StateAttr<'a>>,
+    /// Its `#[handles(..)]` attributes, in order (one is valid).
+    pub handles: Vec<HandlesAttr<'a>>,
     /// How it takes `self`.
     pub receiver: Recv<'a>,
     /// Its parameters after the receiver.
@@ -92,9 +110,17 @@ pub struct Method<'a> {
 }
 
 impl Method<'_> {
-    /// A handler: has a visibility and no lifecycle marker.
+    /// A handler: has a visibility, no lifecycle marker and no `#[handles]`.
     pub fn is_handler(&self) -> bool {
-        self.markers.is_empty() && !matches!(self.func.vis, Visibility::Inherited)
+        self.markers.is_empty()
+            && self.handles.is_empty()
+            && !matches!(self.func.vis, Visibility::Inherited)
+    }
+
+    /// An alternative handler of another handler's message: has `#[handles]` and no lifecycle
+    /// marker, whatever its visibility.
+    pub fn is_alternative(&self) -> bool {
+        self.markers.is_empty() && !self.handles.is_empty()
     }
 
     /// A lifecycle hook: carries a marker.
@@ -106,6 +132,23 @@ impl Method<'_> {
     pub fn ident(&self) -> &Ident {
         &self.func.sig.ident
     }
+}
+
+/// `#[state(A, B)]`.
+pub struct StateAttr<'a> {
+    /// The attribute as written.
+    pub attr: &'a Attribute,
+    /// The listed states; paths, so that `LoginState::A` can be told to drop the type. Empty
+    /// for a bare `#[state]`; `Err` when the arguments are not a list of paths.
+    pub states: syn::Result<Vec<Path>>,
+}
+
+/// `#[handles(whoami)]`.
+pub struct HandlesAttr<'a> {
+    /// The attribute as written.
+    pub attr: &'a Attribute,
+    /// The handler it names, if the arguments are one identifier.
+    pub target: Option<Ident>,
 }
 
 /// How a method takes `self`.
@@ -174,9 +217,9 @@ impl<'a> Impl<'a> {
         for impl_item in &item.items {
             match impl_item {
                 ImplItem::Fn(func) => methods.push(Method::from_syn(func)),
-                ImplItem::Const(c) => stray_markers.extend(markers(&c.attrs).map(|(_, a)| a)),
-                ImplItem::Type(t) => stray_markers.extend(markers(&t.attrs).map(|(_, a)| a)),
-                ImplItem::Macro(m) => stray_markers.extend(markers(&m.attrs).map(|(_, a)| a)),
+                ImplItem::Const(c) => stray_markers.extend(c.attrs.iter().filter(|a| is_marker(a))),
+                ImplItem::Type(t) => stray_markers.extend(t.attrs.iter().filter(|a| is_marker(a))),
+                ImplItem::Macro(m) => stray_markers.extend(m.attrs.iter().filter(|a| is_marker(a))),
                 _ => {}
             }
         }
@@ -211,10 +254,37 @@ impl<'a> Method<'a> {
         Method {
             func,
             markers: markers(&func.attrs).collect(),
+            states: func
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident(STATE_MARKER))
+                .map(StateAttr::from_syn)
+                .collect(),
+            handles: func
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident(HANDLES_MARKER))
+                .map(|attr| HandlesAttr {
+                    attr,
+                    target: attr.parse_args::<Ident>().ok(),
+                })
+                .collect(),
             receiver,
             params,
             output,
         }
+    }
+}
+
+impl<'a> StateAttr<'a> {
+    fn from_syn(attr: &'a Attribute) -> Self {
+        let states = match &attr.meta {
+            Meta::Path(_) => Ok(Vec::new()),
+            _ => attr
+                .parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
+                .map(|list| list.into_iter().collect()),
+        };
+        StateAttr { attr, states }
     }
 }
 

@@ -1,11 +1,14 @@
-//! The options of `#[actor(...)]`: `mailbox` and `crate` on a struct or enum, `crate` on an
-//! impl block.
+//! The options of `#[actor(...)]`: `mailbox` and `crate` on a struct or enum; `crate`,
+//! `states`, `initial`, `unhandled` and `stash_capacity` on an impl block.
+//!
+//! Each option's value is checked here; how the options go together (`initial` needs
+//! `states`, ...) is checked in `valid.rs`.
 
 use std::num::NonZeroUsize;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::ToTokens;
-use rakt_codegen::MailboxModel;
+use rakt_codegen::{MailboxModel, UnhandledModel};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprCall, ExprLit, ExprPath, Lit, Meta, Path, Token};
@@ -26,10 +29,28 @@ pub struct DeclOptions {
 pub struct ImplOptions {
     /// `crate = "path"`.
     pub krate: Option<Path>,
+    /// `states = LoginState`: the behaviour state type.
+    pub states: Option<Given<Path>>,
+    /// `initial = Authenticating`: the state the actor starts in.
+    pub initial: Option<Given<Ident>>,
+    /// `unhandled = stash | dead_letter | reply`.
+    pub unhandled: Option<Given<UnhandledModel>>,
+    /// `stash_capacity = N`, N >= 1.
+    pub stash_capacity: Option<NonZeroUsize>,
+}
+
+/// An option that was given, with its value if the value is valid (if not, the error is
+/// reported already). Options that need each other check that they were *given*, so that a bad
+/// value is not also reported as a missing option.
+pub struct Given<T> {
+    /// The whole option, `initial = Authenticating`, for errors about the option itself.
+    pub meta: Meta,
+    /// Its value, `None` when invalid.
+    pub value: Option<T>,
 }
 
 const DECL_OPTIONS: &[&str] = &["mailbox", "crate"];
-const IMPL_OPTIONS: &[&str] = &["crate"];
+const IMPL_OPTIONS: &[&str] = &["states", "initial", "unhandled", "stash_capacity", "crate"];
 
 /// Parses the options of `#[actor]` on a struct or enum; errors go to `cx`, and a bad option is
 /// left at its default.
@@ -51,6 +72,12 @@ pub fn decl_options(attr: TokenStream, cx: &Ctxt) -> DeclOptions {
                     options.krate = krate(&meta, cx);
                 }
             }
+            Some(name @ ("states" | "initial" | "unhandled" | "stash_capacity")) => unknown(
+                &meta,
+                DECL_OPTIONS,
+                &format!(" (`{name}` belongs on the impl block: `#[actor({name} = ..)] impl ..`)"),
+                cx,
+            ),
             _ => unknown(&meta, DECL_OPTIONS, "", cx),
         }
     }
@@ -69,6 +96,38 @@ pub fn impl_options(attr: TokenStream, cx: &Ctxt) -> ImplOptions {
                     options.krate = krate(&meta, cx);
                 }
             }
+            Some("states") => {
+                if options.states.is_some() {
+                    duplicate(&meta, cx);
+                } else {
+                    let value = states(&meta, cx);
+                    options.states = Some(Given { meta, value });
+                }
+            }
+            Some("initial") => {
+                if options.initial.is_some() {
+                    duplicate(&meta, cx);
+                } else {
+                    let value = initial(&meta, cx);
+                    options.initial = Some(Given { meta, value });
+                }
+            }
+            Some("unhandled") => {
+                if options.unhandled.is_some() {
+                    duplicate(&meta, cx);
+                } else {
+                    let value = unhandled(&meta, cx);
+                    options.unhandled = Some(Given { meta, value });
+                }
+            }
+            Some("stash_capacity") => {
+                // A bad value leaves the runtime's default: nothing depends on the option.
+                if options.stash_capacity.is_some() {
+                    duplicate(&meta, cx);
+                } else {
+                    options.stash_capacity = stash_capacity(&meta, cx);
+                }
+            }
             Some("mailbox") => unknown(
                 &meta,
                 IMPL_OPTIONS,
@@ -79,6 +138,123 @@ pub fn impl_options(attr: TokenStream, cx: &Ctxt) -> ImplOptions {
         }
     }
     options
+}
+
+/// The value of `name = value`; an error (with `hint`) for any other form.
+fn value<'m>(meta: &'m Meta, name: &str, hint: &str, cx: &Ctxt) -> Option<&'m Expr> {
+    match meta {
+        Meta::NameValue(nv) => Some(&nv.value),
+        _ => {
+            cx.error_spanned_by(meta, format!("invalid `{name}` option; {hint}"));
+            None
+        }
+    }
+}
+
+/// `states = LoginState`: the path of the state type.
+fn states(meta: &Meta, cx: &Ctxt) -> Option<Path> {
+    const HINT: &str = "`states` takes the path of the behaviour state type, a fieldless enum: \
+                        `states = LoginState`";
+    match value(meta, "states", HINT, cx)? {
+        Expr::Path(ExprPath {
+            qself: None, path, ..
+        }) => Some(path.clone()),
+        other => {
+            cx.error_spanned_by(other, format!("invalid value for `states`; {HINT}"));
+            None
+        }
+    }
+}
+
+/// `initial = Authenticating`: a variant of the state type, by name.
+fn initial(meta: &Meta, cx: &Ctxt) -> Option<Ident> {
+    const HINT: &str = "`initial` names the variant of the state type that the actor starts in: \
+                        `initial = Authenticating`";
+    match value(meta, "initial", HINT, cx)? {
+        Expr::Path(ExprPath {
+            qself: None, path, ..
+        }) => match path.get_ident() {
+            Some(ident) => Some(ident.clone()),
+            None => {
+                let last = path.segments.last().map(|s| s.ident.to_string());
+                let hint = match last {
+                    Some(last) => format!("write `initial = {last}`"),
+                    None => HINT.to_owned(),
+                };
+                cx.error_spanned_by(
+                    path,
+                    format!(
+                        "`initial` names a variant of the state type by itself, without the \
+                         type: {hint}"
+                    ),
+                );
+                None
+            }
+        },
+        other => {
+            cx.error_spanned_by(other, format!("invalid value for `initial`; {HINT}"));
+            None
+        }
+    }
+}
+
+const UNHANDLED_POLICIES: &str = "expected one of: `stash`, `dead_letter`, `reply`";
+
+/// `unhandled = stash | dead_letter | reply`.
+fn unhandled(meta: &Meta, cx: &Ctxt) -> Option<UnhandledModel> {
+    let hint = format!(
+        "`unhandled` says what becomes of a message the current state does not handle; \
+         {UNHANDLED_POLICIES}"
+    );
+    let value = value(meta, "unhandled", &hint, cx)?;
+    let policy = match value {
+        Expr::Path(ExprPath {
+            qself: None, path, ..
+        }) => path.get_ident().map(|ident| ident.to_string()),
+        _ => None,
+    };
+    match policy.as_deref() {
+        Some("stash") => Some(UnhandledModel::Stash),
+        Some("dead_letter") => Some(UnhandledModel::DeadLetter),
+        Some("reply") => Some(UnhandledModel::Reply),
+        _ => {
+            let shown = value.to_token_stream().to_string().replace(' ', "");
+            cx.error_spanned_by(
+                value,
+                format!("unknown policy `unhandled = {shown}`; {UNHANDLED_POLICIES}"),
+            );
+            None
+        }
+    }
+}
+
+/// `stash_capacity = N`, N >= 1.
+fn stash_capacity(meta: &Meta, cx: &Ctxt) -> Option<NonZeroUsize> {
+    const HINT: &str = "`stash_capacity` takes the number of messages the stash holds, an \
+                        integer literal of at least 1: `stash_capacity = 64`";
+    let value = value(meta, "stash_capacity", HINT, cx)?;
+    let Expr::Lit(ExprLit {
+        lit: Lit::Int(int), ..
+    }) = value
+    else {
+        cx.error_spanned_by(value, format!("invalid value for `stash_capacity`; {HINT}"));
+        return None;
+    };
+    match int.base10_parse::<usize>().map(NonZeroUsize::new) {
+        Ok(Some(n)) => Some(n),
+        Ok(None) => {
+            cx.error_spanned_by(
+                int,
+                "a stash of capacity 0 could hold nothing; use `stash_capacity = 1` or more, or \
+                 leave the option out for the default (`rakt::DEFAULT_STASH_CAPACITY`)",
+            );
+            None
+        }
+        Err(err) => {
+            cx.syn_error(err);
+            None
+        }
+    }
 }
 
 /// The comma-separated options; nothing if they do not parse (the error goes to `cx`).

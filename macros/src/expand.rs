@@ -1,21 +1,24 @@
 //! Lowers the checked input into the codegen model and emits the tokens.
 //!
-//! Whatever happens, the user's item is emitted again (lifecycle markers stripped), followed by
-//! what could be generated and by all errors, so one mistake does not bury the crate under
-//! follow-on errors.
+//! Whatever happens, the user's item is emitted again (the markers `#[pre_start]`,
+//! `#[post_start]`, `#[post_stop]`, `#[state]` and `#[handles]` stripped), followed by what
+//! could be generated and by all errors, so one mistake does not bury the crate under follow-on
+//! errors.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
 use rakt_codegen::{
-    ActorModel, ArgModel, HandleModel, HandlerModel, HookModel, Hooks, ReceiverKind, ReplyKind,
-    generate_actor, generate_handle, naming,
+    ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, HookModel,
+    Hooks, ReceiverKind, ReplyKind, generate_actor, generate_handle, naming,
 };
 use syn::ext::IdentExt;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Expr, ExprLit, ImplItem, Item, ItemImpl, Lit, Meta, Path, Type, TypePath};
 
-use crate::ast::{Decl, HookKind, Impl, Method, Output, ParamKind, Recv};
+use crate::ast::{Decl, HookKind, Impl, Method, Output, ParamKind, Recv, is_marker};
+use crate::attr::ImplOptions;
 use crate::ctxt::Ctxt;
+use crate::valid::Verdict;
 use crate::{attr, valid};
 
 /// `#[actor]`: dispatches on the kind of item.
@@ -64,12 +67,11 @@ fn expand_impl(attr: TokenStream, item: ItemImpl) -> TokenStream {
     let cx = Ctxt::new();
     let options = attr::impl_options(attr, &cx);
     let input = Impl::from_syn(&item);
-    let verdict = valid::check_impl(&input, &cx);
+    let verdict = valid::check_impl(&input, &options, &cx);
     let generated = if verdict.fatal {
         None
     } else {
-        let krate = options.krate.unwrap_or_else(default_krate);
-        lower_impl(&input, &verdict.ok, krate).map(|model| generate_actor(&model))
+        lower_impl(&input, &verdict, options).map(|model| generate_actor(&model))
     };
     let errors = cx.check().err().map(|err| err.to_compile_error());
     let item = strip_markers(item.clone());
@@ -84,7 +86,7 @@ fn default_krate() -> Path {
 }
 
 /// The model of a checked impl block; invalid methods are left out.
-fn lower_impl(input: &Impl, ok: &[bool], krate: Path) -> Option<ActorModel> {
+fn lower_impl(input: &Impl, verdict: &Verdict, options: ImplOptions) -> Option<ActorModel> {
     let item = input.item;
     let self_ty = (*item.self_ty).clone();
     let handle_ty = naming::handle_type(&self_ty)?;
@@ -97,13 +99,36 @@ fn lower_impl(input: &Impl, ok: &[bool], krate: Path) -> Option<ActorModel> {
     replace_self.visit_generics_mut(&mut generics);
     let where_clause = generics.where_clause.take();
 
-    let valid = || input.methods.iter().zip(ok).filter(|(_, ok)| **ok);
-    let handlers = valid()
-        .filter(|(m, _)| m.is_handler())
-        .filter_map(|(m, _)| lower_handler(m, &mut replace_self))
-        .collect();
+    // A state machine when the state type is known; `initial` may be missing (reported), the
+    // stand-in then keeps `State` right for the rest of the crate.
+    let behaviour = options
+        .states
+        .and_then(|states| states.value)
+        .map(|states| BehaviourModel {
+            states,
+            initial: options.initial.and_then(|initial| initial.value),
+            unhandled: options.unhandled.and_then(|unhandled| unhandled.value),
+        });
+    let ok = &verdict.ok;
+    let valid = || (0..input.methods.len()).filter(|&i| ok[i]);
+    let mut handlers = Vec::new();
+    for index in valid().filter(|&i| input.methods[i].is_handler()) {
+        let Some(mut handler) = lower_handler(&input.methods[index], &mut replace_self) else {
+            continue;
+        };
+        if behaviour.is_some() {
+            handler.states = verdict.states[index].clone();
+            handler.alternatives = valid()
+                .filter(|&i| verdict.handles[i] == Some(index))
+                .filter_map(|i| {
+                    lower_alternative(&input.methods[i], &verdict.states[i], &mut replace_self)
+                })
+                .collect();
+        }
+        handlers.push(handler);
+    }
     let mut hooks = Hooks::default();
-    for (method, _) in valid().filter(|(m, _)| m.is_hook()) {
+    for method in valid().map(|i| &input.methods[i]).filter(|m| m.is_hook()) {
         for (kind, _) in &method.markers {
             let slot = match kind {
                 HookKind::PreStart => &mut hooks.pre_start,
@@ -125,7 +150,9 @@ fn lower_impl(input: &Impl, ok: &[bool], krate: Path) -> Option<ActorModel> {
         docs: doc_lines(&item.attrs),
         handlers,
         hooks,
-        krate,
+        behaviour,
+        stash_capacity: options.stash_capacity,
+        krate: options.krate.unwrap_or_else(default_krate),
     })
 }
 
@@ -137,9 +164,14 @@ fn receiver(recv: &Recv) -> Option<ReceiverKind> {
     }
 }
 
-fn lower_handler(method: &Method, replace_self: &mut ReplaceSelf) -> Option<HandlerModel> {
-    let func = method.func;
-    let variant = naming::variant_ident(&func.sig.ident)?;
+/// What a handler or an alternative takes and answers.
+struct Signature {
+    ctx_position: Option<usize>,
+    args: Vec<ArgModel>,
+    reply: ReplyKind,
+}
+
+fn signature(method: &Method, replace_self: &mut ReplaceSelf) -> Option<Signature> {
     let mut owned = |ty: &Type| {
         let mut ty = ty.clone();
         replace_self.visit_type_mut(&mut ty);
@@ -173,23 +205,68 @@ fn lower_handler(method: &Method, replace_self: &mut ReplaceSelf) -> Option<Hand
         },
         (None, Output::Value(ty)) => ReplyKind::Ask { ok: owned(ty) },
     };
+    Some(Signature {
+        ctx_position,
+        args,
+        reply,
+    })
+}
+
+fn cfg_attrs(method: &Method) -> Vec<Attribute> {
+    method
+        .func
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .cloned()
+        .collect()
+}
+
+/// A handler, for any state; the caller adds its states and alternatives.
+fn lower_handler(method: &Method, replace_self: &mut ReplaceSelf) -> Option<HandlerModel> {
+    let func = method.func;
+    let variant = naming::variant_ident(&func.sig.ident)?;
+    let Signature {
+        ctx_position,
+        args,
+        reply,
+    } = signature(method, replace_self)?;
     Some(HandlerModel {
         rust_name: func.sig.ident.clone(),
         proto_name: variant.to_string(),
         variant,
         vis: func.vis.clone(),
         docs: doc_lines(&func.attrs),
-        cfg_attrs: func
-            .attrs
-            .iter()
-            .filter(|a| a.path().is_ident("cfg"))
-            .cloned()
-            .collect(),
+        cfg_attrs: cfg_attrs(method),
         handle_attrs: func.attrs.iter().filter_map(forwarded_to_handle).collect(),
         receiver: receiver(&method.receiver)?,
         is_async: func.sig.asyncness.is_some(),
         ctx_position,
         args,
+        reply,
+        states: None,
+        alternatives: Vec::new(),
+    })
+}
+
+/// A checked `#[handles(..)]` method.
+fn lower_alternative(
+    method: &Method,
+    states: &Option<Vec<Ident>>,
+    replace_self: &mut ReplaceSelf,
+) -> Option<AlternativeModel> {
+    let Signature {
+        ctx_position,
+        args,
+        reply,
+    } = signature(method, replace_self)?;
+    Some(AlternativeModel {
+        rust_name: method.ident().clone(),
+        states: states.clone()?,
+        cfg_attrs: cfg_attrs(method),
+        is_async: method.func.sig.asyncness.is_some(),
+        ctx_position,
+        args: args.into_iter().map(|arg| arg.name).collect(),
         reply,
     })
 }
@@ -247,7 +324,8 @@ fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
         .collect()
 }
 
-/// The impl block without the lifecycle markers, which are not real attributes.
+/// The impl block without the markers (`#[pre_start]`, `#[state]`, ...), which are not real
+/// attributes.
 fn strip_markers(mut item: ItemImpl) -> ItemImpl {
     for impl_item in &mut item.items {
         let attrs = match impl_item {
@@ -257,7 +335,7 @@ fn strip_markers(mut item: ItemImpl) -> ItemImpl {
             ImplItem::Macro(m) => &mut m.attrs,
             _ => continue,
         };
-        attrs.retain(|attr| HookKind::of(attr).is_none());
+        attrs.retain(|attr| !is_marker(attr));
     }
     item
 }

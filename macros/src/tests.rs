@@ -234,3 +234,77 @@ fn handler_attributes() {
         },
     )]));
 }
+
+#[test]
+fn state_machine() {
+    insta::assert_snapshot!(expand_all(&[(
+        quote!(
+            states = LoginState,
+            initial = Authenticating,
+            unhandled = stash,
+            stash_capacity = 64
+        ),
+        quote! {
+            impl Session {
+                /// Logs `user` in.
+                #[state(Authenticating)]
+                pub fn login(&mut self, user: String, ctx: &mut Ctx<Self>) -> Result<(), LoginError> {
+                    self.user = Some(user);
+                    ctx.goto(LoginState::Authenticated);
+                    Ok(())
+                }
+
+                /// Who is logged in.
+                #[state(Authenticated, Authorized)]
+                pub fn whoami(&self, verbose: bool) -> String {
+                    self.user.clone().unwrap_or_default()
+                }
+
+                /// Another handler of `whoami`'s message, for the state it lists; context first.
+                #[state(Authorizing)]
+                #[handles(whoami)]
+                fn whoami_while_authorizing(&self, ctx: &mut Ctx<Self>, verbose: bool) -> String {
+                    String::from("wait")
+                }
+
+                /// The current state, whatever it is.
+                pub fn status(&self, ctx: &mut Ctx<Self>) -> String {
+                    format!("{:?}", ctx.state())
+                }
+
+                /// Async, with the context, in one state.
+                #[state(Authenticated)]
+                pub async fn authorize(&mut self, role: String, ctx: &mut Ctx<Self>) {
+                    ctx.goto(LoginState::Authorizing);
+                }
+
+                /// A deferred ask; its alternative is async and calls the slot `reply`.
+                #[state(Authorizing)]
+                pub fn grant(&mut self, slot: ReplySlot<bool>) {
+                    slot.send(true);
+                }
+
+                #[handles(grant)]
+                #[state(Authenticating, Authenticated)]
+                async fn refuse(&mut self, reply: ReplySlot<bool>) {
+                    reply.send(false);
+                }
+
+                #[pre_start]
+                fn start(&mut self) {}
+            }
+        },
+    )]));
+}
+
+#[test]
+fn stash_capacity_without_states() {
+    insta::assert_snapshot!(expand_all(&[(
+        quote!(stash_capacity = 8),
+        quote! {
+            impl Buffer {
+                pub fn push(&mut self, item: u8, ctx: &mut Ctx<Self>) {}
+            }
+        },
+    )]));
+}

@@ -11,7 +11,10 @@ use rakt_codegen::naming;
 use syn::ext::IdentExt;
 use syn::{GenericArgument, GenericParam, Generics, ImplItemFn, Meta, PathArguments, Type};
 
-use crate::ast::{Decl, Impl, Method, Output, ParamKind, Recv, peel};
+use crate::ast::{
+    Decl, HANDLES_MARKER, HookKind, Impl, Method, Output, ParamKind, Recv, STATE_MARKER, peel,
+};
+use crate::attr::ImplOptions;
 use crate::ctxt::Ctxt;
 
 /// What may be generated for an impl block.
@@ -20,6 +23,14 @@ pub struct Verdict {
     pub fatal: bool,
     /// Per method (same order as [`Impl::methods`]): whether it may go into the model.
     pub ok: Vec<bool>,
+    /// Per method: the states it handles its message in, `None` for every state (and for
+    /// every method of an actor without `states`). A list with errors is cleaned up (a
+    /// repeated state dropped, `LoginState::A` read as `A`), so that the handler is still
+    /// generated and its callers see no follow-on errors.
+    pub states: Vec<Option<Vec<Ident>>>,
+    /// Per method: for a valid alternative (`#[handles(..)]`), the index of the handler whose
+    /// message it handles.
+    pub handles: Vec<Option<usize>>,
 }
 
 /// Checks `#[actor]` on a struct or enum; `false` if the handle cannot be generated.
@@ -28,7 +39,7 @@ pub fn check_decl(decl: &Decl, cx: &Ctxt) -> bool {
 }
 
 /// Checks `#[actor]` on an impl block.
-pub fn check_impl(input: &Impl, cx: &Ctxt) -> Verdict {
+pub fn check_impl(input: &Impl, options: &ImplOptions, cx: &Ctxt) -> Verdict {
     let item = input.item;
     let mut fatal = false;
     if let Some((bang, path, for_token)) = &item.trait_ {
@@ -51,29 +62,113 @@ pub fn check_impl(input: &Impl, cx: &Ctxt) -> Verdict {
     }
     let actor = actor_name(&item.self_ty);
 
+    let machine = check_options(options, cx);
+
     let mut ok = Vec::with_capacity(input.methods.len());
     let mut first_hook: [Option<&Ident>; 3] = [None; 3];
     for method in &input.methods {
         ok.push(if method.is_hook() {
             check_hook(method, &mut first_hook, cx)
         } else if method.is_handler() {
-            check_handler(method, &actor, cx)
+            check_handler(method, &actor, false, cx)
+        } else if method.is_alternative() {
+            check_handler(method, &actor, true, cx)
         } else {
             true
         });
     }
     for attr in &input.stray_markers {
         let marker = attr.path().to_token_stream();
+        let marks = if HookKind::of(attr).is_some() {
+            "a method of the `#[actor]` impl block as a lifecycle hook"
+        } else if attr.path().is_ident(STATE_MARKER) {
+            "the states in which a handler of the `#[actor]` impl block handles its message"
+        } else {
+            "a method of the `#[actor]` impl block as another handler of a handler's message"
+        };
         cx.error_spanned_by(
             attr,
-            format!(
-                "`#[{marker}]` marks a method of the `#[actor]` impl block as a lifecycle hook; \
-                 put it on a method"
-            ),
+            format!("`#[{marker}]` marks {marks}; put it on a method"),
         );
     }
     check_names(input, &actor, &mut ok, cx);
-    Verdict { fatal, ok }
+    let states = input
+        .methods
+        .iter()
+        .map(|method| check_states(method, machine, cx))
+        .collect();
+    let mut verdict = Verdict {
+        fatal,
+        ok,
+        states,
+        handles: vec![None; input.methods.len()],
+    };
+    if machine == Machine::Yes {
+        for (index, method) in input.methods.iter().enumerate() {
+            if method.is_alternative() {
+                check_alternative(input, index, &mut verdict, cx);
+            } else if let (Some(handles), Some((kind, _))) =
+                (method.handles.first(), method.markers.first())
+            {
+                cx.error_spanned_by(
+                    handles.attr,
+                    format!(
+                        "`#[handles]` cannot go on the `#[{}]` hook `{}`: a lifecycle hook \
+                         handles no message; make it a separate method",
+                        kind.name(),
+                        method.ident().unraw()
+                    ),
+                );
+            }
+        }
+        check_overlaps(input, &mut verdict, cx);
+    }
+    verdict
+}
+
+/// Whether the actor is a state machine, as far as the checks of its methods are concerned.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Machine {
+    /// `states` was given (maybe with a bad value, reported already).
+    Yes,
+    /// No option of a state machine was given: `#[state]` and `#[handles]` are errors.
+    No,
+    /// `initial` or `unhandled` without `states`: that error says it all, so `#[state]` and
+    /// `#[handles]` are not reported again (and not used).
+    Broken,
+}
+
+/// The options that only make sense together.
+fn check_options(options: &ImplOptions, cx: &Ctxt) -> Machine {
+    match (&options.states, &options.initial) {
+        (None, Some(initial)) => cx.error_spanned_by(
+            &initial.meta,
+            "`initial` is the first state of a state machine, and this actor has no states: add \
+             `states = <state type>` (`#[actor(states = LoginState, initial = ..)]`), or remove \
+             `initial`",
+        ),
+        (Some(states), None) => cx.error_spanned_by(
+            &states.meta,
+            "a state machine needs its first state: add `initial = <variant>` \
+             (`#[actor(states = .., initial = Authenticating)]`)",
+        ),
+        _ => {}
+    }
+    if let (None, Some(unhandled)) = (&options.states, &options.unhandled) {
+        cx.error_spanned_by(
+            &unhandled.meta,
+            "`unhandled` says what becomes of a message that the current state does not \
+             handle, and this actor has no states: every handler handles its message at all \
+             times; add `states = ..` and `initial = ..`, or remove `unhandled`",
+        );
+    }
+    if options.states.is_some() {
+        Machine::Yes
+    } else if options.initial.is_some() || options.unhandled.is_some() {
+        Machine::Broken
+    } else {
+        Machine::No
+    }
 }
 
 /// The actor type's name, for messages.
@@ -109,8 +204,9 @@ fn no_lifetimes(generics: &Generics, cx: &Ctxt) -> bool {
     ok
 }
 
-/// Checks one handler; `false` if it must be left out of the model.
-fn check_handler(method: &Method, actor: &str, cx: &Ctxt) -> bool {
+/// Checks the signature of one handler, or of an `alternative` (a method with `#[handles]`,
+/// which has no message variant of its own); `false` if it must be left out of the model.
+fn check_handler(method: &Method, actor: &str, alternative: bool, cx: &Ctxt) -> bool {
     let before = cx.len();
     let func = method.func;
     let name = method.ident().unraw();
@@ -176,7 +272,10 @@ fn check_handler(method: &Method, actor: &str, cx: &Ctxt) -> bool {
                     .map(|n| n.unraw().to_string())
                     .unwrap_or_else(|| "_".to_owned());
                 owned_argument(&arg.ty, &arg_name, cx);
-                if is_ask && param.name.is_some_and(|n| n == naming::REPLY_FIELD) {
+                if is_ask
+                    && !alternative
+                    && param.name.is_some_and(|n| n == naming::REPLY_FIELD)
+                {
                     cx.error_spanned_by(
                         &arg.pat,
                         format!(
@@ -457,5 +556,425 @@ fn check_names(input: &Impl, actor: &str, ok: &mut [bool], cx: &Ctxt) {
             ),
         );
         ok[handlers[later]] = false;
+    }
+}
+
+/// The checked state list of one method (see [`Verdict::states`]).
+fn check_states(method: &Method, machine: Machine, cx: &Ctxt) -> Option<Vec<Ident>> {
+    let name = method.ident().unraw();
+    let first_marker = method
+        .func
+        .attrs
+        .iter()
+        .find(|a| a.path().is_ident(STATE_MARKER) || a.path().is_ident(HANDLES_MARKER));
+    match machine {
+        Machine::Yes => {}
+        Machine::Broken => return None,
+        Machine::No => {
+            // One error per method, on its first `#[state]` or `#[handles]`.
+            if let Some(attr) = first_marker {
+                let marker = attr.path().to_token_stream();
+                cx.error_spanned_by(
+                    attr,
+                    format!(
+                        "`#[{marker}]` needs a state machine, and this actor has no states: add \
+                         `states = <state type>, initial = <variant>` to `#[actor(..)]` on the \
+                         impl block"
+                    ),
+                );
+            }
+            return None;
+        }
+    }
+    let (first, later) = method.states.split_first()?;
+    for extra in later {
+        cx.error_spanned_by(
+            extra.attr,
+            format!(
+                "`#[state]` is given twice on `{name}`; list every state in one attribute: \
+                 `#[state(A, B)]`"
+            ),
+        );
+    }
+    if method.is_hook() {
+        let marker = method.markers[0].0.name();
+        cx.error_spanned_by(
+            first.attr,
+            format!(
+                "`#[state]` cannot go on the `#[{marker}]` hook `{name}`: lifecycle hooks run \
+                 whatever the state; remove `#[state]`"
+            ),
+        );
+        return None;
+    }
+    if !method.is_handler() && !method.is_alternative() {
+        cx.error_spanned_by(
+            first.attr,
+            format!(
+                "`#[state]` goes on handlers, and `{name}` is a private helper, not a handler: \
+                 make it one (`pub fn {name}`), or add `#[handles(<handler>)]` to make it \
+                 handle that handler's message in these states"
+            ),
+        );
+        return None;
+    }
+    let paths = match &first.states {
+        Ok(paths) => paths,
+        Err(err) => {
+            cx.syn_error(syn::Error::new(
+                err.span(),
+                "`#[state(..)]` lists states, variants of the state type, separated by commas: \
+                 `#[state(Authenticated, Authorized)]`",
+            ));
+            return None;
+        }
+    };
+    if paths.is_empty() {
+        cx.error_spanned_by(
+            first.attr,
+            format!(
+                "`#[state]` lists no state; name the states in which `{name}` handles its \
+                 message (`#[state(Authenticated)]`), or remove the attribute to handle it in \
+                 every state"
+            ),
+        );
+        return None;
+    }
+    let mut states: Vec<Ident> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let Some(last) = path.segments.last() else {
+            continue;
+        };
+        let state = &last.ident;
+        if path.get_ident().is_none() {
+            cx.error_spanned_by(
+                path,
+                format!(
+                    "`#[state(..)]` names variants of the state type by themselves: write \
+                     `{}`, not `{}`",
+                    state.unraw(),
+                    path.to_token_stream().to_string().replace(' ', "")
+                ),
+            );
+        }
+        if states.iter().any(|s| s.unraw() == state.unraw()) {
+            cx.error_spanned_by(
+                state,
+                format!(
+                    "state `{}` is listed twice in `#[state(..)]` on `{name}`; list it once",
+                    state.unraw()
+                ),
+            );
+            continue;
+        }
+        states.push(state.clone());
+    }
+    Some(states)
+}
+
+/// Checks a method with `#[handles(..)]` against the handler it names; records the handler in
+/// `verdict.handles` if all is well, else leaves the method out of the model.
+fn check_alternative(input: &Impl, index: usize, verdict: &mut Verdict, cx: &Ctxt) {
+    let method = &input.methods[index];
+    let name = method.ident().unraw();
+    let Some((first, later)) = method.handles.split_first() else {
+        return;
+    };
+    let mut ok = verdict.ok[index];
+    for extra in later {
+        cx.error_spanned_by(
+            extra.attr,
+            format!(
+                "`#[handles]` is given twice on `{name}`; a method handles the message of one \
+                 handler: keep one `#[handles(..)]`"
+            ),
+        );
+        ok = false;
+    }
+    let Some(target) = &first.target else {
+        cx.error_spanned_by(
+            first.attr,
+            format!(
+                "`#[handles]` takes the name of the one handler whose message `{name}` handles: \
+                 `#[handles(whoami)]`"
+            ),
+        );
+        verdict.ok[index] = false;
+        return;
+    };
+    let shown = target.unraw();
+    let Some(primary) = input
+        .methods
+        .iter()
+        .position(|m| m.ident().unraw() == *target)
+    else {
+        let handlers: Vec<String> = input
+            .methods
+            .iter()
+            .filter(|m| m.is_handler())
+            .map(|m| format!("`{}`", m.ident().unraw()))
+            .collect();
+        let choices = if handlers.is_empty() {
+            String::from("this block has no handler")
+        } else {
+            format!("its handlers are {}", handlers.join(", "))
+        };
+        cx.error_spanned_by(
+            target,
+            format!(
+                "`#[handles({shown})]`: this impl block has no method `{shown}`; name the handler \
+                 whose message `{name}` handles ({choices})"
+            ),
+        );
+        verdict.ok[index] = false;
+        return;
+    };
+    let target_method = &input.methods[primary];
+    if !target_method.is_handler() {
+        let why = if primary == index {
+            format!(
+                "`{name}` cannot handle its own message: name the handler whose message it handles"
+            )
+        } else if target_method.is_alternative() {
+            let hint = match target_method
+                .handles
+                .first()
+                .and_then(|h| h.target.as_ref())
+            {
+                Some(next) => format!(": name that handler, `#[handles({})]`", next.unraw()),
+                None => String::new(),
+            };
+            format!(
+                "`{shown}` has `#[handles]` itself, so it has no message of its own; the \
+                 message belongs to the handler it names{hint}"
+            )
+        } else if target_method.is_hook() {
+            format!("`{shown}` is a lifecycle hook, not a handler: it has no message")
+        } else {
+            format!(
+                "`{shown}` is a private helper, not a handler: it has no message; make it a \
+                 handler (`pub fn {shown}`), or name another one"
+            )
+        };
+        cx.error_spanned_by(target, format!("`#[handles({shown})]`: {why}"));
+        verdict.ok[index] = false;
+        return;
+    }
+    if verdict.states[index].is_none() {
+        if method.states.is_empty() {
+            cx.error_spanned_by(
+                first.attr,
+                format!(
+                    "`#[handles({shown})]` needs `#[state(..)]` on `{name}` as well: `{name}` \
+                     handles the message of `{shown}` only in the states it lists (for example \
+                     `#[state(Authorizing)]`)"
+                ),
+            );
+        }
+        ok = false;
+    }
+    ok &= same_arguments(target_method, method, cx);
+    ok &= same_reply_kind(target_method, method, cx);
+    verdict.ok[index] = ok;
+    if ok {
+        verdict.handles[index] = Some(primary);
+    }
+}
+
+/// An alternative takes the message arguments of its handler: same names, same order.
+fn same_arguments(handler: &Method, alternative: &Method, cx: &Ctxt) -> bool {
+    let args = |m: &'_ Method<'_>| -> Option<Vec<String>> {
+        m.params
+            .iter()
+            .filter(|p| matches!(p.kind, ParamKind::Plain))
+            .map(|p| p.name.map(|n| n.unraw().to_string()))
+            .collect()
+    };
+    // A pattern argument is reported already.
+    let (Some(expected), Some(found)) = (args(handler), args(alternative)) else {
+        return false;
+    };
+    if expected == found {
+        return true;
+    }
+    let handler_name = handler.ident().unraw();
+    let name = alternative.ident().unraw();
+    let list = |names: &[String]| {
+        if names.is_empty() {
+            "no message arguments".to_owned()
+        } else {
+            format!("`{}`", names.join(", "))
+        }
+    };
+    let mismatch = expected.iter().zip(&found).position(|(e, f)| e != f);
+    let plain = alternative
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::Plain));
+    let at: &dyn ToTokens =
+        match mismatch.or((found.len() > expected.len()).then_some(expected.len())) {
+            Some(position) => match plain.clone().nth(position) {
+                Some(param) => &param.arg.pat,
+                None => alternative.ident(),
+            },
+            None => alternative.ident(),
+        };
+    cx.error_spanned_by(
+        at,
+        format!(
+            "`{name}` handles the message of `{handler_name}`, so it takes the same message \
+             arguments in the same order: `{handler_name}` takes {}, `{name}` takes {}; the \
+             context may go anywhere",
+            list(&expected),
+            list(&found)
+        ),
+    );
+    false
+}
+
+/// How a handler answers, for comparing a handler with its alternatives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Tell,
+    Ask,
+    AskResult,
+    Deferred,
+}
+
+impl Answer {
+    fn of(method: &Method) -> Answer {
+        let slot = method
+            .params
+            .iter()
+            .any(|p| matches!(p.kind, ParamKind::Slot { .. } | ParamKind::SlotArity));
+        match &method.output {
+            _ if slot => Answer::Deferred,
+            Output::Unit => Answer::Tell,
+            Output::Result { .. } => Answer::AskResult,
+            Output::Value(_) => Answer::Ask,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Answer::Tell => "returns `()` (a tell)",
+            Answer::Ask => "returns a value (an ask)",
+            Answer::AskResult => "returns `Result<T, E>` (an ask with a typed error)",
+            Answer::Deferred => "answers through a `ReplySlot` argument (a deferred ask)",
+        }
+    }
+}
+
+/// An alternative answers the way its handler does: tell, ask, `Result` ask or deferred.
+fn same_reply_kind(handler: &Method, alternative: &Method, cx: &Ctxt) -> bool {
+    let (expected, found) = (Answer::of(handler), Answer::of(alternative));
+    if expected == found {
+        return true;
+    }
+    let handler_name = handler.ident().unraw();
+    let name = alternative.ident().unraw();
+    let slot = alternative
+        .params
+        .iter()
+        .find(|p| matches!(p.kind, ParamKind::Slot { .. } | ParamKind::SlotArity));
+    let at: &dyn ToTokens = match (&alternative.func.sig.output, slot) {
+        (_, Some(slot)) if found == Answer::Deferred => slot.arg,
+        (syn::ReturnType::Type(..), _) => &alternative.func.sig.output,
+        _ => alternative.ident(),
+    };
+    cx.error_spanned_by(
+        at,
+        format!(
+            "`{name}` handles the message of `{handler_name}`, so it answers the same way: \
+             `{handler_name}` {}, `{name}` {}",
+            expected.describe(),
+            found.describe()
+        ),
+    );
+    false
+}
+
+/// Across a handler and its alternatives, at most one handler per state.
+fn check_overlaps(input: &Impl, verdict: &mut Verdict, cx: &Ctxt) {
+    for (primary, method) in input.methods.iter().enumerate() {
+        if !method.is_handler() {
+            continue;
+        }
+        // Source order, so that the later of two is reported.
+        let group: Vec<usize> = (0..input.methods.len())
+            .filter(|&i| i == primary || verdict.handles[i] == Some(primary))
+            .collect();
+        // A `#[state]` list rejected with an error is not "every state".
+        let rejected =
+            |i: usize| !input.methods[i].states.is_empty() && verdict.states[i].is_none();
+        for (position, &later) in group.iter().enumerate() {
+            for &earlier in &group[..position] {
+                if !verdict.ok[earlier]
+                    || !verdict.ok[later]
+                    || rejected(earlier)
+                    || rejected(later)
+                {
+                    continue;
+                }
+                let Some((state, at)) = overlap(
+                    &verdict.states[earlier],
+                    &verdict.states[later],
+                    input,
+                    later,
+                ) else {
+                    continue;
+                };
+                let (a, b) = (
+                    input.methods[earlier].ident().unraw(),
+                    input.methods[later].ident().unraw(),
+                );
+                let message = method.ident().unraw();
+                let state_name = state.unraw();
+                let every = |i: usize| verdict.states[i].is_none();
+                let hint = if every(earlier) || every(later) {
+                    let all = if every(earlier) { &a } else { &b };
+                    format!(
+                        "`{all}` has no `#[state]`, so it handles every state: give it a \
+                         `#[state(..)]` list without `{state_name}`"
+                    )
+                } else {
+                    format!(
+                        "a message has one handler per state: drop `{state_name}` from one of the lists"
+                    )
+                };
+                cx.error_spanned_by(
+                    at,
+                    format!(
+                        "two handlers for message `{message}` in state `{state_name}`: `{a}` and \
+                         `{b}`; {hint}"
+                    ),
+                );
+                // The alternative goes (the later one if both are).
+                let drop = if later == primary { earlier } else { later };
+                verdict.ok[drop] = false;
+                verdict.handles[drop] = None;
+            }
+        }
+    }
+}
+
+/// The first state that both lists cover (`None` covers every state), and where to report it
+/// on `later`: the state in its list, or its name if it has no list.
+fn overlap<'v>(
+    earlier: &'v Option<Vec<Ident>>,
+    later: &'v Option<Vec<Ident>>,
+    input: &'v Impl,
+    later_index: usize,
+) -> Option<(&'v Ident, &'v dyn ToTokens)> {
+    match (earlier, later) {
+        (None, None) => None,
+        (None, Some(states)) => states.first().map(|s| (s, s as &dyn ToTokens)),
+        (Some(states), None) => states
+            .first()
+            .map(|s| (s, input.methods[later_index].ident() as &dyn ToTokens)),
+        (Some(a), Some(b)) => b
+            .iter()
+            .find(|s| a.iter().any(|t| t.unraw() == s.unraw()))
+            .map(|s| (s, s as &dyn ToTokens)),
     }
 }

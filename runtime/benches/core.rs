@@ -4,7 +4,8 @@
 //! 2 worker threads. The code under test runs as a task on that runtime (`on_worker`), never on
 //! the bench thread, so senders and actors share the two workers. `ask` and `tell` also run
 //! `rakt_supervised`: the same actor under a restart / all-for-one supervision, to show that
-//! supervision costs nothing until something fails. Groups, in the order they run
+//! supervision costs nothing until something fails, and `rakt_fsm`: the same counter as a
+//! state machine with one state stacked, whose `add` and `echo` are state-checked. Groups, in the order they run
 //! (the groups that leave the most memory behind run last):
 //! - `ask/<peer>`: one `echo(x)` round trip (u64 in, u64 out) per iteration, asked sequentially
 //!   from one task.
@@ -36,7 +37,7 @@ use tokio::runtime::Runtime;
 
 use common::floor::Floor;
 use common::kameo_peer::Kameo;
-use common::rakt_peer::{Rakt, RaktSupervised};
+use common::rakt_peer::{Rakt, RaktFsm, RaktSupervised};
 use common::{Peer, on_worker, runtime, wait_idle};
 
 /// Tells per iteration of the tell benchmark, whatever the number of senders.
@@ -195,6 +196,7 @@ fn benches(c: &mut Criterion) {
     ask::<Kameo>(&mut group, &rt);
     ask::<Rakt>(&mut group, &rt);
     ask::<RaktSupervised>(&mut group, &rt);
+    ask::<RaktFsm>(&mut group, &rt);
     group.finish();
 
     let mut group = c.benchmark_group("fan_out");
@@ -214,6 +216,7 @@ fn benches(c: &mut Criterion) {
         tell::<Kameo>(&mut group, &rt, senders);
         tell::<Rakt>(&mut group, &rt, senders);
         tell::<RaktSupervised>(&mut group, &rt, senders);
+        tell::<RaktFsm>(&mut group, &rt, senders);
     }
     group.finish();
 

@@ -10,7 +10,7 @@
 //!
 //! Scenarios: `tell1` / `tell2` (N tells from 1 / 2 sender tasks, then one ask), `ask` (N
 //! sequential asks), `spawn` (N actors), `fanout` (N rounds of one tell to each of 1,000 actors,
-//! then one ask each). Peers: `floor`, `kameo`, `rakt`, `rakt_supervised`. Running a scenario at N
+//! then one ask each). Peers: `floor`, `kameo`, `rakt`, `rakt_supervised`, `rakt_fsm`. Running a scenario at N
 //! and at 2N and dividing the difference by N gives instructions per operation without the set-up.
 //! Without arguments (as in a plain `cargo bench` run) it prints this usage and exits.
 
@@ -20,7 +20,7 @@ use std::hint::black_box;
 
 use common::floor::Floor;
 use common::kameo_peer::Kameo;
-use common::rakt_peer::{Rakt, RaktSupervised};
+use common::rakt_peer::{Rakt, RaktFsm, RaktSupervised};
 use common::{Peer, on_worker, runtime};
 
 /// Actors in the `fanout` scenario.
@@ -110,7 +110,9 @@ fn main() {
         .filter(|a| a != "--bench")
         .collect();
     let [scenario, peer, n] = args.as_slice() else {
-        println!("profile: usage: profile <tell1|tell2|ask|spawn|fanout> <floor|kameo|rakt> <N>");
+        println!(
+            "profile: usage: profile <tell1|tell2|ask|spawn|fanout> <floor|kameo|rakt|rakt_supervised|rakt_fsm> <N>"
+        );
         return;
     };
     let n: u64 = n.parse().expect("N must be a number");
@@ -119,6 +121,7 @@ fn main() {
         "kameo" => run::<Kameo>(scenario, n),
         "rakt" => run::<Rakt>(scenario, n),
         "rakt_supervised" => run::<RaktSupervised>(scenario, n),
+        "rakt_fsm" => run::<RaktFsm>(scenario, n),
         other => panic!("unknown peer {other}"),
     }
 }

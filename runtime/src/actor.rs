@@ -13,6 +13,7 @@ use crate::context::Ctx;
 use crate::failure::Failure;
 use crate::mailbox::MailboxConfig;
 use crate::reply::Rejection;
+use crate::router::PoolControl;
 use crate::stash::DEFAULT_STASH_CAPACITY;
 
 /// An actor: state plus a dispatch from its message enum to its handlers.
@@ -38,7 +39,7 @@ pub trait Actor: Sized + Send + 'static {
     /// a spawn option overrides it, and the system default applies when neither is given.
     const MAILBOX: Option<MailboxConfig> = None;
     /// The behaviour state type: `()` for an actor with one behaviour, the type named by
-    /// `#[actor(states = ..)]` for a state machine (see [`crate::behaviour`]).
+    /// `#[actor(states = ..)]` for a state machine (see [`Ctx::goto`](crate::Ctx::goto)).
     type State: State;
     /// What becomes of a message the current state does not handle
     /// (`#[actor(unhandled = ..)]`).
@@ -106,6 +107,32 @@ pub trait Message: Send + 'static {
         false
     }
 
+    /// Whether the ask has been answered already (or its caller gave up); `false` for a tell.
+    /// A tail-chopping pool stops sending copies of a request once it is.
+    fn is_answered(&self) -> bool {
+        false
+    }
+
+    /// Whether a pool sends this message to every routee (`#[route(broadcast)]`).
+    fn is_broadcast(&self) -> bool {
+        false
+    }
+
+    /// The hash of the message's routing key (`#[route(key = ..)]`), for consistent hashing.
+    fn route_key(&self) -> Option<u64> {
+        None
+    }
+
+    /// A copy of the message for another routee: its arguments cloned and, for an ask, a
+    /// reply slot shared with this one (the first answer wins). `None` when the arguments are
+    /// not `Clone`; the provided method never copies.
+    fn duplicate(&mut self) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
+
     /// The message rendered with `Debug` where its argument types allow, e.g.
     /// `add { by: 5 }`; `None` when the implementation does not render.
     fn describe(&self) -> Option<String> {
@@ -152,6 +179,12 @@ pub trait ActorHandle: Clone + Eq + Hash + Debug + Send + Sync + 'static {
     /// Await the result to wait until it has stopped.
     fn kill(&self) -> Stopping {
         self.actor_ref().kill()
+    }
+
+    /// The management side of a router pool (size, resize, routees); `None` for a single
+    /// actor.
+    fn pool(&self) -> Option<PoolControl<'_, Self::Actor>> {
+        PoolControl::of(self.actor_ref())
     }
 }
 

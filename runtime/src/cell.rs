@@ -18,6 +18,7 @@ use crate::actor_ref::{ActorId, ActorPath};
 use crate::event::DeadLetterReason;
 use crate::mailbox::{Mailbox, Signal, StopKind};
 use crate::reply::Rejection;
+use crate::router::Router;
 use crate::system::SystemInner;
 use crate::watch::Watchers;
 
@@ -25,6 +26,8 @@ use crate::watch::Watchers;
 pub(crate) struct Cell<A: Actor> {
     pub(crate) core: Core,
     pub(crate) mailbox: Mailbox<A::Msg>,
+    /// Only in a router pool's cell: its routees and how to pick one.
+    pub(crate) router: Option<Box<Router<A>>>,
 }
 
 /// The type-independent part of a cell.
@@ -147,11 +150,17 @@ impl<A: Actor> Node for Cell<A> {
     }
 
     fn request_stop(&self, kind: StopKind) {
-        self.mailbox.request_stop(kind);
+        match &self.router {
+            None => self.mailbox.request_stop(kind),
+            Some(router) => self.stop_pool(router, kind),
+        }
     }
 
     fn signal(&self, signal: Signal) {
-        self.mailbox.signal(signal);
+        match &self.router {
+            None => self.mailbox.signal(signal),
+            Some(router) => self.signal_pool(router, signal),
+        }
     }
 
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {

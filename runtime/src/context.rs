@@ -16,8 +16,8 @@ use crate::cell::Node;
 use crate::error::SpawnError;
 use crate::event::DeadLetterReason;
 use crate::reply::Rejection;
-use crate::stash::{Stash, StashFull};
 use crate::schedule::{Schedule, ScheduleKind};
+use crate::stash::{Stash, StashFull};
 use crate::system::{ActorSystem, SpawnOptions};
 use crate::watch::Terminated;
 

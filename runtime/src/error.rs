@@ -90,6 +90,9 @@ pub enum SpawnError {
     /// The mailbox configuration is unusable (a bounded mailbox of capacity 0).
     #[error("invalid mailbox configuration: {0}")]
     InvalidMailbox(&'static str),
+    /// The pool description is unusable (zero routees).
+    #[error("invalid pool: {0}")]
+    InvalidPool(&'static str),
     /// The system is shutting down, or the parent actor is stopping; no new actors start.
     #[error("the parent is stopping or the system is shutting down")]
     Stopping,

@@ -77,6 +77,8 @@ pub enum StopReason {
     Escalated(String),
     /// It passivated: it stopped by itself, idle or after its message count.
     Passivated,
+    /// A router pool whose last routee stopped (the routees' own `Stopped` events say why).
+    NoRoutees,
 }
 
 /// A message that could not be delivered or handled.
@@ -138,7 +140,10 @@ impl fmt::Display for DeadLetterReason {
             DeadLetterReason::MailboxFull => f.write_str("the mailbox is full"),
             DeadLetterReason::Unhandled { state } => write!(f, "not handled in state {state}"),
             DeadLetterReason::StashFull { capacity } => {
-                write!(f, "not handled in this state, and the stash is full ({capacity})")
+                write!(
+                    f,
+                    "not handled in this state, and the stash is full ({capacity})"
+                )
             }
         }
     }

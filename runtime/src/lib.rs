@@ -54,6 +54,7 @@ mod behaviour;
 mod cell;
 mod context;
 mod describe;
+mod duplicate;
 mod error;
 mod event;
 mod failure;
@@ -62,10 +63,11 @@ mod fresh;
 mod mailbox;
 mod passivation;
 mod reply;
+mod router;
 mod runner;
 mod schedule;
-mod stash;
 mod send;
+mod stash;
 mod supervision;
 mod system;
 mod topic;
@@ -82,6 +84,7 @@ pub use crate::fanout::Subscription;
 pub use crate::mailbox::MailboxConfig;
 pub use crate::passivation::Passivation;
 pub use crate::reply::{Rejection, ReplySlot};
+pub use crate::router::{DEFAULT_VIRTUAL_NODES, Pool, PoolControl, PoolError, RouteKey, Routing};
 pub use crate::schedule::{Schedule, ScheduleError, ScheduleInfo, ScheduleKind};
 pub use crate::send::{Ask, AskFuture, PendingReply, Tell, TellFuture};
 pub use crate::stash::{DEFAULT_STASH_CAPACITY, StashFull};
@@ -122,12 +125,74 @@ pub use crate::watch::Terminated;
 /// `Result<(), E>`.
 ///
 /// **Options:** on the struct, `mailbox = bounded(N)` or `mailbox = unbounded` (the actor
-/// type's mailbox; a [`SpawnOptions`] mailbox overrides it); on either item, `crate = "path"`
-/// when the `rakt` dependency is renamed.
+/// type's mailbox; a [`SpawnOptions`] mailbox overrides it); on the impl block, `states`,
+/// `initial`, `unhandled` and `stash_capacity` (below); on either item, `crate = "path"` when
+/// the `rakt` dependency is renamed.
+///
+/// **State machines:** `states = S` (a fieldless `#[derive(Debug)]` enum whose variants are the
+/// states) and `initial = V` on the impl block make the actor a state machine. `#[state(A, B)]`
+/// on a handler limits it to those states (no `#[state]`: every state); `#[handles(h)]` with
+/// `#[state(C)]` on another method (any visibility) makes it the handler of `h`'s message in
+/// `C`, with `h`'s arguments (same names, same order) and the same kind of reply. Handlers move
+/// the actor with [`Ctx::goto`], [`Ctx::become_stacked`] and [`Ctx::unbecome`].
+/// `unhandled = stash | dead_letter | reply` says what becomes of a message the current state
+/// does not handle: `dead_letter` (the default) publishes a [`DeadLetter`] and an ask fails with
+/// [`AskError::Unhandled`]; `reply` fails an ask at once and dead-letters a tell; `stash` keeps
+/// it until [`Ctx::unstash_all`]. `stash_capacity = N` bounds the stash (on any actor).
+///
+/// ```
+/// use rakt::prelude::*;
+///
+/// #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// pub enum Door {
+///     Closed,
+///     Open,
+/// }
+///
+/// #[actor]
+/// #[derive(Default)]
+/// pub struct Gate {
+///     passed: u32,
+/// }
+///
+/// #[actor(states = Door, initial = Closed, unhandled = reply)]
+/// impl Gate {
+///     /// Opens the gate.
+///     #[state(Closed)]
+///     pub fn open(&mut self, ctx: &mut Ctx<Self>) {
+///         ctx.goto(Door::Open);
+///     }
+///
+///     /// Lets one through; only when open.
+///     #[state(Open)]
+///     pub fn pass(&mut self) -> u32 {
+///         self.passed += 1;
+///         self.passed
+///     }
+///
+///     /// `open` when the gate is open already: nothing to do.
+///     #[state(Open)]
+///     #[handles(open)]
+///     fn already_open(&mut self) {}
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let system = ActorSystem::builder("gates").build().await?;
+/// let gate: GateRef = system.spawn("gate", Gate::default()).await?;
+/// assert!(matches!(gate.pass().await, Err(AskError::Unhandled { .. })));
+/// gate.open().await?;
+/// gate.open().await?; // handled by `already_open`
+/// assert_eq!(gate.pass().await?, 1);
+/// system.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
 ///
 /// Misuse (reference or `impl Trait` arguments, `self` by value, pattern arguments, generic
 /// handlers, names that collide with generated items, unknown options, a handler block whose
-/// struct lacks `#[actor]`) is a compile error pointing at the offending token.
+/// struct lacks `#[actor]`, states that do not exist, two handlers for one message in one
+/// state) is a compile error pointing at the offending token.
 ///
 /// ```
 /// use rakt::prelude::*;
@@ -205,11 +270,15 @@ pub mod __private {
     pub use crate::behaviour::{State, Unhandled};
     pub use crate::context::{Ctx, unhandled};
     pub use crate::describe::{DebugFallback, DebugField, DebugRender};
+    pub use crate::duplicate::{
+        Broadcastable, CloneCopy, CloneFallback, CloneField, assert_broadcastable,
+    };
     pub use crate::failure::{BoxError, Failure, catch_async, catch_sync, hook_outcome};
     pub use crate::fresh::{Fresh, FreshDefault, FreshNone};
     pub use crate::mailbox::MailboxConfig;
     pub use crate::passivation::Passivation;
     pub use crate::reply::{Rejection, ReplySlot};
+    pub use crate::router::{RouteKey, hash_key};
     pub use crate::send::{Ask, Tell, ask, tell};
     pub use core::convert::Infallible;
     pub use core::marker::PhantomData;

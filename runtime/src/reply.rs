@@ -7,6 +7,8 @@
 
 use std::convert::Infallible;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::oneshot;
 
@@ -40,38 +42,139 @@ pub enum Rejection {
 /// A handler that takes a `ReplySlot<T>` (or `ReplySlot<T, E>`) argument is a *deferred* ask:
 /// it may move the slot to another task or actor and return at once; the caller still gets the
 /// answer, subject to its ask timeout.
+///
+/// A router pool that asks several routees at once (scatter-gather, tail-chopping) gives each
+/// copy of the request a *shared* slot: the first answer reaches the caller and later ones are
+/// discarded (their `send` returns `false`); a copy that is rejected or dropped unanswered
+/// only speaks for the request if it was the last one outstanding.
 #[must_use = "the caller waits until the slot is answered or dropped"]
 pub struct ReplySlot<T, E = Infallible> {
-    tx: oneshot::Sender<Result<T, AskError<E>>>,
+    inner: Inner<T, E>,
+}
+
+type Sender<T, E> = oneshot::Sender<Result<T, AskError<E>>>;
+
+enum Inner<T, E> {
+    /// The one slot of an ordinary ask.
+    Single(Sender<T, E>),
+    /// One of several copies of a routed request.
+    Shared(Arc<Shared<T, E>>),
+    /// Answered or handed over (only seen while dropping).
+    Spent,
+}
+
+/// What the copies of a routed request share.
+struct Shared<T, E> {
+    tx: Mutex<Option<Sender<T, E>>>,
+    /// Copies not yet answered, rejected or dropped.
+    outstanding: AtomicUsize,
+}
+
+impl<T, E> Shared<T, E> {
+    fn take(&self) -> Option<Sender<T, E>> {
+        self.tx
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    /// An answer: the first one reaches the caller.
+    fn answer(&self, outcome: Result<T, AskError<E>>) -> bool {
+        self.outstanding.fetch_sub(1, Ordering::AcqRel);
+        self.take().is_some_and(|tx| tx.send(outcome).is_ok())
+    }
+
+    /// A copy that will not answer: it speaks for the request only if it was the last one.
+    fn withdraw(&self, error: AskError<E>) {
+        if self.outstanding.fetch_sub(1, Ordering::AcqRel) == 1
+            && let Some(tx) = self.take()
+        {
+            let _ = tx.send(Err(error));
+        }
+    }
+
+    fn is_closed(&self) -> bool {
+        self.tx
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .is_none_or(oneshot::Sender::is_closed)
+    }
 }
 
 impl<T, E> ReplySlot<T, E> {
     /// A slot and the receiver its caller waits on.
     pub(crate) fn channel() -> (Self, ReplyReceiver<T, E>) {
         let (tx, rx) = oneshot::channel();
-        (ReplySlot { tx }, rx)
+        (
+            ReplySlot {
+                inner: Inner::Single(tx),
+            },
+            rx,
+        )
+    }
+
+    fn take(&mut self) -> Inner<T, E> {
+        std::mem::replace(&mut self.inner, Inner::Spent)
+    }
+
+    /// Delivers an answer; `false` if nobody receives it.
+    fn deliver(mut self, outcome: Result<T, AskError<E>>) -> bool {
+        match self.take() {
+            Inner::Single(tx) => tx.send(outcome).is_ok(),
+            Inner::Shared(shared) => shared.answer(outcome),
+            Inner::Spent => false,
+        }
     }
 
     /// Answers with a value. Returns `false` if the caller no longer waits (it timed out or was
-    /// dropped); the value is then discarded.
+    /// dropped, or another routee answered first); the value is then discarded.
     pub fn send(self, value: T) -> bool {
-        self.tx.send(Ok(value)).is_ok()
+        self.deliver(Ok(value))
     }
 
     /// Answers with the handler's error, which the caller receives as [`AskError::Handler`].
     /// Returns `false` if the caller no longer waits.
     pub fn fail(self, error: E) -> bool {
-        self.tx.send(Err(AskError::Handler(error))).is_ok()
+        self.deliver(Err(AskError::Handler(error)))
     }
 
     /// Answers with a value or an error. Returns `false` if the caller no longer waits.
     pub fn send_result(self, result: Result<T, E>) -> bool {
-        self.tx.send(result.map_err(AskError::Handler)).is_ok()
+        self.deliver(result.map_err(AskError::Handler))
     }
 
-    /// Whether the caller has stopped waiting (timed out or dropped its future).
+    /// Whether the caller has stopped waiting (timed out or dropped its future), or another
+    /// copy of a routed request has been answered already.
     pub fn is_closed(&self) -> bool {
-        self.tx.is_closed()
+        match &self.inner {
+            Inner::Single(tx) => tx.is_closed(),
+            Inner::Shared(shared) => shared.is_closed(),
+            Inner::Spent => true,
+        }
+    }
+
+    /// Another slot for the same caller, for a copy of the request sent to another routee:
+    /// the first answer through either slot wins. Used by generated code.
+    #[doc(hidden)]
+    pub fn share(&mut self) -> Self {
+        let shared = match self.take() {
+            Inner::Single(tx) => Arc::new(Shared {
+                tx: Mutex::new(Some(tx)),
+                outstanding: AtomicUsize::new(1),
+            }),
+            Inner::Shared(shared) => shared,
+            Inner::Spent => {
+                return ReplySlot {
+                    inner: Inner::Spent,
+                };
+            }
+        };
+        shared.outstanding.fetch_add(1, Ordering::AcqRel);
+        self.inner = Inner::Shared(Arc::clone(&shared));
+        ReplySlot {
+            inner: Inner::Shared(shared),
+        }
     }
 
     /// Settles a plain ask with the outcome of its handler. Used by generated code.
@@ -80,11 +183,11 @@ impl<T, E> ReplySlot<T, E> {
     pub fn settle(self, outcome: Result<T, Failure>) -> Result<(), Failure> {
         match outcome {
             Ok(value) => {
-                let _ = self.tx.send(Ok(value));
+                self.deliver(Ok(value));
                 Ok(())
             }
             Err(failure) => {
-                let _ = self.tx.send(Err(AskError::Failed(failure.reason())));
+                self.deliver(Err(AskError::Failed(failure.reason())));
                 Err(failure)
             }
         }
@@ -97,11 +200,11 @@ impl<T, E> ReplySlot<T, E> {
     pub fn settle_result(self, outcome: Result<Result<T, E>, Failure>) -> Result<(), Failure> {
         match outcome {
             Ok(result) => {
-                let _ = self.tx.send(result.map_err(AskError::Handler));
+                self.deliver(result.map_err(AskError::Handler));
                 Ok(())
             }
             Err(failure) => {
-                let _ = self.tx.send(Err(AskError::Failed(failure.reason())));
+                self.deliver(Err(AskError::Failed(failure.reason())));
                 Err(failure)
             }
         }
@@ -109,20 +212,72 @@ impl<T, E> ReplySlot<T, E> {
 
     /// Answers a request that will never be handled. Used by generated code.
     #[doc(hidden)]
-    pub fn reject(self, why: Rejection) {
+    pub fn reject(mut self, why: Rejection) {
         let error = match why {
             Rejection::Stopped => AskError::Stopped,
             Rejection::Unhandled { state } => AskError::Unhandled { state },
             Rejection::StashFull { capacity } => AskError::StashFull { capacity },
         };
-        let _ = self.tx.send(Err(error));
+        match self.take() {
+            Inner::Single(tx) => {
+                let _ = tx.send(Err(error));
+            }
+            Inner::Shared(shared) => shared.withdraw(error),
+            Inner::Spent => {}
+        }
+    }
+}
+
+impl<T, E> Drop for ReplySlot<T, E> {
+    fn drop(&mut self) {
+        // A single slot's receiver sees the sender go (`NoReply`); a shared copy says so only
+        // if no other copy is still out.
+        if let Inner::Shared(shared) = self.take() {
+            shared.withdraw(AskError::NoReply);
+        }
     }
 }
 
 impl<T, E> fmt::Debug for ReplySlot<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReplySlot")
-            .field("closed", &self.tx.is_closed())
+            .field("closed", &self.is_closed())
+            .field("shared", &matches!(self.inner, Inner::Shared(_)))
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_answer_of_shared_copies_wins() {
+        let (mut slot, mut rx) = ReplySlot::<u32>::channel();
+        let copy = slot.share();
+        let late = slot.share();
+        assert!(copy.send(1));
+        assert!(slot.is_closed(), "answered through another copy");
+        assert!(!late.send(2));
+        assert_eq!(rx.try_recv().unwrap(), Ok(1));
+    }
+
+    #[test]
+    fn a_rejected_copy_speaks_only_if_it_was_the_last() {
+        let (mut slot, mut rx) = ReplySlot::<u32>::channel();
+        let copy = slot.share();
+        slot.reject(Rejection::Stopped);
+        assert!(rx.try_recv().is_err(), "another copy is still out");
+        drop(copy);
+        assert_eq!(rx.try_recv().unwrap(), Err(AskError::NoReply));
+    }
+
+    #[test]
+    fn a_copy_answers_after_the_others_withdrew() {
+        let (mut slot, mut rx) = ReplySlot::<u32>::channel();
+        let copy = slot.share();
+        drop(slot);
+        assert!(copy.send(7));
+        assert_eq!(rx.try_recv().unwrap(), Ok(7));
     }
 }

@@ -21,6 +21,7 @@ use crate::error::{AskError, SendError};
 use crate::event::DeadLetterReason;
 use crate::mailbox::PushError;
 use crate::reply::{ReplyReceiver, ReplySlot};
+use crate::router::Route;
 
 /// A message on its way to an actor, with no reply.
 ///
@@ -41,6 +42,16 @@ impl<'a, A: Actor> Tell<'a, A> {
     /// [`SendError::Stopped`]; never waits.
     pub fn try_send(self) -> Result<(), SendError> {
         let actor = self.actor;
+        if let Some(router) = actor.cell.router.as_deref() {
+            return match router.route(actor, self.msg) {
+                Route::One(routee, msg) => routee
+                    .cell
+                    .mailbox
+                    .try_push(msg)
+                    .map_err(|error| undelivered(&routee, error)),
+                Route::Done(outcome) => outcome,
+            };
+        }
         actor
             .cell
             .mailbox
@@ -62,9 +73,25 @@ impl<'a, A: Actor> IntoFuture for Tell<'a, A> {
     type IntoFuture = TellFuture<'a, A>;
 
     fn into_future(self) -> Self::IntoFuture {
+        let (routee, msg) = match self.actor.cell.router.as_deref() {
+            None => (None, Some(self.msg)),
+            Some(router) => match router.route(self.actor, self.msg) {
+                Route::One(routee, msg) => (Some(routee), Some(msg)),
+                Route::Done(outcome) => {
+                    return TellFuture {
+                        actor: self.actor,
+                        routee: None,
+                        msg: None,
+                        done: Some(outcome),
+                    };
+                }
+            },
+        };
         TellFuture {
             actor: self.actor,
-            msg: Some(self.msg),
+            routee,
+            msg,
+            done: None,
         }
     }
 }
@@ -73,7 +100,11 @@ impl<'a, A: Actor> IntoFuture for Tell<'a, A> {
 #[must_use = "futures do nothing unless polled"]
 pub struct TellFuture<'a, A: Actor> {
     actor: &'a ActorRef<A>,
+    /// The pool routee chosen for the message, when `actor` is a pool.
+    routee: Option<ActorRef<A>>,
     msg: Option<A::Msg>,
+    /// The outcome of a send the pool already made (a broadcast).
+    done: Option<Result<(), SendError>>,
 }
 
 // The message is moved, never pinned in place.
@@ -84,7 +115,10 @@ impl<A: Actor> Future for TellFuture<'_, A> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let actor = this.actor;
+        if let Some(outcome) = this.done.take() {
+            return Poll::Ready(outcome);
+        }
+        let actor = this.routee.as_ref().unwrap_or(this.actor);
         actor
             .cell
             .mailbox
@@ -138,11 +172,24 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
     pub fn try_send(self) -> Result<PendingReply<T, E>, AskError<E>> {
         let timeout = self.effective_timeout();
         let actor = self.actor;
-        actor
-            .cell
-            .mailbox
-            .try_push(self.msg)
-            .map_err(|error| AskError::from(undelivered(actor, error)))?;
+        let routed = match actor.cell.router.as_deref() {
+            None => Some((None, self.msg)),
+            Some(router) => match router.route(actor, self.msg) {
+                Route::One(routee, msg) => Some((Some(routee), msg)),
+                Route::Done(outcome) => {
+                    outcome?;
+                    None
+                }
+            },
+        };
+        if let Some((routee, msg)) = routed {
+            let target = routee.as_ref().unwrap_or(actor);
+            target
+                .cell
+                .mailbox
+                .try_push(msg)
+                .map_err(|error| AskError::from(undelivered(target, error)))?;
+        }
         Ok(PendingReply {
             wait: ReplyWait::new(self.rx, timeout, actor),
         })
@@ -169,9 +216,19 @@ impl<'a, A: Actor, T, E> IntoFuture for Ask<'a, A, T, E> {
 
     fn into_future(self) -> Self::IntoFuture {
         let timeout = self.effective_timeout();
+        let (routee, msg) = match self.actor.cell.router.as_deref() {
+            None => (None, Some(self.msg)),
+            Some(router) => match router.route(self.actor, self.msg) {
+                Route::One(routee, msg) => (Some(routee), Some(msg)),
+                // Sent to every routee, or refused because no routee is left: either way the
+                // reply channel will hold the answer.
+                Route::Done(_) => (None, None),
+            },
+        };
         AskFuture {
             actor: self.actor,
-            msg: Some(self.msg),
+            routee,
+            msg,
             wait: ReplyWait::new(self.rx, timeout, self.actor),
         }
     }
@@ -181,6 +238,8 @@ impl<'a, A: Actor, T, E> IntoFuture for Ask<'a, A, T, E> {
 #[must_use = "futures do nothing unless polled"]
 pub struct AskFuture<'a, A: Actor, T, E> {
     actor: &'a ActorRef<A>,
+    /// The pool routee chosen for the request, when `actor` is a pool.
+    routee: Option<ActorRef<A>>,
     msg: Option<A::Msg>,
     wait: ReplyWait<T, E>,
 }
@@ -194,10 +253,11 @@ impl<A: Actor, T, E> Future for AskFuture<'_, A, T, E> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if this.msg.is_some() {
-            match this.actor.cell.mailbox.poll_push(cx, &mut this.msg) {
+            let actor = this.routee.as_ref().unwrap_or(this.actor);
+            match actor.cell.mailbox.poll_push(cx, &mut this.msg) {
                 Poll::Ready(Ok(())) => {}
                 Poll::Ready(Err(error)) => {
-                    return Poll::Ready(Err(undelivered(this.actor, error).into()));
+                    return Poll::Ready(Err(undelivered(actor, error).into()));
                 }
                 // Waiting for room: the deadline runs from now.
                 Poll::Pending => return this.wait.poll_deadline(cx),

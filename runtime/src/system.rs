@@ -22,6 +22,7 @@ use crate::error::{ConfigError, SpawnError};
 use crate::event::{Event, EventStream, Events};
 use crate::mailbox::{Mailbox, MailboxConfig, StopKind};
 use crate::passivation::Passivation;
+use crate::router::Router;
 use crate::runner::{self, Factory};
 use crate::schedule::{Schedule, ScheduleInfo, ScheduleKind, Schedules};
 use crate::supervision::Supervision;
@@ -465,12 +466,39 @@ impl ActorSystem {
         options: SpawnOptions,
         factory: Option<Factory<A>>,
     ) -> Result<A::Ref, SpawnError> {
+        let mailbox = options.mailbox.or(A::MAILBOX).unwrap_or(self.inner.mailbox);
+        mailbox.validate().map_err(SpawnError::InvalidMailbox)?;
+        let cell = self.register_cell(parent, options.name, mailbox, None)?;
+        self.inner.runtime.spawn(runner::run(runner::Start {
+            actor,
+            cell: Arc::clone(&cell),
+            system: self.clone(),
+            supervision: options
+                .supervision
+                .map(Arc::new)
+                .unwrap_or_else(|| Arc::clone(&self.inner.supervision)),
+            extras: extras(
+                factory,
+                Some(options.passivation.unwrap_or(self.inner.passivation))
+                    .filter(|passivation| !passivation.is_never()),
+            ),
+        }));
+        Ok(A::Ref::from_actor_ref(ActorRef::from_cell(cell)))
+    }
+
+    /// Makes a cell and puts it in the tree and, if named, in the registry. A pool's cell
+    /// carries its `router`; an actor's cell is then given a task by the caller.
+    pub(crate) fn register_cell<A: Actor>(
+        &self,
+        parent: Option<Arc<dyn Node>>,
+        name: Option<String>,
+        mailbox: MailboxConfig,
+        router: Option<Box<Router<A>>>,
+    ) -> Result<Arc<Cell<A>>, SpawnError> {
         if self.is_shutting_down() {
             return Err(SpawnError::Stopping);
         }
-        let mailbox = options.mailbox.or(A::MAILBOX).unwrap_or(self.inner.mailbox);
-        mailbox.validate().map_err(SpawnError::InvalidMailbox)?;
-        let name: Option<Arc<str>> = match options.name {
+        let name: Option<Arc<str>> = match name {
             Some(name) => Some(validate_name(name)?.into()),
             None => None,
         };
@@ -478,6 +506,7 @@ impl ActorSystem {
         let cell = Arc::new(Cell {
             core: Core::new(id, name.clone(), parent, Arc::clone(&self.inner)),
             mailbox: Mailbox::new(mailbox),
+            router,
         });
         let node: Arc<dyn Node> = cell.clone();
         if let Some(name) = name {
@@ -504,21 +533,12 @@ impl ActorSystem {
                 child: cell.core.path(),
             });
         }
-        self.inner.runtime.spawn(runner::run(runner::Start {
-            actor,
-            cell: Arc::clone(&cell),
-            system: self.clone(),
-            supervision: options
-                .supervision
-                .map(Arc::new)
-                .unwrap_or_else(|| Arc::clone(&self.inner.supervision)),
-            extras: extras(
-                factory,
-                Some(options.passivation.unwrap_or(self.inner.passivation))
-                    .filter(|passivation| !passivation.is_never()),
-            ),
-        }));
-        Ok(A::Ref::from_actor_ref(ActorRef::from_cell(cell)))
+        Ok(cell)
+    }
+
+    /// The system a cell belongs to.
+    pub(crate) fn from_inner(inner: Arc<SystemInner>) -> Self {
+        ActorSystem { inner }
     }
 }
 

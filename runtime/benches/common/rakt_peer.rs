@@ -114,3 +114,93 @@ impl Peer for RaktSupervised {
         Rakt::stop(system, handles).await;
     }
 }
+
+/// The behaviour states of [`FsmCounter`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Counting,
+    Paused,
+}
+
+/// The counter as a state machine with a behaviour stack: `add` and `echo` are handled only
+/// while `Counting`, and `post_start` stacks one state, so every message pays the state check.
+#[actor]
+#[derive(Default)]
+pub struct FsmCounter {
+    total: u64,
+}
+
+#[actor(states = Mode, initial = Counting, unhandled = stash)]
+impl FsmCounter {
+    #[post_start]
+    fn stack_one(&mut self, ctx: &mut Ctx<Self>) {
+        ctx.become_stacked(Mode::Counting);
+    }
+
+    /// Adds `by` to the total (a tell).
+    #[state(Counting)]
+    pub fn add(&mut self, by: u64) {
+        self.total += by;
+    }
+
+    /// The total (an ask), in every state.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Answers `x` (an ask).
+    #[state(Counting)]
+    pub fn echo(&self, x: u64) -> u64 {
+        x
+    }
+
+    /// Stops counting; `add` and `echo` are stashed meanwhile.
+    #[state(Counting)]
+    pub fn pause(&mut self, ctx: &mut Ctx<Self>) {
+        ctx.goto(Mode::Paused);
+    }
+
+    /// Counts again, taking back what was stashed.
+    #[state(Paused)]
+    pub fn resume(&mut self, ctx: &mut Ctx<Self>) {
+        ctx.goto(Mode::Counting);
+        ctx.unstash_all();
+    }
+}
+
+/// rakt with [`FsmCounter`]: what a behaviour stack costs over the plain [`Rakt`] actor.
+pub struct RaktFsm;
+
+impl Peer for RaktFsm {
+    const NAME: &'static str = "rakt_fsm";
+    type System = ActorSystem;
+    type Handle = FsmCounterRef;
+
+    async fn start() -> ActorSystem {
+        Rakt::start().await
+    }
+
+    async fn spawn(system: &ActorSystem) -> FsmCounterRef {
+        system
+            .spawn_anonymous(FsmCounter::default())
+            .await
+            .expect("spawning a rakt actor")
+    }
+
+    fn tell(handle: &FsmCounterRef, by: u64) {
+        handle.add(by).try_send().expect("rakt tell failed");
+    }
+
+    async fn echo(handle: &FsmCounterRef, x: u64) -> u64 {
+        handle.echo(x).await.expect("rakt ask failed")
+    }
+
+    async fn total(handle: &FsmCounterRef) -> u64 {
+        handle.total().await.expect("rakt ask failed")
+    }
+
+    async fn stop(system: ActorSystem, handles: Vec<FsmCounterRef>) {
+        system.shutdown().await;
+        drop(handles);
+    }
+}

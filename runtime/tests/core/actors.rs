@@ -43,6 +43,15 @@ pub async fn next_event(
     }
 }
 
+/// The next dead letter on `events`, skipping other events.
+pub async fn next_dead_letter(events: &mut rakt::EventStream) -> Arc<rakt::DeadLetter> {
+    loop {
+        if let rakt::Event::DeadLetter(letter) = next_event(events, |_| true).await {
+            return letter;
+        }
+    }
+}
+
 /// `millis` milliseconds.
 pub fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)

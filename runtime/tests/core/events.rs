@@ -3,23 +3,16 @@
 use std::sync::Arc;
 
 use rakt::prelude::*;
-use rakt::{DeadLetter, DeadLetterReason, Event, EventStream, SendError, StopReason};
+use rakt::{DeadLetterReason, Event, EventStream, SendError, StopReason};
 use tokio::sync::Notify;
 
 use crate::actors::{
-    Counter, CounterRef, Recorder, RecorderRef, blocked_and_full, journal, next_event,
+    Counter, CounterRef, Recorder, RecorderRef, blocked_and_full, journal, next_dead_letter,
+    next_event,
 };
 
 async fn next(events: &mut EventStream) -> Event {
     next_event(events, |_| true).await
-}
-
-async fn next_dead_letter(events: &mut EventStream) -> Arc<DeadLetter> {
-    loop {
-        if let Event::DeadLetter(letter) = next(events).await {
-            return letter;
-        }
-    }
 }
 
 /// Events as short strings, for comparing sequences.

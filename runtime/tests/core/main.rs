@@ -1,10 +1,12 @@
 //! Behaviour tests of the runtime core, driven through `#[actor]`-generated handles.
 
 mod actors;
+mod behaviour;
 mod events;
 mod lifecycle;
 mod messaging;
 mod passivation;
+// mod pools;
 mod schedule;
 mod supervision;
 mod system;

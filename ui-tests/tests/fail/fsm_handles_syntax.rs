@@ -1,0 +1,32 @@
+use rakt::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Idle,
+    Busy,
+    Done,
+}
+
+#[actor]
+pub struct Job;
+
+#[actor(states = Phase, initial = Idle)]
+impl Job {
+    #[state(Idle)]
+    pub fn start(&mut self) {}
+
+    #[state(Busy)]
+    #[handles]
+    fn start_while_busy(&mut self) {}
+
+    #[state(Busy)]
+    #[handles(start, stop)]
+    fn start_again(&mut self) {}
+
+    #[state(Done)]
+    #[handles(start)]
+    #[handles(start)]
+    fn start_when_done(&mut self) {}
+}
+
+fn main() {}

@@ -1,0 +1,23 @@
+use rakt::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Idle,
+    Busy,
+    Done,
+}
+
+#[actor]
+pub struct Job;
+
+#[actor(states = Phase, initial = Idle)]
+impl Job {
+    #[state(Idle)]
+    pub fn start(&mut self) {}
+
+    #[state(Busy)]
+    #[handles(strat)]
+    fn start_while_busy(&mut self) {}
+}
+
+fn main() {}

@@ -1,0 +1,24 @@
+use rakt::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Idle,
+    Busy,
+    Done,
+}
+
+#[actor]
+pub struct Job;
+
+#[actor(states = Phase, initial = Idle)]
+impl Job {
+    #[state(Idle)]
+    pub fn start(&mut self) {
+        self.reset();
+    }
+
+    #[state(Idle)]
+    fn reset(&mut self) {}
+}
+
+fn main() {}
