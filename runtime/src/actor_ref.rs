@@ -18,6 +18,7 @@ use crate::error::{AskError, SendError};
 use crate::event::DeadLetterReason;
 use crate::mailbox::{PushError, StopKind};
 use crate::reply::ReplySlot;
+use crate::router::Route;
 use crate::send::{Ask, Tell, reply_outcome};
 
 /// An actor's id: unique among the actors a system has ever started.
@@ -99,10 +100,13 @@ impl<A: Actor> ActorRef<A> {
 
     /// Whether the actor still accepts messages (it has not begun to stop).
     pub fn is_alive(&self) -> bool {
-        self.cell.mailbox.is_open()
+        match self.cell.router.as_deref() {
+            None => self.cell.mailbox.is_open(),
+            Some(router) => !router.is_stopping(),
+        }
     }
 
-    /// How many messages wait in the mailbox.
+    /// How many messages wait in the mailbox (0 for a pool, whose routees hold the messages).
     pub fn mailbox_len(&self) -> usize {
         self.cell.mailbox.len()
     }
@@ -139,6 +143,13 @@ impl<A: Actor> ActorRef<A> {
         &self,
         msgs: impl IntoIterator<Item = A::Msg>,
     ) -> Result<(), SendError> {
+        if self.cell.router.is_some() {
+            // A pool: each message to the routee its router picks.
+            for msg in msgs {
+                self.tell(msg).await?;
+            }
+            return Ok(());
+        }
         let mut pending: VecDeque<A::Msg> = msgs.into_iter().collect();
         let result = poll_fn(|cx| self.cell.mailbox.poll_push_many(cx, &mut pending)).await;
         match result {
@@ -202,10 +213,16 @@ impl<A: Actor> ActorRef<A> {
                 });
                 true
             }
-            Err(PushError::Closed(msg)) => {
-                self.cell.give_up(msg, DeadLetterReason::Stopped);
-                false
-            }
+            Err(PushError::Closed(msg)) => match self.cell.router.as_deref() {
+                Some(router) => match router.route(self, msg) {
+                    Route::One(routee, msg) => routee.deliver(msg),
+                    Route::Done(outcome) => outcome.is_ok(),
+                },
+                None => {
+                    self.cell.give_up(msg, DeadLetterReason::Stopped);
+                    false
+                }
+            },
         }
     }
 

@@ -114,11 +114,13 @@ impl<T, E> ReplySlot<T, E> {
         )
     }
 
+    #[inline]
     fn take(&mut self) -> Inner<T, E> {
         std::mem::replace(&mut self.inner, Inner::Spent)
     }
 
     /// Delivers an answer; `false` if nobody receives it.
+    #[inline]
     fn deliver(mut self, outcome: Result<T, AskError<E>>) -> bool {
         match self.take() {
             Inner::Single(tx) => tx.send(outcome).is_ok(),

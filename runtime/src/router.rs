@@ -17,7 +17,8 @@
 //! `#[route(broadcast)]` reaches every routee whatever the strategy.
 //!
 //! This module owns the routee table, the choice of routee and the pool's lifecycle; the send
-//! path ([`crate::send`]) calls [`Router::route`] and the cell forwards stop requests here.
+//! path calls [`Router::route`] when it finds the pool's own mailbox closed (it always is), and
+//! the cell forwards stop requests and supervision signals here.
 
 use std::collections::hash_map::DefaultHasher;
 use std::fmt;
@@ -265,6 +266,11 @@ impl<A: Actor> Router<A> {
         self.table.load().routees.len()
     }
 
+    /// Whether the pool has begun to stop.
+    pub(crate) fn is_stopping(&self) -> bool {
+        self.stopping.load(Ordering::Acquire)
+    }
+
     /// Picks the routee(s) for `msg`. `pool` is the pool's own reference (for dead letters).
     pub(crate) fn route(&self, pool: &ActorRef<A>, mut msg: A::Msg) -> Route<A> {
         let table = self.table.load();
@@ -400,13 +406,15 @@ impl ActorSystem {
             mailbox.validate().map_err(SpawnError::InvalidMailbox)?;
         }
         let name = (!name.is_empty()).then(|| name.to_owned());
-        // The pool's own mailbox never holds messages: it only carries stop requests.
         let cell = self.register_cell(
             parent,
             name,
             MailboxConfig::unbounded(),
             Some(Box::new(Router::new(&pool))),
         )?;
+        // A pool's own mailbox is closed for good: a send that finds it closed looks for the
+        // router (off the hot path of sends to single actors) and goes to a routee.
+        cell.mailbox.close();
         let me = ActorRef::from_cell(cell);
         if let Err(error) = grow(&me, pool.size) {
             // Nothing reached the new pool yet: take it down again.
@@ -513,7 +521,6 @@ impl<A: Actor> Cell<A> {
     /// queued), and the pool ends with the last of them.
     pub(crate) fn stop_pool(&self, router: &Router<A>, kind: StopKind) {
         router.stopping.store(true, Ordering::Release);
-        self.mailbox.request_stop(kind);
         let routees = self.core.children.close();
         for routee in &routees {
             routee.request_stop(kind);

@@ -42,21 +42,11 @@ impl<'a, A: Actor> Tell<'a, A> {
     /// [`SendError::Stopped`]; never waits.
     pub fn try_send(self) -> Result<(), SendError> {
         let actor = self.actor;
-        if let Some(router) = actor.cell.router.as_deref() {
-            return match router.route(actor, self.msg) {
-                Route::One(routee, msg) => routee
-                    .cell
-                    .mailbox
-                    .try_push(msg)
-                    .map_err(|error| undelivered(&routee, error)),
-                Route::Done(outcome) => outcome,
-            };
-        }
         actor
             .cell
             .mailbox
             .try_push(self.msg)
-            .map_err(|error| undelivered(actor, error))
+            .or_else(|refused| try_elsewhere(actor, refused))
     }
 }
 
@@ -73,25 +63,10 @@ impl<'a, A: Actor> IntoFuture for Tell<'a, A> {
     type IntoFuture = TellFuture<'a, A>;
 
     fn into_future(self) -> Self::IntoFuture {
-        let (routee, msg) = match self.actor.cell.router.as_deref() {
-            None => (None, Some(self.msg)),
-            Some(router) => match router.route(self.actor, self.msg) {
-                Route::One(routee, msg) => (Some(routee), Some(msg)),
-                Route::Done(outcome) => {
-                    return TellFuture {
-                        actor: self.actor,
-                        routee: None,
-                        msg: None,
-                        done: Some(outcome),
-                    };
-                }
-            },
-        };
         TellFuture {
             actor: self.actor,
-            routee,
-            msg,
-            done: None,
+            routee: None,
+            msg: Some(self.msg),
         }
     }
 }
@@ -103,8 +78,6 @@ pub struct TellFuture<'a, A: Actor> {
     /// The pool routee chosen for the message, when `actor` is a pool.
     routee: Option<ActorRef<A>>,
     msg: Option<A::Msg>,
-    /// The outcome of a send the pool already made (a broadcast).
-    done: Option<Result<(), SendError>>,
 }
 
 // The message is moved, never pinned in place.
@@ -115,15 +88,24 @@ impl<A: Actor> Future for TellFuture<'_, A> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        if let Some(outcome) = this.done.take() {
-            return Poll::Ready(outcome);
+        loop {
+            let actor = this.routee.as_ref().unwrap_or(this.actor);
+            return match actor.cell.mailbox.poll_push(cx, &mut this.msg) {
+                // A pool's own mailbox is always closed: the message goes to a routee.
+                Poll::Ready(Err(PushError::Closed(msg))) if this.routee.is_none() => {
+                    match route(this.actor, PushError::Closed(msg)) {
+                        Ok(Route::One(routee, msg)) => {
+                            this.routee = Some(routee);
+                            this.msg = Some(msg);
+                            continue;
+                        }
+                        Ok(Route::Done(outcome)) => Poll::Ready(outcome),
+                        Err(refused) => Poll::Ready(Err(undelivered(this.actor, refused))),
+                    }
+                }
+                polled => polled.map_err(|error| undelivered(actor, error)),
+            };
         }
-        let actor = this.routee.as_ref().unwrap_or(this.actor);
-        actor
-            .cell
-            .mailbox
-            .poll_push(cx, &mut this.msg)
-            .map_err(|error| undelivered(actor, error))
     }
 }
 
@@ -172,24 +154,11 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
     pub fn try_send(self) -> Result<PendingReply<T, E>, AskError<E>> {
         let timeout = self.effective_timeout();
         let actor = self.actor;
-        let routed = match actor.cell.router.as_deref() {
-            None => Some((None, self.msg)),
-            Some(router) => match router.route(actor, self.msg) {
-                Route::One(routee, msg) => Some((Some(routee), msg)),
-                Route::Done(outcome) => {
-                    outcome?;
-                    None
-                }
-            },
-        };
-        if let Some((routee, msg)) = routed {
-            let target = routee.as_ref().unwrap_or(actor);
-            target
-                .cell
-                .mailbox
-                .try_push(msg)
-                .map_err(|error| AskError::from(undelivered(target, error)))?;
-        }
+        actor
+            .cell
+            .mailbox
+            .try_push(self.msg)
+            .or_else(|refused| try_elsewhere(actor, refused))?;
         Ok(PendingReply {
             wait: ReplyWait::new(self.rx, timeout, actor),
         })
@@ -216,19 +185,10 @@ impl<'a, A: Actor, T, E> IntoFuture for Ask<'a, A, T, E> {
 
     fn into_future(self) -> Self::IntoFuture {
         let timeout = self.effective_timeout();
-        let (routee, msg) = match self.actor.cell.router.as_deref() {
-            None => (None, Some(self.msg)),
-            Some(router) => match router.route(self.actor, self.msg) {
-                Route::One(routee, msg) => (Some(routee), Some(msg)),
-                // Sent to every routee, or refused because no routee is left: either way the
-                // reply channel will hold the answer.
-                Route::Done(_) => (None, None),
-            },
-        };
         AskFuture {
             actor: self.actor,
-            routee,
-            msg,
+            routee: None,
+            msg: Some(self.msg),
             wait: ReplyWait::new(self.rx, timeout, self.actor),
         }
     }
@@ -256,14 +216,51 @@ impl<A: Actor, T, E> Future for AskFuture<'_, A, T, E> {
             let actor = this.routee.as_ref().unwrap_or(this.actor);
             match actor.cell.mailbox.poll_push(cx, &mut this.msg) {
                 Poll::Ready(Ok(())) => {}
-                Poll::Ready(Err(error)) => {
-                    return Poll::Ready(Err(undelivered(actor, error).into()));
+                Poll::Ready(Err(refused)) => {
+                    if let Some(failed) = this.refused(cx, refused) {
+                        return failed;
+                    }
                 }
                 // Waiting for room: the deadline runs from now.
                 Poll::Pending => return this.wait.poll_deadline(cx),
             }
         }
         this.wait.poll(cx)
+    }
+}
+
+impl<A: Actor, T, E> AskFuture<'_, A, T, E> {
+    /// The mailbox refused the request. A pool's own mailbox always does: the request goes to
+    /// the routee its router picks (`None`: queued there, or already answered). Anything else
+    /// is a dead letter and the caller's error.
+    #[cold]
+    #[inline(never)]
+    fn refused(
+        &mut self,
+        cx: &mut Context<'_>,
+        refused: PushError<A::Msg>,
+    ) -> Option<Poll<Result<T, AskError<E>>>> {
+        let refused = match (self.routee.is_none(), refused) {
+            (true, refused) => match route(self.actor, refused) {
+                Ok(Route::One(routee, msg)) => {
+                    self.msg = Some(msg);
+                    let pushed = routee.cell.mailbox.poll_push(cx, &mut self.msg);
+                    self.routee = Some(routee);
+                    match pushed {
+                        Poll::Ready(Ok(())) => return None,
+                        Poll::Ready(Err(refused)) => refused,
+                        Poll::Pending => return Some(self.wait.poll_deadline(cx)),
+                    }
+                }
+                // Sent to every routee, or refused for want of one: either way the reply
+                // channel will hold the answer.
+                Ok(Route::Done(_)) => return None,
+                Err(refused) => refused,
+            },
+            (false, refused) => refused,
+        };
+        let actor = self.routee.as_ref().unwrap_or(self.actor);
+        Some(Poll::Ready(Err(undelivered(actor, refused).into())))
     }
 }
 
@@ -363,6 +360,37 @@ pub(crate) fn reply_outcome<T, E>(
     received: Result<Result<T, AskError<E>>, RecvError>,
 ) -> Result<T, AskError<E>> {
     received.unwrap_or(Err(AskError::NoReply))
+}
+
+/// Where a message the mailbox of `actor` refused goes instead: `Err` gives the refusal back
+/// for a single actor; a pool (whose own mailbox is always closed) routes it.
+#[cold]
+fn route<A: Actor>(
+    actor: &ActorRef<A>,
+    refused: PushError<A::Msg>,
+) -> Result<Route<A>, PushError<A::Msg>> {
+    match (actor.cell.router.as_deref(), refused) {
+        (Some(router), PushError::Closed(msg)) => Ok(router.route(actor, msg)),
+        (_, refused) => Err(refused),
+    }
+}
+
+/// A `try_send` the mailbox refused: a dead letter and the caller's error, or, for a pool, the
+/// routee's mailbox.
+#[cold]
+fn try_elsewhere<A: Actor>(
+    actor: &ActorRef<A>,
+    refused: PushError<A::Msg>,
+) -> Result<(), SendError> {
+    match route(actor, refused) {
+        Ok(Route::One(routee, msg)) => routee
+            .cell
+            .mailbox
+            .try_push(msg)
+            .map_err(|error| undelivered(&routee, error)),
+        Ok(Route::Done(outcome)) => outcome,
+        Err(refused) => Err(undelivered(actor, refused)),
+    }
 }
 
 /// Turns a message the mailbox refused into a dead letter and the caller's error.
