@@ -34,7 +34,7 @@ use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, Node};
 use crate::error::{SendError, SpawnError};
 use crate::event::{DeadLetterReason, Event, StopReason};
-use crate::mailbox::{MailboxConfig, Signal, StopKind};
+use crate::mailbox::{MailboxConfig, PushError, Signal, StopKind};
 use crate::supervision::Supervision;
 use crate::system::{ActorSystem, SpawnOptions};
 
@@ -272,15 +272,49 @@ impl<A: Actor> Router<A> {
     }
 
     /// Picks the routee(s) for `msg`. `pool` is the pool's own reference (for dead letters).
-    pub(crate) fn route(&self, pool: &ActorRef<A>, mut msg: A::Msg) -> Route<A> {
+    pub(crate) fn route(&self, pool: &ActorRef<A>, msg: A::Msg) -> Route<A> {
         let table = self.table.load();
+        match self.pick(&table, pool, msg) {
+            Ok((routee, msg)) => Route::One(routee.clone(), msg),
+            Err(outcome) => Route::Done(outcome),
+        }
+    }
+
+    /// Queues `msg` on the routee it picks without waiting (a `try_send` to the pool); `refuse`
+    /// turns a refusal by the routee's mailbox into the caller's error.
+    pub(crate) fn try_send(
+        &self,
+        pool: &ActorRef<A>,
+        msg: A::Msg,
+        refuse: impl FnOnce(&ActorRef<A>, PushError<A::Msg>) -> SendError,
+    ) -> Result<(), SendError> {
+        let table = self.table.load();
+        match self.pick(&table, pool, msg) {
+            Ok((routee, msg)) => routee
+                .cell
+                .mailbox
+                .try_push(msg)
+                .map_err(|error| refuse(routee, error)),
+            Err(outcome) => outcome,
+        }
+    }
+
+    /// The routee of `msg` in `table`, or the outcome of a send made already (a broadcast, or
+    /// a dead letter for want of routees).
+    #[allow(clippy::type_complexity)]
+    fn pick<'t>(
+        &self,
+        table: &'t Table<A>,
+        pool: &ActorRef<A>,
+        mut msg: A::Msg,
+    ) -> Result<(&'t ActorRef<A>, A::Msg), Result<(), SendError>> {
         let routees = &table.routees;
         if routees.is_empty() {
             pool.cell.give_up(msg, DeadLetterReason::Stopped);
-            return Route::Done(Err(SendError::Stopped));
+            return Err(Err(SendError::Stopped));
         }
         if msg.is_broadcast() {
-            return Route::Done(broadcast(routees, msg));
+            return Err(broadcast(routees, msg));
         }
         let chosen = match self.routing {
             Routing::RoundRobin => self.round_robin(routees),
@@ -322,7 +356,7 @@ impl<A: Actor> Router<A> {
             }
             Routing::ScatterGather | Routing::TailChopping { .. } => self.round_robin(routees),
         };
-        Route::One(chosen.clone(), msg)
+        Ok((chosen, msg))
     }
 
     fn round_robin<'t>(&self, routees: &'t [ActorRef<A>]) -> &'t ActorRef<A> {

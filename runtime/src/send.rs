@@ -382,14 +382,9 @@ fn try_elsewhere<A: Actor>(
     actor: &ActorRef<A>,
     refused: PushError<A::Msg>,
 ) -> Result<(), SendError> {
-    match route(actor, refused) {
-        Ok(Route::One(routee, msg)) => routee
-            .cell
-            .mailbox
-            .try_push(msg)
-            .map_err(|error| undelivered(&routee, error)),
-        Ok(Route::Done(outcome)) => outcome,
-        Err(refused) => Err(undelivered(actor, refused)),
+    match (actor.cell.router.as_deref(), refused) {
+        (Some(router), PushError::Closed(msg)) => router.try_send(actor, msg, undelivered),
+        (_, refused) => Err(undelivered(actor, refused)),
     }
 }
 

@@ -1,0 +1,165 @@
+//! Router pools: throughput of one actor against a pool of 2 and a pool of 4, in one run.
+//!
+//! The machine has 2 cores and the runtime 2 worker threads. Groups:
+//! - `pool_work/<n>`: 4,000 jobs of about 5 µs of CPU each (a hash chain), told one after the
+//!   other by one sender; the iteration ends when every routee has answered a final ask (each
+//!   routee's ask queues behind its jobs). `n` = 1 is a single actor (no pool); with 2 and 4
+//!   routees the jobs run on both cores, so the ceiling is 2x.
+//! - `pool_tell/<n>`: 200,000 trivial `add(1)` tells, the same way: what routing costs when
+//!   the handler does nothing (a round-robin pick per message, and mailboxes on both cores).
+//!
+//! Run: `cargo bench -p rakt --bench pool`.
+
+mod common;
+
+use std::hash::{Hash, Hasher};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::measurement::WallTime;
+use criterion::{
+    BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
+use rakt::prelude::*;
+use rakt::{Pool, Routing};
+use tokio::runtime::Runtime;
+
+use common::{on_worker, runtime, wait_idle};
+
+/// Jobs per iteration of `pool_work`.
+const JOBS: u64 = 4_000;
+/// Hash rounds per job: about 5 µs on this machine.
+const ROUNDS: u64 = 400;
+/// Tells per iteration of `pool_tell`.
+const TELLS: u64 = 200_000;
+
+/// A worker that crunches numbers.
+#[actor]
+#[derive(Default)]
+pub struct Cruncher {
+    done: u64,
+    last: u64,
+}
+
+#[actor]
+impl Cruncher {
+    /// A job of `ROUNDS` chained hashes.
+    pub fn crunch(&mut self, seed: u64) {
+        let mut x = seed;
+        for _ in 0..ROUNDS {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            x.hash(&mut hasher);
+            x = hasher.finish();
+        }
+        self.last = black_box(x);
+        self.done += 1;
+    }
+
+    /// A job of nothing.
+    pub fn add(&mut self, by: u64) {
+        self.done += by;
+    }
+
+    /// Jobs done so far.
+    pub fn done(&self) -> u64 {
+        self.done
+    }
+}
+
+/// One actor (`routees` = 1) or a round-robin pool of `routees`.
+async fn start(routees: usize) -> (ActorSystem, CruncherRef, Vec<CruncherRef>) {
+    let system = ActorSystem::builder("bench")
+        .build()
+        .await
+        .expect("building the actor system");
+    let (handle, members) = if routees == 1 {
+        let one: CruncherRef = system
+            .spawn_anonymous(Cruncher::default())
+            .await
+            .expect("spawning");
+        (one.clone(), vec![one])
+    } else {
+        let pool: CruncherRef = system
+            .spawn_pool(
+                "",
+                Pool::new(routees, Cruncher::default).routing(Routing::RoundRobin),
+            )
+            .await
+            .expect("spawning a pool");
+        let members = pool.pool().expect("a pool").routees();
+        (pool, members)
+    };
+    (system, handle, members)
+}
+
+fn run(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    rt: &Runtime,
+    routees: usize,
+    messages: u64,
+    send: fn(&CruncherRef, u64),
+) {
+    let (system, handle, members) = rt.block_on(start(routees));
+    let mut expected = 0;
+    group.bench_function(routees.to_string(), |b| {
+        b.iter_custom(|iters| {
+            let mut elapsed = Duration::ZERO;
+            for _ in 0..iters {
+                let handle = handle.clone();
+                let members = members.clone();
+                let (took, done) = on_worker(rt, async move {
+                    let start = Instant::now();
+                    for n in 0..messages {
+                        send(&handle, n);
+                    }
+                    let mut done = 0;
+                    for member in &members {
+                        done += member.done().await.expect("ask failed");
+                    }
+                    (start.elapsed(), done)
+                });
+                expected += messages;
+                assert_eq!(done, expected, "messages lost");
+                elapsed += took;
+            }
+            elapsed
+        })
+    });
+    rt.block_on(system.shutdown());
+    wait_idle(rt);
+}
+
+fn benches(c: &mut Criterion) {
+    let rt = runtime();
+
+    let mut group = c.benchmark_group("pool_work");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(6))
+        .sampling_mode(SamplingMode::Flat)
+        .throughput(Throughput::Elements(JOBS));
+    for routees in [1, 2, 4] {
+        run(&mut group, &rt, routees, JOBS, |h, n| {
+            h.crunch(n).try_send().expect("tell failed");
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("pool_tell");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(6))
+        .sampling_mode(SamplingMode::Flat)
+        .throughput(Throughput::Elements(TELLS));
+    for routees in [1, 2, 4] {
+        run(&mut group, &rt, routees, TELLS, |h, _| {
+            h.add(1).try_send().expect("tell failed");
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(all, benches);
+criterion_main!(all);
