@@ -15,8 +15,8 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use crate::model::{
-    ActorModel, AlternativeModel, BehaviourModel, HandleModel, HandlerModel, HookModel,
-    MailboxModel, ReplyKind, UnhandledModel,
+    ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, HookModel,
+    MailboxModel, ReplyKind, RouteModel, UnhandledModel,
 };
 use crate::naming;
 
@@ -96,6 +96,7 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
         quote!(#(#cfg)* Self::#variant { .. } => #is_ask,)
     });
     let is_ask_phantom = phantom_arm(&this, true);
+    let routing = routing_methods(model, &rt, phantom_arm(&this, true));
     let describe_arms = model.handlers.iter().map(|h| describe_arm(h, &rt));
     let describe_phantom = phantom_arm(&this, true);
     // The render traits are imported only where a message has arguments; a handler set whose
@@ -176,6 +177,8 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
                     #is_ask_phantom
                 }
             }
+
+            #routing
 
             fn describe(&self) -> ::core::option::Option<::std::string::String> {
                 #describe_imports
@@ -433,6 +436,17 @@ fn states_doc(h: &HandlerModel, behaviour: Option<&BehaviourModel>) -> TokenStre
     quote!(#[doc = ""] #[doc = #line])
 }
 
+/// The doc paragraph of a handler marked `#[route(..)]`: how a pool routes its message.
+fn route_doc(h: &HandlerModel) -> Option<TokenStream> {
+    let line = match h.route.as_ref()? {
+        RouteModel::Broadcast => " In a router pool: every routee gets this message.".to_owned(),
+        RouteModel::Key(key) => {
+            format!(" In a consistent-hash pool: routed by `{}`.", key.unraw())
+        }
+    };
+    Some(quote!(#[doc = ""] #[doc = #line]))
+}
+
 /// `ReplySlot<T, E>` for an ask, `None` for a tell.
 fn reply_slot(reply: &ReplyKind, rt: &TokenStream) -> Option<TokenStream> {
     match reply {
@@ -442,6 +456,182 @@ fn reply_slot(reply: &ReplyKind, rt: &TokenStream) -> Option<TokenStream> {
         ReplyKind::Deferred { ok, err, .. } => {
             let err = err.iter();
             Some(quote!(#rt::ReplySlot<#ok #(, #err)*>))
+        }
+    }
+}
+
+/// The `Message` methods a router pool asks: `is_answered`, `is_broadcast`, `route_key` and
+/// `duplicate`. `phantom` is the arm of the hidden phantom variant, if the enum has one.
+fn routing_methods(
+    model: &ActorModel,
+    rt: &TokenStream,
+    phantom: Option<TokenStream>,
+) -> TokenStream {
+    let Locals {
+        reply: reply_local, ..
+    } = Locals::new();
+    let has_phantom = phantom.is_some();
+    let is_ask = |h: &HandlerModel| !matches!(h.reply, ReplyKind::Tell);
+    let is_broadcast = |h: &HandlerModel| h.route == Some(RouteModel::Broadcast);
+
+    let answered_arms = model.handlers.iter().filter(|h| is_ask(h)).map(|h| {
+        let cfg = &h.cfg_attrs;
+        let variant = &h.variant;
+        quote! {
+            #(#cfg)* Self::#variant { reply: ref #reply_local, .. } => {
+                #rt::ReplySlot::is_closed(#reply_local)
+            }
+        }
+    });
+    let is_answered = few_arms(model, answered_arms, is_ask, quote!(false), has_phantom);
+
+    let broadcast_arms = model.handlers.iter().filter(|h| is_broadcast(h)).map(|h| {
+        let cfg = &h.cfg_attrs;
+        let variant = &h.variant;
+        quote!(#(#cfg)* Self::#variant { .. } => true,)
+    });
+    let is_broadcast = few_arms(
+        model,
+        broadcast_arms,
+        is_broadcast,
+        quote!(false),
+        has_phantom,
+    );
+
+    let key_local = Ident::new("__rakt_key", Span::mixed_site());
+    let key_arms = model.handlers.iter().filter_map(|h| {
+        let arg = key_arg(h)?;
+        let cfg = &h.cfg_attrs;
+        let variant = &h.variant;
+        let (field, ty) = (&arg.name, &arg.ty);
+        // The key's type is named at the user's type: a type that is not `Hash` is reported
+        // there, with `RouteKey`'s message.
+        Some(quote! {
+            #(#cfg)* Self::#variant { #field: ref #key_local, .. } => {
+                ::core::option::Option::Some(#rt::hash_key::<#ty>(#key_local))
+            }
+        })
+    });
+    let route_key = few_arms(
+        model,
+        key_arms,
+        |h| key_arg(h).is_some(),
+        quote!(::core::option::Option::None),
+        has_phantom,
+    );
+
+    let duplicate_arms = model.handlers.iter().map(|h| duplicate_arm(h, rt));
+    // The clone traits are imported only where a message has arguments, as in `describe`.
+    let duplicate_imports = model.handlers.iter().any(|h| !h.args.is_empty()).then(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use #rt::{CloneCopy as _, CloneFallback as _};
+        }
+    });
+
+    quote! {
+        fn is_answered(&self) -> bool {
+            #is_answered
+        }
+
+        fn is_broadcast(&self) -> bool {
+            #is_broadcast
+        }
+
+        fn route_key(&self) -> ::core::option::Option<u64> {
+            #route_key
+        }
+
+        fn duplicate(&mut self) -> ::core::option::Option<Self> {
+            #duplicate_imports
+            match *self {
+                #(#duplicate_arms)*
+                #phantom
+            }
+        }
+    }
+}
+
+/// The argument a `#[route(key = ..)]` handler routes on.
+fn key_arg(h: &HandlerModel) -> Option<&ArgModel> {
+    match &h.route {
+        Some(RouteModel::Key(key)) => h.args.iter().find(|arg| arg.name.unraw() == key.unraw()),
+        _ => None,
+    }
+}
+
+/// The body of a `Message` method whose answer is `fallback` for most variants: `fallback`
+/// itself when no handler is `covered`, else a match on the `arms` of the covered handlers
+/// and a `_` arm for the rest (none when every variant has an arm).
+fn few_arms(
+    model: &ActorModel,
+    arms: impl Iterator<Item = TokenStream>,
+    covered: impl Fn(&HandlerModel) -> bool,
+    fallback: TokenStream,
+    has_phantom: bool,
+) -> TokenStream {
+    let arms: Vec<TokenStream> = arms.collect();
+    if arms.is_empty() {
+        return fallback;
+    }
+    let others: Vec<&HandlerModel> = model.handlers.iter().filter(|h| !covered(h)).collect();
+    let rest = (has_phantom || !others.is_empty()).then(|| {
+        // The `_` arm matches nothing when the other handlers are all configured out.
+        let allow = (!has_phantom && others.iter().all(|h| !h.cfg_attrs.is_empty()))
+            .then(|| quote!(#[allow(unreachable_patterns)]));
+        quote!(#allow _ => #fallback,)
+    });
+    quote! {
+        match *self {
+            #(#arms)*
+            #rest
+        }
+    }
+}
+
+/// The `duplicate` arm for one handler: each argument copied through autoref specialization
+/// (`(&CloneField(x)).__rakt_clone()` is `Some(clone)` when the type is `Clone` where the arm
+/// is compiled, else `None`, and `?` gives up on the whole copy), then, for an ask, the reply
+/// slot shared with the copy. The arguments are copied first, so that a failed copy leaves
+/// the slot alone. A broadcast handler's argument types are asserted `Clone`, each at the
+/// user's type.
+fn duplicate_arm(h: &HandlerModel, rt: &TokenStream) -> TokenStream {
+    let cfg = &h.cfg_attrs;
+    let variant = &h.variant;
+    let reply_local = Locals::new().reply;
+    let reply_field = format_ident!("{}", naming::REPLY_FIELD);
+    let (bind_reply, share_reply) = match h.reply {
+        ReplyKind::Tell => (None, None),
+        _ => (
+            Some(quote!(#reply_field: ref mut #reply_local,)),
+            Some(quote!(#reply_field: #rt::ReplySlot::share(#reply_local),)),
+        ),
+    };
+    if h.args.is_empty() {
+        let bind = bind_reply.unwrap_or_else(|| quote!(..));
+        return quote! {
+            #(#cfg)* Self::#variant { #bind } => {
+                ::core::option::Option::Some(Self::#variant { #share_reply })
+            }
+        };
+    }
+    let fields: Vec<&Ident> = h.args.iter().map(|a| &a.name).collect();
+    let locals: Vec<Ident> = (0..h.args.len())
+        .map(|i| Ident::new(&format!("__rakt_arg{i}"), Span::mixed_site()))
+        .collect();
+    let copies: Vec<Ident> = (0..h.args.len())
+        .map(|i| Ident::new(&format!("__rakt_copy{i}"), Span::mixed_site()))
+        .collect();
+    let assertions = (h.route == Some(RouteModel::Broadcast)).then(|| {
+        let types = h.args.iter().map(|a| &a.ty);
+        quote!(#(#rt::assert_broadcastable::<#types>();)*)
+    });
+    quote! {
+        #(#cfg)*
+        Self::#variant { #(#fields: ref #locals,)* #bind_reply } => {
+            #assertions
+            #(let #copies = (&#rt::CloneField(#locals)).__rakt_clone()?;)*
+            ::core::option::Option::Some(Self::#variant { #(#fields: #copies,)* #share_reply })
         }
     }
 }
@@ -691,10 +881,12 @@ fn handle_method(
         docs(&h.docs)
     };
     let states_doc = states_doc(h, behaviour);
+    let route_doc = route_doc(h);
     quote! {
         #(#cfg)*
         #docs
         #states_doc
+        #route_doc
         #(#attrs)*
         #[inline]
         #vis fn #method(&self, #(#params),*) -> #ret {

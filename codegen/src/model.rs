@@ -107,6 +107,22 @@ pub struct HandlerModel {
     /// Other methods that handle this handler's message in other states. Their state sets and
     /// `states` are pairwise disjoint (the front end checks it).
     pub alternatives: Vec<AlternativeModel>,
+    /// How a router pool routes the message, if the handler says (`#[route(..)]`); `None`
+    /// leaves it to the pool's strategy.
+    pub route: Option<RouteModel>,
+}
+
+/// How a router pool routes one handler's message (`#[route(..)]` on the handler).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteModel {
+    /// `#[route(key = user)]`: a consistent-hash pool sends the message to the routee that
+    /// owns the hash of this argument. Names one of the handler's
+    /// [`args`](HandlerModel::args) (the front end checks it); its type must be `Hash`, which
+    /// rustc checks at the argument's type.
+    Key(Ident),
+    /// `#[route(broadcast)]`: every routee gets a copy. Only on a tell whose argument types
+    /// are all `Clone` (the front end checks the first, rustc the second, at each type).
+    Broadcast,
 }
 
 /// A method that handles the message of a [`HandlerModel`] in some states instead of the

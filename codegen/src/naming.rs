@@ -33,6 +33,7 @@ pub const RESERVED_HANDLE_METHODS: &[(&str, &str)] = &[
     ("is_alive", "ActorHandle::is_alive"),
     ("stop", "ActorHandle::stop"),
     ("kill", "ActorHandle::kill"),
+    ("pool", "ActorHandle::pool"),
     ("actor_ref", "ActorHandle::actor_ref"),
     ("from_actor_ref", "ActorHandle::from_actor_ref"),
     ("clone", "Clone::clone"),

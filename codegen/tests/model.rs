@@ -6,7 +6,7 @@ use std::num::NonZeroUsize;
 
 use rakt_codegen::{
     ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, Hooks,
-    ReceiverKind, ReplyKind, UnhandledModel, generate_actor, generate_handle, naming,
+    ReceiverKind, ReplyKind, RouteModel, UnhandledModel, generate_actor, generate_handle, naming,
 };
 use syn::{Ident, parse_quote};
 
@@ -32,12 +32,29 @@ fn handler(name: &str, args: Vec<ArgModel>, reply: ReplyKind) -> HandlerModel {
         reply,
         states: None,
         alternatives: Vec::new(),
+        route: None,
     }
 }
 
+/// A service as a `.proto` front end would describe it, with its routing options: `say_hello`
+/// is routed on its request in a consistent-hash pool, `reset` goes to every routee.
 #[test]
 fn hand_built_model() {
     let krate: syn::Path = parse_quote!(::rakt);
+    let mut say_hello = handler(
+        "say_hello",
+        vec![ArgModel {
+            name: ident("request"),
+            ty: parse_quote!(HelloRequest),
+        }],
+        ReplyKind::AskResult {
+            ok: parse_quote!(HelloReply),
+            err: parse_quote!(::rakt::Status),
+        },
+    );
+    say_hello.route = Some(RouteModel::Key(ident("request")));
+    let mut reset = handler("reset", Vec::new(), ReplyKind::Tell);
+    reset.route = Some(RouteModel::Broadcast);
     let actor = ActorModel {
         rust_name: ident("Greeter"),
         proto_name: "demo.v1.Greeter".to_owned(),
@@ -46,20 +63,7 @@ fn hand_built_model() {
         generics: Default::default(),
         where_clause: None,
         docs: vec![" The `Greeter` service.".to_owned()],
-        handlers: vec![
-            handler(
-                "say_hello",
-                vec![ArgModel {
-                    name: ident("request"),
-                    ty: parse_quote!(HelloRequest),
-                }],
-                ReplyKind::AskResult {
-                    ok: parse_quote!(HelloReply),
-                    err: parse_quote!(::rakt::Status),
-                },
-            ),
-            handler("reset", Vec::new(), ReplyKind::Tell),
-        ],
+        handlers: vec![say_hello, reset],
         hooks: Hooks::default(),
         behaviour: None,
         stash_capacity: None,

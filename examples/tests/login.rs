@@ -1,18 +1,10 @@
 //! Runs the login-session example and checks the conversation it prints.
 
-use std::process::Command;
+mod common;
 
 #[test]
 fn the_login_session_walks_its_states() {
-    let output = Command::new(env!("CARGO_BIN_EXE_login"))
-        .output()
-        .expect("the login binary runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "login failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = common::stdout_of(env!("CARGO_BIN_EXE_login"));
     let expected = "\
 session state: (Authenticating, 0)
 read before login: not handled in state Authenticating

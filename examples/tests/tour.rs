@@ -1,18 +1,10 @@
 //! Runs the tour and checks that every step did what it says.
 
-use std::process::Command;
+mod common;
 
 #[test]
 fn the_tour_runs_every_step() {
-    let output = Command::new(env!("CARGO_BIN_EXE_tour"))
-        .output()
-        .expect("the tour binary runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "tour failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = common::stdout_of(env!("CARGO_BIN_EXE_tour"));
     let expected = [
         "system `tour` is up",
         "rakt://tour/user/counter told add(5), add(7); total() = 12",
@@ -31,7 +23,7 @@ fn the_tour_runs_every_step() {
         "after the restart: total() = 2 (fresh state plus the queued add(2)); alive: true",
         "all actors stopped: true",
     ];
-    let mut rest = stdout.as_ref();
+    let mut rest = stdout.as_str();
     for line in expected {
         let at = rest.find(line).unwrap_or_else(|| {
             panic!("missing or out of order: {line:?}\n--- output ---\n{stdout}")

@@ -7,8 +7,9 @@
 use proc_macro2::Ident;
 use syn::punctuated::Punctuated;
 use syn::{
-    Attribute, FnArg, GenericArgument, Generics, ImplItem, ImplItemFn, Item, ItemImpl, Meta, Pat,
-    PatType, Path, PathArguments, Receiver, ReturnType, Token, Type, TypePath, Visibility,
+    Attribute, Expr, ExprPath, FnArg, GenericArgument, Generics, ImplItem, ImplItemFn, Item,
+    ItemImpl, Meta, Pat, PatType, Path, PathArguments, Receiver, ReturnType, Token, Type, TypePath,
+    Visibility,
 };
 
 /// `#[actor]` on a struct or enum: the actor's state type.
@@ -43,7 +44,8 @@ pub struct Impl<'a> {
     pub item: &'a ItemImpl,
     /// The methods, in order.
     pub methods: Vec<Method<'a>>,
-    /// Marker attributes (lifecycle, `#[state]`, `#[handles]`) on items that are not methods.
+    /// Marker attributes (lifecycle, `#[state]`, `#[handles]`, `#[route]`) on items that are not
+    /// methods.
     pub stray_markers: Vec<&'a Attribute>,
 }
 
@@ -51,13 +53,16 @@ pub struct Impl<'a> {
 pub const STATE_MARKER: &str = "state";
 /// The attribute that makes a method another handler of a handler's message.
 pub const HANDLES_MARKER: &str = "handles";
+/// The attribute that tells a router pool how to route a handler's message.
+pub const ROUTE_MARKER: &str = "route";
 
 /// Whether `attr` is one of the markers `#[actor]` reads on the block's items and strips:
-/// `#[pre_start]`, `#[post_start]`, `#[post_stop]`, `#[state]`, `#[handles]`.
+/// `#[pre_start]`, `#[post_start]`, `#[post_stop]`, `#[state]`, `#[handles]`, `#[route]`.
 pub fn is_marker(attr: &Attribute) -> bool {
     HookKind::of(attr).is_some()
         || attr.path().is_ident(STATE_MARKER)
         || attr.path().is_ident(HANDLES_MARKER)
+        || attr.path().is_ident(ROUTE_MARKER)
 }
 
 /// The three lifecycle hooks.
@@ -101,6 +106,8 @@ pub struct Method<'a> {
     pub states: Vec<StateAttr<'a>>,
     /// Its `#[handles(..)]` attributes, in order (one is valid).
     pub handles: Vec<HandlesAttr<'a>>,
+    /// Its `#[route(..)]` attributes, in order.
+    pub routes: Vec<RouteAttr<'a>>,
     /// How it takes `self`.
     pub receiver: Recv<'a>,
     /// Its parameters after the receiver.
@@ -149,6 +156,41 @@ pub struct HandlesAttr<'a> {
     pub attr: &'a Attribute,
     /// The handler it names, if the arguments are one identifier.
     pub target: Option<Ident>,
+}
+
+/// `#[route(key = user)]`, `#[route(broadcast)]`.
+pub struct RouteAttr<'a> {
+    /// The attribute as written.
+    pub attr: &'a Attribute,
+    /// Its options in order; empty for a bare `#[route]` or `#[route()]`; `Err` when the
+    /// arguments are not a comma-separated list of options.
+    pub options: syn::Result<Vec<RouteOption>>,
+}
+
+/// One option of `#[route(..)]`.
+pub enum RouteOption {
+    /// `key = user`: the argument to route on, if the value is one identifier.
+    Key {
+        /// The option as written.
+        meta: Meta,
+        /// The argument it names.
+        arg: Option<Ident>,
+    },
+    /// `broadcast`, or a malformed `broadcast = ..` / `broadcast(..)` (`meta` says which).
+    Broadcast(Meta),
+    /// Any other option.
+    Unknown(Meta),
+}
+
+impl RouteOption {
+    /// The option as written.
+    pub fn meta(&self) -> &Meta {
+        match self {
+            RouteOption::Key { meta, .. }
+            | RouteOption::Broadcast(meta)
+            | RouteOption::Unknown(meta) => meta,
+        }
+    }
 }
 
 /// How a method takes `self`.
@@ -269,9 +311,48 @@ impl<'a> Method<'a> {
                     target: attr.parse_args::<Ident>().ok(),
                 })
                 .collect(),
+            routes: func
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident(ROUTE_MARKER))
+                .map(RouteAttr::from_syn)
+                .collect(),
             receiver,
             params,
             output,
+        }
+    }
+}
+
+impl<'a> RouteAttr<'a> {
+    fn from_syn(attr: &'a Attribute) -> Self {
+        let options = match &attr.meta {
+            Meta::Path(_) => Ok(Vec::new()),
+            _ => attr
+                .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+                .map(|list| list.into_iter().map(RouteOption::from_meta).collect()),
+        };
+        RouteAttr { attr, options }
+    }
+}
+
+impl RouteOption {
+    fn from_meta(meta: Meta) -> Self {
+        if meta.path().is_ident("key") {
+            let arg = match &meta {
+                Meta::NameValue(nv) => match &nv.value {
+                    Expr::Path(ExprPath {
+                        qself: None, path, ..
+                    }) => path.get_ident().cloned(),
+                    _ => None,
+                },
+                _ => None,
+            };
+            RouteOption::Key { meta, arg }
+        } else if meta.path().is_ident("broadcast") {
+            RouteOption::Broadcast(meta)
+        } else {
+            RouteOption::Unknown(meta)
         }
     }
 }

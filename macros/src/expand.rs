@@ -1,9 +1,9 @@
 //! Lowers the checked input into the codegen model and emits the tokens.
 //!
 //! Whatever happens, the user's item is emitted again (the markers `#[pre_start]`,
-//! `#[post_start]`, `#[post_stop]`, `#[state]` and `#[handles]` stripped), followed by what
-//! could be generated and by all errors, so one mistake does not bury the crate under follow-on
-//! errors.
+//! `#[post_start]`, `#[post_stop]`, `#[state]`, `#[handles]` and `#[route]` stripped), followed
+//! by what could be generated and by all errors, so one mistake does not bury the crate under
+//! follow-on errors.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
@@ -116,6 +116,7 @@ fn lower_impl(input: &Impl, verdict: &Verdict, options: ImplOptions) -> Option<A
         let Some(mut handler) = lower_handler(&input.methods[index], &mut replace_self) else {
             continue;
         };
+        handler.route = verdict.routes[index].clone();
         if behaviour.is_some() {
             handler.states = verdict.states[index].clone();
             handler.alternatives = valid()
@@ -246,6 +247,7 @@ fn lower_handler(method: &Method, replace_self: &mut ReplaceSelf) -> Option<Hand
         reply,
         states: None,
         alternatives: Vec::new(),
+        route: None,
     })
 }
 

@@ -308,3 +308,38 @@ fn stash_capacity_without_states() {
         },
     )]));
 }
+
+#[test]
+fn router_markers() {
+    insta::assert_snapshot!(expand_all(&[(
+        quote!(),
+        quote! {
+            impl Worker {
+                /// Counts a job of `user`; a consistent-hash pool sends one user's jobs to one
+                /// routee.
+                #[route(key = user)]
+                pub fn record(&mut self, job: Job, user: UserId) {}
+
+                /// Every routee starts a new epoch; both arguments are asserted `Clone`.
+                #[route(broadcast)]
+                pub fn reset(&mut self, epoch: u32, reason: String, ctx: &mut Ctx<Self>) {}
+
+                /// A keyed ask: its copies share the reply slot.
+                #[route(key = r#type)]
+                pub async fn lookup(&self, r#type: String) -> Option<u64> {
+                    None
+                }
+
+                /// A deferred ask keyed on `id`; its slot is the `reply` field.
+                #[route(key = id)]
+                pub fn wait(&mut self, id: u64, slot: ReplySlot<u64>) {}
+
+                /// `Socket` need not be `Clone`: without a `#[route]` marker the copy is
+                /// simply `None` when it is not.
+                pub fn adopt(&mut self, socket: Socket) -> bool {
+                    true
+                }
+            }
+        },
+    )]));
+}

@@ -7,12 +7,13 @@
 
 use proc_macro2::Ident;
 use quote::{ToTokens, quote};
-use rakt_codegen::naming;
+use rakt_codegen::{RouteModel, naming};
 use syn::ext::IdentExt;
 use syn::{GenericArgument, GenericParam, Generics, ImplItemFn, Meta, PathArguments, Type};
 
 use crate::ast::{
-    Decl, HANDLES_MARKER, HookKind, Impl, Method, Output, ParamKind, Recv, STATE_MARKER, peel,
+    Decl, HANDLES_MARKER, HookKind, Impl, Method, Output, ParamKind, ROUTE_MARKER, Recv,
+    RouteOption, STATE_MARKER, peel,
 };
 use crate::attr::ImplOptions;
 use crate::ctxt::Ctxt;
@@ -31,6 +32,10 @@ pub struct Verdict {
     /// Per method: for a valid alternative (`#[handles(..)]`), the index of the handler whose
     /// message it handles.
     pub handles: Vec<Option<usize>>,
+    /// Per method: how a router pool routes a handler's message (`#[route(..)]`). A marker
+    /// with errors routes nothing, and the handler is still generated: the route only changes
+    /// what a pool does.
+    pub routes: Vec<Option<RouteModel>>,
 }
 
 /// Checks `#[actor]` on a struct or enum; `false` if the handle cannot be generated.
@@ -79,17 +84,28 @@ pub fn check_impl(input: &Impl, options: &ImplOptions, cx: &Ctxt) -> Verdict {
     }
     for attr in &input.stray_markers {
         let marker = attr.path().to_token_stream();
-        let marks = if HookKind::of(attr).is_some() {
-            "a method of the `#[actor]` impl block as a lifecycle hook"
+        let (marks, on) = if HookKind::of(attr).is_some() {
+            (
+                "a method of the `#[actor]` impl block as a lifecycle hook",
+                "a method",
+            )
         } else if attr.path().is_ident(STATE_MARKER) {
-            "the states in which a handler of the `#[actor]` impl block handles its message"
+            (
+                "the states in which a handler of the `#[actor]` impl block handles its message",
+                "a method",
+            )
+        } else if attr.path().is_ident(ROUTE_MARKER) {
+            (
+                "how a router pool routes the message of a handler of the `#[actor]` impl block",
+                "a handler",
+            )
         } else {
-            "a method of the `#[actor]` impl block as another handler of a handler's message"
+            (
+                "a method of the `#[actor]` impl block as another handler of a handler's message",
+                "a method",
+            )
         };
-        cx.error_spanned_by(
-            attr,
-            format!("`#[{marker}]` marks {marks}; put it on a method"),
-        );
+        cx.error_spanned_by(attr, format!("`#[{marker}]` marks {marks}; put it on {on}"));
     }
     check_names(input, &actor, &mut ok, cx);
     let states = input
@@ -97,11 +113,17 @@ pub fn check_impl(input: &Impl, options: &ImplOptions, cx: &Ctxt) -> Verdict {
         .iter()
         .map(|method| check_states(method, machine, cx))
         .collect();
+    let routes = input
+        .methods
+        .iter()
+        .map(|method| check_route(method, cx))
+        .collect();
     let mut verdict = Verdict {
         fatal,
         ok,
         states,
         handles: vec![None; input.methods.len()],
+        routes,
     };
     if machine == Machine::Yes {
         for (index, method) in input.methods.iter().enumerate() {
@@ -670,6 +692,213 @@ fn check_states(method: &Method, machine: Machine, cx: &Ctxt) -> Option<Vec<Iden
         states.push(state.clone());
     }
     Some(states)
+}
+
+/// The checked `#[route(..)]` markers of one method (see [`Verdict::routes`]).
+fn check_route(method: &Method, cx: &Ctxt) -> Option<RouteModel> {
+    let first = method.routes.first()?;
+    let before = cx.len();
+    let name = method.ident().unraw();
+    if let Some((kind, _)) = method.markers.first() {
+        cx.error_spanned_by(
+            first.attr,
+            format!(
+                "`#[route]` cannot go on the `#[{}]` hook `{name}`: a lifecycle hook handles no \
+                 message, so a pool has nothing to route; remove `#[route]`",
+                kind.name()
+            ),
+        );
+        return None;
+    }
+    if method.is_alternative() {
+        let owner = method
+            .handles
+            .first()
+            .and_then(|h| h.target.as_ref())
+            .map(|target| target.unraw().to_string());
+        let (of, to) = match &owner {
+            Some(owner) => (format!("of `{owner}`"), format!("`{owner}`")),
+            None => (
+                "of the handler it names".to_owned(),
+                "that handler".to_owned(),
+            ),
+        };
+        cx.error_spanned_by(
+            first.attr,
+            format!(
+                "`#[route]` cannot go on `{name}`, which handles the message {of} \
+                 (`#[handles]`): route markers belong on the handler that defines the message; \
+                 move it to {to}"
+            ),
+        );
+        return None;
+    }
+    if !method.is_handler() {
+        cx.error_spanned_by(
+            first.attr,
+            format!(
+                "`#[route]` goes on handlers, and `{name}` is a private helper, not a handler: \
+                 it has no message to route; make it a handler (`pub fn {name}`), or remove \
+                 `#[route]`"
+            ),
+        );
+        return None;
+    }
+
+    // Every option of every `#[route]`, in order.
+    let mut options = Vec::new();
+    for route in &method.routes {
+        match &route.options {
+            Err(err) => cx.syn_error(syn::Error::new(
+                err.span(),
+                "`#[route(..)]` takes `key = <argument>` or `broadcast`: \
+                 `#[route(key = user_id)]`, `#[route(broadcast)]`",
+            )),
+            Ok(list) if list.is_empty() => cx.error_spanned_by(
+                route.attr,
+                format!(
+                    "`#[route]` needs an option: `#[route(key = <argument>)]` sends the message \
+                     to the routee that owns that argument in a consistent-hash pool, \
+                     `#[route(broadcast)]` sends it to every routee; without `#[route]`, the \
+                     pool's strategy routes `{name}`"
+                ),
+            ),
+            Ok(list) => options.extend(list),
+        }
+    }
+
+    let is_ask = Answer::of(method) != Answer::Tell;
+    let mut key: Option<(&RouteOption, Option<&Ident>)> = None;
+    let mut broadcast: Option<&RouteOption> = None;
+    for option in options {
+        match option {
+            RouteOption::Unknown(meta) => {
+                let shown = meta.path().to_token_stream().to_string().replace(' ', "");
+                cx.error_spanned_by(
+                    meta.path(),
+                    format!(
+                        "unknown option `{shown}` in `#[route(..)]`; expected one of: `key`, \
+                         `broadcast`"
+                    ),
+                );
+                continue;
+            }
+            RouteOption::Key { meta, arg } => {
+                if arg.is_none() {
+                    cx.error_spanned_by(
+                        meta,
+                        "`key` names the message argument a consistent-hash pool routes on: \
+                         `#[route(key = user_id)]`",
+                    );
+                }
+                if let Some((_, first)) = key {
+                    let names = match (first, arg) {
+                        (Some(a), Some(b)) => format!(" (`{}` and `{}`)", a.unraw(), b.unraw()),
+                        _ => String::new(),
+                    };
+                    cx.error_spanned_by(
+                        meta,
+                        format!(
+                            "`{name}` is given two routing keys{names}; a message is routed on \
+                             one argument: keep one `key`"
+                        ),
+                    );
+                    continue;
+                }
+                key = Some((option, arg.as_ref()));
+            }
+            RouteOption::Broadcast(meta) => {
+                if !matches!(meta, Meta::Path(_)) {
+                    cx.error_spanned_by(meta, "`broadcast` takes no value: `#[route(broadcast)]`");
+                }
+                if broadcast.is_some() {
+                    cx.error_spanned_by(
+                        meta,
+                        format!("`broadcast` is given twice on `{name}`; give it once"),
+                    );
+                    continue;
+                }
+                broadcast = Some(option);
+                if is_ask {
+                    cx.error_spanned_by(
+                        meta,
+                        format!(
+                            "`#[route(broadcast)]` cannot go on `{name}`, an ask: every routee \
+                             would answer, and the caller would get only the first answer; for \
+                             an ask, give the pool `Routing::ScatterGather` (every routee is \
+                             asked, the first answer wins), or make `{name}` a tell (return \
+                             `()`, no `ReplySlot`)"
+                        ),
+                    );
+                }
+            }
+        }
+        if let (Some((key, _)), Some(broadcast)) = (key, broadcast) {
+            // Reported once, at the later of the two.
+            if std::ptr::eq(option, key) || std::ptr::eq(option, broadcast) {
+                cx.error_spanned_by(
+                    option.meta(),
+                    format!(
+                        "`{name}` is marked both `broadcast` and `key`: a broadcast goes to every \
+                         routee, so it is not routed on a key; keep one of them"
+                    ),
+                );
+            }
+        }
+    }
+
+    // A key is checked even next to `broadcast`, so that every error shows at once.
+    if let Some((_, Some(arg))) = key {
+        check_key(method, arg, cx);
+    }
+    if cx.len() != before {
+        return None;
+    }
+    match (key, broadcast) {
+        (Some((_, Some(arg))), None) => Some(RouteModel::Key(arg.clone())),
+        (None, Some(_)) => Some(RouteModel::Broadcast),
+        _ => None,
+    }
+}
+
+/// A `#[route(key = arg)]` names one of the handler's message arguments.
+fn check_key(method: &Method, arg: &Ident, cx: &Ctxt) {
+    let name = method.ident().unraw();
+    let shown = arg.unraw();
+    let arguments: Vec<String> = method
+        .params
+        .iter()
+        .filter(|p| matches!(p.kind, ParamKind::Plain))
+        .filter_map(|p| p.name.map(|n| format!("`{}`", n.unraw())))
+        .collect();
+    let hint = if arguments.is_empty() {
+        format!(
+            "`{name}` takes no message argument, so it has no key to route on: remove \
+             `#[route(key = ..)]`"
+        )
+    } else {
+        format!(
+            "route on a message argument of `{name}`: {}",
+            arguments.join(", ")
+        )
+    };
+    let param = method
+        .params
+        .iter()
+        .find(|p| p.name.is_some_and(|n| n.unraw() == shown));
+    let why = match param.map(|p| &p.kind) {
+        Some(ParamKind::Plain) => return,
+        Some(ParamKind::Ctx | ParamKind::CtxNotMutRef) => {
+            format!("`{shown}` is the actor context, not part of the message; ")
+        }
+        Some(ParamKind::Slot { .. } | ParamKind::SlotArity) => {
+            format!("`{shown}` is the reply slot of `{name}`, not part of the message; ")
+        }
+        // The hint says it all.
+        None if arguments.is_empty() => String::new(),
+        None => format!("`{name}` has no argument `{shown}`; "),
+    };
+    cx.error_spanned_by(arg, format!("`#[route(key = {shown})]`: {why}{hint}"));
 }
 
 /// Checks a method with `#[handles(..)]` against the handler it names; records the handler in

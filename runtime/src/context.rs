@@ -16,6 +16,7 @@ use crate::cell::Node;
 use crate::error::SpawnError;
 use crate::event::DeadLetterReason;
 use crate::reply::Rejection;
+use crate::router::Pool;
 use crate::schedule::{Schedule, ScheduleKind};
 use crate::stash::{Stash, StashFull};
 use crate::system::{ActorSystem, SpawnOptions};
@@ -347,6 +348,17 @@ impl<A: Actor> Ctx<A> {
         let first = factory();
         self.system
             .spawn_in(Some(parent), first, options, Some(Box::new(factory)))
+    }
+
+    /// Spawns a router pool as a child of this actor (see
+    /// [`ActorSystem::spawn_pool`]); it and its routees stop when this actor stops.
+    pub async fn spawn_pool<C: Actor>(
+        &self,
+        name: &str,
+        pool: Pool<C>,
+    ) -> Result<C::Ref, SpawnError> {
+        let parent: Arc<dyn Node> = self.myself.cell.to_arc();
+        self.system.spawn_pool_in(Some(parent), name, pool)
     }
 
     /// Spawns a child actor with explicit options.

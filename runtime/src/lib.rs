@@ -189,10 +189,16 @@ pub use crate::watch::Terminated;
 /// # }
 /// ```
 ///
+/// **Router markers** (for [`Pool`]s, which are called through the same handle):
+/// `#[route(key = arg)]` on a handler makes `arg` (any `Hash` type) the key a
+/// [`Routing::ConsistentHash`] pool routes that message on; `#[route(broadcast)]` on a tell
+/// sends it to every routee (its arguments must be `Clone`).
+///
 /// Misuse (reference or `impl Trait` arguments, `self` by value, pattern arguments, generic
 /// handlers, names that collide with generated items, unknown options, a handler block whose
 /// struct lacks `#[actor]`, states that do not exist, two handlers for one message in one
-/// state) is a compile error pointing at the offending token.
+/// state, a routing key that is not an argument, a broadcast ask) is a compile error pointing
+/// at the offending token.
 ///
 /// ```
 /// use rakt::prelude::*;

@@ -20,7 +20,6 @@
 //! path calls [`Router::route`] when it finds the pool's own mailbox closed (it always is), and
 //! the cell forwards stop requests and supervision signals here.
 
-use std::collections::hash_map::DefaultHasher;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -28,6 +27,7 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
+use siphasher::sip::SipHasher13;
 
 use crate::actor::{Actor, ActorHandle, Message};
 use crate::actor_ref::ActorRef;
@@ -191,7 +191,7 @@ fn ring(ids: impl Iterator<Item = u64>, virtual_nodes: usize) -> Vec<(u64, usize
     let mut ring = Vec::new();
     for (index, id) in ids.enumerate() {
         for vnode in 0..virtual_nodes {
-            let mut hasher = DefaultHasher::new();
+            let mut hasher = stable_hasher();
             (id, vnode).hash(&mut hasher);
             ring.push((hasher.finish(), index));
         }
@@ -208,10 +208,17 @@ fn owner(ring: &[(u64, usize)], key: u64) -> Option<usize> {
         .map(|&(_, index)| index)
 }
 
+/// The hasher of keys and ring points: SipHash-1-3 with fixed keys, so that a key maps the
+/// same way in every process and with every Rust release (`std`'s `DefaultHasher` promises
+/// neither).
+fn stable_hasher() -> SipHasher13 {
+    SipHasher13::new_with_keys(0x7261_6b74_5f72_696e, 0x675f_706f_696e_7473)
+}
+
 /// Hashes a routing key; used by generated `route_key`.
 #[doc(hidden)]
 pub fn hash_key<K: RouteKey + ?Sized>(key: &K) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = stable_hasher();
     key.hash(&mut hasher);
     hasher.finish()
 }

@@ -6,7 +6,7 @@ mod events;
 mod lifecycle;
 mod messaging;
 mod passivation;
-// mod pools;
+mod pools;
 mod schedule;
 mod supervision;
 mod system;

@@ -14,6 +14,10 @@ impl Machine {
     pub fn clone(&self) -> u8 {
         0
     }
+
+    pub fn pool(&mut self, size: usize) {
+        let _ = size;
+    }
 }
 
 fn main() {}

@@ -1,7 +1,7 @@
 //! Names that could clash with generated code: raw identifiers, handlers named like runtime
 //! items (`handle`, `pre_start`, `name`, `new`, `try_send`), an argument named `ctx` that is not
-//! the context, `reply` in a tell, and arguments named like the generated locals (which are
-//! hygienic).
+//! the context, `reply` in a tell, arguments named like the generated locals (which are
+//! hygienic), and handlers and arguments named like the `Message` methods a pool calls.
 
 #![deny(warnings)]
 use rakt::prelude::*;
@@ -39,6 +39,20 @@ impl Names {
     pub fn with_reply(&mut self, __rakt_reply: u32) -> u32 {
         __rakt_reply
     }
+    #[route(key = __rakt_key)]
+    pub fn with_routing_locals(
+        &mut self,
+        __rakt_arg0: u32,
+        __rakt_copy0: u32,
+        __rakt_key: u32,
+        __rakt_arg1: ReplySlot<u32>,
+    ) {
+        __rakt_arg1.send(__rakt_arg0 + __rakt_copy0 + __rakt_key);
+    }
+    #[route(broadcast)]
+    pub fn is_broadcast(&mut self, duplicate: u32, route_key: String) {
+        self.log.push(format!("is_broadcast {duplicate} {route_key}"));
+    }
     pub fn log(&self) -> Vec<String> {
         self.log.clone()
     }
@@ -56,7 +70,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(n.try_send().await?, 2);
     assert_eq!(n.with_ctx(9).await?, 9);
     assert_eq!(n.with_reply(8).await?, 8);
-    assert_eq!(n.log().await?, vec!["pre_start 1".to_string(), "new 7".into()]);
+    assert_eq!(n.with_routing_locals(1, 2, 3).await?, 6);
+    n.is_broadcast(1, "x".into()).await?;
+    assert_eq!(
+        n.log().await?,
+        vec!["pre_start 1".to_string(), "new 7".into(), "is_broadcast 1 x".into()]
+    );
     system.shutdown().await;
     Ok(())
 }
