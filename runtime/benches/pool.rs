@@ -1,12 +1,15 @@
 //! Router pools: throughput of one actor against a pool of 2 and a pool of 4, in one run.
 //!
-//! The machine has 2 cores and the runtime 2 worker threads. Groups:
-//! - `pool_work/<n>`: 4,000 jobs of about 5 µs of CPU each (a hash chain), told one after the
+//! The machine has 2 cores and the runtime 2 worker threads. Each group also runs the floor:
+//! `floor/<n>` is `n` tokio tasks each draining an `mpsc::unbounded_channel`, the sender
+//! picking them round-robin, with the same work per message. Groups:
+//! - `pool_work/{floor,rakt}/<n>`: 4,000 jobs of about 5 µs of CPU each (a hash chain), told one after the
 //!   other by one sender; the iteration ends when every routee has answered a final ask (each
 //!   routee's ask queues behind its jobs). `n` = 1 is a single actor (no pool); with 2 and 4
 //!   routees the jobs run on both cores, so the ceiling is 2x.
-//! - `pool_tell/<n>`: 200,000 trivial `add(1)` tells, the same way: what routing costs when
-//!   the handler does nothing (a round-robin pick per message, and mailboxes on both cores).
+//! - `pool_tell/{floor,rakt}/<n>`: 200,000 trivial `add(1)` tells, the same way: what routing costs when
+//!   the handler does nothing (a round-robin pick per message, and a sender and a consumer
+//!   contending for a mailbox from two cores).
 //!
 //! Run: `cargo bench -p rakt --bench pool`.
 
@@ -23,6 +26,7 @@ use criterion::{
 use rakt::prelude::*;
 use rakt::{Pool, Routing};
 use tokio::runtime::Runtime;
+use tokio::sync::{mpsc, oneshot};
 
 use common::{on_worker, runtime, wait_idle};
 
@@ -45,13 +49,7 @@ pub struct Cruncher {
 impl Cruncher {
     /// A job of `ROUNDS` chained hashes.
     pub fn crunch(&mut self, seed: u64) {
-        let mut x = seed;
-        for _ in 0..ROUNDS {
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            x.hash(&mut hasher);
-            x = hasher.finish();
-        }
-        self.last = black_box(x);
+        self.last = crunch(seed);
         self.done += 1;
     }
 
@@ -64,6 +62,87 @@ impl Cruncher {
     pub fn done(&self) -> u64 {
         self.done
     }
+}
+
+/// The work of one job: `ROUNDS` chained hashes.
+fn crunch(seed: u64) -> u64 {
+    let mut x = seed;
+    for _ in 0..ROUNDS {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        x.hash(&mut hasher);
+        x = hasher.finish();
+    }
+    black_box(x)
+}
+
+/// What a floor consumer receives.
+enum Job {
+    Work(u64),
+    Add(u64),
+    Done(oneshot::Sender<u64>),
+}
+
+/// `consumers` tasks draining one unbounded channel each, fed round-robin: the floor.
+fn floor(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    rt: &Runtime,
+    consumers: usize,
+    messages: u64,
+    job: fn(u64) -> Job,
+) {
+    let senders: Vec<mpsc::UnboundedSender<Job>> = rt.block_on(async {
+        (0..consumers)
+            .map(|_| {
+                let (tx, mut rx) = mpsc::unbounded_channel();
+                tokio::spawn(async move {
+                    let (mut done, mut last) = (0, 0);
+                    while let Some(job) = rx.recv().await {
+                        match job {
+                            Job::Work(seed) => {
+                                last = crunch(seed);
+                                done += 1;
+                            }
+                            Job::Add(by) => done += by,
+                            Job::Done(reply) => {
+                                let _ = reply.send(done);
+                            }
+                        }
+                    }
+                    black_box(last);
+                });
+                tx
+            })
+            .collect()
+    });
+    let mut expected = 0;
+    group.bench_function(format!("floor/{consumers}"), |b| {
+        b.iter_custom(|iters| {
+            let mut elapsed = Duration::ZERO;
+            for _ in 0..iters {
+                let senders = senders.clone();
+                let (took, done) = on_worker(rt, async move {
+                    let start = Instant::now();
+                    for n in 0..messages {
+                        let to = &senders[n as usize % senders.len()];
+                        to.send(job(n)).expect("floor send failed");
+                    }
+                    let mut done = 0;
+                    for to in &senders {
+                        let (reply, answer) = oneshot::channel();
+                        to.send(Job::Done(reply)).expect("floor send failed");
+                        done += answer.await.expect("floor consumer gone");
+                    }
+                    (start.elapsed(), done)
+                });
+                expected += messages;
+                assert_eq!(done, expected, "messages lost");
+                elapsed += took;
+            }
+            elapsed
+        })
+    });
+    drop(senders);
+    wait_idle(rt);
 }
 
 /// One actor (`routees` = 1) or a round-robin pool of `routees`.
@@ -101,7 +180,7 @@ fn run(
 ) {
     let (system, handle, members) = rt.block_on(start(routees));
     let mut expected = 0;
-    group.bench_function(routees.to_string(), |b| {
+    group.bench_function(format!("rakt/{routees}"), |b| {
         b.iter_custom(|iters| {
             let mut elapsed = Duration::ZERO;
             for _ in 0..iters {
@@ -140,6 +219,7 @@ fn benches(c: &mut Criterion) {
         .sampling_mode(SamplingMode::Flat)
         .throughput(Throughput::Elements(JOBS));
     for routees in [1, 2, 4] {
+        floor(&mut group, &rt, routees, JOBS, Job::Work);
         run(&mut group, &rt, routees, JOBS, |h, n| {
             h.crunch(n).try_send().expect("tell failed");
         });
@@ -154,6 +234,7 @@ fn benches(c: &mut Criterion) {
         .sampling_mode(SamplingMode::Flat)
         .throughput(Throughput::Elements(TELLS));
     for routees in [1, 2, 4] {
+        floor(&mut group, &rt, routees, TELLS, |_| Job::Add(1));
         run(&mut group, &rt, routees, TELLS, |h, _| {
             h.add(1).try_send().expect("tell failed");
         });

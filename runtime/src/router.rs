@@ -250,6 +250,8 @@ pub(crate) struct Router<A: Actor> {
     supervision: Option<Supervision>,
     mailbox: Option<MailboxConfig>,
     stopping: AtomicBool,
+    /// Set once the pool has ended.
+    finished: AtomicBool,
     /// Serialises changes of the table (growth, shrinking, a routee leaving).
     changes: Mutex<()>,
 }
@@ -264,6 +266,7 @@ impl<A: Actor> Router<A> {
             supervision: pool.supervision.clone(),
             mailbox: pool.mailbox,
             stopping: AtomicBool::new(false),
+            finished: AtomicBool::new(false),
             changes: Mutex::new(()),
         }
     }
@@ -316,7 +319,8 @@ impl<A: Actor> Router<A> {
         mut msg: A::Msg,
     ) -> Result<(&'t ActorRef<A>, A::Msg), Result<(), SendError>> {
         let routees = &table.routees;
-        if routees.is_empty() {
+        // A stopping pool takes no new messages, as a stopping actor does not.
+        if routees.is_empty() || self.is_stopping() {
             pool.cell.give_up(msg, DeadLetterReason::Stopped);
             return Err(Err(SendError::Stopped));
         }
@@ -534,19 +538,20 @@ fn finish_if_empty<A: Actor>(cell: &Cell<A>) {
     let Some(router) = cell.router.as_deref() else {
         return;
     };
-    let _changes = router.lock_changes();
-    if router.len() > 0 || cell.core.is_terminated() {
-        return;
-    }
-    let reason = if router.stopping.swap(true, Ordering::AcqRel) {
-        StopReason::Stopped
-    } else {
-        tracing::info!(pool = %cell.core.path(), "the pool's last routee stopped; the pool stops");
-        StopReason::NoRoutees
+    let reason = {
+        // Decided under the lock, so that a routee joining meanwhile keeps the pool alive and
+        // the pool ends once; the rest runs outside it (watchers run user callbacks).
+        let _changes = router.lock_changes();
+        if router.len() > 0 || router.finished.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        if router.stopping.swap(true, Ordering::AcqRel) {
+            StopReason::Stopped
+        } else {
+            tracing::info!(pool = %cell.core.path(), "the pool's last routee stopped; the pool stops");
+            StopReason::NoRoutees
+        }
     };
-    for msg in cell.mailbox.close() {
-        cell.give_up(msg, DeadLetterReason::Stopped);
-    }
     cell.core.children.close();
     cell.core.system.forget(&cell.core);
     cell.core.watchers.close(&cell.core, &reason);
