@@ -3,13 +3,13 @@
 //! The machine has 2 cores and the runtime 2 worker threads. Each group also runs the floor:
 //! `floor/<n>` is `n` tokio tasks each draining an `mpsc::unbounded_channel`, the sender
 //! picking them round-robin, with the same work per message. Groups:
-//! - `pool_work/{floor,rakt}/<n>`: 4,000 jobs of about 5 µs of CPU each (a hash chain), told one after the
-//!   other by one sender; the iteration ends when every routee has answered a final ask (each
-//!   routee's ask queues behind its jobs). `n` = 1 is a single actor (no pool); with 2 and 4
-//!   routees the jobs run on both cores, so the ceiling is 2x.
-//! - `pool_tell/{floor,rakt}/<n>`: 200,000 trivial `add(1)` tells, the same way: what routing costs when
-//!   the handler does nothing (a round-robin pick per message, and a sender and a consumer
-//!   contending for a mailbox from two cores).
+//! - `pool_work/{floor,rakt}/<n>`: 4,000 jobs of about 3.5 µs of CPU each (a hash chain), told
+//!   one after the other by one sender; the iteration ends when every routee has answered a
+//!   final ask (each routee's ask queues behind its jobs). `n` = 1 is a single actor (no pool);
+//!   with 2 and 4 routees the jobs run on both cores, so the ceiling is 2x.
+//! - `pool_tell/{floor,rakt}/<n>`: 200,000 trivial `add(1)` tells, the same way: what routing
+//!   costs when the handler does nothing (a round-robin pick per message, and a sender and a
+//!   consumer contending for a mailbox from two cores).
 //!
 //! Run: `cargo bench -p rakt --bench pool`.
 
@@ -32,7 +32,7 @@ use common::{on_worker, runtime, wait_idle};
 
 /// Jobs per iteration of `pool_work`.
 const JOBS: u64 = 4_000;
-/// Hash rounds per job: about 5 µs on this machine.
+/// Hash rounds per job: about 3.5 µs on this machine.
 const ROUNDS: u64 = 400;
 /// Tells per iteration of `pool_tell`.
 const TELLS: u64 = 200_000;
