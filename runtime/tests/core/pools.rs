@@ -2,10 +2,12 @@
 //! all through the actor's ordinary typed handle.
 
 use std::collections::{HashMap, HashSet};
+use std::future::IntoFuture;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use rakt::prelude::*;
 use rakt::{ActorId, Event, Pool, PoolError, Routing, StopReason, Supervision};
 use tokio::sync::Notify;
@@ -450,5 +452,48 @@ async fn a_child_pool_stops_with_its_parent() {
     assert!(!crew.is_alive());
     assert!(routees.iter().all(|r| !r.is_alive()));
     assert_eq!(crew.work(1).await, Err(SendError::Stopped));
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_full_routee_makes_a_pool_send_wait_for_room() {
+    let system = ActorSystem::builder("poolfull").build().await.unwrap();
+    let pool: WorkerRef = system
+        .spawn_pool(
+            "",
+            Pool::new(1, Worker::quick).mailbox(MailboxConfig::bounded(1)),
+        )
+        .await
+        .unwrap();
+    let routee = pool.pool().unwrap().routees()[0].clone();
+    let gate = Arc::new(Notify::new());
+    pool.wait(gate.clone()).await.unwrap();
+    picked_up(routee.actor_ref()).await;
+    pool.work(1).await.unwrap();
+    // The routee's mailbox is full: `try_send` refuses, an awaited send waits for room.
+    assert_eq!(pool.work(2).try_send(), Err(SendError::MailboxFull));
+    let mut waiting = std::pin::pin!(pool.work(3).into_future());
+    assert!(waiting.as_mut().now_or_never().is_none(), "waits for room");
+    gate.notify_one();
+    assert_eq!(waiting.await, Ok(()));
+    assert_eq!(pool.whoami().await, Ok(routee.id()));
+    assert_eq!(routee.jobs().await, Ok(vec![1, 3]));
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_batch_to_a_pool_is_routed_message_by_message() {
+    let system = ActorSystem::builder("poolbatch").build().await.unwrap();
+    let pool: WorkerRef = system
+        .spawn_pool("", Pool::new(2, Worker::quick))
+        .await
+        .unwrap();
+    pool.actor_ref()
+        .tell_batch((1..=4).map(|job| WorkerMsg::Work { job }))
+        .await
+        .unwrap();
+    let routees = pool.pool().unwrap().routees();
+    assert_eq!(routees[0].jobs().await, Ok(vec![1, 3]));
+    assert_eq!(routees[1].jobs().await, Ok(vec![2, 4]));
     system.shutdown().await;
 }
