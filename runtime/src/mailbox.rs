@@ -101,6 +101,9 @@ pub(crate) struct Mailbox<M> {
     signalled: AtomicBool,
     /// `usize::MAX` when unbounded.
     capacity: usize,
+    /// Closed for good from the start, refusing every message without taking the lock: a
+    /// router pool's, whose messages go to its routees.
+    sealed: bool,
 }
 
 struct State<M> {
@@ -130,7 +133,19 @@ impl<M> Mailbox<M> {
             killed: AtomicBool::new(false),
             signalled: AtomicBool::new(false),
             capacity: config.capacity.unwrap_or(usize::MAX),
+            sealed: false,
         }
+    }
+
+    /// A mailbox that never accepts a message (a router pool's). Refusing costs no lock, so
+    /// senders to a pool do not contend on it.
+    pub(crate) fn sealed() -> Self {
+        let mailbox = Mailbox {
+            sealed: true,
+            ..Mailbox::new(MailboxConfig::unbounded())
+        };
+        mailbox.lock().open = false;
+        mailbox
     }
 
     fn lock(&self) -> MutexGuard<'_, State<M>> {
@@ -152,6 +167,9 @@ impl<M> Mailbox<M> {
 
     /// Queues `msg` unless the mailbox is full or closed; never waits.
     pub(crate) fn try_push(&self, msg: M) -> Result<(), PushError<M>> {
+        if self.sealed {
+            return Err(PushError::Closed(msg));
+        }
         let mut state = self.lock();
         if !state.open {
             return Err(PushError::Closed(msg));
@@ -178,6 +196,9 @@ impl<M> Mailbox<M> {
         let Some(msg) = slot.take() else {
             return Poll::Ready(Ok(()));
         };
+        if self.sealed {
+            return Poll::Ready(Err(PushError::Closed(msg)));
+        }
         let mut state = self.lock();
         if !state.open {
             return Poll::Ready(Err(PushError::Closed(msg)));
@@ -361,6 +382,16 @@ mod tests {
 
     fn recv(mailbox: &Mailbox<u32>, batch: &mut VecDeque<u32>) -> Poll<Received> {
         mailbox.poll_recv(&mut Context::from_waker(Waker::noop()), batch)
+    }
+
+    #[test]
+    fn a_sealed_mailbox_refuses_everything() {
+        let mailbox = Mailbox::<u32>::sealed();
+        assert!(!mailbox.is_open());
+        assert!(matches!(mailbox.try_push(1), Err(PushError::Closed(1))));
+        let mut slot = Some(2);
+        let polled = mailbox.poll_push(&mut Context::from_waker(Waker::noop()), &mut slot);
+        assert!(matches!(polled, Poll::Ready(Err(PushError::Closed(2)))));
     }
 
     #[test]

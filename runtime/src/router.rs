@@ -34,7 +34,7 @@ use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, Node};
 use crate::error::{SendError, SpawnError};
 use crate::event::{DeadLetterReason, Event, StopReason};
-use crate::mailbox::{MailboxConfig, PushError, Signal, StopKind};
+use crate::mailbox::{Mailbox, MailboxConfig, PushError, Signal, StopKind};
 use crate::supervision::Supervision;
 use crate::system::{ActorSystem, SpawnOptions};
 
@@ -451,15 +451,14 @@ impl ActorSystem {
             mailbox.validate().map_err(SpawnError::InvalidMailbox)?;
         }
         let name = (!name.is_empty()).then(|| name.to_owned());
+        // A pool's own mailbox is sealed: a send that finds it closed looks for the router (off
+        // the hot path of sends to single actors) and goes to a routee.
         let cell = self.register_cell(
             parent,
             name,
-            MailboxConfig::unbounded(),
+            Mailbox::sealed(),
             Some(Box::new(Router::new(&pool))),
         )?;
-        // A pool's own mailbox is closed for good: a send that finds it closed looks for the
-        // router (off the hot path of sends to single actors) and goes to a routee.
-        cell.mailbox.close();
         let me = ActorRef::from_cell(cell);
         if let Err(error) = grow(&me, pool.size) {
             // Nothing reached the new pool yet: take it down again.

@@ -468,7 +468,7 @@ impl ActorSystem {
     ) -> Result<A::Ref, SpawnError> {
         let mailbox = options.mailbox.or(A::MAILBOX).unwrap_or(self.inner.mailbox);
         mailbox.validate().map_err(SpawnError::InvalidMailbox)?;
-        let cell = self.register_cell(parent, options.name, mailbox, None)?;
+        let cell = self.register_cell(parent, options.name, Mailbox::new(mailbox), None)?;
         self.inner.runtime.spawn(runner::run(runner::Start {
             actor,
             cell: Arc::clone(&cell),
@@ -492,7 +492,7 @@ impl ActorSystem {
         &self,
         parent: Option<Arc<dyn Node>>,
         name: Option<String>,
-        mailbox: MailboxConfig,
+        mailbox: Mailbox<A::Msg>,
         router: Option<Box<Router<A>>>,
     ) -> Result<Arc<Cell<A>>, SpawnError> {
         if self.is_shutting_down() {
@@ -505,7 +505,7 @@ impl ActorSystem {
         let id = ActorId::new(self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 1);
         let cell = Arc::new(Cell {
             core: Core::new(id, name.clone(), parent, Arc::clone(&self.inner)),
-            mailbox: Mailbox::new(mailbox),
+            mailbox,
             router,
         });
         let node: Arc<dyn Node> = cell.clone();
