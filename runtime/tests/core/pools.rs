@@ -497,3 +497,28 @@ async fn a_batch_to_a_pool_is_routed_message_by_message() {
     assert_eq!(routees[1].jobs().await, Ok(vec![2, 4]));
     system.shutdown().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn topics_and_schedules_reach_a_pool_through_its_router() {
+    let system = ActorSystem::builder("pooldeliver").build().await.unwrap();
+    let pool: WorkerRef = system
+        .spawn_pool("", Pool::new(2, Worker::quick))
+        .await
+        .unwrap();
+    let jobs = system.topic::<u64>("jobs").unwrap();
+    jobs.subscribe_actor(&pool, |job| WorkerMsg::Work { job });
+    jobs.publish(1);
+    jobs.publish(2);
+    system.schedule_times(2, ms(10), &pool, || WorkerMsg::Work { job: 7 });
+    tokio::time::sleep(ms(50)).await;
+    let mut all = Vec::new();
+    for routee in pool.pool().unwrap().routees() {
+        let jobs = routee.jobs().await.unwrap();
+        assert_eq!(jobs.len(), 2, "round-robin: two each");
+        all.extend(jobs);
+    }
+    all.sort_unstable();
+    assert_eq!(all, [1, 2, 7, 7]);
+    assert_eq!(system.dead_letter_count(), 0);
+    system.shutdown().await;
+}
