@@ -273,7 +273,7 @@ async fn tail_chopping_asks_the_next_routee_after_each_interval() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn resizing_grows_and_shrinks_and_lets_leavers_finish() {
     let system = ActorSystem::builder("resize").build().await.unwrap();
     let pool: WorkerRef = system
@@ -383,7 +383,7 @@ async fn a_stopped_routee_leaves_and_the_last_one_takes_the_pool_with_it() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn stopping_a_pool_stops_its_routees_after_their_queues() {
     let system = ActorSystem::builder("poolgraceful").build().await.unwrap();
     let pool: WorkerRef = system
