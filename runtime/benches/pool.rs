@@ -208,38 +208,44 @@ fn run(
     wait_idle(rt);
 }
 
+/// Runs one group: the floor and rakt with 1, 2 and 4 consumers, `messages` per iteration.
+fn group(
+    c: &mut Criterion,
+    rt: &Runtime,
+    name: &str,
+    messages: u64,
+    job: fn(u64) -> Job,
+    send: fn(&CruncherRef, u64),
+) {
+    let mut group = c.benchmark_group(name);
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(6))
+        .sampling_mode(SamplingMode::Flat)
+        .throughput(Throughput::Elements(messages));
+    for routees in [1, 2, 4] {
+        floor(&mut group, rt, routees, messages, job);
+        run(&mut group, rt, routees, messages, send);
+    }
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let rt = runtime();
-
-    let mut group = c.benchmark_group("pool_work");
-    group
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(6))
-        .sampling_mode(SamplingMode::Flat)
-        .throughput(Throughput::Elements(JOBS));
-    for routees in [1, 2, 4] {
-        floor(&mut group, &rt, routees, JOBS, Job::Work);
-        run(&mut group, &rt, routees, JOBS, |h, n| {
-            h.crunch(n).try_send().expect("tell failed");
-        });
-    }
-    group.finish();
-
-    let mut group = c.benchmark_group("pool_tell");
-    group
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(6))
-        .sampling_mode(SamplingMode::Flat)
-        .throughput(Throughput::Elements(TELLS));
-    for routees in [1, 2, 4] {
-        floor(&mut group, &rt, routees, TELLS, |_| Job::Add(1));
-        run(&mut group, &rt, routees, TELLS, |h, _| {
+    group(c, &rt, "pool_work", JOBS, Job::Work, |h, n| {
+        h.crunch(n).try_send().expect("tell failed");
+    });
+    group(
+        c,
+        &rt,
+        "pool_tell",
+        TELLS,
+        |_| Job::Add(1),
+        |h, _| {
             h.add(1).try_send().expect("tell failed");
-        });
-    }
-    group.finish();
+        },
+    );
 }
 
 criterion_group!(all, benches);

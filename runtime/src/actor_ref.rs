@@ -18,7 +18,7 @@ use crate::error::{AskError, SendError};
 use crate::event::DeadLetterReason;
 use crate::mailbox::{PushError, StopKind};
 use crate::reply::ReplySlot;
-use crate::router::Route;
+use crate::router::{Route, routed};
 use crate::send::{Ask, Tell, reply_outcome};
 
 /// An actor's id: unique among the actors a system has ever started.
@@ -213,12 +213,12 @@ impl<A: Actor> ActorRef<A> {
                 });
                 true
             }
-            Err(PushError::Closed(msg)) => match self.cell.router.as_deref() {
-                Some(router) => match router.route(self, msg) {
+            Err(refused @ PushError::Closed(_)) => match routed(self, refused) {
+                Ok((router, msg)) => match router.route(self, msg) {
                     Route::One(routee, msg) => routee.deliver(msg),
                     Route::Done(outcome) => outcome.is_ok(),
                 },
-                None => {
+                Err(PushError::Closed(msg) | PushError::Full(msg)) => {
                     self.cell.give_up(msg, DeadLetterReason::Stopped);
                     false
                 }

@@ -388,27 +388,27 @@ impl<A: Actor> fmt::Debug for Ctx<A> {
 #[doc(hidden)]
 #[cold]
 pub fn unhandled<A: Actor>(ctx: &mut Ctx<A>, msg: A::Msg) {
-    let state = || format!("{:?}", ctx.state());
-    tracing::debug!(actor = %ctx.path(), message = msg.name(), state = %state(), "unhandled in this state");
-    let cell = &ctx.myself.cell;
-    match A::UNHANDLED {
-        Unhandled::Stash => {
-            if let Err(full) = ctx.owned().stash.push(msg, A::STASH_CAPACITY) {
-                let capacity = full.capacity;
-                ctx.myself
-                    .cell
-                    .give_up(full.message, DeadLetterReason::StashFull { capacity });
-            }
+    tracing::debug!(
+        actor = %ctx.path(), message = msg.name(), state = ?ctx.state(),
+        "unhandled in this state"
+    );
+    let policy = A::UNHANDLED;
+    if policy == Unhandled::Stash {
+        if let Err(full) = ctx.stash(msg) {
+            let capacity = full.capacity;
+            ctx.myself
+                .cell
+                .give_up(full.message, DeadLetterReason::StashFull { capacity });
         }
-        Unhandled::DeadLetter => {
-            cell.give_up(msg, DeadLetterReason::Unhandled { state: state() });
-        }
-        Unhandled::Reply => {
-            if msg.is_ask() {
-                msg.reject(Rejection::Unhandled { state: state() });
-            } else {
-                cell.give_up(msg, DeadLetterReason::Unhandled { state: state() });
-            }
-        }
+        return;
+    }
+    let state = format!("{:?}", ctx.state());
+    if policy == Unhandled::Reply && msg.is_ask() {
+        msg.reject(Rejection::Unhandled { state });
+    } else {
+        // A dead letter; a tell under `Reply` too, as it has nobody to answer.
+        ctx.myself
+            .cell
+            .give_up(msg, DeadLetterReason::Unhandled { state });
     }
 }

@@ -233,6 +233,19 @@ pub trait RouteKey: Hash {}
 
 impl<T: Hash + ?Sized> RouteKey for T {}
 
+/// A message a mailbox refused, if it is one for a pool's router to route: a pool's sealed
+/// mailbox refuses everything as closed. Any other refusal comes back.
+#[allow(clippy::type_complexity)]
+pub(crate) fn routed<A: Actor>(
+    actor: &ActorRef<A>,
+    refused: PushError<A::Msg>,
+) -> Result<(&Router<A>, A::Msg), PushError<A::Msg>> {
+    match (actor.cell.router.as_deref(), refused) {
+        (Some(router), PushError::Closed(msg)) => Ok((router, msg)),
+        (_, refused) => Err(refused),
+    }
+}
+
 /// Where a routed message goes next.
 pub(crate) enum Route<A: Actor> {
     /// To this routee, by the ordinary send path (waiting for room if need be).
@@ -243,12 +256,10 @@ pub(crate) enum Route<A: Actor> {
 
 /// A pool's routing state, kept in the pool's cell.
 pub(crate) struct Router<A: Actor> {
-    routing: Routing,
+    /// What the pool was spawned with: how to make, route and supervise routees.
+    spec: Pool<A>,
     table: ArcSwap<Table<A>>,
     next: AtomicUsize,
-    make: Arc<dyn Fn() -> A + Send + Sync>,
-    supervision: Option<Supervision>,
-    mailbox: Option<MailboxConfig>,
     stopping: AtomicBool,
     /// Set once the pool has ended.
     finished: AtomicBool,
@@ -257,14 +268,11 @@ pub(crate) struct Router<A: Actor> {
 }
 
 impl<A: Actor> Router<A> {
-    fn new(pool: &Pool<A>) -> Self {
+    fn new(spec: Pool<A>) -> Self {
         Router {
-            routing: pool.routing,
-            table: ArcSwap::from_pointee(Table::new(Vec::new(), pool.routing)),
+            table: ArcSwap::from_pointee(Table::new(Vec::new(), spec.routing)),
+            spec,
             next: AtomicUsize::new(0),
-            make: Arc::clone(&pool.make),
-            supervision: pool.supervision.clone(),
-            mailbox: pool.mailbox,
             stopping: AtomicBool::new(false),
             finished: AtomicBool::new(false),
             changes: Mutex::new(()),
@@ -325,9 +333,18 @@ impl<A: Actor> Router<A> {
             return Err(Err(SendError::Stopped));
         }
         if msg.is_broadcast() {
-            return Err(broadcast(routees, msg));
+            // Copies to all routees but the last, the original to the last.
+            let delivered = match routees.split_last() {
+                Some((last, others)) => send_copies(others, &mut msg) | last.deliver(msg),
+                None => false,
+            };
+            return Err(if delivered {
+                Ok(())
+            } else {
+                Err(SendError::Stopped)
+            });
         }
-        let chosen = match self.routing {
+        let chosen = match self.spec.routing {
             Routing::RoundRobin => self.round_robin(routees),
             Routing::Random => &routees[fastrand::usize(..routees.len())],
             Routing::SmallestMailbox => routees
@@ -339,31 +356,23 @@ impl<A: Actor> Router<A> {
                 None => self.round_robin(routees),
             },
             Routing::ScatterGather if msg.is_ask() => {
-                let first = self.round_robin(routees);
-                for routee in routees.iter().filter(|r| *r != first) {
-                    match msg.duplicate() {
-                        Some(copy) => {
-                            routee.deliver(copy);
-                        }
-                        None => break,
-                    }
-                }
-                first
+                let first = self.turn(routees.len());
+                let others = routees[first + 1..].iter().chain(&routees[..first]);
+                send_copies(others, &mut msg);
+                &routees[first]
             }
             Routing::TailChopping { interval } if msg.is_ask() => {
-                let first = self.round_robin(routees);
-                let start = routees.iter().position(|r| r == first).unwrap_or(0);
-                let rest: Vec<(ActorRef<A>, A::Msg)> = (1..routees.len())
-                    .map_while(|step| {
-                        let routee = &routees[(start + step) % routees.len()];
-                        msg.duplicate().map(|copy| (routee.clone(), copy))
-                    })
+                let first = self.turn(routees.len());
+                let rest: Vec<(ActorRef<A>, A::Msg)> = routees[first + 1..]
+                    .iter()
+                    .chain(&routees[..first])
+                    .map_while(|routee| msg.duplicate().map(|copy| (routee.clone(), copy)))
                     .collect();
                 if !rest.is_empty() {
                     let runtime = pool.cell.core.system.runtime().clone();
                     runtime.spawn(chop(rest, interval));
                 }
-                first
+                &routees[first]
             }
             Routing::ScatterGather | Routing::TailChopping { .. } => self.round_robin(routees),
         };
@@ -371,22 +380,26 @@ impl<A: Actor> Router<A> {
     }
 
     fn round_robin<'t>(&self, routees: &'t [ActorRef<A>]) -> &'t ActorRef<A> {
-        let turn = self.next.fetch_add(1, Ordering::Relaxed);
-        &routees[turn % routees.len()]
+        &routees[self.turn(routees.len())]
+    }
+
+    /// The index of the next routee in turn, out of `len`.
+    fn turn(&self, len: usize) -> usize {
+        self.next.fetch_add(1, Ordering::Relaxed) % len
     }
 
     fn lock_changes(&self) -> std::sync::MutexGuard<'_, ()> {
         self.changes.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Replaces the table with `change` applied to a copy of its routees.
-    fn update(&self, change: impl FnOnce(&mut Vec<ActorRef<A>>)) -> usize {
+    /// Replaces the table with `change` applied to a copy of its routees, one change at a
+    /// time.
+    fn update(&self, change: impl FnOnce(&mut Vec<ActorRef<A>>)) {
+        let _changes = self.lock_changes();
         let mut routees = self.table.load().routees.clone();
         change(&mut routees);
-        let len = routees.len();
         self.table
-            .store(Arc::new(Table::new(routees, self.routing)));
-        len
+            .store(Arc::new(Table::new(routees, self.spec.routing)));
     }
 }
 
@@ -403,24 +416,20 @@ async fn chop<A: Actor>(rest: Vec<(ActorRef<A>, A::Msg)>, interval: Duration) {
     }
 }
 
-/// Tells every routee; succeeds if at least one took the message.
-fn broadcast<A: Actor>(routees: &[ActorRef<A>], mut msg: A::Msg) -> Result<(), SendError> {
+/// Delivers a copy of `msg` to each of `routees` (a broadcast, a scatter-gather), as far as the
+/// message can be copied; whether any routee took one.
+fn send_copies<'r, A: Actor>(
+    routees: impl IntoIterator<Item = &'r ActorRef<A>>,
+    msg: &mut A::Msg,
+) -> bool {
     let mut delivered = false;
-    let Some((last, others)) = routees.split_last() else {
-        return Err(SendError::Stopped);
-    };
-    for routee in others {
+    for routee in routees {
         match msg.duplicate() {
             Some(copy) => delivered |= routee.deliver(copy),
             None => break,
         }
     }
-    delivered |= last.deliver(msg);
-    if delivered {
-        Ok(())
-    } else {
-        Err(SendError::Stopped)
-    }
+    delivered
 }
 
 impl ActorSystem {
@@ -444,7 +453,8 @@ impl ActorSystem {
         name: &str,
         pool: Pool<A>,
     ) -> Result<A::Ref, SpawnError> {
-        if pool.size == 0 {
+        let size = pool.size;
+        if size == 0 {
             return Err(SpawnError::InvalidPool("a pool needs at least one routee"));
         }
         if let Some(mailbox) = pool.mailbox {
@@ -457,10 +467,10 @@ impl ActorSystem {
             parent,
             name,
             Mailbox::sealed(),
-            Some(Box::new(Router::new(&pool))),
+            Some(Box::new(Router::new(pool))),
         )?;
         let me = ActorRef::from_cell(cell);
-        if let Err(error) = grow(&me, pool.size) {
+        if let Err(error) = grow(&me, size) {
             // Nothing reached the new pool yet: take it down again.
             me.cell.request_stop(StopKind::Graceful);
             finish_if_empty(&me.cell);
@@ -479,32 +489,32 @@ fn grow<A: Actor>(pool: &ActorRef<A>, count: usize) -> Result<(), PoolError> {
         return Err(PoolError::Stopping);
     };
     let system = ActorSystem::from_inner(Arc::clone(&pool.cell.core.system));
-    let parent: Arc<dyn Node> = pool.cell.to_arc();
+    let cell = pool.cell.to_arc();
+    let weak: Weak<Cell<A>> = Arc::downgrade(&cell);
+    let parent: Arc<dyn Node> = cell;
+    let spec = &router.spec;
+    let mut options = SpawnOptions::new();
+    if let Some(supervision) = &spec.supervision {
+        options = options.supervision(supervision.clone());
+    }
+    if let Some(mailbox) = spec.mailbox {
+        options = options.mailbox(mailbox);
+    }
     for _ in 0..count {
-        if router.stopping.load(Ordering::Acquire) {
+        if router.is_stopping() {
             return Err(PoolError::Stopping);
         }
-        let make = Arc::clone(&router.make);
-        let mut options = SpawnOptions::new();
-        if let Some(supervision) = &router.supervision {
-            options = options.supervision(supervision.clone());
-        }
-        if let Some(mailbox) = router.mailbox {
-            options = options.mailbox(mailbox);
-        }
+        let make = Arc::clone(&spec.make);
         let routee = system.spawn_in(
             Some(Arc::clone(&parent)),
             make(),
-            options,
+            options.clone(),
             Some(Box::new(move || make())),
         )?;
         let routee = routee.actor_ref().clone();
-        {
-            let _changes = router.lock_changes();
-            router.update(|routees| routees.push(routee.clone()));
-        }
+        router.update(|routees| routees.push(routee.clone()));
         // After it is in the table: a routee that is already gone is taken out at once.
-        let weak: Weak<Cell<A>> = Arc::downgrade(&pool.cell.to_arc());
+        let weak = weak.clone();
         let id = routee.id();
         routee.cell.core.watchers.add(
             &routee.cell.core,
@@ -524,10 +534,7 @@ fn leave<A: Actor>(cell: &Arc<Cell<A>>, id: crate::ActorId) {
     let Some(router) = cell.router.as_deref() else {
         return;
     };
-    {
-        let _changes = router.lock_changes();
-        router.update(|routees| routees.retain(|routee| routee.id() != id));
-    }
+    router.update(|routees| routees.retain(|routee| routee.id() != id));
     finish_if_empty(cell);
 }
 
@@ -616,7 +623,7 @@ impl<'a, A: Actor> PoolControl<'a, A> {
 
     /// How the pool routes.
     pub fn routing(&self) -> Routing {
-        self.router.routing
+        self.router.spec.routing
     }
 
     /// Handles to the routees, in routing order.
@@ -641,7 +648,7 @@ impl<'a, A: Actor> PoolControl<'a, A> {
         if size == 0 {
             return Err(PoolError::Empty);
         }
-        if self.router.stopping.load(Ordering::Acquire) {
+        if self.router.is_stopping() {
             return Err(PoolError::Stopping);
         }
         let current = self.size();
@@ -649,12 +656,9 @@ impl<'a, A: Actor> PoolControl<'a, A> {
             return grow(self.pool, size - current);
         }
         let mut leaving = Vec::new();
-        {
-            let _changes = self.router.lock_changes();
-            self.router.update(|routees| {
-                leaving = routees.split_off(size.min(routees.len()));
-            });
-        }
+        self.router.update(|routees| {
+            leaving = routees.split_off(size.min(routees.len()));
+        });
         for routee in &leaving {
             routee.cell.request_stop(StopKind::Graceful);
         }
@@ -670,7 +674,7 @@ impl<A: Actor> fmt::Debug for PoolControl<'_, A> {
         f.debug_struct("PoolControl")
             .field("pool", self.pool)
             .field("size", &self.size())
-            .field("routing", &self.router.routing)
+            .field("routing", &self.router.spec.routing)
             .finish()
     }
 }

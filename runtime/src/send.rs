@@ -21,7 +21,7 @@ use crate::error::{AskError, SendError};
 use crate::event::DeadLetterReason;
 use crate::mailbox::PushError;
 use crate::reply::{ReplyReceiver, ReplySlot};
-use crate::router::Route;
+use crate::router::{Route, routed};
 
 /// A message on its way to an actor, with no reply.
 ///
@@ -64,8 +64,7 @@ impl<'a, A: Actor> IntoFuture for Tell<'a, A> {
 
     fn into_future(self) -> Self::IntoFuture {
         TellFuture {
-            actor: self.actor,
-            routee: None,
+            target: Target::new(self.actor),
             msg: Some(self.msg),
         }
     }
@@ -74,9 +73,7 @@ impl<'a, A: Actor> IntoFuture for Tell<'a, A> {
 /// The future of an awaited [`Tell`]: resolves once the message is queued.
 #[must_use = "futures do nothing unless polled"]
 pub struct TellFuture<'a, A: Actor> {
-    actor: &'a ActorRef<A>,
-    /// The pool routee chosen for the message, when `actor` is a pool.
-    routee: Option<ActorRef<A>>,
+    target: Target<'a, A>,
     msg: Option<A::Msg>,
 }
 
@@ -88,31 +85,14 @@ impl<A: Actor> Future for TellFuture<'_, A> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        loop {
-            let actor = this.routee.as_ref().unwrap_or(this.actor);
-            return match actor.cell.mailbox.poll_push(cx, &mut this.msg) {
-                // A pool's own mailbox is always closed: the message goes to a routee.
-                Poll::Ready(Err(PushError::Closed(msg))) if this.routee.is_none() => {
-                    match route(this.actor, PushError::Closed(msg)) {
-                        Ok(Route::One(routee, msg)) => {
-                            this.routee = Some(routee);
-                            this.msg = Some(msg);
-                            continue;
-                        }
-                        Ok(Route::Done(outcome)) => Poll::Ready(outcome),
-                        Err(refused) => Poll::Ready(Err(undelivered(this.actor, refused))),
-                    }
-                }
-                polled => polled.map_err(|error| undelivered(actor, error)),
-            };
-        }
+        this.target.poll_push(cx, &mut this.msg)
     }
 }
 
 impl<A: Actor> fmt::Debug for TellFuture<'_, A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TellFuture")
-            .field("actor", self.actor)
+            .field("actor", self.target.actor)
             .field("queued", &self.msg.is_none())
             .finish()
     }
@@ -186,8 +166,7 @@ impl<'a, A: Actor, T, E> IntoFuture for Ask<'a, A, T, E> {
     fn into_future(self) -> Self::IntoFuture {
         let timeout = self.effective_timeout();
         AskFuture {
-            actor: self.actor,
-            routee: None,
+            target: Target::new(self.actor),
             msg: Some(self.msg),
             wait: ReplyWait::new(self.rx, timeout, self.actor),
         }
@@ -197,9 +176,7 @@ impl<'a, A: Actor, T, E> IntoFuture for Ask<'a, A, T, E> {
 /// The future of an awaited [`Ask`].
 #[must_use = "futures do nothing unless polled"]
 pub struct AskFuture<'a, A: Actor, T, E> {
-    actor: &'a ActorRef<A>,
-    /// The pool routee chosen for the request, when `actor` is a pool.
-    routee: Option<ActorRef<A>>,
+    target: Target<'a, A>,
     msg: Option<A::Msg>,
     wait: ReplyWait<T, E>,
 }
@@ -213,14 +190,9 @@ impl<A: Actor, T, E> Future for AskFuture<'_, A, T, E> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if this.msg.is_some() {
-            let actor = this.routee.as_ref().unwrap_or(this.actor);
-            match actor.cell.mailbox.poll_push(cx, &mut this.msg) {
+            match this.target.poll_push(cx, &mut this.msg) {
                 Poll::Ready(Ok(())) => {}
-                Poll::Ready(Err(refused)) => {
-                    if let Some(failed) = this.refused(cx, refused) {
-                        return failed;
-                    }
-                }
+                Poll::Ready(Err(error)) => return Poll::Ready(Err(error.into())),
                 // Waiting for room: the deadline runs from now.
                 Poll::Pending => return this.wait.poll_deadline(cx),
             }
@@ -229,48 +201,79 @@ impl<A: Actor, T, E> Future for AskFuture<'_, A, T, E> {
     }
 }
 
-impl<A: Actor, T, E> AskFuture<'_, A, T, E> {
-    /// The mailbox refused the request. A pool's own mailbox always does: the request goes to
-    /// the routee its router picks (`None`: queued there, or already answered). Anything else
-    /// is a dead letter and the caller's error.
+impl<A: Actor, T, E> fmt::Debug for AskFuture<'_, A, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AskFuture")
+            .field("actor", self.target.actor)
+            .field("queued", &self.msg.is_none())
+            .field("timeout", &self.wait.timeout)
+            .finish()
+    }
+}
+
+/// Where an awaited tell or ask queues its message: the actor, or for a pool the routee its
+/// router picked on the first try.
+struct Target<'a, A: Actor> {
+    actor: &'a ActorRef<A>,
+    routee: Option<ActorRef<A>>,
+}
+
+impl<'a, A: Actor> Target<'a, A> {
+    fn new(actor: &'a ActorRef<A>) -> Self {
+        Target {
+            actor,
+            routee: None,
+        }
+    }
+
+    /// Queues the message in `slot`, waiting for room; a refusal is a dead letter and the
+    /// caller's error, except a pool's, which routes the message.
+    #[inline]
+    fn poll_push(
+        &mut self,
+        cx: &mut Context<'_>,
+        slot: &mut Option<A::Msg>,
+    ) -> Poll<Result<(), SendError>> {
+        let actor = self.routee.as_ref().unwrap_or(self.actor);
+        match actor.cell.mailbox.poll_push(cx, slot) {
+            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused),
+            Poll::Ready(Ok(())) => Poll::Ready(Ok(())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    /// The mailbox refused the message. A pool's sealed mailbox always does: the message goes
+    /// to the routee its router picks, or the router already dealt with it (a broadcast, or
+    /// a dead letter for want of routees).
     #[cold]
     #[inline(never)]
     fn refused(
         &mut self,
         cx: &mut Context<'_>,
+        slot: &mut Option<A::Msg>,
         refused: PushError<A::Msg>,
-    ) -> Option<Poll<Result<T, AskError<E>>>> {
-        let refused = match (self.routee.is_none(), refused) {
-            (true, refused) => match route(self.actor, refused) {
-                Ok(Route::One(routee, msg)) => {
-                    self.msg = Some(msg);
-                    let pushed = routee.cell.mailbox.poll_push(cx, &mut self.msg);
-                    self.routee = Some(routee);
-                    match pushed {
-                        Poll::Ready(Ok(())) => return None,
-                        Poll::Ready(Err(refused)) => refused,
-                        Poll::Pending => return Some(self.wait.poll_deadline(cx)),
+    ) -> Poll<Result<(), SendError>> {
+        let refused = match self.routee {
+            Some(_) => refused,
+            None => match routed(self.actor, refused) {
+                Ok((router, msg)) => match router.route(self.actor, msg) {
+                    Route::One(routee, msg) => {
+                        *slot = Some(msg);
+                        let pushed = routee
+                            .cell
+                            .mailbox
+                            .poll_push(cx, slot)
+                            .map_err(|error| undelivered(&routee, error));
+                        self.routee = Some(routee);
+                        return pushed;
                     }
-                }
-                // Sent to every routee, or refused for want of one: either way the reply
-                // channel will hold the answer.
-                Ok(Route::Done(_)) => return None,
+                    Route::Done(outcome) => return Poll::Ready(outcome),
+                },
                 Err(refused) => refused,
             },
-            (false, refused) => refused,
         };
         let actor = self.routee.as_ref().unwrap_or(self.actor);
-        Some(Poll::Ready(Err(undelivered(actor, refused).into())))
-    }
-}
-
-impl<A: Actor, T, E> fmt::Debug for AskFuture<'_, A, T, E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AskFuture")
-            .field("actor", self.actor)
-            .field("queued", &self.msg.is_none())
-            .field("timeout", &self.wait.timeout)
-            .finish()
+        Poll::Ready(Err(undelivered(actor, refused)))
     }
 }
 
@@ -362,19 +365,6 @@ pub(crate) fn reply_outcome<T, E>(
     received.unwrap_or(Err(AskError::NoReply))
 }
 
-/// Where a message the mailbox of `actor` refused goes instead: `Err` gives the refusal back
-/// for a single actor; a pool (whose own mailbox is always closed) routes it.
-#[cold]
-fn route<A: Actor>(
-    actor: &ActorRef<A>,
-    refused: PushError<A::Msg>,
-) -> Result<Route<A>, PushError<A::Msg>> {
-    match (actor.cell.router.as_deref(), refused) {
-        (Some(router), PushError::Closed(msg)) => Ok(router.route(actor, msg)),
-        (_, refused) => Err(refused),
-    }
-}
-
 /// A `try_send` the mailbox refused: a dead letter and the caller's error, or, for a pool, the
 /// routee's mailbox.
 #[cold]
@@ -382,9 +372,9 @@ fn try_elsewhere<A: Actor>(
     actor: &ActorRef<A>,
     refused: PushError<A::Msg>,
 ) -> Result<(), SendError> {
-    match (actor.cell.router.as_deref(), refused) {
-        (Some(router), PushError::Closed(msg)) => router.try_send(actor, msg, undelivered),
-        (_, refused) => Err(undelivered(actor, refused)),
+    match routed(actor, refused) {
+        Ok((router, msg)) => router.try_send(actor, msg, undelivered),
+        Err(refused) => Err(undelivered(actor, refused)),
     }
 }
 

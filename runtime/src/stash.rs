@@ -38,63 +38,62 @@ impl<M> fmt::Debug for StashFull<M> {
     }
 }
 
-/// Stashed messages, and those unstashed but not yet back in the actor's batch.
+/// Stashed messages, oldest first; the first `released` of them are unstashed and wait for
+/// the actor loop to put them at the front of its batch.
 pub(crate) struct Stash<M> {
-    stashed: VecDeque<M>,
-    /// Unstashed, waiting for the actor loop to put them at the front of its batch.
-    released: VecDeque<M>,
+    messages: VecDeque<M>,
+    released: usize,
 }
 
 impl<M> Default for Stash<M> {
     fn default() -> Self {
         Stash {
-            stashed: VecDeque::new(),
-            released: VecDeque::new(),
+            messages: VecDeque::new(),
+            released: 0,
         }
     }
 }
 
 impl<M> Stash<M> {
     pub(crate) fn push(&mut self, message: M, capacity: usize) -> Result<(), StashFull<M>> {
-        if self.stashed.len() >= capacity {
+        if self.len() >= capacity {
             return Err(StashFull { message, capacity });
         }
-        self.stashed.push_back(message);
+        self.messages.push_back(message);
         Ok(())
     }
 
+    /// How many messages are stashed and not yet released.
     pub(crate) fn len(&self) -> usize {
-        self.stashed.len()
+        self.messages.len() - self.released
     }
 
     /// Releases the oldest message; `false` if the stash is empty.
     pub(crate) fn release_one(&mut self) -> bool {
-        match self.stashed.pop_front() {
-            Some(message) => {
-                self.released.push_back(message);
-                true
-            }
-            None => false,
-        }
+        let any = self.len() > 0;
+        self.released += usize::from(any);
+        any
     }
 
     /// Releases every message; how many.
     pub(crate) fn release_all(&mut self) -> usize {
-        let count = self.stashed.len();
-        self.released.append(&mut self.stashed);
+        let count = self.len();
+        self.released = self.messages.len();
         count
     }
 
     /// Puts the released messages at the front of `batch`, in order.
     pub(crate) fn requeue(&mut self, batch: &mut VecDeque<M>) {
-        while let Some(message) = self.released.pop_back() {
+        for message in self.messages.drain(..self.released).rev() {
             batch.push_front(message);
         }
+        self.released = 0;
     }
 
     /// Everything still held, oldest first (the actor stops).
     pub(crate) fn drain(&mut self) -> impl Iterator<Item = M> + '_ {
-        self.released.drain(..).chain(self.stashed.drain(..))
+        self.released = 0;
+        self.messages.drain(..)
     }
 }
 
