@@ -11,15 +11,15 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::sync::Arc;
+use std::task::Poll;
 
 use crate::actor::Actor;
 use crate::cell::{Cell, Node};
-use crate::error::{AskError, SendError};
+use crate::error::SendError;
 use crate::event::DeadLetterReason;
 use crate::mailbox::{PushError, StopKind};
 use crate::reply::ReplySlot;
-use crate::router::{Route, routed};
-use crate::send::{Ask, Tell, reply_outcome};
+use crate::send::{Ask, AskBatch, Tell};
 
 /// An actor's id: unique among the actors a system has ever started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -106,7 +106,9 @@ impl<A: Actor> ActorRef<A> {
         }
     }
 
-    /// How many messages wait in the mailbox (0 for a pool, whose routees hold the messages).
+    /// How many messages wait for the actor: those queued, and those it has already taken
+    /// into its current batch but not begun (the one it is handling is not counted). For a
+    /// pool, 0: its routees hold the messages.
     pub fn mailbox_len(&self) -> usize {
         self.cell.mailbox.len()
     }
@@ -137,92 +139,103 @@ impl<A: Actor> ActorRef<A> {
     }
 
     /// Queues every message, in order, taking the mailbox lock once for as many as fit; waits
-    /// for room in a bounded mailbox. On a stopped actor the messages not yet queued are
-    /// rejected (their asks, if any, answer [`AskError::Stopped`]).
+    /// for room in a bounded mailbox. A pool routes the messages one by one.
+    ///
+    /// # Errors
+    /// [`SendError::Stopped`] if the actor (or pool) stopped before every message was queued:
+    /// each message not queued becomes a dead letter, and an ask among them answers
+    /// [`AskError::Stopped`]. The messages queued before the stop stay queued.
     pub async fn tell_batch(
         &self,
         msgs: impl IntoIterator<Item = A::Msg>,
     ) -> Result<(), SendError> {
-        if self.cell.router.is_some() {
-            // A pool: each message to the routee its router picks.
-            for msg in msgs {
-                self.tell(msg).await?;
-            }
-            return Ok(());
-        }
         let mut pending: VecDeque<A::Msg> = msgs.into_iter().collect();
-        let result = poll_fn(|cx| self.cell.mailbox.poll_push_many(cx, &mut pending)).await;
-        match result {
-            Ok(()) => Ok(()),
-            Err(PushError::Closed(first) | PushError::Full(first)) => {
-                for msg in std::iter::once(first).chain(pending) {
-                    self.cell.give_up(msg, DeadLetterReason::Stopped);
-                }
-                Err(SendError::Stopped)
-            }
-        }
+        let mut queued = 0;
+        self.push_batch(&mut pending, &mut queued).await
     }
 
-    /// Sends one ask per element of `makes`, queued together, and returns the replies in the
-    /// same order. The system's ask timeout covers the whole batch.
-    pub async fn ask_batch<T, E, F>(
-        &self,
-        makes: impl IntoIterator<Item = F>,
-    ) -> Vec<Result<T, AskError<E>>>
+    /// Sends one ask per element of `makes`, queued together as by
+    /// [`tell_batch`](ActorRef::tell_batch); await the result for the replies, in the same
+    /// order. One timeout (the system's default, or [`AskBatch::timeout`]) covers the whole
+    /// batch. When the actor stops part-way, the requests it handled carry their answers and
+    /// only the others carry [`AskError::Stopped`].
+    pub fn ask_batch<T, E, F>(&self, makes: impl IntoIterator<Item = F>) -> AskBatch<'_, A, T, E>
     where
         T: Send + 'static,
         E: Send + 'static,
         F: FnOnce(ReplySlot<T, E>) -> A::Msg,
     {
-        let timeout = self.cell.core.system.ask_timeout();
-        let deadline = tokio::time::Instant::now() + timeout;
-        let mut receivers = Vec::new();
-        let msgs: Vec<A::Msg> = makes
-            .into_iter()
-            .map(|make| {
-                let (slot, rx) = ReplySlot::channel();
-                receivers.push(rx);
-                make(slot)
-            })
-            .collect();
-        let sent = self.tell_batch(msgs).await;
-        let mut replies = Vec::with_capacity(receivers.len());
-        for rx in receivers {
-            let reply = match sent {
-                Err(error) => Err(error.into()),
-                Ok(()) => match tokio::time::timeout_at(deadline, rx).await {
-                    Ok(received) => reply_outcome(received),
-                    Err(_) => Err(AskError::Timeout(timeout)),
-                },
-            };
-            replies.push(reply);
-        }
-        replies
+        AskBatch::new(self, makes)
     }
 
-    /// Puts a message from the runtime (a termination notice, a topic publication) in the
-    /// mailbox without making the publisher wait: if a bounded mailbox is full, a task waits
-    /// for room. Returns `false`, after a dead letter, if the actor has stopped.
-    pub(crate) fn deliver(&self, msg: A::Msg) -> bool {
-        match self.cell.mailbox.try_push(msg) {
-            Ok(()) => true,
-            Err(PushError::Full(msg)) => {
-                let me = self.clone();
-                self.cell.core.system.runtime().spawn(async move {
-                    let _ = me.tell(msg).await;
-                });
-                true
-            }
-            Err(refused @ PushError::Closed(_)) => match routed(self, refused) {
-                Ok((router, msg)) => match router.route(self, msg) {
-                    Route::One(routee, msg) => routee.deliver(msg),
-                    Route::Done(outcome) => outcome.is_ok(),
-                },
-                Err(PushError::Closed(msg) | PushError::Full(msg)) => {
-                    self.cell.give_up(msg, DeadLetterReason::Stopped);
-                    false
+    /// Queues `pending` from the front, counting each message queued in `queued`. On a stop
+    /// every message still pending becomes a dead letter. If the future is dropped while
+    /// waiting for room, the messages not yet queued stay in `pending`.
+    pub(crate) async fn push_batch(
+        &self,
+        pending: &mut VecDeque<A::Msg>,
+        queued: &mut usize,
+    ) -> Result<(), SendError> {
+        let outcome = if self.cell.router.is_some() {
+            // A pool: each message to the routee its router picks.
+            let mut outcome = Ok(());
+            while let Some(msg) = pending.pop_front() {
+                outcome = self.tell(msg).await;
+                if outcome.is_err() {
+                    // Already a dead letter, by the router.
+                    break;
                 }
-            },
+                *queued += 1;
+            }
+            outcome
+        } else {
+            let open = poll_fn(|cx| {
+                let before = pending.len();
+                let polled = self.cell.mailbox.poll_push_many(cx, pending);
+                *queued += before - pending.len();
+                polled
+            })
+            .await;
+            if open {
+                Ok(())
+            } else {
+                Err(SendError::Stopped)
+            }
+        };
+        if outcome.is_err() {
+            for msg in pending.drain(..) {
+                self.cell.give_up(msg, DeadLetterReason::Stopped);
+            }
+        }
+        outcome
+    }
+
+    /// Puts a message from the runtime (a termination notice, a topic publication, a
+    /// scheduled message) in the mailbox without making the publisher wait: it goes past a
+    /// full bounded mailbox's capacity, so the messages of one publisher arrive in the order
+    /// they were published. A pool routes it. Returns `false`, after a dead letter, if the
+    /// actor has stopped.
+    pub(crate) fn deliver(&self, msg: A::Msg) -> bool {
+        let Err(msg) = self.cell.mailbox.push_over(msg) else {
+            return true;
+        };
+        match self.cell.router.as_deref() {
+            Some(router) => {
+                let pushed = router.push(self, msg, |routee, msg| {
+                    Poll::Ready(
+                        routee
+                            .cell
+                            .mailbox
+                            .push_over(msg)
+                            .map_err(PushError::Closed),
+                    )
+                });
+                matches!(pushed, Poll::Ready(Ok(())))
+            }
+            None => {
+                self.cell.give_up(msg, DeadLetterReason::Stopped);
+                false
+            }
         }
     }
 

@@ -168,6 +168,9 @@ impl<A: Actor> Node for Cell<A> {
     }
 }
 
+/// Below this many slots a child map is not shrunk: a few slots cost less than reallocating.
+const MIN_CHILD_CAPACITY: usize = 16;
+
 /// The live children of an actor (or of the system's user guardian).
 pub(crate) struct Children {
     inner: Mutex<ChildMap>,
@@ -203,10 +206,26 @@ impl Children {
         true
     }
 
-    /// Removes a child that has stopped.
+    /// Removes a child that has stopped. The map gives memory back as it empties, so a burst
+    /// of short-lived children leaves nothing behind.
     pub(crate) fn remove(&self, id: ActorId) {
-        let removed = self.lock().map.remove(&id.get());
+        let removed = {
+            let mut children = self.lock();
+            let removed = children.map.remove(&id.get());
+            let map = &mut children.map;
+            if map.capacity() > MIN_CHILD_CAPACITY && map.len() < map.capacity() / 4 {
+                map.shrink_to(map.len() * 2);
+            }
+            removed
+        };
+        // Dropped outside the lock: it may be the last reference to the child's cell.
         drop(removed);
+    }
+
+    /// How many children the map has room for.
+    #[cfg(test)]
+    pub(crate) fn capacity(&self) -> usize {
+        self.lock().map.capacity()
     }
 
     /// Every child but `except`, left in place.
@@ -264,5 +283,40 @@ impl Hasher for IdHasher {
 
     fn write_u64(&mut self, id: u64) {
         self.0 = id.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::prelude::*;
+
+    #[actor]
+    struct Brief;
+
+    #[actor]
+    impl Brief {
+        pub fn ping(&self) {}
+    }
+
+    #[tokio::test]
+    async fn the_child_map_gives_memory_back_once_its_actors_are_gone() {
+        let system = ActorSystem::builder("children").build().await.unwrap();
+        let mut briefs = Vec::new();
+        for _ in 0..1000 {
+            let brief: BriefRef = system.spawn_anonymous(Brief).await.unwrap();
+            briefs.push(brief);
+        }
+        let guardian = &system.inner().guardian;
+        assert!(guardian.capacity() >= 1000);
+        for brief in briefs.drain(..) {
+            brief.stop().await;
+        }
+        assert_eq!(guardian.len(), 0);
+        assert!(
+            guardian.capacity() <= super::MIN_CHILD_CAPACITY,
+            "{} slots kept for no child",
+            guardian.capacity()
+        );
+        system.shutdown().await;
     }
 }

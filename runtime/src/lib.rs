@@ -86,7 +86,7 @@ pub use crate::passivation::Passivation;
 pub use crate::reply::{Rejection, ReplySlot};
 pub use crate::router::{DEFAULT_VIRTUAL_NODES, Pool, PoolControl, PoolError, RouteKey, Routing};
 pub use crate::schedule::{Schedule, ScheduleError, ScheduleInfo, ScheduleKind};
-pub use crate::send::{Ask, AskFuture, PendingReply, Tell, TellFuture};
+pub use crate::send::{Ask, AskBatch, AskFuture, PendingReply, Tell, TellFuture};
 pub use crate::stash::{DEFAULT_STASH_CAPACITY, StashFull};
 pub use crate::supervision::{Directive, Supervision};
 pub use crate::system::{

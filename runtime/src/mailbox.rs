@@ -10,7 +10,7 @@
 //! to the ones left behind when an actor stops, belongs to the actor loop (`runner`).
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
@@ -99,6 +99,10 @@ pub(crate) struct Mailbox<M> {
     killed: AtomicBool,
     /// Set while a supervision signal waits, read likewise.
     signalled: AtomicBool,
+    /// Messages the actor has taken out of the queue into its batch but not yet begun: set
+    /// when it takes a batch, lowered by the actor loop as it begins each message. Counted in
+    /// [`Mailbox::len`], so a smallest-mailbox pool sees the work a routee already holds.
+    in_hand: AtomicUsize,
     /// `usize::MAX` when unbounded.
     capacity: usize,
     /// Closed for good from the start, refusing every message without taking the lock: a
@@ -132,6 +136,7 @@ impl<M> Mailbox<M> {
             }),
             killed: AtomicBool::new(false),
             signalled: AtomicBool::new(false),
+            in_hand: AtomicUsize::new(0),
             capacity: config.capacity.unwrap_or(usize::MAX),
             sealed: false,
         }
@@ -186,6 +191,28 @@ impl<M> Mailbox<M> {
         Ok(())
     }
 
+    /// Queues a message from the runtime itself (a termination notice, a topic publication, a
+    /// scheduled message) even past a bounded mailbox's capacity; refuses it only when the
+    /// mailbox is closed. The runtime never waits on an actor, and a queue keeps the messages
+    /// of one publisher in the order they were published; a full mailbox still makes the
+    /// actor's ordinary senders wait.
+    pub(crate) fn push_over(&self, msg: M) -> Result<(), M> {
+        if self.sealed {
+            return Err(msg);
+        }
+        let mut state = self.lock();
+        if !state.open {
+            return Err(msg);
+        }
+        state.queue.push_back(msg);
+        let receiver = state.receiver.take();
+        drop(state);
+        if let Some(waker) = receiver {
+            waker.wake();
+        }
+        Ok(())
+    }
+
     /// Queues the message in `slot`, waiting for room in a bounded mailbox. On `Ready(Ok)` the
     /// slot is empty; on `Ready(Err)` the message comes back in the error.
     pub(crate) fn poll_push(
@@ -219,25 +246,23 @@ impl<M> Mailbox<M> {
         Poll::Ready(Ok(()))
     }
 
-    /// Queues as many messages from `pending` as there is room for, under one lock; returns
-    /// `Ready` once `pending` is empty, `Pending` while waiting for room. A closed mailbox
-    /// answers `Ready(Err(Closed))` with the first unqueued message.
+    /// Queues as many messages from the front of `pending` as there is room for, under one
+    /// lock; returns `Ready(true)` once `pending` is empty, `Pending` while waiting for room,
+    /// and `Ready(false)` if the mailbox is closed (what is left stays in `pending`).
     pub(crate) fn poll_push_many(
         &self,
         cx: &mut Context<'_>,
         pending: &mut VecDeque<M>,
-    ) -> Poll<Result<(), PushError<M>>> {
+    ) -> Poll<bool> {
         if pending.is_empty() {
-            return Poll::Ready(Ok(()));
+            return Poll::Ready(true);
+        }
+        if self.sealed {
+            return Poll::Ready(false);
         }
         let mut state = self.lock();
         if !state.open {
-            let first = pending.pop_front();
-            drop(state);
-            return match first {
-                Some(msg) => Poll::Ready(Err(PushError::Closed(msg))),
-                None => Poll::Ready(Ok(())),
-            };
+            return Poll::Ready(false);
         }
         let room = self.capacity.saturating_sub(state.queue.len());
         let take = room.min(pending.len());
@@ -256,7 +281,7 @@ impl<M> Mailbox<M> {
             waker.wake();
         }
         if done {
-            Poll::Ready(Ok(()))
+            Poll::Ready(true)
         } else {
             Poll::Pending
         }
@@ -279,6 +304,7 @@ impl<M> Mailbox<M> {
         }
         if !state.queue.is_empty() {
             std::mem::swap(&mut state.queue, batch);
+            self.in_hand.store(batch.len(), Ordering::Relaxed);
             if !state.senders.is_empty() {
                 let senders = std::mem::take(&mut state.senders);
                 drop(state);
@@ -368,9 +394,17 @@ impl<M> Mailbox<M> {
         rest
     }
 
-    /// How many messages wait to be picked up by the actor.
+    /// Records how many messages of the actor's current batch are not begun yet.
+    #[inline]
+    pub(crate) fn set_in_hand(&self, left: usize) {
+        self.in_hand.store(left, Ordering::Relaxed);
+    }
+
+    /// How many messages wait: those queued and those the actor has taken into its current
+    /// batch but not yet begun (the one it is handling is not counted).
     pub(crate) fn len(&self) -> usize {
-        self.lock().queue.len()
+        let queued = self.lock().queue.len();
+        queued + self.in_hand.load(Ordering::Relaxed)
     }
 }
 
@@ -404,7 +438,9 @@ mod tests {
         }
         assert_eq!(recv(&mailbox, &mut batch), Poll::Ready(Received::Batch));
         assert_eq!(batch, [0, 1, 2, 3, 4]);
-        assert_eq!(mailbox.len(), 0);
+        assert_eq!(mailbox.len(), 5, "taken but not begun: still counted");
+        mailbox.set_in_hand(2);
+        assert_eq!(mailbox.len(), 2);
     }
 
     #[test]
@@ -469,7 +505,7 @@ mod tests {
         assert_eq!(recv(&mailbox, &mut batch), Poll::Ready(Received::Batch));
         assert_eq!(batch, [0, 1, 2]);
         let second = mailbox.poll_push_many(&mut Context::from_waker(waker), &mut pending);
-        assert!(matches!(second, Poll::Ready(Ok(()))));
+        assert_eq!(second, Poll::Ready(true));
         batch.clear();
         assert_eq!(recv(&mailbox, &mut batch), Poll::Ready(Received::Batch));
         assert_eq!(batch, [3, 4]);

@@ -24,13 +24,14 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::task::Poll;
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use siphasher::sip::SipHasher13;
 
 use crate::actor::{Actor, ActorHandle, Message};
-use crate::actor_ref::ActorRef;
+use crate::actor_ref::{ActorId, ActorRef};
 use crate::cell::{Cell, Node};
 use crate::error::{SendError, SpawnError};
 use crate::event::{DeadLetterReason, Event, StopReason};
@@ -233,27 +234,6 @@ pub trait RouteKey: Hash {}
 
 impl<T: Hash + ?Sized> RouteKey for T {}
 
-/// A message a mailbox refused, if it is one for a pool's router to route: a pool's sealed
-/// mailbox refuses everything as closed. Any other refusal comes back.
-#[allow(clippy::type_complexity)]
-pub(crate) fn routed<A: Actor>(
-    actor: &ActorRef<A>,
-    refused: PushError<A::Msg>,
-) -> Result<(&Router<A>, A::Msg), PushError<A::Msg>> {
-    match (actor.cell.router.as_deref(), refused) {
-        (Some(router), PushError::Closed(msg)) => Ok((router, msg)),
-        (_, refused) => Err(refused),
-    }
-}
-
-/// Where a routed message goes next.
-pub(crate) enum Route<A: Actor> {
-    /// To this routee, by the ordinary send path (waiting for room if need be).
-    One(ActorRef<A>, A::Msg),
-    /// Already dealt with (a broadcast, or no routee left): the outcome.
-    Done(Result<(), SendError>),
-}
-
 /// A pool's routing state, kept in the pool's cell.
 pub(crate) struct Router<A: Actor> {
     /// What the pool was spawned with: how to make, route and supervise routees.
@@ -289,42 +269,69 @@ impl<A: Actor> Router<A> {
         self.stopping.load(Ordering::Acquire)
     }
 
-    /// Picks the routee(s) for `msg`. `pool` is the pool's own reference (for dead letters).
-    pub(crate) fn route(&self, pool: &ActorRef<A>, msg: A::Msg) -> Route<A> {
-        let table = self.table.load();
-        match self.pick(&table, pool, msg) {
-            Ok((routee, msg)) => Route::One(routee.clone(), msg),
-            Err(outcome) => Route::Done(outcome),
+    /// Routes `msg` and hands it to `push` for the routee picked; `pool` is the pool's own
+    /// reference (for dead letters). A routee that refuses the message as closed is leaving
+    /// the pool (shrunk away, or stopping for good): it leaves the routee table at once and
+    /// the message is routed again, so a live pool never answers "stopped" for a message
+    /// another routee can take. A routee that refuses it as full makes it a dead letter and
+    /// the caller's [`SendError::MailboxFull`]. `Pending` comes only from a `push` that waits
+    /// for room.
+    pub(crate) fn push(
+        &self,
+        pool: &ActorRef<A>,
+        mut msg: A::Msg,
+        mut push: impl FnMut(&ActorRef<A>, A::Msg) -> Poll<Result<(), PushError<A::Msg>>>,
+    ) -> Poll<Result<(), SendError>> {
+        let mut again = false;
+        loop {
+            let table = self.table.load();
+            let (routee, picked) = match self.pick(&table, pool, msg, again) {
+                Ok(picked) => picked,
+                Err(outcome) => return Poll::Ready(outcome),
+            };
+            match push(routee, picked) {
+                Poll::Ready(Ok(())) => return Poll::Ready(Ok(())),
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(PushError::Full(back))) => {
+                    routee.cell.give_up(back, DeadLetterReason::MailboxFull);
+                    return Poll::Ready(Err(SendError::MailboxFull));
+                }
+                Poll::Ready(Err(PushError::Closed(back))) => {
+                    let leaving = routee.id();
+                    drop(table);
+                    self.forget(leaving);
+                    msg = back;
+                    again = true;
+                }
+            }
         }
     }
 
-    /// Queues `msg` on the routee it picks without waiting (a `try_send` to the pool); `refuse`
-    /// turns a refusal by the routee's mailbox into the caller's error.
-    pub(crate) fn try_send(
-        &self,
-        pool: &ActorRef<A>,
-        msg: A::Msg,
-        refuse: impl FnOnce(&ActorRef<A>, PushError<A::Msg>) -> SendError,
-    ) -> Result<(), SendError> {
-        let table = self.table.load();
-        match self.pick(&table, pool, msg) {
-            Ok((routee, msg)) => routee
-                .cell
-                .mailbox
-                .try_push(msg)
-                .map_err(|error| refuse(routee, error)),
-            Err(outcome) => outcome,
+    /// Takes a routee that refused a message as closed out of the table; it is leaving, and
+    /// its own termination will find it gone already.
+    pub(crate) fn forget(&self, id: ActorId) {
+        // Several senders may find the same leaver: only the first rebuilds the table.
+        if self
+            .table
+            .load()
+            .routees
+            .iter()
+            .any(|routee| routee.id() == id)
+        {
+            self.update(|routees| routees.retain(|routee| routee.id() != id));
         }
     }
 
     /// The routee of `msg` in `table`, or the outcome of a send made already (a broadcast, or
-    /// a dead letter for want of routees).
+    /// a dead letter for want of routees). `again`: the message was routed before and its
+    /// routee was leaving; copies of it went out then, so it now goes to one routee in turn.
     #[allow(clippy::type_complexity)]
     fn pick<'t>(
         &self,
         table: &'t Table<A>,
         pool: &ActorRef<A>,
         mut msg: A::Msg,
+        again: bool,
     ) -> Result<(&'t ActorRef<A>, A::Msg), Result<(), SendError>> {
         let routees = &table.routees;
         // A stopping pool takes no new messages, as a stopping actor does not.
@@ -355,6 +362,9 @@ impl<A: Actor> Router<A> {
                 Some(key) => table.owner(key).unwrap_or(&routees[0]),
                 None => self.round_robin(routees),
             },
+            Routing::ScatterGather | Routing::TailChopping { .. } if again => {
+                self.round_robin(routees)
+            }
             Routing::ScatterGather if msg.is_ask() => {
                 let first = self.turn(routees.len());
                 let others = routees[first + 1..].iter().chain(&routees[..first]);
@@ -530,11 +540,11 @@ fn grow<A: Actor>(pool: &ActorRef<A>, count: usize) -> Result<(), PoolError> {
 }
 
 /// A routee stopped for good: it leaves the table, and the pool stops if it was the last.
-fn leave<A: Actor>(cell: &Arc<Cell<A>>, id: crate::ActorId) {
+fn leave<A: Actor>(cell: &Arc<Cell<A>>, id: ActorId) {
     let Some(router) = cell.router.as_deref() else {
         return;
     };
-    router.update(|routees| routees.retain(|routee| routee.id() != id));
+    router.forget(id);
     finish_if_empty(cell);
 }
 

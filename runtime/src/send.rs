@@ -5,6 +5,7 @@
 //! for the reply under a deadline that covers both the queueing and the reply. Nothing here
 //! allocates beyond the ask's one-shot reply channel.
 
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::fmt;
 use std::future::{Future, IntoFuture};
@@ -13,7 +14,7 @@ use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use tokio::sync::oneshot::error::RecvError;
-use tokio::time::{Sleep, sleep};
+use tokio::time::{Instant, Sleep, sleep, sleep_until, timeout_at};
 
 use crate::actor::Actor;
 use crate::actor_ref::ActorRef;
@@ -21,7 +22,6 @@ use crate::error::{AskError, SendError};
 use crate::event::DeadLetterReason;
 use crate::mailbox::PushError;
 use crate::reply::{ReplyReceiver, ReplySlot};
-use crate::router::{Route, routed};
 
 /// A message on its way to an actor, with no reply.
 ///
@@ -130,7 +130,8 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
 
     /// Queues the request now without waiting for room, or fails with
     /// [`AskError::MailboxFull`] / [`AskError::Stopped`]; await the returned
-    /// [`PendingReply`] for the answer.
+    /// [`PendingReply`] for the answer. The timeout runs from the send, not from the first
+    /// poll of the reply.
     pub fn try_send(self) -> Result<PendingReply<T, E>, AskError<E>> {
         let timeout = self.effective_timeout();
         let actor = self.actor;
@@ -140,7 +141,7 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
             .try_push(self.msg)
             .or_else(|refused| try_elsewhere(actor, refused))?;
         Ok(PendingReply {
-            wait: ReplyWait::new(self.rx, timeout, actor),
+            wait: ReplyWait::new(self.rx, timeout, actor).starting_now(),
         })
     }
 
@@ -211,6 +212,101 @@ impl<A: Actor, T, E> fmt::Debug for AskFuture<'_, A, T, E> {
     }
 }
 
+/// Requests on their way to one actor, queued together; resolves to the replies, in order.
+///
+/// Built by [`ActorRef::ask_batch`]. `.await` it to queue every request (waiting for room in a
+/// bounded mailbox) and collect the replies under one timeout for the whole batch: the
+/// system's default ask timeout, or the one set with [`timeout`](AskBatch::timeout). Each
+/// reply says what became of its own request: a request the actor handled carries its answer
+/// even if the actor stopped before the rest; one that was never delivered carries
+/// [`AskError::Stopped`], or [`AskError::Timeout`] if the deadline passed before it could be
+/// queued.
+#[must_use = "an ask batch does nothing until it is awaited"]
+pub struct AskBatch<'a, A: Actor, T, E = Infallible> {
+    actor: &'a ActorRef<A>,
+    msgs: VecDeque<A::Msg>,
+    receivers: Vec<ReplyReceiver<T, E>>,
+    timeout: Option<Duration>,
+}
+
+impl<'a, A: Actor, T, E> AskBatch<'a, A, T, E> {
+    pub(crate) fn new<F>(actor: &'a ActorRef<A>, makes: impl IntoIterator<Item = F>) -> Self
+    where
+        F: FnOnce(ReplySlot<T, E>) -> A::Msg,
+    {
+        let makes = makes.into_iter();
+        let mut receivers = Vec::with_capacity(makes.size_hint().0);
+        let msgs = makes
+            .map(|make| {
+                let (slot, rx) = ReplySlot::channel();
+                receivers.push(rx);
+                make(slot)
+            })
+            .collect();
+        AskBatch {
+            actor,
+            msgs,
+            receivers,
+            timeout: None,
+        }
+    }
+
+    /// Waits at most `timeout` for the whole batch (queueing and replies) instead of the
+    /// system's default ask timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+impl<A: Actor, T, E> fmt::Debug for AskBatch<'_, A, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AskBatch")
+            .field("actor", self.actor)
+            .field("requests", &self.receivers.len())
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl<'a, A: Actor, T: Send + 'static, E: Send + 'static> IntoFuture for AskBatch<'a, A, T, E> {
+    type Output = Vec<Result<T, AskError<E>>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        let AskBatch {
+            actor,
+            mut msgs,
+            receivers,
+            timeout,
+        } = self;
+        let timeout = timeout.unwrap_or_else(|| actor.cell.core.system.ask_timeout());
+        Box::pin(async move {
+            let deadline = Instant::now() + timeout;
+            let mut queued = 0;
+            let pushed = timeout_at(deadline, actor.push_batch(&mut msgs, &mut queued)).await;
+            // Requests still unqueued at the deadline were never delivered: they time out.
+            // Every other receiver tells what became of its request (a request rejected by a
+            // stop has its `Stopped` waiting already).
+            let cut_off = if pushed.is_err() { queued } else { usize::MAX };
+            drop(msgs);
+            let mut replies = Vec::with_capacity(receivers.len());
+            for (index, rx) in receivers.into_iter().enumerate() {
+                let reply = if index >= cut_off {
+                    Err(AskError::Timeout(timeout))
+                } else {
+                    match timeout_at(deadline, rx).await {
+                        Ok(received) => reply_outcome(received),
+                        Err(_) => Err(AskError::Timeout(timeout)),
+                    }
+                };
+                replies.push(reply);
+            }
+            replies
+        })
+    }
+}
+
 /// Where an awaited tell or ask queues its message: the actor, or for a pool the routee its
 /// router picked on the first try.
 struct Target<'a, A: Actor> {
@@ -242,9 +338,9 @@ impl<'a, A: Actor> Target<'a, A> {
         }
     }
 
-    /// The mailbox refused the message. A pool's sealed mailbox always does: the message goes
-    /// to the routee its router picks, or the router already dealt with it (a broadcast, or
-    /// a dead letter for want of routees).
+    /// The mailbox refused the message. A pool's sealed mailbox always does, and so does a
+    /// routee that is leaving its pool: the pool's router routes the message (again), or deals
+    /// with it itself (a broadcast, or a dead letter for want of routees).
     #[cold]
     #[inline(never)]
     fn refused(
@@ -253,27 +349,29 @@ impl<'a, A: Actor> Target<'a, A> {
         slot: &mut Option<A::Msg>,
         refused: PushError<A::Msg>,
     ) -> Poll<Result<(), SendError>> {
-        let refused = match self.routee {
-            Some(_) => refused,
-            None => match routed(self.actor, refused) {
-                Ok((router, msg)) => match router.route(self.actor, msg) {
-                    Route::One(routee, msg) => {
-                        *slot = Some(msg);
-                        let pushed = routee
-                            .cell
-                            .mailbox
-                            .poll_push(cx, slot)
-                            .map_err(|error| undelivered(&routee, error));
-                        self.routee = Some(routee);
-                        return pushed;
-                    }
-                    Route::Done(outcome) => return Poll::Ready(outcome),
-                },
-                Err(refused) => refused,
-            },
+        let (router, msg) = match (self.actor.cell.router.as_deref(), refused) {
+            (Some(router), PushError::Closed(msg)) => (router, msg),
+            (_, refused) => {
+                let actor = self.routee.as_ref().unwrap_or(self.actor);
+                return Poll::Ready(Err(undelivered(actor, refused)));
+            }
         };
-        let actor = self.routee.as_ref().unwrap_or(self.actor);
-        Poll::Ready(Err(undelivered(actor, refused)))
+        if let Some(leaving) = self.routee.take() {
+            router.forget(leaving.id());
+        }
+        let waiting_on = &mut self.routee;
+        router.push(self.actor, msg, |routee, msg| {
+            *slot = Some(msg);
+            match routee.cell.mailbox.poll_push(cx, slot) {
+                Poll::Ready(Err(refused)) => Poll::Ready(Err(refused)),
+                Poll::Ready(Ok(())) => Poll::Ready(Ok(())),
+                Poll::Pending => {
+                    // Later polls wait on this routee's mailbox.
+                    *waiting_on = Some(routee.clone());
+                    Poll::Pending
+                }
+            }
+        })
     }
 }
 
@@ -315,6 +413,9 @@ struct ReplyWait<T, E> {
     runtime: Option<tokio::runtime::Handle>,
     /// Whether the wait already yielded once with no reply.
     yielded: bool,
+    /// When the wait ends, if fixed at the send (a `try_send`); otherwise the timer runs the
+    /// whole timeout from when it is armed.
+    deadline: Option<Instant>,
     /// The armed timer; boxed so that only slow replies pay for it.
     timer: Option<Pin<Box<Sleep>>>,
 }
@@ -329,8 +430,16 @@ impl<T, E> ReplyWait<T, E> {
             timeout,
             runtime,
             yielded: false,
+            deadline: None,
             timer: None,
         }
+    }
+
+    /// Fixes the deadline now: the timeout counts from the send.
+    fn starting_now(mut self) -> Self {
+        let _entered = self.runtime.as_ref().map(tokio::runtime::Handle::enter);
+        self.deadline = Some(Instant::now() + self.timeout);
+        self
     }
 
     fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, AskError<E>>> {
@@ -348,10 +457,13 @@ impl<T, E> ReplyWait<T, E> {
     /// Arms the timer if needed and reports whether the deadline has passed.
     fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, AskError<E>>> {
         let timeout = self.timeout;
-        let runtime = &self.runtime;
+        let (runtime, deadline) = (&self.runtime, self.deadline);
         let timer = self.timer.get_or_insert_with(|| {
             let _entered = runtime.as_ref().map(tokio::runtime::Handle::enter);
-            Box::pin(sleep(timeout))
+            Box::pin(match deadline {
+                Some(deadline) => sleep_until(deadline),
+                None => sleep(timeout),
+            })
         });
         ready!(timer.as_mut().poll(cx));
         Poll::Ready(Err(AskError::Timeout(timeout)))
@@ -366,15 +478,24 @@ pub(crate) fn reply_outcome<T, E>(
 }
 
 /// A `try_send` the mailbox refused: a dead letter and the caller's error, or, for a pool, the
-/// routee's mailbox.
+/// routee its router picks.
 #[cold]
 fn try_elsewhere<A: Actor>(
     actor: &ActorRef<A>,
     refused: PushError<A::Msg>,
 ) -> Result<(), SendError> {
-    match routed(actor, refused) {
-        Ok((router, msg)) => router.try_send(actor, msg, undelivered),
-        Err(refused) => Err(undelivered(actor, refused)),
+    match (actor.cell.router.as_deref(), refused) {
+        (Some(router), PushError::Closed(msg)) => {
+            let pushed = router.push(actor, msg, |routee, msg| {
+                Poll::Ready(routee.cell.mailbox.try_push(msg))
+            });
+            // `try_push` never waits, so the push is always ready.
+            match pushed {
+                Poll::Ready(outcome) => outcome,
+                Poll::Pending => unreachable!("a try_push never waits"),
+            }
+        }
+        (_, refused) => Err(undelivered(actor, refused)),
     }
 }
 

@@ -50,7 +50,7 @@ pub(crate) struct SystemInner {
     runtime: tokio::runtime::Handle,
     next_id: AtomicU64,
     names: Mutex<HashMap<Arc<str>, Arc<dyn Node>>>,
-    guardian: Children,
+    pub(crate) guardian: Children,
     shutting_down: AtomicBool,
     shut_down: OnceCell<()>,
     pub(crate) events: Events,
@@ -534,6 +534,12 @@ impl ActorSystem {
             });
         }
         Ok(cell)
+    }
+
+    /// The system's shared state, for the crate's own tests.
+    #[cfg(test)]
+    pub(crate) fn inner(&self) -> &SystemInner {
+        &self.inner
     }
 
     /// The system a cell belongs to.

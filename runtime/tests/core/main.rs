@@ -2,6 +2,7 @@
 
 mod actors;
 mod behaviour;
+mod delivery;
 mod events;
 mod lifecycle;
 mod messaging;

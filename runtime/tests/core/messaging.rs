@@ -284,3 +284,97 @@ async fn an_ask_awaited_outside_tokio_still_times_out_and_answers() {
     counter.kill().await;
     system.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_batch_ask_cut_short_by_a_stop_keeps_the_answers_of_what_was_handled() {
+    let system = system("batch-cut").await;
+    let counter: CounterRef = system
+        .spawn_with(
+            Counter::default(),
+            SpawnOptions::new().mailbox(MailboxConfig::bounded(2)),
+        )
+        .await
+        .unwrap();
+    let gate = Arc::new(Notify::new());
+    counter.wait(gate.clone()).await.unwrap();
+    picked_up(counter.actor_ref()).await;
+    let asker = counter.clone();
+    let batch = tokio::spawn(async move {
+        asker
+            .actor_ref()
+            .ask_batch((0..6).map(|x| move |reply| CounterMsg::Double { x, reply }))
+            .await
+    });
+    // Two requests fit; the batch waits for room for the other four.
+    while counter.actor_ref().mailbox_len() < 2 {
+        tokio::task::yield_now().await;
+    }
+    let stopping = counter.stop();
+    gate.notify_one();
+    stopping.await;
+    let replies = batch.await.unwrap();
+    assert_eq!(
+        replies,
+        [
+            Ok(0),
+            Ok(2),
+            Err(AskError::Stopped),
+            Err(AskError::Stopped),
+            Err(AskError::Stopped),
+            Err(AskError::Stopped),
+        ],
+        "only the requests never delivered say `Stopped`"
+    );
+    assert_eq!(system.dead_letter_count(), 4);
+    system.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_batch_ask_has_a_timeout_of_its_own() {
+    let system = system("batch-timeout").await;
+    let counter: CounterRef = system
+        .spawn_with(
+            Counter::default(),
+            SpawnOptions::new().mailbox(MailboxConfig::bounded(2)),
+        )
+        .await
+        .unwrap();
+    let gate = Arc::new(Notify::new());
+    counter.wait(gate.clone()).await.unwrap();
+    picked_up(counter.actor_ref()).await;
+    let started = tokio::time::Instant::now();
+    let replies = counter
+        .actor_ref()
+        .ask_batch((0..3).map(|x| move |reply| CounterMsg::Double { x, reply }))
+        .timeout(Duration::from_millis(50))
+        .await;
+    assert_eq!(started.elapsed(), Duration::from_millis(50));
+    // Two were queued and not answered in time; the third never found room.
+    assert_eq!(
+        replies,
+        vec![Err(AskError::Timeout(Duration::from_millis(50))); 3]
+    );
+    gate.notify_one();
+    assert_eq!(counter.total().await, Ok(0), "the actor carries on");
+    system.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_try_send_ask_times_out_from_the_send() {
+    let system = system("try-deadline").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    let gate = Arc::new(Notify::new());
+    counter.wait(gate.clone()).await.unwrap();
+    let timeout = Duration::from_millis(100);
+    let pending = counter.double(2).timeout(timeout).try_send().unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let polled_at = tokio::time::Instant::now();
+    assert_eq!(pending.await, Err(AskError::Timeout(timeout)));
+    assert_eq!(
+        polled_at.elapsed(),
+        Duration::ZERO,
+        "the deadline passed while nobody polled: the first poll says so"
+    );
+    gate.notify_one();
+    system.shutdown().await;
+}

@@ -522,3 +522,133 @@ async fn topics_and_schedules_reach_a_pool_through_its_router() {
     assert_eq!(system.dead_letter_count(), 0);
     system.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_batch_to_a_stopped_pool_leaves_a_dead_letter_per_message() {
+    let system = ActorSystem::builder("poolbatchstop").build().await.unwrap();
+    let pool: WorkerRef = system
+        .spawn_pool("", Pool::new(2, Worker::quick))
+        .await
+        .unwrap();
+    pool.stop().await;
+    let told = pool
+        .actor_ref()
+        .tell_batch((1..=5).map(|job| WorkerMsg::Work { job }))
+        .await;
+    assert_eq!(told, Err(SendError::Stopped));
+    assert_eq!(system.dead_letter_count(), 5);
+    let asked = pool
+        .actor_ref()
+        .ask_batch((0..5).map(|_| |reply| WorkerMsg::Whoami { reply }))
+        .await;
+    assert_eq!(asked, vec![Err(AskError::Stopped); 5]);
+    assert_eq!(system.dead_letter_count(), 10);
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_send_waiting_on_a_routee_that_leaves_goes_to_another() {
+    let system = ActorSystem::builder("poolleaver").build().await.unwrap();
+    let pool: WorkerRef = system
+        .spawn_pool(
+            "",
+            Pool::new(2, Worker::quick).mailbox(MailboxConfig::bounded(1)),
+        )
+        .await
+        .unwrap();
+    let routees = pool.pool().unwrap().routees();
+    let gate = Arc::new(Notify::new());
+    // Round-robin: each routee blocks on the gate with one job queued behind it.
+    pool.wait(gate.clone()).await.unwrap();
+    pool.wait(gate.clone()).await.unwrap();
+    for routee in &routees {
+        picked_up(routee.actor_ref()).await;
+    }
+    pool.work(1).await.unwrap();
+    pool.work(2).await.unwrap();
+    assert_eq!(pool.work(3).try_send(), Err(SendError::MailboxFull));
+    let dead_before = system.dead_letter_count();
+    // The next turn is the second routee's: the ask waits for room there.
+    let asker = pool.clone();
+    let ask = tokio::spawn(async move { asker.whoami().await });
+    while routees[1].actor_ref().mailbox_len() != 1 {
+        tokio::task::yield_now().await;
+    }
+    tokio::task::yield_now().await;
+    // Shrinking lets the second routee go while the ask waits on it.
+    let control = pool.clone();
+    let resize = tokio::spawn(async move { control.pool().unwrap().resize(1).await });
+    while routees[1].is_alive() {
+        tokio::task::yield_now().await;
+    }
+    gate.notify_waiters();
+    assert_eq!(ask.await.unwrap(), Ok(routees[0].id()));
+    assert_eq!(resize.await.unwrap(), Ok(()));
+    assert_eq!(system.dead_letter_count(), dead_before);
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_routee_that_is_stopping_is_passed_over_by_every_kind_of_send() {
+    let system = ActorSystem::builder("poolstopping").build().await.unwrap();
+    let pool: WorkerRef = system
+        .spawn_pool("", Pool::new(2, Worker::quick))
+        .await
+        .unwrap();
+    let routees = pool.pool().unwrap().routees();
+    let gate = Arc::new(Notify::new());
+    // The second routee is busy and stopping: closed, but still in the table until it ends.
+    routees[1].wait(gate.clone()).await.unwrap();
+    picked_up(routees[1].actor_ref()).await;
+    let stopping = routees[1].stop();
+    let first = routees[0].id();
+    for _ in 0..4 {
+        assert_eq!(pool.whoami().await, Ok(first));
+        let pending = pool.whoami().try_send().unwrap();
+        assert_eq!(pending.await, Ok(first));
+        pool.work(1).try_send().unwrap();
+    }
+    let jobs = system.topic::<u64>("jobs").unwrap();
+    jobs.subscribe_actor(&pool, |job| WorkerMsg::Work { job });
+    for job in 2..6 {
+        jobs.publish(job);
+    }
+    assert_eq!(routees[0].jobs().await, Ok(vec![1, 1, 1, 1, 2, 3, 4, 5]));
+    assert_eq!(system.dead_letter_count(), 0, "nothing was refused");
+    assert_eq!(pool.pool().unwrap().size(), 1);
+    gate.notify_one();
+    stopping.await;
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn smallest_mailbox_counts_what_a_routee_has_taken_but_not_begun() {
+    let system = ActorSystem::builder("poolsmallest").build().await.unwrap();
+    let pool: WorkerRef = system
+        .spawn_pool(
+            "",
+            Pool::new(2, Worker::quick).routing(Routing::SmallestMailbox),
+        )
+        .await
+        .unwrap();
+    let routees = pool.pool().unwrap().routees();
+    let gate = Arc::new(Notify::new());
+    // The first routee takes a whole batch at once: a wait, then 49 jobs behind it.
+    let batch = std::iter::once(WorkerMsg::Wait { gate: gate.clone() })
+        .chain((100..149).map(|job| WorkerMsg::Work { job }));
+    routees[0].actor_ref().tell_batch(batch).await.unwrap();
+    while routees[0].actor_ref().mailbox_len() != 49 {
+        tokio::task::yield_now().await;
+    }
+    for job in 0..10 {
+        pool.work(job).await.unwrap();
+    }
+    assert_eq!(
+        routees[1].jobs().await,
+        Ok((0..10).collect::<Vec<_>>()),
+        "the idle routee takes every new job"
+    );
+    gate.notify_one();
+    assert_eq!(routees[0].jobs().await.unwrap().len(), 49);
+    system.shutdown().await;
+}
