@@ -58,6 +58,18 @@ pub enum Event {
     },
     /// A message could not be delivered or handled.
     DeadLetter(Arc<DeadLetter>),
+    /// A schedule ended because its message factory (user code) panicked. Its earlier messages
+    /// were sent; it sends no more and is no longer listed. Other ends of a schedule are not
+    /// events: the owner cancelled it, it was done, the system shut down, or its target had
+    /// stopped (which the undelivered message's [`Event::DeadLetter`] tells).
+    ScheduleFailed {
+        /// The schedule's id ([`Schedule::id`](crate::Schedule::id)).
+        id: u64,
+        /// The actor it sent to.
+        target: ActorPath,
+        /// The panic message.
+        reason: String,
+    },
 }
 
 /// Why an actor stopped.

@@ -96,6 +96,21 @@ pub use crate::system::{
 pub use crate::topic::{Topic, TopicError};
 pub use crate::watch::Terminated;
 
+#[cfg(feature = "cron")]
+pub mod cron {
+    //! The `chrono` names that [`ActorSystem::schedule_cron`](crate::ActorSystem::schedule_cron)
+    //! takes, so that a program needs no `chrono` dependency of its own (feature `cron`): a
+    //! time zone is any [`TimeZone`], e.g. [`Utc`], [`Local`] or a [`FixedOffset`].
+    //!
+    //! ```
+    //! use rakt::cron::{FixedOffset, Local, Utc};
+    //!
+    //! let berlin_winter = FixedOffset::east_opt(3600).expect("a valid offset");
+    //! # let _ = (berlin_winter, Local, Utc);
+    //! ```
+    pub use chrono::{FixedOffset, Local, TimeZone, Utc};
+}
+
 /// Turns a struct and its impl block into an actor.
 ///
 /// Put `#[actor]` on the struct (or enum) **and** on one inherent impl block. For `Counter` it

@@ -1,20 +1,27 @@
 //! The scheduler: typed messages sent to an actor later, or repeatedly.
 //!
-//! A schedule sends its target a message once after a delay, N times at an interval, or every
-//! interval. Repeating schedules keep a fixed rate: tick `k` is due at `start + k × interval`,
-//! so a late tick does not push the later ones back. Each schedule returns a [`Schedule`]
-//! handle that cancels, pauses and resumes it (a paused schedule skips its ticks); the system
-//! lists the live ones. A schedule whose target has stopped ends, and the message it could not
-//! deliver becomes a dead letter. Schedules an actor sets on itself through its context end
-//! when it stops.
+//! A schedule sends its target a message once after a delay, N times at an interval, every
+//! interval, or at the times a cron expression names. Repeating schedules keep a fixed rate:
+//! tick `k` is due at `start + k × interval`, so a late tick does not push the later ones back;
+//! a cron schedule fires each occurrence once, and skips the ones it woke too late for. Each
+//! schedule returns a [`Schedule`] handle that cancels, pauses and resumes it (a paused
+//! schedule skips its ticks); the system lists the live ones.
+//!
+//! How a schedule ends: it is cancelled, it has sent all it was to send, its target has
+//! stopped (the message it could not deliver becomes a dead letter), its message factory
+//! panicked (published as [`Event::ScheduleFailed`]), or the system shut down. Schedules an
+//! actor sets on itself through its context end when it stops. Once
+//! [`ActorSystem::shutdown`](crate::ActorSystem::shutdown) has begun, a new schedule comes back
+//! already finished and never fires.
 //!
 //! Each schedule is one tokio task on the system's runtime, driven by tokio's clock (so tests
-//! can pause time).
+//! can pause time, cron schedules included). This module owns the schedules' tasks and their
+//! list; it reaches actors only through [`ActorRef::deliver`].
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::Notify;
@@ -22,6 +29,8 @@ use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::actor::Actor;
 use crate::actor_ref::{ActorPath, ActorRef};
+use crate::event::Event;
+use crate::failure::catch_sync;
 
 /// When a schedule fires.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,9 +94,17 @@ struct State {
     target: ActorPath,
     kind: ScheduleKind,
     paused: AtomicBool,
-    cancelled: AtomicBool,
+    /// Cancelled, done, or ended by its target, its factory or the system's shutdown.
+    finished: AtomicBool,
     sent: AtomicU64,
     cancel: Notify,
+}
+
+impl State {
+    fn finish(&self) {
+        self.finished.store(true, Ordering::Release);
+        self.cancel.notify_one();
+    }
 }
 
 /// The handle of one schedule: cancel, pause or resume it. Dropping it leaves the schedule
@@ -105,8 +122,7 @@ impl Schedule {
 
     /// Stops the schedule for good; no message is sent after this returns.
     pub fn cancel(&self) {
-        self.state.cancelled.store(true, Ordering::Release);
-        self.state.cancel.notify_one();
+        self.state.finish();
     }
 
     /// Skips the schedule's ticks until [`resume`](Schedule::resume); the rate is kept.
@@ -119,9 +135,10 @@ impl Schedule {
         self.state.paused.store(false, Ordering::Release);
     }
 
-    /// Whether the schedule has ended (cancelled, done, or its target stopped).
+    /// Whether the schedule has ended: cancelled, done, its target stopped, its message
+    /// factory panicked, or the system shut down (also before it was made).
     pub fn is_finished(&self) -> bool {
-        self.state.cancelled.load(Ordering::Acquire)
+        self.state.finished.load(Ordering::Acquire)
     }
 
     /// How many messages it has sent so far.
@@ -143,7 +160,18 @@ impl fmt::Debug for Schedule {
 /// A system's live schedules.
 pub(crate) struct Schedules {
     next_id: AtomicU64,
-    live: Arc<Mutex<BTreeMap<u64, Arc<State>>>>,
+    live: Arc<Mutex<Live>>,
+}
+
+#[derive(Default)]
+struct Live {
+    /// Set when the system shuts down: no schedule starts from then on.
+    closed: bool,
+    by_id: BTreeMap<u64, Arc<State>>,
+}
+
+fn lock(live: &Mutex<Live>) -> MutexGuard<'_, Live> {
+    live.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Schedules {
@@ -156,9 +184,8 @@ impl Schedules {
 
     /// The live schedules, in the order they were made.
     pub(crate) fn list(&self) -> Vec<ScheduleInfo> {
-        self.live
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        lock(&self.live)
+            .by_id
             .values()
             .map(|state| ScheduleInfo {
                 id: state.id,
@@ -168,6 +195,18 @@ impl Schedules {
                 sent: state.sent.load(Ordering::Acquire),
             })
             .collect()
+    }
+
+    /// Ends every schedule, and every one started from now on (the system is shutting down).
+    pub(crate) fn close(&self) {
+        let ended = {
+            let mut live = lock(&self.live);
+            live.closed = true;
+            std::mem::take(&mut live.by_id)
+        };
+        for state in ended.values() {
+            state.finish();
+        }
     }
 
     /// Starts a schedule sending what `make` builds to `target`; a `None` from `make` ends it.
@@ -198,26 +237,34 @@ impl Schedules {
         self.run(target, kind, times, make, timing)
     }
 
-    /// Starts a cron schedule: `next` answers how long until the next occurrence, `None` once
-    /// there is none.
+    /// Starts a schedule sending what `make` builds to `target` at every time the cron
+    /// `expression` names, read in time zone `tz`.
     #[cfg(feature = "cron")]
-    pub(crate) fn start_cron<A: Actor>(
+    pub(crate) fn start_cron<A: Actor, Tz>(
         &self,
         target: ActorRef<A>,
         expression: &str,
-        next: impl FnMut() -> Option<Duration> + Send + 'static,
+        tz: Tz,
         make: impl FnMut() -> Option<A::Msg> + Send + 'static,
-    ) -> Schedule {
+    ) -> Result<Schedule, ScheduleError>
+    where
+        Tz: chrono::TimeZone + Send + 'static,
+    {
+        let cron = parse_cron(expression)?;
+        let after = move |from: &chrono::DateTime<chrono::Utc>| {
+            next_after(&cron, &from.with_timezone(&tz)).map(|next| next.to_utc())
+        };
         let kind = ScheduleKind::Cron {
             expression: expression.to_owned(),
         };
-        self.run(target, kind, None, make, move || {
-            Timing::Cron(Box::new(next))
-        })
+        Ok(self.run(target, kind, None, make, move || {
+            Timing::Cron(Occurrences::new(Box::new(after)))
+        }))
     }
 
     /// Registers a schedule and spawns its task: wait for `tick` (which answers `false` when
-    /// the schedule has no more ticks), send, repeat.
+    /// the schedule has no more ticks), send, repeat. After shutdown, registers nothing and
+    /// returns a finished schedule.
     fn run<A: Actor>(
         &self,
         target: ActorRef<A>,
@@ -231,33 +278,55 @@ impl Schedules {
             target: target.path(),
             kind,
             paused: AtomicBool::new(false),
-            cancelled: AtomicBool::new(false),
+            finished: AtomicBool::new(false),
             sent: AtomicU64::new(0),
             cancel: Notify::new(),
         });
-        self.live
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(state.id, Arc::clone(&state));
-        let live = Arc::clone(&self.live);
-        let task_state = Arc::clone(&state);
+        {
+            let mut live = lock(&self.live);
+            if live.closed {
+                state.finished.store(true, Ordering::Release);
+                return Schedule { state };
+            }
+            live.by_id.insert(state.id, Arc::clone(&state));
+        }
+        let ending = Ending {
+            state: Arc::clone(&state),
+            live: Arc::clone(&self.live),
+        };
         let runtime = target.cell.core.system.runtime().clone();
         runtime.spawn(async move {
-            let state = task_state;
+            let state = &ending.state;
             let mut timing = timing();
             loop {
                 let more = tokio::select! {
                     more = timing.next() => more,
                     () = state.cancel.notified() => true,
                 };
-                if !more || state.cancelled.load(Ordering::Acquire) {
+                if !more || state.finished.load(Ordering::Acquire) {
                     break;
                 }
                 if state.paused.load(Ordering::Acquire) {
                     continue;
                 }
-                let Some(msg) = make() else {
-                    break;
+                let msg = match catch_sync(&mut make) {
+                    Ok(Some(msg)) => msg,
+                    Ok(None) => break,
+                    Err(failure) => {
+                        tracing::warn!(
+                            schedule = state.id,
+                            target_actor = %state.target,
+                            %failure,
+                            "a schedule's message factory failed; the schedule ends"
+                        );
+                        let events = &target.cell.core.system.events;
+                        events.publish(|| Event::ScheduleFailed {
+                            id: state.id,
+                            target: state.target.clone(),
+                            reason: failure.reason(),
+                        });
+                        break;
+                    }
                 };
                 if !target.deliver(msg) {
                     break;
@@ -267,12 +336,23 @@ impl Schedules {
                     break;
                 }
             }
-            state.cancelled.store(true, Ordering::Release);
-            live.lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .remove(&state.id);
+            // `ending` drops here, or with the task if the runtime drops it first.
         });
         Schedule { state }
+    }
+}
+
+/// Ends a schedule when its task ends, however it ends (its loop is done, it panicked, or the
+/// runtime dropped it): marks it finished and takes it off the list.
+struct Ending {
+    state: Arc<State>,
+    live: Arc<Mutex<Live>>,
+}
+
+impl Drop for Ending {
+    fn drop(&mut self) {
+        self.state.finished.store(true, Ordering::Release);
+        lock(&self.live).by_id.remove(&self.state.id);
     }
 }
 
@@ -280,9 +360,9 @@ impl Schedules {
 enum Timing {
     /// A fixed-rate interval.
     Interval(tokio::time::Interval),
-    /// How long until the next cron occurrence; `None` when there is none.
-    #[cfg_attr(not(feature = "cron"), allow(dead_code))]
-    Cron(Box<dyn FnMut() -> Option<Duration> + Send>),
+    /// The occurrences of a cron expression.
+    #[cfg(feature = "cron")]
+    Cron(Occurrences),
     /// No ticks at all.
     Never,
 }
@@ -295,21 +375,80 @@ impl Timing {
                 ticks.tick().await;
                 true
             }
-            Timing::Cron(until_next) => match until_next() {
-                Some(wait) => {
-                    tokio::time::sleep(wait).await;
-                    true
-                }
-                None => false,
-            },
+            #[cfg(feature = "cron")]
+            Timing::Cron(occurrences) => occurrences.next().await,
             Timing::Never => false,
         }
     }
 }
 
+/// The next occurrence strictly after a time; `None` when there is none.
+#[cfg(feature = "cron")]
+type After =
+    Box<dyn Fn(&chrono::DateTime<chrono::Utc>) -> Option<chrono::DateTime<chrono::Utc>> + Send>;
+
+/// A cron schedule's occurrences, on tokio's clock.
+///
+/// The time is the wall clock read once, when the schedule starts, moved on by tokio's clock,
+/// so that a paused clock moves it too; where the wall clock is ahead of that (it was stepped
+/// forward, or the machine slept), the wall clock. Each occurrence fires once: the next one is
+/// strictly after the one fired last, even if a timer wakes early, and never before now, so
+/// occurrences missed while the schedule could not run are skipped, not made up in a burst.
+#[cfg(feature = "cron")]
+struct Occurrences {
+    after: After,
+    /// The wall-clock time when the schedule started, and tokio's time then.
+    started: (chrono::DateTime<chrono::Utc>, Instant),
+    /// The occurrence fired last.
+    last: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[cfg(feature = "cron")]
+impl Occurrences {
+    fn new(after: After) -> Self {
+        Occurrences {
+            after,
+            started: (chrono::Utc::now(), Instant::now()),
+            last: None,
+        }
+    }
+
+    /// The time now, by the schedule's clock; `None` past the end of `chrono`'s range.
+    fn now(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let (wall, tokio) = self.started;
+        let elapsed = chrono::TimeDelta::from_std(tokio.elapsed()).ok()?;
+        let followed = wall.checked_add_signed(elapsed)?;
+        Some(followed.max(chrono::Utc::now()))
+    }
+
+    /// The occurrence to wait for, seen at `now`.
+    fn following(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        let from = self.last.map_or(now, |last| last.max(now));
+        (self.after)(&from)
+    }
+
+    /// Waits for the next occurrence and counts it as fired; `false` if there is none.
+    async fn next(&mut self) -> bool {
+        let Some(now) = self.now() else {
+            return false;
+        };
+        let Some(next) = self.following(now) else {
+            return false;
+        };
+        // Negative if `now` moved past it while it was computed: then at once.
+        let wait = (next - now).to_std().unwrap_or(Duration::ZERO);
+        tokio::time::sleep(wait).await;
+        self.last = Some(next);
+        true
+    }
+}
+
 /// Parses a cron expression (seconds optional, Quartz extensions `L`, `W`, `#`).
 #[cfg(feature = "cron")]
-pub(crate) fn parse_cron(expression: &str) -> Result<croner::Cron, ScheduleError> {
+fn parse_cron(expression: &str) -> Result<croner::Cron, ScheduleError> {
     croner::parser::CronParser::builder()
         .seconds(croner::parser::Seconds::Optional)
         .build()
@@ -320,21 +459,30 @@ pub(crate) fn parse_cron(expression: &str) -> Result<croner::Cron, ScheduleError
         })
 }
 
-/// How long from `now` until the next occurrence of `cron` (in `now`'s time zone).
+/// The first occurrence of `cron` strictly after `from`, in `from`'s time zone; `None` if there
+/// is none.
 #[cfg(feature = "cron")]
-pub(crate) fn until_next<Tz: chrono::TimeZone>(
+fn next_after<Tz: chrono::TimeZone>(
     cron: &croner::Cron,
-    now: &chrono::DateTime<Tz>,
-) -> Option<Duration> {
-    let next = cron.find_next_occurrence(now, false).ok()?;
-    (next - now.clone()).to_std().ok()
+    from: &chrono::DateTime<Tz>,
+) -> Option<chrono::DateTime<Tz>> {
+    cron.find_next_occurrence(from, false).ok()
 }
 
 #[cfg(all(test, feature = "cron"))]
 mod cron_tests {
-    use chrono::{FixedOffset, TimeZone};
+    use chrono::{FixedOffset, TimeZone, Utc};
 
     use super::*;
+
+    /// How long from `now` until the next occurrence of `cron`.
+    fn until_next<Tz: TimeZone>(
+        cron: &croner::Cron,
+        now: &chrono::DateTime<Tz>,
+    ) -> Option<Duration> {
+        let next = next_after(cron, now)?;
+        (next - now.clone()).to_std().ok()
+    }
 
     fn at(
         tz: FixedOffset,
@@ -390,6 +538,40 @@ mod cron_tests {
         let error = parse_cron("61 * * * * *").unwrap_err();
         assert!(
             matches!(error, ScheduleError::InvalidCron { ref expression, .. } if expression == "61 * * * * *")
+        );
+    }
+
+    fn every_second() -> Occurrences {
+        let cron = parse_cron("* * * * * *").unwrap();
+        Occurrences::new(Box::new(move |from| next_after(&cron, from)))
+    }
+
+    #[test]
+    fn an_occurrence_fires_once_even_if_the_timer_wakes_early() {
+        let mut occurrences = every_second();
+        let fired = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 5).unwrap();
+        occurrences.last = Some(fired);
+        // Woken 2 ms before the occurrence it has just fired: the next is a second later.
+        let early = fired - chrono::TimeDelta::milliseconds(2);
+        assert_eq!(
+            occurrences.following(early),
+            Some(fired + chrono::TimeDelta::seconds(1))
+        );
+        // And with no memory, the same instant gives the occurrence again.
+        occurrences.last = None;
+        assert_eq!(occurrences.following(early), Some(fired));
+    }
+
+    #[test]
+    fn occurrences_missed_while_away_are_skipped() {
+        let mut occurrences = every_second();
+        let fired = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 5).unwrap();
+        occurrences.last = Some(fired);
+        // Awake again ten and a half seconds later: the next is the one after now.
+        let now = fired + chrono::TimeDelta::milliseconds(10_500);
+        assert_eq!(
+            occurrences.following(now),
+            Some(fired + chrono::TimeDelta::seconds(11))
         );
     }
 }

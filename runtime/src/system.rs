@@ -329,7 +329,8 @@ impl ActorSystem {
         self.inner.topics.get(name, self.inner.event_buffer)
     }
 
-    /// Sends `msg` to `target` after `delay` (at least 1 ms).
+    /// Sends `msg` to `target` after `delay` (at least 1 ms). Like every schedule made once
+    /// [`shutdown`](ActorSystem::shutdown) has begun, it is then finished at once.
     pub fn schedule_once<H: ActorHandle>(
         &self,
         delay: Duration,
@@ -344,8 +345,8 @@ impl ActorSystem {
         )
     }
 
-    /// Sends `target` what `make` builds every `every` (fixed rate), until cancelled or the
-    /// target stops.
+    /// Sends `target` what `make` builds every `every` (fixed rate), until cancelled, the
+    /// target stops, `make` panics or the system shuts down.
     pub fn schedule_every<H: ActorHandle>(
         &self,
         every: Duration,
@@ -359,7 +360,8 @@ impl ActorSystem {
         )
     }
 
-    /// Sends `target` what `make` builds `times` times, `every` apart.
+    /// Sends `target` what `make` builds `times` times, `every` apart (fewer if it is
+    /// cancelled, the target stops, `make` panics or the system shuts down).
     pub fn schedule_times<H: ActorHandle>(
         &self,
         times: u64,
@@ -375,17 +377,24 @@ impl ActorSystem {
     }
 
     /// Sends `target` what `make` builds at every time the cron `expression` names, read in
-    /// time zone `tz` (any `chrono` time zone: `Utc`, `Local`, a `FixedOffset`, or a
-    /// `chrono_tz::Tz` for daylight-saving-correct local times). Six fields with seconds, or
-    /// the classic five; Quartz extensions `L`, `W` and `#` work. Feature `cron`.
+    /// time zone `tz` (any `chrono` time zone: [`Utc`](crate::cron::Utc),
+    /// [`Local`](crate::cron::Local), a [`FixedOffset`](crate::cron::FixedOffset), or a
+    /// `chrono_tz::Tz` for daylight-saving-correct local times; [`rakt::cron`](crate::cron)
+    /// re-exports the first three). Six fields with seconds, or the classic five; Quartz
+    /// extensions `L`, `W` and `#` work. Each occurrence is sent once; one the schedule could
+    /// not wake for in time (a busy runtime, a machine asleep) is skipped. The schedule keeps
+    /// time by tokio's clock from the wall-clock time it started at (or by the wall clock
+    /// where that is ahead), so it follows a paused clock in tests. Feature `cron`.
     ///
     /// ```
     /// # use rakt::prelude::*;
     /// # #[actor] #[derive(Default)] pub struct Reporter;
     /// # #[actor] impl Reporter { pub fn report(&self) {} }
     /// # async fn demo(system: &ActorSystem, reporter: &ReporterRef) -> Result<(), rakt::ScheduleError> {
+    /// use rakt::cron::Utc;
+    ///
     /// // Weekdays at 09:30:00 UTC.
-    /// let daily = system.schedule_cron("0 30 9 * * MON-FRI", chrono::Utc, reporter, || {
+    /// let daily = system.schedule_cron("0 30 9 * * MON-FRI", Utc, reporter, || {
     ///     ReporterMsg::Report {}
     /// })?;
     /// # daily.cancel(); Ok(()) }
@@ -400,19 +409,13 @@ impl ActorSystem {
     ) -> Result<Schedule, crate::ScheduleError>
     where
         H: ActorHandle,
-        Tz: chrono::TimeZone + Send + 'static,
+        Tz: crate::cron::TimeZone + Send + 'static,
     {
-        let cron = crate::schedule::parse_cron(expression)?;
-        let next = move || {
-            let now = chrono::Utc::now().with_timezone(&tz);
-            crate::schedule::until_next(&cron, &now)
-        };
-        Ok(self.inner.schedules.start_cron(
-            target.actor_ref().clone(),
-            expression,
-            next,
-            move || Some(make()),
-        ))
+        self.inner
+            .schedules
+            .start_cron(target.actor_ref().clone(), expression, tz, move || {
+                Some(make())
+            })
     }
 
     /// The live schedules, in the order they were made.
@@ -439,15 +442,18 @@ impl ActorSystem {
         self.inner.shutting_down.load(Ordering::Acquire)
     }
 
-    /// Stops every actor, children before their parents, each after handling what it had
-    /// queued, and returns once all have stopped. No actor can be spawned from then on.
-    /// Calling it again (or concurrently) waits for the same shutdown.
+    /// Ends every schedule, then stops every actor, children before their parents, each after
+    /// handling what it had queued, and returns once all have stopped. No actor can be spawned
+    /// from then on, and a schedule made from then on comes back already finished
+    /// ([`Schedule::is_finished`]) and never fires. Calling it again (or concurrently) waits
+    /// for the same shutdown.
     ///
     /// Do not await it inside a handler: the shutdown waits for that very actor to finish its
     /// message. From an actor, `tokio::spawn` a task that awaits it, or stop the actor with
     /// [`Ctx::stop`](crate::Ctx::stop).
     pub async fn shutdown(&self) {
         self.inner.shutting_down.store(true, Ordering::Release);
+        self.inner.schedules.close();
         self.inner
             .shut_down
             .get_or_init(|| async {

@@ -7,13 +7,20 @@
 //! room, a stream subscriber that falls behind loses the oldest items. Actors that stop are
 //! dropped from the topic.
 //!
+//! The actor subscribers are a copy-on-write list: a publication delivers to the list of the
+//! moment it began without holding any lock, so a subscriber's closure may publish to,
+//! subscribe to or unsubscribe from its own topic.
+//!
 //! Topics are local to one system today. The topic is named so that a cluster layer can later
 //! forward publications between nodes behind the same API.
 
 use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use arc_swap::ArcSwap;
 
 use crate::actor::{Actor, ActorHandle};
 use crate::actor_ref::{ActorId, ActorRef};
@@ -42,11 +49,17 @@ pub struct Topic<T> {
 struct TopicInner<T> {
     name: Arc<str>,
     streams: Fanout<T>,
-    actors: Mutex<Vec<ActorSubscriber<T>>>,
+    /// Replaced, never changed in place: publishing reads it without a lock.
+    actors: ArcSwap<Vec<Arc<ActorSubscriber<T>>>>,
+    /// Held while `actors` is replaced, so that two changes do not lose one another.
+    changing: Mutex<()>,
 }
 
 struct ActorSubscriber<T> {
     actor: ActorId,
+    /// Cleared when it is unsubscribed or found stopped, for the publications already under
+    /// way.
+    active: AtomicBool,
     /// Delivers one publication; `false` once the actor has stopped.
     deliver: Box<dyn Fn(T) -> bool + Send + Sync>,
 }
@@ -57,16 +70,27 @@ impl<T: Clone + Send + 'static> Topic<T> {
             inner: Arc::new(TopicInner {
                 name,
                 streams: Fanout::new(buffer),
-                actors: Mutex::new(Vec::new()),
+                actors: ArcSwap::default(),
+                changing: Mutex::new(()),
             }),
         }
     }
 
-    fn actors(&self) -> MutexGuard<'_, Vec<ActorSubscriber<T>>> {
-        self.inner
-            .actors
+    /// Replaces the actor subscribers with a copy that `change` edited; returns what it
+    /// returns.
+    fn change_actors<R>(&self, change: impl FnOnce(&mut Vec<Arc<ActorSubscriber<T>>>) -> R) -> R {
+        let changing = self
+            .inner
+            .changing
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut actors = Vec::clone(&self.inner.actors.load());
+        let changed = change(&mut actors);
+        let before = self.inner.actors.swap(Arc::new(actors));
+        drop(changing);
+        // Dropped outside the lock: it may hold the last reference to a subscriber's closure.
+        drop(before);
+        changed
     }
 
     /// The topic's name.
@@ -75,11 +99,29 @@ impl<T: Clone + Send + 'static> Topic<T> {
     }
 
     /// Publishes `msg` to every subscriber; returns how many actors and streams it reached.
+    /// What one caller publishes reaches each subscriber in the order it was published.
     pub fn publish(&self, msg: T) -> usize {
         let reached_streams = self.inner.streams.publish(|| msg.clone());
-        let mut actors = self.actors();
-        actors.retain(|subscriber| (subscriber.deliver)(msg.clone()));
-        reached_streams + actors.len()
+        let actors = self.inner.actors.load_full();
+        let mut reached_actors = 0;
+        let mut stopped = false;
+        for subscriber in actors.iter() {
+            if !subscriber.active.load(Ordering::Acquire) {
+                continue;
+            }
+            if (subscriber.deliver)(msg.clone()) {
+                reached_actors += 1;
+            } else {
+                subscriber.active.store(false, Ordering::Release);
+                stopped = true;
+            }
+        }
+        if stopped {
+            self.change_actors(|actors| {
+                actors.retain(|subscriber| subscriber.active.load(Ordering::Acquire));
+            });
+        }
+        reached_streams + reached_actors
     }
 
     /// Subscribes `actor`: each publication reaches it as the message `make` builds, through
@@ -90,20 +132,26 @@ impl<T: Clone + Send + 'static> Topic<T> {
         make: impl Fn(T) -> <H::Actor as Actor>::Msg + Send + Sync + 'static,
     ) {
         let target: ActorRef<H::Actor> = actor.actor_ref().clone();
-        self.actors().push(ActorSubscriber {
+        let subscriber = Arc::new(ActorSubscriber {
             actor: target.id(),
+            active: AtomicBool::new(true),
             deliver: Box::new(move |msg| target.deliver(make(msg))),
         });
+        self.change_actors(|actors| actors.push(subscriber));
     }
 
-    /// Ends every subscription of `actor` to this topic.
+    /// Ends every subscription of `actor` to this topic; publications already under way skip
+    /// it from now on.
     pub fn unsubscribe_actor<H: ActorHandle>(&self, actor: &H) {
         let id = actor.id();
-        let removed: Vec<_> = {
-            self.actors()
+        let removed: Vec<_> = self.change_actors(|actors| {
+            actors
                 .extract_if(.., |subscriber| subscriber.actor == id)
                 .collect()
-        };
+        });
+        for subscriber in &removed {
+            subscriber.active.store(false, Ordering::Release);
+        }
         // Dropped outside the lock: the deliveries are user closures.
         drop(removed);
     }
@@ -115,7 +163,7 @@ impl<T: Clone + Send + 'static> Topic<T> {
 
     /// How many actors subscribe.
     pub fn actor_subscribers(&self) -> usize {
-        self.actors().len()
+        self.inner.actors.load().len()
     }
 }
 

@@ -62,3 +62,50 @@ async fn unsubscribed_and_stopped_actors_stop_receiving() {
     );
     system.shutdown().await;
 }
+
+/// A subscriber's closure ran while the topic was locked, so one that used the same topic
+/// (publishing, subscribing, unsubscribing) deadlocked.
+#[tokio::test]
+async fn a_subscriber_closure_may_use_its_own_topic() {
+    let system = ActorSystem::builder("topic-reentrant")
+        .build()
+        .await
+        .unwrap();
+    let chain: Topic<u64> = system.topic("chain").unwrap();
+    let first: CounterRef = system.spawn("first", Counter::default()).await.unwrap();
+    let leaver: CounterRef = system.spawn("leaver", Counter::default()).await.unwrap();
+    let late: CounterRef = system.spawn("late", Counter::default()).await.unwrap();
+    let (topic, joins) = (chain.clone(), late.clone());
+    chain.subscribe_actor(&first, move |n| {
+        if n == 1 {
+            topic.subscribe_actor(&joins, |n| CounterMsg::Add { by: n * 10 });
+        }
+        if n < 3 {
+            topic.publish(n + 1);
+        }
+        CounterMsg::Add { by: n }
+    });
+    let (topic, leaves) = (chain.clone(), leaver.clone());
+    chain.subscribe_actor(&leaver, move |n| {
+        if n == 2 {
+            topic.unsubscribe_actor(&leaves);
+        }
+        CounterMsg::Add { by: n }
+    });
+    // On a thread of its own: before the fix, it never returned.
+    let (done, published) = tokio::sync::oneshot::channel();
+    let outer = chain.clone();
+    std::thread::spawn(move || done.send(outer.publish(1)));
+    let reached = tokio::time::timeout(Duration::from_secs(10), published)
+        .await
+        .expect("the publication completes")
+        .unwrap();
+    // Delivering 1 to `first` publishes 2, and delivering 2 publishes 3, each to the
+    // subscribers of its moment: `late` joined before 2, `leaver` left on 2.
+    assert_eq!(first.seen().await.unwrap(), [3, 2, 1]);
+    assert_eq!(late.seen().await.unwrap(), [30, 20]);
+    assert_eq!(leaver.seen().await.unwrap(), [3, 2]);
+    assert_eq!(reached, 1, "1 reached `first` alone: `leaver` had left");
+    assert_eq!(chain.actor_subscribers(), 2);
+    system.shutdown().await;
+}
