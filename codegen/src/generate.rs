@@ -83,7 +83,7 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
             ReplyKind::Tell => quote!(#(#cfg)* Self::#variant { .. } => {}),
             _ => quote! {
                 #(#cfg)* Self::#variant { reply: #reply_local, .. } => {
-                    #rt::ReplySlot::reject(#reply_local, #why)
+                    #rt::reject_reply(#reply_local, #why)
                 }
             },
         }
@@ -604,7 +604,7 @@ fn duplicate_arm(h: &HandlerModel, rt: &TokenStream) -> TokenStream {
         ReplyKind::Tell => (None, None),
         _ => (
             Some(quote!(#reply_field: ref mut #reply_local,)),
-            Some(quote!(#reply_field: #rt::ReplySlot::share(#reply_local),)),
+            Some(quote!(#reply_field: #rt::share_reply(#reply_local),)),
         ),
     };
     if h.args.is_empty() {
@@ -819,9 +819,9 @@ fn call(callee: &Callee, expected: Option<&ReplyKind>, rt: &TokenStream) -> Toke
     };
     match callee.reply {
         ReplyKind::Tell | ReplyKind::Deferred { .. } => caught,
-        ReplyKind::Ask { .. } => quote!(#rt::ReplySlot::settle(#reply_local, #caught)),
+        ReplyKind::Ask { .. } => quote!(#rt::settle(#reply_local, #caught)),
         ReplyKind::AskResult { .. } => {
-            quote!(#rt::ReplySlot::settle_result(#reply_local, #caught))
+            quote!(#rt::settle_result(#reply_local, #caught))
         }
     }
 }

@@ -73,7 +73,7 @@ mod system;
 mod topic;
 mod watch;
 
-pub use crate::actor::{Actor, ActorDecl, ActorHandle, Message};
+pub use crate::actor::{Actor, ActorHandle, Message};
 pub use crate::actor_ref::{ActorId, ActorPath, ActorRef, Stopping};
 pub use crate::behaviour::{BehaviourError, State, Unhandled};
 pub use crate::context::Ctx;
@@ -283,7 +283,9 @@ pub mod __private {
     pub use crate::fresh::{Fresh, FreshDefault, FreshNone};
     pub use crate::mailbox::MailboxConfig;
     pub use crate::passivation::Passivation;
-    pub use crate::reply::{Rejection, ReplySlot};
+    pub use crate::reply::{
+        Rejection, ReplySlot, reject_reply, settle, settle_result, share_reply,
+    };
     pub use crate::router::{RouteKey, hash_key};
     pub use crate::send::{Ask, Tell, ask, tell};
     pub use core::convert::Infallible;
