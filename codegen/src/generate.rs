@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote};
 use syn::GenericParam;
 use syn::ext::IdentExt;
@@ -16,7 +16,7 @@ use syn::spanned::Spanned;
 
 use crate::model::{
     ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, HookModel,
-    MailboxModel, ReplyKind, RouteModel, UnhandledModel,
+    InitialModel, MailboxModel, ReplyKind, RouteModel, UnhandledModel,
 };
 use crate::naming;
 
@@ -108,10 +108,20 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
         }
     });
 
+    let state_names = behaviour.map(|behaviour| StateNames::new(model, behaviour));
     let dispatch_arms = model
         .handlers
         .iter()
-        .map(|h| dispatch_arms(h, &msg, behaviour, &rt));
+        .map(|h| dispatch_arms(h, &msg, state_names.as_ref(), &rt));
+    // The alias the guards name states through, if any handler is guarded.
+    let guarded = model
+        .handlers
+        .iter()
+        .any(|h| h.states.is_some() || !h.alternatives.is_empty());
+    let state_alias = state_names
+        .as_ref()
+        .filter(|_| guarded)
+        .and_then(StateNames::alias_item);
     let dispatch_phantom = phantom_arm(&msg.to_token_stream(), false);
     // A state machine's guarded arms leave a message whole when its state does not match; it
     // ends here and goes to the actor's `Unhandled` policy. Unreachable when every handler
@@ -212,6 +222,7 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
                 #msg_local: #msg #ty_generics,
                 #ctx_local: &mut #rt::Ctx<Self>,
             ) -> ::core::result::Result<(), #rt::Failure> {
+                #state_alias
                 match #msg_local {
                     #(#dispatch_arms)*
                     #dispatch_phantom
@@ -373,8 +384,11 @@ fn state_items(model: &ActorModel, rt: &TokenStream) -> TokenStream {
     };
     // The user's path keeps its spans: a type that cannot be a state is reported there.
     let states = &behaviour.states;
+    let names = StateNames::new(model, behaviour);
     let initial = match &behaviour.initial {
-        Some(initial) => state_path(initial),
+        Some(InitialModel::Variant { name, data }) => names.value(name, data),
+        // The user's expression keeps its spans: a value of another type is reported there.
+        Some(InitialModel::Value(value)) => value.to_token_stream(),
         None => quote!(::core::unreachable!()),
     };
     let unhandled = behaviour.unhandled.map(|unhandled| {
@@ -396,11 +410,82 @@ fn state_items(model: &ActorModel, rt: &TokenStream) -> TokenStream {
     }
 }
 
-/// `Self::State::Authenticated`, located at the user's variant: a variant the state type does
-/// not have is reported there alone, and a misspelled state type only where the user wrote it
-/// (in `type State = ..`), not once per use.
-fn state_path(state: &Ident) -> TokenStream {
-    relocate(quote!(Self::State::#state), state.span())
+/// How the generated code names the states of a state machine.
+///
+/// A guard matches a state whatever its data with a braced pattern (`Authenticated { .. }`
+/// matches a unit, tuple or struct variant alike), and `initial = Idle { tries: 0 }` builds one
+/// with a struct expression. rustc resolves a braced path as a type, and through the projection
+/// `Self::State` it reports a state the type does not have as an "ambiguous associated type";
+/// through a plain alias of the state type it reports "no variant named `Bussy` found for enum
+/// `Phase`", with the similar names. So a function that names states declares
+/// `type __RaktState = <states>;` (the user's path with its spans, so a state type that does
+/// not exist is reported where it is written, once, like `type State`), unless the path names
+/// the impl's generics or `Self`, which an item inside a function cannot see; the states are
+/// then named through `Self::State`.
+struct StateNames<'a> {
+    /// The state type as the user wrote it, if an alias of it can be declared.
+    aliased: Option<&'a syn::Path>,
+}
+
+impl<'a> StateNames<'a> {
+    fn new(model: &ActorModel, behaviour: &'a BehaviourModel) -> Self {
+        let mut mentioned = BTreeSet::new();
+        collect_idents(behaviour.states.to_token_stream(), &mut mentioned);
+        let generic = model.generics.params.iter().any(|param| {
+            let ident = match param {
+                GenericParam::Type(t) => &t.ident,
+                GenericParam::Const(c) => &c.ident,
+                GenericParam::Lifetime(_) => return false,
+            };
+            mentioned.contains(&ident.to_string())
+        });
+        StateNames {
+            aliased: (!generic && !mentioned.contains("Self")).then_some(&behaviour.states),
+        }
+    }
+
+    fn alias() -> Ident {
+        Ident::new("__RaktState", Span::mixed_site())
+    }
+
+    /// The alias item, for a function that names states with [`pattern`](Self::pattern) or
+    /// [`value`](Self::value).
+    fn alias_item(&self) -> Option<TokenStream> {
+        let states = self.aliased?;
+        let alias = Self::alias();
+        Some(quote!(type #alias = #states;))
+    }
+
+    /// `__RaktState::Authenticated` for a braced path, else (or without an alias)
+    /// `Self::State::Authenticated`, whose errors as a value path are as good and name the
+    /// user's type; located at the user's state name, so a state the type does not have is
+    /// reported there alone.
+    fn path(&self, state: &Ident, braced: bool) -> TokenStream {
+        let qualifier = match self.aliased {
+            Some(_) if braced => Self::alias().to_token_stream(),
+            _ => quote!(Self::State),
+        };
+        relocate(quote!(#qualifier::#state), state.span())
+    }
+
+    /// The pattern of a state in a guard: `__RaktState::Authenticated { .. }`.
+    fn pattern(&self, state: &Ident) -> TokenStream {
+        let path = self.path(state, true);
+        let rest = relocate(quote!({ .. }), state.span());
+        quote!(#path #rest)
+    }
+
+    /// A state by name, with its data as the user wrote it (`Self::State::Locked(3)`,
+    /// `__RaktState::Idle { tries: 0 }`), and the alias item it needs, if any.
+    fn value(&self, state: &Ident, data: &TokenStream) -> TokenStream {
+        let braced = matches!(
+            data.clone().into_iter().next(),
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace
+        );
+        let alias = self.alias_item().filter(|_| braced);
+        let path = self.path(state, braced);
+        quote!(#alias #path #data)
+    }
 }
 
 /// The doc paragraph of a state machine's handler that says where its message is handled and
@@ -680,7 +765,7 @@ fn describe_arm(h: &HandlerModel, rt: &TokenStream) -> TokenStream {
 fn dispatch_arms(
     h: &HandlerModel,
     msg: &syn::Ident,
-    behaviour: Option<&BehaviourModel>,
+    states: Option<&StateNames>,
     rt: &TokenStream,
 ) -> TokenStream {
     let variant = &h.variant;
@@ -690,9 +775,9 @@ fn dispatch_arms(
         ReplyKind::Tell => None,
         _ => Some(quote!(#reply_field: #reply_local,)),
     };
-    let guard = |states: Option<&Vec<Ident>>| {
-        behaviour?;
-        let patterns = states?.iter().map(state_path);
+    let guard = |listed: Option<&Vec<Ident>>| {
+        let names = states?;
+        let patterns = listed?.iter().map(|state| names.pattern(state));
         let ctx_local = Locals::new().ctx;
         Some(quote!(if ::core::matches!(#rt::Ctx::state(#ctx_local), #(#patterns)|*)))
     };

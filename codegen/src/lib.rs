@@ -21,5 +21,5 @@ pub mod naming;
 pub use crate::generate::{generate_actor, generate_handle};
 pub use crate::model::{
     ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, HookModel,
-    Hooks, MailboxModel, ReceiverKind, ReplyKind, RouteModel, UnhandledModel,
+    Hooks, InitialModel, MailboxModel, ReceiverKind, ReplyKind, RouteModel, UnhandledModel,
 };

@@ -7,7 +7,8 @@
 
 use std::num::NonZeroUsize;
 
-use syn::{Attribute, Generics, Ident, Path, Type, Visibility, WhereClause};
+use proc_macro2::TokenStream;
+use syn::{Attribute, Expr, Generics, Ident, Path, Type, Visibility, WhereClause};
 
 /// One actor service: the state type, its handlers and its lifecycle hooks.
 #[derive(Clone, Debug)]
@@ -46,18 +47,39 @@ pub struct ActorModel {
 #[derive(Clone, Debug)]
 pub struct BehaviourModel {
     /// The state type (`Actor::State`): `LoginState`, `states::Login`. Its states are its
-    /// variants, named in the generated code as `Self::State::Authenticated`, so the path
-    /// appears once, in `type State = ..`; spanned at the user's tokens, a type that is not
+    /// variants, with or without data, matched in the generated code as
+    /// `Self::State::Authenticated { .. }` whatever their fields, so the path appears once, in
+    /// `type State = ..`; spanned at the user's tokens, a type that is not
     /// `Debug + Send + 'static` (or does not exist) is reported there.
     pub states: Path,
-    /// The variant the actor starts in and returns to on a restart (`Actor::initial_state`).
+    /// The state the actor starts in and returns to on a restart (`Actor::initial_state`).
     /// `None` only in the stand-in a front end emits after reporting that it is missing: the
     /// generated `initial_state` then never returns (the build has failed already), and the
     /// rest of the crate still sees the right `State` type.
-    pub initial: Option<Ident>,
+    pub initial: Option<InitialModel>,
     /// The policy for unhandled messages (`Actor::UNHANDLED`); `None` keeps the runtime's
     /// default (dead letter).
     pub unhandled: Option<UnhandledModel>,
+}
+
+/// The initial state of a state machine (`Actor::initial_state`), evaluated when the actor
+/// starts and again on every restart.
+#[derive(Clone, Debug)]
+pub enum InitialModel {
+    /// A variant of the state type by its name alone, as `#[state(..)]` names it, with its data
+    /// if it has any: `initial = Authenticating`, `initial = Idle { tries: 0 }`,
+    /// `initial = Locked(3)`. The generated code names it through the state type, located at
+    /// the name.
+    Variant {
+        /// The variant's name.
+        name: Ident,
+        /// Its data as written after the name: `{ tries: 0 }`, `(3)`, or nothing.
+        data: TokenStream,
+    },
+    /// Any other expression of the state type, used as written:
+    /// `initial = LoginState::Idle { tries: 0 }`, `initial = LoginState::default()`. rustc
+    /// checks its type at the expression.
+    Value(Expr),
 }
 
 /// What becomes of a message the current state does not handle (`rakt::Unhandled`).

@@ -1,12 +1,13 @@
 //! The generator driven the way a non-Rust front end (the `.proto` generator) drives it: a model
 //! built by hand, no `syn` item parsed. Snapshot formatted with prettyplease.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use std::num::NonZeroUsize;
 
 use rakt_codegen::{
     ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, Hooks,
-    ReceiverKind, ReplyKind, RouteModel, UnhandledModel, generate_actor, generate_handle, naming,
+    InitialModel, ReceiverKind, ReplyKind, RouteModel, UnhandledModel, generate_actor,
+    generate_handle, naming,
 };
 use syn::{Ident, parse_quote};
 
@@ -119,7 +120,10 @@ fn hand_built_state_machine() {
         hooks: Hooks::default(),
         behaviour: Some(BehaviourModel {
             states: parse_quote!(GreeterState),
-            initial: Some(ident("Starting")),
+            initial: Some(InitialModel::Variant {
+                name: ident("Starting"),
+                data: TokenStream::new(),
+            }),
             unhandled: Some(UnhandledModel::Reply),
         }),
         stash_capacity: NonZeroUsize::new(16),

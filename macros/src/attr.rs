@@ -6,12 +6,12 @@
 
 use std::num::NonZeroUsize;
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::ToTokens;
-use rakt_codegen::{MailboxModel, UnhandledModel};
+use rakt_codegen::{InitialModel, MailboxModel, UnhandledModel};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
-use syn::{Expr, ExprCall, ExprLit, ExprPath, Lit, Meta, Path, Token};
+use syn::{Expr, ExprCall, ExprLit, ExprPath, ExprStruct, Lit, Meta, Path, Token};
 
 use crate::ctxt::Ctxt;
 
@@ -31,8 +31,9 @@ pub struct ImplOptions {
     pub krate: Option<Path>,
     /// `states = LoginState`: the behaviour state type.
     pub states: Option<Given<Path>>,
-    /// `initial = Authenticating`: the state the actor starts in.
-    pub initial: Option<Given<Ident>>,
+    /// `initial = Authenticating` or `initial = LoginState::Idle { tries: 0 }`: the state the
+    /// actor starts in.
+    pub initial: Option<Given<InitialModel>>,
     /// `unhandled = stash | dead_letter | reply`.
     pub unhandled: Option<Given<UnhandledModel>>,
     /// `stash_capacity = N`, N >= 1.
@@ -153,8 +154,8 @@ fn value<'m>(meta: &'m Meta, name: &str, hint: &str, cx: &Ctxt) -> Option<&'m Ex
 
 /// `states = LoginState`: the path of the state type.
 fn states(meta: &Meta, cx: &Ctxt) -> Option<Path> {
-    const HINT: &str = "`states` takes the path of the behaviour state type, a fieldless enum: \
-                        `states = LoginState`";
+    const HINT: &str = "`states` takes the path of the behaviour state type, an enum whose \
+                        variants are the states: `states = LoginState`";
     match value(meta, "states", HINT, cx)? {
         Expr::Path(ExprPath {
             qself: None, path, ..
@@ -166,35 +167,44 @@ fn states(meta: &Meta, cx: &Ctxt) -> Option<Path> {
     }
 }
 
-/// `initial = Authenticating`: a variant of the state type, by name.
-fn initial(meta: &Meta, cx: &Ctxt) -> Option<Ident> {
-    const HINT: &str = "`initial` names the variant of the state type that the actor starts in: \
-                        `initial = Authenticating`";
-    match value(meta, "initial", HINT, cx)? {
+/// `initial = Authenticating`, `initial = Idle { tries: 0 }`, `initial = Locked(3)` (a variant
+/// of the state type by its name alone, with its data), or any other expression of the state
+/// type (`initial = LoginState::default()`).
+fn initial(meta: &Meta, cx: &Ctxt) -> Option<InitialModel> {
+    const HINT: &str = "`initial` is the state the actor starts in: a variant of the state type \
+                        by its name, with its data if it has any (`initial = Authenticating`, \
+                        `initial = Idle { tries: 0 }`), or a value of the state type \
+                        (`initial = LoginState::default()`)";
+    let value = value(meta, "initial", HINT, cx)?;
+    let head = match value {
         Expr::Path(ExprPath {
-            qself: None, path, ..
-        }) => match path.get_ident() {
-            Some(ident) => Some(ident.clone()),
-            None => {
-                let last = path.segments.last().map(|s| s.ident.to_string());
-                let hint = match last {
-                    Some(last) => format!("write `initial = {last}`"),
-                    None => HINT.to_owned(),
-                };
-                cx.error_spanned_by(
-                    path,
-                    format!(
-                        "`initial` names a variant of the state type by itself, without the \
-                         type: {hint}"
-                    ),
-                );
-                None
-            }
+            qself: None,
+            path,
+            attrs,
+        }) if attrs.is_empty() => Some(path),
+        Expr::Struct(ExprStruct {
+            qself: None,
+            path,
+            attrs,
+            ..
+        }) if attrs.is_empty() => Some(path),
+        Expr::Call(ExprCall { func, attrs, .. }) if attrs.is_empty() => match &**func {
+            Expr::Path(ExprPath {
+                qself: None,
+                path,
+                attrs,
+            }) if attrs.is_empty() => Some(path),
+            _ => None,
         },
-        other => {
-            cx.error_spanned_by(other, format!("invalid value for `initial`; {HINT}"));
-            None
-        }
+        _ => None,
+    };
+    match head.and_then(Path::get_ident) {
+        // The variant's name, then its data as written.
+        Some(name) => Some(InitialModel::Variant {
+            name: name.clone(),
+            data: value.to_token_stream().into_iter().skip(1).collect(),
+        }),
+        None => Some(InitialModel::Value(value.clone())),
     }
 }
 

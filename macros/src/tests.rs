@@ -298,6 +298,57 @@ fn state_machine() {
 }
 
 #[test]
+fn state_machine_with_data() {
+    insta::assert_snapshot!(expand_all(&[
+        (
+            quote!(states = LoginState, initial = Idle { tries: 0 }),
+            quote! {
+                impl Session {
+                    /// A state with data is named without it: the guard matches
+                    /// `Idle { .. }`, and so would a tuple or a unit variant.
+                    #[state(Idle)]
+                    pub fn login(&mut self, user: String, ctx: &mut Ctx<Self>) {
+                        ctx.goto(LoginState::Authenticated { user });
+                    }
+
+                    /// The data is read through the context.
+                    #[state(Authenticated, Locked)]
+                    pub fn whoami(&self, ctx: &mut Ctx<Self>) -> String {
+                        match ctx.state() {
+                            LoginState::Authenticated { user } => user.clone(),
+                            _ => String::new(),
+                        }
+                    }
+
+                    #[state(Idle)]
+                    #[handles(whoami)]
+                    fn nobody(&self) -> String {
+                        String::new()
+                    }
+                }
+            },
+        ),
+        (
+            quote!(states = Phase, initial = Phase::default()),
+            quote! {
+                impl Job {
+                    #[state(Running)]
+                    pub fn tick(&mut self) {}
+                }
+            },
+        ),
+        (
+            quote!(states = Lock, initial = Locked(3)),
+            quote! {
+                impl Vault {
+                    pub fn open(&mut self) {}
+                }
+            },
+        ),
+    ]));
+}
+
+#[test]
 fn stash_capacity_without_states() {
     insta::assert_snapshot!(expand_all(&[(
         quote!(stash_capacity = 8),

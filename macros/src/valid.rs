@@ -171,8 +171,9 @@ fn check_options(options: &ImplOptions, cx: &Ctxt) -> Machine {
         ),
         (Some(states), None) => cx.error_spanned_by(
             &states.meta,
-            "a state machine needs its first state: add `initial = <variant>` \
-             (`#[actor(states = .., initial = Authenticating)]`)",
+            "a state machine needs its first state: add `initial = <variant>` for a state \
+             without data (`initial = Authenticating`), or `initial = <value>` for one with data \
+             (`initial = LoginState::Idle { tries: 0 }`)",
         ),
         _ => {}
     }
@@ -645,8 +646,9 @@ fn check_states(method: &Method, machine: Machine, cx: &Ctxt) -> Option<Vec<Iden
         Err(err) => {
             cx.syn_error(syn::Error::new(
                 err.span(),
-                "`#[state(..)]` lists states, variants of the state type, separated by commas: \
-                 `#[state(Authenticated, Authorized)]`",
+                "`#[state(..)]` lists states, variants of the state type by name, separated by \
+                 commas: `#[state(Authenticated, Authorized)]`; a state with data is named \
+                 without it (`#[state(Authenticated)]` matches `Authenticated { .. }`)",
             ));
             return None;
         }

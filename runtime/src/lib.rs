@@ -129,12 +129,20 @@ pub use crate::watch::Terminated;
 /// `initial`, `unhandled` and `stash_capacity` (below); on either item, `crate = "path"` when
 /// the `rakt` dependency is renamed.
 ///
-/// **State machines:** `states = S` (a fieldless `#[derive(Debug)]` enum whose variants are the
-/// states) and `initial = V` on the impl block make the actor a state machine. `#[state(A, B)]`
-/// on a handler limits it to those states (no `#[state]`: every state); `#[handles(h)]` with
-/// `#[state(C)]` on another method (any visibility) makes it the handler of `h`'s message in
-/// `C`, with `h`'s arguments (same names, same order) and the same kind of reply. Handlers move
-/// the actor with [`Ctx::goto`], [`Ctx::become_stacked`] and [`Ctx::unbecome`].
+/// **State machines:** `states = S` (a `#[derive(Debug)]` enum whose variants are the states)
+/// and `initial = ..` on the impl block make the actor a state machine. A state may carry data
+/// (`Authenticated { user: String }`, `Locked(u32)`): `#[state(Authenticated)]` names it without
+/// its data and matches it whatever it holds, and a handler reads the data through
+/// [`Ctx::state`]. `initial` is the state the actor starts in, evaluated again on every
+/// restart: a variant by its name alone, as in `#[state(..)]`, with its data if it has any
+/// (`initial = Authenticating`, `initial = Idle { tries: 0 }`, `initial = Locked(3)`), or any
+/// other expression of the state type (`initial = LoginState::default()`,
+/// `initial = LoginState::Idle { tries: 0 }`; a free function is called through a path,
+/// `initial = self::first_state()`). `#[state(A, B)]` on a handler limits it to
+/// those states (no `#[state]`: every state); `#[handles(h)]` with `#[state(C)]` on another
+/// method (any visibility) makes it the handler of `h`'s message in `C`, with `h`'s arguments
+/// (same names, same order) and the same kind of reply. Handlers move the actor with
+/// [`Ctx::goto`], [`Ctx::become_stacked`] and [`Ctx::unbecome`].
 /// `unhandled = stash | dead_letter | reply` says what becomes of a message the current state
 /// does not handle: `dead_letter` (the default) publishes a [`DeadLetter`] and an ask fails with
 /// [`AskError::Unhandled`]; `reply` fails an ask at once and dead-letters a tell; `stash` keeps
@@ -146,28 +154,30 @@ pub use crate::watch::Terminated;
 /// #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// pub enum Door {
 ///     Closed,
-///     Open,
+///     /// Open, counting who passed since it opened.
+///     Open { passed: u32 },
 /// }
 ///
 /// #[actor]
 /// #[derive(Default)]
-/// pub struct Gate {
-///     passed: u32,
-/// }
+/// pub struct Gate;
 ///
 /// #[actor(states = Door, initial = Closed, unhandled = reply)]
 /// impl Gate {
 ///     /// Opens the gate.
 ///     #[state(Closed)]
 ///     pub fn open(&mut self, ctx: &mut Ctx<Self>) {
-///         ctx.goto(Door::Open);
+///         ctx.goto(Door::Open { passed: 0 });
 ///     }
 ///
-///     /// Lets one through; only when open.
+///     /// Lets one through; only when open (whatever the count).
 ///     #[state(Open)]
-///     pub fn pass(&mut self) -> u32 {
-///         self.passed += 1;
-///         self.passed
+///     pub fn pass(&mut self, ctx: &mut Ctx<Self>) -> u32 {
+///         let Door::Open { passed } = *ctx.state() else {
+///             unreachable!("`pass` is handled only in `Open`");
+///         };
+///         ctx.goto(Door::Open { passed: passed + 1 });
+///         passed + 1
 ///     }
 ///
 ///     /// `open` when the gate is open already: nothing to do.
@@ -179,7 +189,7 @@ pub use crate::watch::Terminated;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let system = ActorSystem::builder("gates").build().await?;
-/// let gate: GateRef = system.spawn("gate", Gate::default()).await?;
+/// let gate: GateRef = system.spawn("gate", Gate).await?;
 /// assert!(matches!(gate.pass().await, Err(AskError::Unhandled { .. })));
 /// gate.open().await?;
 /// gate.open().await?; // handled by `already_open`
