@@ -9,14 +9,14 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream, TokenTree};
-use quote::{ToTokens, format_ident, quote};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::GenericParam;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use crate::model::{
     ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, HookModel,
-    InitialModel, MailboxModel, ReplyKind, RouteModel, UnhandledModel,
+    InitialModel, KeyModel, MailboxModel, ReplyKind, RouteModel, UnhandledModel,
 };
 use crate::naming;
 
@@ -526,7 +526,7 @@ fn route_doc(h: &HandlerModel) -> Option<TokenStream> {
     let line = match h.route.as_ref()? {
         RouteModel::Broadcast => " In a router pool: every routee gets this message.".to_owned(),
         RouteModel::Key(key) => {
-            format!(" In a consistent-hash pool: routed by `{}`.", key.unraw())
+            format!(" In a consistent-hash pool: routed by `{}`.", key.text())
         }
     };
     Some(quote!(#[doc = ""] #[doc = #line]))
@@ -585,15 +585,33 @@ fn routing_methods(
 
     let key_local = Ident::new("__rakt_key", Span::mixed_site());
     let key_arms = model.handlers.iter().filter_map(|h| {
-        let arg = key_arg(h)?;
+        let (key, arg) = key_arg(h)?;
         let cfg = &h.cfg_attrs;
         let variant = &h.variant;
-        let (field, ty) = (&arg.name, &arg.ty);
-        // The key's type is named at the user's type: a type that is not `Hash` is reported
-        // there, with `RouteKey`'s message.
+        let field = &arg.name;
+        let (local, hash) = if key.fields.is_empty() {
+            // The key's type is named at the user's type: a type that is not `Hash` is
+            // reported there, with `RouteKey`'s message.
+            let ty = &arg.ty;
+            (key_local.clone(), quote!(#rt::hash_key::<#ty>(#key_local)))
+        } else {
+            // A field's type is not in the model: the argument `&__rakt_key.customer` has
+            // the span of the key as written, so a field that is not `Hash` (or is private,
+            // or does not exist) is reported at `order.customer` in the marker. The local
+            // takes the user's span (not `mixed_site`) so that the argument's span can cover
+            // the user's field names; no user code runs in the arm, so it captures nothing.
+            let at = key.arg.span();
+            let local = Ident::new("__rakt_key", at);
+            let fields = &key.fields;
+            let borrow = quote_spanned!(at=> &);
+            (
+                local.clone(),
+                quote!(#rt::hash_key(#borrow #local #(.#fields)*)),
+            )
+        };
         Some(quote! {
-            #(#cfg)* Self::#variant { #field: ref #key_local, .. } => {
-                ::core::option::Option::Some(#rt::hash_key::<#ty>(#key_local))
+            #(#cfg)* Self::#variant { #field: ref #local, .. } => {
+                ::core::option::Option::Some(#hash)
             }
         })
     });
@@ -637,10 +655,14 @@ fn routing_methods(
     }
 }
 
-/// The argument a `#[route(key = ..)]` handler routes on.
-fn key_arg(h: &HandlerModel) -> Option<&ArgModel> {
+/// The key of a `#[route(key = ..)]` handler and the argument it is in.
+fn key_arg(h: &HandlerModel) -> Option<(&KeyModel, &ArgModel)> {
     match &h.route {
-        Some(RouteModel::Key(key)) => h.args.iter().find(|arg| arg.name.unraw() == key.unraw()),
+        Some(RouteModel::Key(key)) => h
+            .args
+            .iter()
+            .find(|arg| arg.name.unraw() == key.arg.unraw())
+            .map(|arg| (key, arg)),
         _ => None,
     }
 }

@@ -8,7 +8,8 @@
 use std::num::NonZeroUsize;
 
 use proc_macro2::TokenStream;
-use syn::{Attribute, Expr, Generics, Ident, Path, Type, Visibility, WhereClause};
+use syn::ext::IdentExt;
+use syn::{Attribute, Expr, Generics, Ident, Member, Path, Type, Visibility, WhereClause};
 
 /// One actor service: the state type, its handlers and its lifecycle hooks.
 #[derive(Clone, Debug)]
@@ -137,14 +138,38 @@ pub struct HandlerModel {
 /// How a router pool routes one handler's message (`#[route(..)]` on the handler).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RouteModel {
-    /// `#[route(key = user)]`: a consistent-hash pool sends the message to the routee that
-    /// owns the hash of this argument. Names one of the handler's
-    /// [`args`](HandlerModel::args) (the front end checks it); its type must be `Hash`, which
-    /// rustc checks at the argument's type.
-    Key(Ident),
+    /// `#[route(key = user)]`, `#[route(key = order.customer)]`: a consistent-hash pool sends
+    /// the message to the routee that owns the hash of this argument, or of this field of it.
+    Key(KeyModel),
     /// `#[route(broadcast)]`: every routee gets a copy. Only on a tell whose argument types
     /// are all `Clone` (the front end checks the first, rustc the second, at each type).
     Broadcast,
+}
+
+/// The routing key of a handler: one of its arguments, or a field (of a field ...) of one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyModel {
+    /// The argument, by its name in [`HandlerModel::args`] (the front end checks it), spanned
+    /// where the key is written: `_customer` for `#[route(key = customer)]` on an argument
+    /// `_customer`.
+    pub arg: Ident,
+    /// The fields to the key, in order: `[customer]` for `order.customer`, empty when the
+    /// argument itself is the key.
+    pub fields: Vec<Member>,
+}
+
+impl KeyModel {
+    /// The key as written: `customer`, `order.customer`, `pair.0`.
+    pub fn text(&self) -> String {
+        let mut text = self.arg.unraw().to_string();
+        for field in &self.fields {
+            match field {
+                Member::Named(name) => text.push_str(&format!(".{}", name.unraw())),
+                Member::Unnamed(index) => text.push_str(&format!(".{}", index.index)),
+            }
+        }
+        text
+    }
 }
 
 /// A method that handles the message of a [`HandlerModel`] in some states instead of the

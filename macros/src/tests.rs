@@ -394,3 +394,28 @@ fn router_markers() {
         },
     )]));
 }
+
+#[test]
+fn routing_key_paths() {
+    insta::assert_snapshot!(expand_all(&[(
+        quote!(),
+        quote! {
+            impl Billing {
+                /// The key only routes: `key = customer` finds the argument `_customer`, the
+                /// name rustc suggests for an unused argument.
+                #[route(key = customer)]
+                pub fn bill(&mut self, amount: u64, _customer: CustomerId) {}
+
+                /// A field of an argument, nested.
+                #[route(key = order.customer.id)]
+                pub async fn place(&mut self, order: Order) -> Result<u64, Refused> {
+                    Ok(0)
+                }
+
+                /// A tuple field of an argument written with its underscore.
+                #[route(key = _pair.0)]
+                pub fn pair(&mut self, _pair: (String, u32), ctx: &mut Ctx<Self>) {}
+            }
+        },
+    )]));
+}

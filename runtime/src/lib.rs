@@ -201,8 +201,11 @@ pub use crate::watch::Terminated;
 ///
 /// **Router markers** (for [`Pool`]s, which are called through the same handle):
 /// `#[route(key = arg)]` on a handler makes `arg` (any `Hash` type) the key a
-/// [`Routing::ConsistentHash`] pool routes that message on; `#[route(broadcast)]` on a tell
-/// sends it to every routee (its arguments must be `Clone`).
+/// [`Routing::ConsistentHash`] pool routes that message on. `key = customer` also finds an
+/// argument `_customer`, the name rustc suggests for an argument that only routes; a key may
+/// be a field of an argument, nested or not (`key = order.customer`, `key = order.customer.id`,
+/// `key = pair.0`). `#[route(broadcast)]` on a tell sends it to every routee (its arguments
+/// must be `Clone`).
 ///
 /// Misuse (reference or `impl Trait` arguments, `self` by value, pattern arguments, generic
 /// handlers, names that collide with generated items, unknown options, a handler block whose
