@@ -6,7 +6,7 @@ use std::num::NonZeroUsize;
 
 use rakt_codegen::{
     ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, Hooks,
-    InitialModel, ReceiverKind, ReplyKind, RouteModel, UnhandledModel, generate_actor,
+    InitialModel, KeyModel, ReceiverKind, ReplyKind, RouteModel, UnhandledModel, generate_actor,
     generate_handle, naming,
 };
 use syn::{Ident, parse_quote};
@@ -53,7 +53,10 @@ fn hand_built_model() {
             err: parse_quote!(::rakt::Status),
         },
     );
-    say_hello.route = Some(RouteModel::Key(ident("request")));
+    say_hello.route = Some(RouteModel::Key(KeyModel {
+        arg: ident("request"),
+        fields: Vec::new(),
+    }));
     let mut reset = handler("reset", Vec::new(), ReplyKind::Tell);
     reset.route = Some(RouteModel::Broadcast);
     let actor = ActorModel {
