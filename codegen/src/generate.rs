@@ -16,7 +16,7 @@ use syn::spanned::Spanned;
 
 use crate::model::{
     ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, HookModel,
-    InitialModel, KeyModel, MailboxModel, ReplyKind, RouteModel, UnhandledModel,
+    InitialModel, KeyModel, MailboxModel, ReplyKind, RouteModel, StandInModel, UnhandledModel,
 };
 use crate::naming;
 
@@ -154,6 +154,7 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
         .handlers
         .iter()
         .map(|h| handle_method(h, &msg, self_ty, behaviour, &rt));
+    let stand_ins = model.stand_ins.iter().map(|s| stand_in(s, self_ty, &rt));
 
     quote! {
         #[doc = #enum_doc]
@@ -236,6 +237,7 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
         #handle_docs
         impl #impl_generics #handle_ty #where_clause {
             #(#methods)*
+            #(#stand_ins)*
         }
     }
 }
@@ -249,7 +251,7 @@ pub fn generate_handle(model: &HandleModel) -> TokenStream {
     let handle = naming::handle_ident(name);
     let generics = &model.generics;
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
-    let actor_ty = quote!(#name #ty_generics);
+    let actor_ty = &model.actor_ty;
     let user_where = &model.where_clause;
     let user_preds: Vec<_> = model
         .where_clause
@@ -956,31 +958,21 @@ fn handle_method(
     let reply_field = format_ident!("{}", naming::REPLY_FIELD);
     let reply_local = Locals::new().reply;
 
-    let asked = match &h.reply {
-        ReplyKind::Tell => None,
-        ReplyKind::Ask { ok } => Some((ok, None)),
-        ReplyKind::AskResult { ok, err } => Some((ok, Some(err))),
-        ReplyKind::Deferred { ok, err, .. } => Some((ok, err.as_ref())),
-    };
-    let (ret, body, fallback_doc) = match asked {
-        None => (
-            quote!(#rt::Tell<'_, #actor_ty>),
+    let ret = handle_return(&h.reply, actor_ty, rt);
+    let (body, fallback_doc) = match &h.reply {
+        ReplyKind::Tell => (
             quote!(#rt::tell(#actor_ref, #msg::#variant { #(#fields),* })),
             format!(" Sends `{name}` to the actor: a tell, no reply."),
         ),
-        Some((ok, err)) => {
-            let err = err.iter();
-            (
-                quote!(#rt::Ask<'_, #actor_ty, #ok #(, #err)*>),
-                quote! {
-                    #rt::ask(#actor_ref, |#reply_local| #msg::#variant {
-                        #(#fields,)*
-                        #reply_field: #reply_local,
-                    })
-                },
-                format!(" Asks the actor to run `{name}` and returns its reply."),
-            )
-        }
+        _ => (
+            quote! {
+                #rt::ask(#actor_ref, |#reply_local| #msg::#variant {
+                    #(#fields,)*
+                    #reply_field: #reply_local,
+                })
+            },
+            format!(" Asks the actor to run `{name}` and returns its reply."),
+        ),
     };
     let docs = if h.docs.is_empty() {
         quote!(#[doc = #fallback_doc])
@@ -998,6 +990,41 @@ fn handle_method(
         #[inline]
         #vis fn #method(&self, #(#params),*) -> #ret {
             #body
+        }
+    }
+}
+
+/// What a handle method returns: `Tell<'_, A>` for a tell, `Ask<'_, A, T>` or
+/// `Ask<'_, A, T, E>` for an ask.
+fn handle_return(reply: &ReplyKind, actor_ty: &syn::Type, rt: &TokenStream) -> TokenStream {
+    let (ok, err) = match reply {
+        ReplyKind::Tell => return quote!(#rt::Tell<'_, #actor_ty>),
+        ReplyKind::Ask { ok } => (ok, None),
+        ReplyKind::AskResult { ok, err } => (ok, Some(err)),
+        ReplyKind::Deferred { ok, err, .. } => (ok, err.as_ref()),
+    };
+    let err = err.iter();
+    quote!(#rt::Ask<'_, #actor_ty, #ok #(, #err)*>)
+}
+
+/// The handle method standing in for a rejected handler: its signature, and a body that never
+/// runs. Hidden from the docs; nothing calls it in a build that succeeds, as there is none.
+fn stand_in(s: &StandInModel, actor_ty: &syn::Type, rt: &TokenStream) -> TokenStream {
+    let cfg = &s.cfg_attrs;
+    let vis = &s.vis;
+    let method = &s.rust_name;
+    let (generics, where_clause) = (&s.generics, &s.generics.where_clause);
+    let params = s.args.iter().map(|a| {
+        let (ident, ty) = (&a.name, &a.ty);
+        quote!(#ident: #ty)
+    });
+    let ret = handle_return(&s.reply, actor_ty, rt);
+    quote! {
+        #(#cfg)*
+        #[doc(hidden)]
+        #[allow(unused_variables, clippy::all)]
+        #vis fn #method #generics (&self, #(#params),*) -> #ret #where_clause {
+            ::core::unreachable!()
         }
     }
 }

@@ -31,6 +31,9 @@ pub struct ActorModel {
     pub docs: Vec<String>,
     /// The handlers, in declaration order.
     pub handlers: Vec<HandlerModel>,
+    /// Handle methods for handlers the front end rejected (see [`StandInModel`]); empty in a
+    /// model without errors.
+    pub stand_ins: Vec<StandInModel>,
     /// The lifecycle hooks the actor implements.
     pub hooks: Hooks,
     /// The behaviour states, for an actor that is a finite state machine; `None` for an actor
@@ -133,6 +136,29 @@ pub struct HandlerModel {
     /// How a router pool routes the message, if the handler says (`#[route(..)]`); `None`
     /// leaves it to the pool's strategy.
     pub route: Option<RouteModel>,
+}
+
+/// A handle method for a handler that a front end rejected, after reporting why: the
+/// handler's name, visibility, arguments and reply, and a body that never runs (the build has
+/// failed already). The handler has no variant and no dispatch arm; the stand-in only spares
+/// its callers follow-on errors such as "no method named `greet`", so that the one real error
+/// is the one the user reads.
+#[derive(Clone, Debug)]
+pub struct StandInModel {
+    /// The handler's name.
+    pub rust_name: Ident,
+    /// The handler's visibility.
+    pub vis: Visibility,
+    /// The handler's `#[cfg(..)]` attributes.
+    pub cfg_attrs: Vec<Attribute>,
+    /// The handler's own generic parameters and where-clause, if it has any (an error too).
+    pub generics: Generics,
+    /// The message arguments as the handler takes them, types as written (a reference, an
+    /// `impl Trait`); an argument written as a pattern gets a generated name.
+    pub args: Vec<ArgModel>,
+    /// What the caller gets back: [`ReplyKind::Tell`], [`ReplyKind::Ask`] or
+    /// [`ReplyKind::AskResult`].
+    pub reply: ReplyKind,
 }
 
 /// How a router pool routes one handler's message (`#[route(..)]` on the handler).
@@ -276,9 +302,12 @@ pub struct HookModel {
 pub struct HandleModel {
     /// The actor type's name, `Counter`.
     pub rust_name: Ident,
+    /// The actor type the handle points to: `Counter<T>`, the name with the type's parameters
+    /// (see [`naming::actor_type`](crate::naming::actor_type)).
+    pub actor_ty: Type,
     /// The actor type's visibility; the handle gets the same.
     pub vis: Visibility,
-    /// The actor type's generic parameters (no lifetimes); the handle gets the same.
+    /// The actor type's generic parameters, without lifetimes; the handle gets the same.
     pub generics: Generics,
     /// The actor type's where-clause.
     pub where_clause: Option<WhereClause>,

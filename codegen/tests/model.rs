@@ -68,6 +68,7 @@ fn hand_built_model() {
         where_clause: None,
         docs: vec![" The `Greeter` service.".to_owned()],
         handlers: vec![say_hello, reset],
+        stand_ins: Vec::new(),
         hooks: Hooks::default(),
         behaviour: None,
         stash_capacity: None,
@@ -75,6 +76,7 @@ fn hand_built_model() {
     };
     let handle = HandleModel {
         rust_name: ident("Greeter"),
+        actor_ty: parse_quote!(Greeter),
         vis: parse_quote!(pub),
         generics: Default::default(),
         where_clause: None,
@@ -120,6 +122,7 @@ fn hand_built_state_machine() {
         where_clause: None,
         docs: Vec::new(),
         handlers: vec![say_hello, handler("reset", Vec::new(), ReplyKind::Tell)],
+        stand_ins: Vec::new(),
         hooks: Hooks::default(),
         behaviour: Some(BehaviourModel {
             states: parse_quote!(GreeterState),

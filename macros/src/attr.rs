@@ -9,9 +9,13 @@ use std::num::NonZeroUsize;
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 use rakt_codegen::{InitialModel, MailboxModel, UnhandledModel};
-use syn::parse::Parser;
+use syn::parse::discouraged::Speculative;
+use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::{Expr, ExprCall, ExprLit, ExprPath, ExprStruct, Lit, Meta, Path, Token};
+use syn::{
+    Expr, ExprCall, ExprLit, ExprPath, ExprStruct, Lit, Meta, MetaNameValue, Path, Token, Type,
+    TypePath,
+};
 
 use crate::ctxt::Ctxt;
 
@@ -155,7 +159,7 @@ fn value<'m>(meta: &'m Meta, name: &str, hint: &str, cx: &Ctxt) -> Option<&'m Ex
 /// `states = LoginState`: the path of the state type.
 fn states(meta: &Meta, cx: &Ctxt) -> Option<Path> {
     const HINT: &str = "`states` takes the path of the behaviour state type, an enum whose \
-                        variants are the states: `states = LoginState`";
+                        variants are the states: `states = LoginState`, `states = Holding<T>`";
     match value(meta, "states", HINT, cx)? {
         Expr::Path(ExprPath {
             qself: None, path, ..
@@ -269,13 +273,44 @@ fn stash_capacity(meta: &Meta, cx: &Ctxt) -> Option<NonZeroUsize> {
 
 /// The comma-separated options; nothing if they do not parse (the error goes to `cx`).
 fn metas(attr: TokenStream, cx: &Ctxt) -> Vec<Meta> {
-    match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(attr) {
+    let parser =
+        |input: ParseStream| Punctuated::<Meta, Token![,]>::parse_terminated_with(input, option);
+    match parser.parse2(attr) {
         Ok(metas) => metas.into_iter().collect(),
         Err(err) => {
             cx.syn_error(err);
             Vec::new()
         }
     }
+}
+
+/// One option. The value of `states` is a type, and a generic one (`states = Holding<T>`) is
+/// not an expression (`Holding < T > ..`): it is parsed as a type, so that the attribute does
+/// not lose every option to a parse error. Any other value is parsed as usual (and `states`
+/// reports it as invalid).
+fn option(input: ParseStream) -> syn::Result<Meta> {
+    let fork = input.fork();
+    if let Ok(path) = fork.call(Path::parse_mod_style)
+        && path.is_ident("states")
+        && let Ok(eq_token) = fork.parse::<Token![=]>()
+        && let Ok(Type::Path(TypePath {
+            qself: None,
+            path: ty,
+        })) = fork.parse::<Type>()
+        && (fork.is_empty() || fork.peek(Token![,]))
+    {
+        input.advance_to(&fork);
+        return Ok(Meta::NameValue(MetaNameValue {
+            path,
+            eq_token,
+            value: Expr::Path(ExprPath {
+                attrs: Vec::new(),
+                qself: None,
+                path: ty,
+            }),
+        }));
+    }
+    input.parse()
 }
 
 /// The option's name if it is a single identifier (`crate` included).

@@ -419,3 +419,54 @@ fn routing_key_paths() {
         },
     )]));
 }
+
+#[test]
+fn fallbacks_after_errors() {
+    insta::assert_snapshot!(expand_all(&[
+        (
+            quote!(),
+            quote! {
+                /// Lifetimes are an error; the handle is still generated, as if each were
+                /// `'static`.
+                pub struct Borrower<'a, T> {
+                    name: &'a str,
+                    items: Vec<T>,
+                }
+            },
+        ),
+        (
+            quote!(),
+            quote! {
+                impl<'a, T: Send + 'static> Borrower<'a, T> where T: 'a {
+                    /// So is the dispatch, for `Borrower<'static, T>`.
+                    pub fn name(&self, prefix: Cow<'a, str>) -> String {
+                        String::new()
+                    }
+                }
+            },
+        ),
+        (
+            quote!(),
+            quote! {
+                impl Shop {
+                    /// Rejected handlers keep a handle method whose body never runs.
+                    pub fn greet(&self, (first, last): (String, String), name: &str) {}
+
+                    pub fn put<T: ToString>(&mut self, item: T) -> Result<usize, Full> {
+                        Ok(0)
+                    }
+
+                    pub fn wait(self, slot: ReplySlot<u64, Closed>) {}
+
+                    /// No stand-in: an `impl Trait` reply has no type to name.
+                    pub fn show(&self, item: impl Display) -> impl Display {
+                        String::new()
+                    }
+
+                    /// No stand-in: it would shadow `ActorHandle::stop`.
+                    pub fn stop(&self) {}
+                }
+            },
+        ),
+    ]));
+}

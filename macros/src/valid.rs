@@ -20,7 +20,9 @@ use crate::ctxt::Ctxt;
 
 /// What may be generated for an impl block.
 pub struct Verdict {
-    /// Nothing may be generated: the block is not an inherent impl of a plain, `'static` type.
+    /// Nothing may be generated: the block is not an inherent impl of a named type. (Lifetime
+    /// parameters are reported but not fatal: the expansion goes on as if each were
+    /// `'static`, so the rest of the crate sees the handle and its methods.)
     pub fatal: bool,
     /// Per method (same order as [`Impl::methods`]): whether it may go into the model.
     pub ok: Vec<bool>,
@@ -38,9 +40,10 @@ pub struct Verdict {
     pub routes: Vec<Option<RouteModel>>,
 }
 
-/// Checks `#[actor]` on a struct or enum; `false` if the handle cannot be generated.
-pub fn check_decl(decl: &Decl, cx: &Ctxt) -> bool {
-    no_lifetimes(decl.generics, cx)
+/// Checks `#[actor]` on a struct or enum. Nothing here stops the handle from being generated:
+/// lifetime parameters are reported, and the handle is generated as if each were `'static`.
+pub fn check_decl(decl: &Decl, cx: &Ctxt) {
+    no_lifetimes(decl.generics, cx);
 }
 
 /// Checks `#[actor]` on an impl block.
@@ -62,9 +65,7 @@ pub fn check_impl(input: &Impl, options: &ImplOptions, cx: &Ctxt) -> Verdict {
         );
         fatal = true;
     }
-    if !no_lifetimes(&item.generics, cx) {
-        fatal = true;
-    }
+    no_lifetimes(&item.generics, cx);
     let actor = actor_name(&item.self_ty);
 
     let machine = check_options(options, cx);
@@ -208,8 +209,7 @@ fn actor_name(self_ty: &Type) -> String {
 }
 
 /// Rejects lifetime parameters: an actor lives in its own task and cannot borrow.
-fn no_lifetimes(generics: &Generics, cx: &Ctxt) -> bool {
-    let mut ok = true;
+fn no_lifetimes(generics: &Generics, cx: &Ctxt) {
     for param in &generics.params {
         if let GenericParam::Lifetime(lt) = param {
             cx.error_spanned_by(
@@ -221,10 +221,8 @@ fn no_lifetimes(generics: &Generics, cx: &Ctxt) -> bool {
                     lt.lifetime
                 ),
             );
-            ok = false;
         }
     }
-    ok
 }
 
 /// Checks the signature of one handler, or of an `alternative` (a method with `#[handles]`,

@@ -211,7 +211,10 @@ pub use crate::watch::Terminated;
 /// handlers, names that collide with generated items, unknown options, a handler block whose
 /// struct lacks `#[actor]`, states that do not exist, two handlers for one message in one
 /// state, a routing key that is not an argument, a broadcast ask) is a compile error pointing
-/// at the offending token.
+/// at the offending token. The expansion goes on around the error: the handle is still
+/// generated (for a type with lifetime parameters, as if each were `'static`), and a handler
+/// with an error keeps its handle method, so callers report nothing more than the error
+/// itself.
 ///
 /// ```
 /// use rakt::prelude::*;

@@ -169,8 +169,7 @@ impl Lamp {
     }
 }
 
-/// What a generic slot holds: the state type names the actor's type parameter (written
-/// `states = Holding::<T>` in the attribute, whose values are expressions).
+/// What a generic slot holds: the state type names the actor's type parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Holding<T> {
     /// Nothing.
@@ -186,7 +185,7 @@ pub struct Slot<T> {
     taken: Vec<T>,
 }
 
-#[actor(states = Holding::<T>, initial = Empty)]
+#[actor(states = Holding<T>, initial = Empty)]
 impl<T: std::fmt::Debug + Clone + Send + 'static> Slot<T> {
     /// Puts an item in.
     #[state(Empty)]
