@@ -60,13 +60,7 @@ fn expand_decl(attr: TokenStream, item: &Item, decl: &Decl) -> TokenStream {
     // A lifetime parameter is an error (reported); the handle is generated without it, for
     // the type with `'static` in its place, as the impl block's expansion expects.
     let mut generics = decl.generics.clone();
-    let mut erase = EraseLifetimes::of(&generics);
-    erase.visit_generics_mut(&mut generics);
-    generics.params = generics
-        .params
-        .into_pairs()
-        .filter(|pair| !matches!(pair.value(), GenericParam::Lifetime(_)))
-        .collect();
+    EraseLifetimes::of(&generics).generics(&mut generics);
     let where_clause = generics.where_clause.take();
     let generated = generate_handle(&HandleModel {
         rust_name: decl.ident.clone(),
@@ -111,9 +105,7 @@ fn lower_impl(input: &Impl, verdict: &Verdict, options: ImplOptions) -> Option<A
     // place (`impl Actor for Borrower<'static>`), so the crate sees the handle's methods.
     let mut erase = EraseLifetimes::of(&item.generics);
     let mut self_ty = (*item.self_ty).clone();
-    erase.anonymous = true;
-    erase.visit_type_mut(&mut self_ty);
-    erase.anonymous = false;
+    erase.self_type(&mut self_ty);
     let handle_ty = naming::handle_type(&self_ty)?;
     let Type::Path(TypePath { path, .. }) = &self_ty else {
         return None;
@@ -125,11 +117,7 @@ fn lower_impl(input: &Impl, verdict: &Verdict, options: ImplOptions) -> Option<A
     };
     let mut generics = item.generics.clone();
     replace_self.visit_generics_mut(&mut generics);
-    generics.params = generics
-        .params
-        .into_pairs()
-        .filter(|pair| !matches!(pair.value(), GenericParam::Lifetime(_)))
-        .collect();
+    EraseLifetimes::drop_params(&mut generics);
     let where_clause = generics.where_clause.take();
 
     // A state machine when the state type is known; `initial` may be missing (reported), the
@@ -525,6 +513,27 @@ impl EraseLifetimes {
                 .collect(),
             anonymous: false,
         }
+    }
+
+    /// `generics` without the lifetime parameters, and `'static` where the others named them.
+    fn generics(&mut self, generics: &mut Generics) {
+        self.visit_generics_mut(generics);
+        Self::drop_params(generics);
+    }
+
+    /// The impl's self type with `'static` for its lifetime parameters and for `'_`.
+    fn self_type(&mut self, ty: &mut Type) {
+        self.anonymous = true;
+        self.visit_type_mut(ty);
+        self.anonymous = false;
+    }
+
+    /// Removes the lifetime parameters of `generics` (erased where used already).
+    fn drop_params(generics: &mut Generics) {
+        generics.params = std::mem::take(&mut generics.params)
+            .into_pairs()
+            .filter(|pair| !matches!(pair.value(), GenericParam::Lifetime(_)))
+            .collect();
     }
 }
 
