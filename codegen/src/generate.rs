@@ -8,15 +8,15 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
-use quote::{ToTokens, format_ident, quote};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream, TokenTree};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::GenericParam;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use crate::model::{
     ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, HookModel,
-    MailboxModel, ReplyKind, RouteModel, UnhandledModel,
+    InitialModel, KeyModel, MailboxModel, ReplyKind, RouteModel, StandInModel, UnhandledModel,
 };
 use crate::naming;
 
@@ -83,7 +83,7 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
             ReplyKind::Tell => quote!(#(#cfg)* Self::#variant { .. } => {}),
             _ => quote! {
                 #(#cfg)* Self::#variant { reply: #reply_local, .. } => {
-                    #rt::ReplySlot::reject(#reply_local, #why)
+                    #rt::reject_reply(#reply_local, #why)
                 }
             },
         }
@@ -108,10 +108,20 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
         }
     });
 
+    let state_names = behaviour.map(|behaviour| StateNames::new(model, behaviour));
     let dispatch_arms = model
         .handlers
         .iter()
-        .map(|h| dispatch_arms(h, &msg, behaviour, &rt));
+        .map(|h| dispatch_arms(h, &msg, state_names.as_ref(), &rt));
+    // The alias the guards name states through, if any handler is guarded.
+    let guarded = model
+        .handlers
+        .iter()
+        .any(|h| h.states.is_some() || !h.alternatives.is_empty());
+    let state_alias = state_names
+        .as_ref()
+        .filter(|_| guarded)
+        .and_then(StateNames::alias_item);
     let dispatch_phantom = phantom_arm(&msg.to_token_stream(), false);
     // A state machine's guarded arms leave a message whole when its state does not match; it
     // ends here and goes to the actor's `Unhandled` policy. Unreachable when every handler
@@ -144,6 +154,7 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
         .handlers
         .iter()
         .map(|h| handle_method(h, &msg, self_ty, behaviour, &rt));
+    let stand_ins = model.stand_ins.iter().map(|s| stand_in(s, self_ty, &rt));
 
     quote! {
         #[doc = #enum_doc]
@@ -212,6 +223,7 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
                 #msg_local: #msg #ty_generics,
                 #ctx_local: &mut #rt::Ctx<Self>,
             ) -> ::core::result::Result<(), #rt::Failure> {
+                #state_alias
                 match #msg_local {
                     #(#dispatch_arms)*
                     #dispatch_phantom
@@ -225,6 +237,7 @@ pub fn generate_actor(model: &ActorModel) -> TokenStream {
         #handle_docs
         impl #impl_generics #handle_ty #where_clause {
             #(#methods)*
+            #(#stand_ins)*
         }
     }
 }
@@ -238,7 +251,7 @@ pub fn generate_handle(model: &HandleModel) -> TokenStream {
     let handle = naming::handle_ident(name);
     let generics = &model.generics;
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
-    let actor_ty = quote!(#name #ty_generics);
+    let actor_ty = &model.actor_ty;
     let user_where = &model.where_clause;
     let user_preds: Vec<_> = model
         .where_clause
@@ -373,8 +386,11 @@ fn state_items(model: &ActorModel, rt: &TokenStream) -> TokenStream {
     };
     // The user's path keeps its spans: a type that cannot be a state is reported there.
     let states = &behaviour.states;
+    let names = StateNames::new(model, behaviour);
     let initial = match &behaviour.initial {
-        Some(initial) => state_path(initial),
+        Some(InitialModel::Variant { name, data }) => names.value(name, data),
+        // The user's expression keeps its spans: a value of another type is reported there.
+        Some(InitialModel::Value(value)) => value.to_token_stream(),
         None => quote!(::core::unreachable!()),
     };
     let unhandled = behaviour.unhandled.map(|unhandled| {
@@ -396,11 +412,82 @@ fn state_items(model: &ActorModel, rt: &TokenStream) -> TokenStream {
     }
 }
 
-/// `Self::State::Authenticated`, located at the user's variant: a variant the state type does
-/// not have is reported there alone, and a misspelled state type only where the user wrote it
-/// (in `type State = ..`), not once per use.
-fn state_path(state: &Ident) -> TokenStream {
-    relocate(quote!(Self::State::#state), state.span())
+/// How the generated code names the states of a state machine.
+///
+/// A guard matches a state whatever its data with a braced pattern (`Authenticated { .. }`
+/// matches a unit, tuple or struct variant alike), and `initial = Idle { tries: 0 }` builds one
+/// with a struct expression. rustc resolves a braced path as a type, and through the projection
+/// `Self::State` it reports a state the type does not have as an "ambiguous associated type";
+/// through a plain alias of the state type it reports "no variant named `Bussy` found for enum
+/// `Phase`", with the similar names. So a function that names states declares
+/// `type __RaktState = <states>;` (the user's path with its spans, so a state type that does
+/// not exist is reported where it is written, once, like `type State`), unless the path names
+/// the impl's generics or `Self`, which an item inside a function cannot see; the states are
+/// then named through `Self::State`.
+struct StateNames<'a> {
+    /// The state type as the user wrote it, if an alias of it can be declared.
+    aliased: Option<&'a syn::Path>,
+}
+
+impl<'a> StateNames<'a> {
+    fn new(model: &ActorModel, behaviour: &'a BehaviourModel) -> Self {
+        let mut mentioned = BTreeSet::new();
+        collect_idents(behaviour.states.to_token_stream(), &mut mentioned);
+        let generic = model.generics.params.iter().any(|param| {
+            let ident = match param {
+                GenericParam::Type(t) => &t.ident,
+                GenericParam::Const(c) => &c.ident,
+                GenericParam::Lifetime(_) => return false,
+            };
+            mentioned.contains(&ident.to_string())
+        });
+        StateNames {
+            aliased: (!generic && !mentioned.contains("Self")).then_some(&behaviour.states),
+        }
+    }
+
+    fn alias() -> Ident {
+        Ident::new("__RaktState", Span::mixed_site())
+    }
+
+    /// The alias item, for a function that names states with [`pattern`](Self::pattern) or
+    /// [`value`](Self::value).
+    fn alias_item(&self) -> Option<TokenStream> {
+        let states = self.aliased?;
+        let alias = Self::alias();
+        Some(quote!(type #alias = #states;))
+    }
+
+    /// `__RaktState::Authenticated` for a braced path, else (or without an alias)
+    /// `Self::State::Authenticated`, whose errors as a value path are as good and name the
+    /// user's type; located at the user's state name, so a state the type does not have is
+    /// reported there alone.
+    fn path(&self, state: &Ident, braced: bool) -> TokenStream {
+        let qualifier = match self.aliased {
+            Some(_) if braced => Self::alias().to_token_stream(),
+            _ => quote!(Self::State),
+        };
+        relocate(quote!(#qualifier::#state), state.span())
+    }
+
+    /// The pattern of a state in a guard: `__RaktState::Authenticated { .. }`.
+    fn pattern(&self, state: &Ident) -> TokenStream {
+        let path = self.path(state, true);
+        let rest = relocate(quote!({ .. }), state.span());
+        quote!(#path #rest)
+    }
+
+    /// A state by name, with its data as the user wrote it (`Self::State::Locked(3)`,
+    /// `__RaktState::Idle { tries: 0 }`), and the alias item it needs, if any.
+    fn value(&self, state: &Ident, data: &TokenStream) -> TokenStream {
+        let braced = matches!(
+            data.clone().into_iter().next(),
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace
+        );
+        let alias = self.alias_item().filter(|_| braced);
+        let path = self.path(state, braced);
+        quote!(#alias #path #data)
+    }
 }
 
 /// The doc paragraph of a state machine's handler that says where its message is handled and
@@ -441,7 +528,7 @@ fn route_doc(h: &HandlerModel) -> Option<TokenStream> {
     let line = match h.route.as_ref()? {
         RouteModel::Broadcast => " In a router pool: every routee gets this message.".to_owned(),
         RouteModel::Key(key) => {
-            format!(" In a consistent-hash pool: routed by `{}`.", key.unraw())
+            format!(" In a consistent-hash pool: routed by `{}`.", key.text())
         }
     };
     Some(quote!(#[doc = ""] #[doc = #line]))
@@ -500,15 +587,33 @@ fn routing_methods(
 
     let key_local = Ident::new("__rakt_key", Span::mixed_site());
     let key_arms = model.handlers.iter().filter_map(|h| {
-        let arg = key_arg(h)?;
+        let (key, arg) = key_arg(h)?;
         let cfg = &h.cfg_attrs;
         let variant = &h.variant;
-        let (field, ty) = (&arg.name, &arg.ty);
-        // The key's type is named at the user's type: a type that is not `Hash` is reported
-        // there, with `RouteKey`'s message.
+        let field = &arg.name;
+        let (local, hash) = if key.fields.is_empty() {
+            // The key's type is named at the user's type: a type that is not `Hash` is
+            // reported there, with `RouteKey`'s message.
+            let ty = &arg.ty;
+            (key_local.clone(), quote!(#rt::hash_key::<#ty>(#key_local)))
+        } else {
+            // A field's type is not in the model: the argument `&__rakt_key.customer` has
+            // the span of the key as written, so a field that is not `Hash` (or is private,
+            // or does not exist) is reported at `order.customer` in the marker. The local
+            // takes the user's span (not `mixed_site`) so that the argument's span can cover
+            // the user's field names; no user code runs in the arm, so it captures nothing.
+            let at = key.arg.span();
+            let local = Ident::new("__rakt_key", at);
+            let fields = &key.fields;
+            let borrow = quote_spanned!(at=> &);
+            (
+                local.clone(),
+                quote!(#rt::hash_key(#borrow #local #(.#fields)*)),
+            )
+        };
         Some(quote! {
-            #(#cfg)* Self::#variant { #field: ref #key_local, .. } => {
-                ::core::option::Option::Some(#rt::hash_key::<#ty>(#key_local))
+            #(#cfg)* Self::#variant { #field: ref #local, .. } => {
+                ::core::option::Option::Some(#hash)
             }
         })
     });
@@ -552,10 +657,14 @@ fn routing_methods(
     }
 }
 
-/// The argument a `#[route(key = ..)]` handler routes on.
-fn key_arg(h: &HandlerModel) -> Option<&ArgModel> {
+/// The key of a `#[route(key = ..)]` handler and the argument it is in.
+fn key_arg(h: &HandlerModel) -> Option<(&KeyModel, &ArgModel)> {
     match &h.route {
-        Some(RouteModel::Key(key)) => h.args.iter().find(|arg| arg.name.unraw() == key.unraw()),
+        Some(RouteModel::Key(key)) => h
+            .args
+            .iter()
+            .find(|arg| arg.name.unraw() == key.arg.unraw())
+            .map(|arg| (key, arg)),
         _ => None,
     }
 }
@@ -604,7 +713,7 @@ fn duplicate_arm(h: &HandlerModel, rt: &TokenStream) -> TokenStream {
         ReplyKind::Tell => (None, None),
         _ => (
             Some(quote!(#reply_field: ref mut #reply_local,)),
-            Some(quote!(#reply_field: #rt::ReplySlot::share(#reply_local),)),
+            Some(quote!(#reply_field: #rt::share_reply(#reply_local),)),
         ),
     };
     if h.args.is_empty() {
@@ -680,7 +789,7 @@ fn describe_arm(h: &HandlerModel, rt: &TokenStream) -> TokenStream {
 fn dispatch_arms(
     h: &HandlerModel,
     msg: &syn::Ident,
-    behaviour: Option<&BehaviourModel>,
+    states: Option<&StateNames>,
     rt: &TokenStream,
 ) -> TokenStream {
     let variant = &h.variant;
@@ -690,9 +799,9 @@ fn dispatch_arms(
         ReplyKind::Tell => None,
         _ => Some(quote!(#reply_field: #reply_local,)),
     };
-    let guard = |states: Option<&Vec<Ident>>| {
-        behaviour?;
-        let patterns = states?.iter().map(state_path);
+    let guard = |listed: Option<&Vec<Ident>>| {
+        let names = states?;
+        let patterns = listed?.iter().map(|state| names.pattern(state));
         let ctx_local = Locals::new().ctx;
         Some(quote!(if ::core::matches!(#rt::Ctx::state(#ctx_local), #(#patterns)|*)))
     };
@@ -819,9 +928,9 @@ fn call(callee: &Callee, expected: Option<&ReplyKind>, rt: &TokenStream) -> Toke
     };
     match callee.reply {
         ReplyKind::Tell | ReplyKind::Deferred { .. } => caught,
-        ReplyKind::Ask { .. } => quote!(#rt::ReplySlot::settle(#reply_local, #caught)),
+        ReplyKind::Ask { .. } => quote!(#rt::settle(#reply_local, #caught)),
         ReplyKind::AskResult { .. } => {
-            quote!(#rt::ReplySlot::settle_result(#reply_local, #caught))
+            quote!(#rt::settle_result(#reply_local, #caught))
         }
     }
 }
@@ -849,31 +958,21 @@ fn handle_method(
     let reply_field = format_ident!("{}", naming::REPLY_FIELD);
     let reply_local = Locals::new().reply;
 
-    let asked = match &h.reply {
-        ReplyKind::Tell => None,
-        ReplyKind::Ask { ok } => Some((ok, None)),
-        ReplyKind::AskResult { ok, err } => Some((ok, Some(err))),
-        ReplyKind::Deferred { ok, err, .. } => Some((ok, err.as_ref())),
-    };
-    let (ret, body, fallback_doc) = match asked {
-        None => (
-            quote!(#rt::Tell<'_, #actor_ty>),
+    let ret = handle_return(&h.reply, actor_ty, rt);
+    let (body, fallback_doc) = match &h.reply {
+        ReplyKind::Tell => (
             quote!(#rt::tell(#actor_ref, #msg::#variant { #(#fields),* })),
             format!(" Sends `{name}` to the actor: a tell, no reply."),
         ),
-        Some((ok, err)) => {
-            let err = err.iter();
-            (
-                quote!(#rt::Ask<'_, #actor_ty, #ok #(, #err)*>),
-                quote! {
-                    #rt::ask(#actor_ref, |#reply_local| #msg::#variant {
-                        #(#fields,)*
-                        #reply_field: #reply_local,
-                    })
-                },
-                format!(" Asks the actor to run `{name}` and returns its reply."),
-            )
-        }
+        _ => (
+            quote! {
+                #rt::ask(#actor_ref, |#reply_local| #msg::#variant {
+                    #(#fields,)*
+                    #reply_field: #reply_local,
+                })
+            },
+            format!(" Asks the actor to run `{name}` and returns its reply."),
+        ),
     };
     let docs = if h.docs.is_empty() {
         quote!(#[doc = #fallback_doc])
@@ -891,6 +990,41 @@ fn handle_method(
         #[inline]
         #vis fn #method(&self, #(#params),*) -> #ret {
             #body
+        }
+    }
+}
+
+/// What a handle method returns: `Tell<'_, A>` for a tell, `Ask<'_, A, T>` or
+/// `Ask<'_, A, T, E>` for an ask.
+fn handle_return(reply: &ReplyKind, actor_ty: &syn::Type, rt: &TokenStream) -> TokenStream {
+    let (ok, err) = match reply {
+        ReplyKind::Tell => return quote!(#rt::Tell<'_, #actor_ty>),
+        ReplyKind::Ask { ok } => (ok, None),
+        ReplyKind::AskResult { ok, err } => (ok, Some(err)),
+        ReplyKind::Deferred { ok, err, .. } => (ok, err.as_ref()),
+    };
+    let err = err.iter();
+    quote!(#rt::Ask<'_, #actor_ty, #ok #(, #err)*>)
+}
+
+/// The handle method standing in for a rejected handler: its signature, and a body that never
+/// runs. Hidden from the docs; nothing calls it in a build that succeeds, as there is none.
+fn stand_in(s: &StandInModel, actor_ty: &syn::Type, rt: &TokenStream) -> TokenStream {
+    let cfg = &s.cfg_attrs;
+    let vis = &s.vis;
+    let method = &s.rust_name;
+    let (generics, where_clause) = (&s.generics, &s.generics.where_clause);
+    let params = s.args.iter().map(|a| {
+        let (ident, ty) = (&a.name, &a.ty);
+        quote!(#ident: #ty)
+    });
+    let ret = handle_return(&s.reply, actor_ty, rt);
+    quote! {
+        #(#cfg)*
+        #[doc(hidden)]
+        #[allow(unused_variables, clippy::all)]
+        #vis fn #method #generics (&self, #(#params),*) -> #ret #where_clause {
+            ::core::unreachable!()
         }
     }
 }

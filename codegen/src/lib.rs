@@ -21,5 +21,6 @@ pub mod naming;
 pub use crate::generate::{generate_actor, generate_handle};
 pub use crate::model::{
     ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, HookModel,
-    Hooks, MailboxModel, ReceiverKind, ReplyKind, RouteModel, UnhandledModel,
+    Hooks, InitialModel, KeyModel, MailboxModel, ReceiverKind, ReplyKind, RouteModel, StandInModel,
+    UnhandledModel,
 };

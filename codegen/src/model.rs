@@ -7,7 +7,9 @@
 
 use std::num::NonZeroUsize;
 
-use syn::{Attribute, Generics, Ident, Path, Type, Visibility, WhereClause};
+use proc_macro2::TokenStream;
+use syn::ext::IdentExt;
+use syn::{Attribute, Expr, Generics, Ident, Member, Path, Type, Visibility, WhereClause};
 
 /// One actor service: the state type, its handlers and its lifecycle hooks.
 #[derive(Clone, Debug)]
@@ -29,6 +31,9 @@ pub struct ActorModel {
     pub docs: Vec<String>,
     /// The handlers, in declaration order.
     pub handlers: Vec<HandlerModel>,
+    /// Handle methods for handlers the front end rejected (see [`StandInModel`]); empty in a
+    /// model without errors.
+    pub stand_ins: Vec<StandInModel>,
     /// The lifecycle hooks the actor implements.
     pub hooks: Hooks,
     /// The behaviour states, for an actor that is a finite state machine; `None` for an actor
@@ -46,18 +51,39 @@ pub struct ActorModel {
 #[derive(Clone, Debug)]
 pub struct BehaviourModel {
     /// The state type (`Actor::State`): `LoginState`, `states::Login`. Its states are its
-    /// variants, named in the generated code as `Self::State::Authenticated`, so the path
-    /// appears once, in `type State = ..`; spanned at the user's tokens, a type that is not
+    /// variants, with or without data, matched in the generated code as
+    /// `Self::State::Authenticated { .. }` whatever their fields, so the path appears once, in
+    /// `type State = ..`; spanned at the user's tokens, a type that is not
     /// `Debug + Send + 'static` (or does not exist) is reported there.
     pub states: Path,
-    /// The variant the actor starts in and returns to on a restart (`Actor::initial_state`).
+    /// The state the actor starts in and returns to on a restart (`Actor::initial_state`).
     /// `None` only in the stand-in a front end emits after reporting that it is missing: the
     /// generated `initial_state` then never returns (the build has failed already), and the
     /// rest of the crate still sees the right `State` type.
-    pub initial: Option<Ident>,
+    pub initial: Option<InitialModel>,
     /// The policy for unhandled messages (`Actor::UNHANDLED`); `None` keeps the runtime's
     /// default (dead letter).
     pub unhandled: Option<UnhandledModel>,
+}
+
+/// The initial state of a state machine (`Actor::initial_state`), evaluated when the actor
+/// starts and again on every restart.
+#[derive(Clone, Debug)]
+pub enum InitialModel {
+    /// A variant of the state type by its name alone, as `#[state(..)]` names it, with its data
+    /// if it has any: `initial = Authenticating`, `initial = Idle { tries: 0 }`,
+    /// `initial = Locked(3)`. The generated code names it through the state type, located at
+    /// the name.
+    Variant {
+        /// The variant's name.
+        name: Ident,
+        /// Its data as written after the name: `{ tries: 0 }`, `(3)`, or nothing.
+        data: TokenStream,
+    },
+    /// Any other expression of the state type, used as written:
+    /// `initial = LoginState::Idle { tries: 0 }`, `initial = LoginState::default()`. rustc
+    /// checks its type at the expression.
+    Value(Expr),
 }
 
 /// What becomes of a message the current state does not handle (`rakt::Unhandled`).
@@ -112,17 +138,64 @@ pub struct HandlerModel {
     pub route: Option<RouteModel>,
 }
 
+/// A handle method for a handler that a front end rejected, after reporting why: the
+/// handler's name, visibility, arguments and reply, and a body that never runs (the build has
+/// failed already). The handler has no variant and no dispatch arm; the stand-in only spares
+/// its callers follow-on errors such as "no method named `greet`", so that the one real error
+/// is the one the user reads.
+#[derive(Clone, Debug)]
+pub struct StandInModel {
+    /// The handler's name.
+    pub rust_name: Ident,
+    /// The handler's visibility.
+    pub vis: Visibility,
+    /// The handler's `#[cfg(..)]` attributes.
+    pub cfg_attrs: Vec<Attribute>,
+    /// The handler's own generic parameters and where-clause, if it has any (an error too).
+    pub generics: Generics,
+    /// The message arguments as the handler takes them, types as written (a reference, an
+    /// `impl Trait`); an argument written as a pattern gets a generated name.
+    pub args: Vec<ArgModel>,
+    /// What the caller gets back: [`ReplyKind::Tell`], [`ReplyKind::Ask`] or
+    /// [`ReplyKind::AskResult`].
+    pub reply: ReplyKind,
+}
+
 /// How a router pool routes one handler's message (`#[route(..)]` on the handler).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RouteModel {
-    /// `#[route(key = user)]`: a consistent-hash pool sends the message to the routee that
-    /// owns the hash of this argument. Names one of the handler's
-    /// [`args`](HandlerModel::args) (the front end checks it); its type must be `Hash`, which
-    /// rustc checks at the argument's type.
-    Key(Ident),
+    /// `#[route(key = user)]`, `#[route(key = order.customer)]`: a consistent-hash pool sends
+    /// the message to the routee that owns the hash of this argument, or of this field of it.
+    Key(KeyModel),
     /// `#[route(broadcast)]`: every routee gets a copy. Only on a tell whose argument types
     /// are all `Clone` (the front end checks the first, rustc the second, at each type).
     Broadcast,
+}
+
+/// The routing key of a handler: one of its arguments, or a field (of a field ...) of one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyModel {
+    /// The argument, by its name in [`HandlerModel::args`] (the front end checks it), spanned
+    /// where the key is written: `_customer` for `#[route(key = customer)]` on an argument
+    /// `_customer`.
+    pub arg: Ident,
+    /// The fields to the key, in order: `[customer]` for `order.customer`, empty when the
+    /// argument itself is the key.
+    pub fields: Vec<Member>,
+}
+
+impl KeyModel {
+    /// The key as written: `customer`, `order.customer`, `pair.0`.
+    pub fn text(&self) -> String {
+        let mut text = self.arg.unraw().to_string();
+        for field in &self.fields {
+            match field {
+                Member::Named(name) => text.push_str(&format!(".{}", name.unraw())),
+                Member::Unnamed(index) => text.push_str(&format!(".{}", index.index)),
+            }
+        }
+        text
+    }
 }
 
 /// A method that handles the message of a [`HandlerModel`] in some states instead of the
@@ -229,9 +302,12 @@ pub struct HookModel {
 pub struct HandleModel {
     /// The actor type's name, `Counter`.
     pub rust_name: Ident,
+    /// The actor type the handle points to: `Counter<T>`, the name with the type's parameters
+    /// (see [`naming::actor_type`](crate::naming::actor_type)).
+    pub actor_ty: Type,
     /// The actor type's visibility; the handle gets the same.
     pub vis: Visibility,
-    /// The actor type's generic parameters (no lifetimes); the handle gets the same.
+    /// The actor type's generic parameters, without lifetimes; the handle gets the same.
     pub generics: Generics,
     /// The actor type's where-clause.
     pub where_clause: Option<WhereClause>,

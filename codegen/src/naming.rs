@@ -14,10 +14,10 @@
 //! reject inputs that would produce clashing names, before they build a model.
 
 use heck::ToUpperCamelCase;
-use proc_macro2::Ident;
-use quote::format_ident;
+use proc_macro2::{Ident, TokenStream};
+use quote::{ToTokens, format_ident, quote};
 use syn::ext::IdentExt;
-use syn::{Type, TypePath};
+use syn::{GenericArgument, GenericParam, Generics, Lifetime, PathArguments, Type, TypePath};
 
 /// The field that carries the reply slot in an ask variant.
 pub const REPLY_FIELD: &str = "reply";
@@ -54,8 +54,9 @@ pub fn handle_ident(actor: &Ident) -> Ident {
 }
 
 /// The handle type for an actor type as written in an impl header: `Counter<T>` ->
-/// `CounterRef<T>`, `super::Counter` -> `super::CounterRef`. `None` unless the type is a plain
-/// path.
+/// `CounterRef<T>`, `super::Counter` -> `super::CounterRef`. A handle has no lifetime
+/// parameters (an actor is `'static`), so lifetime arguments are left out:
+/// `Borrower<'static>` -> `BorrowerRef`. `None` unless the type is a plain path.
 pub fn handle_type(actor_ty: &Type) -> Option<Type> {
     let Type::Path(TypePath { qself: None, path }) = actor_ty else {
         return None;
@@ -63,7 +64,38 @@ pub fn handle_type(actor_ty: &Type) -> Option<Type> {
     let mut path = path.clone();
     let last = path.segments.last_mut()?;
     last.ident = handle_ident(&last.ident);
+    if let PathArguments::AngleBracketed(args) = &mut last.arguments {
+        args.args = std::mem::take(&mut args.args)
+            .into_pairs()
+            .filter(|pair| !matches!(pair.value(), GenericArgument::Lifetime(_)))
+            .collect();
+        if args.args.is_empty() {
+            last.arguments = PathArguments::None;
+        }
+    }
     Some(Type::Path(TypePath { qself: None, path }))
+}
+
+/// The actor type for a struct or enum `name` with `generics`, as its handle names it:
+/// `Counter<T, N>`, with `'static` for each lifetime parameter. (Lifetime parameters are an
+/// error the front end reports; the handle is still generated, so that the rest of the crate
+/// does not fail for want of it.)
+pub fn actor_type(name: &Ident, generics: &Generics) -> Type {
+    let args = generics.params.iter().map(|param| match param {
+        GenericParam::Lifetime(lt) => {
+            let statik = Lifetime::new("'static", lt.lifetime.span());
+            quote!(#statik)
+        }
+        GenericParam::Type(t) => t.ident.to_token_stream(),
+        GenericParam::Const(c) => c.ident.to_token_stream(),
+    });
+    let args: Vec<TokenStream> = args.collect();
+    let tokens = if args.is_empty() {
+        quote!(#name)
+    } else {
+        quote!(#name<#(#args),*>)
+    };
+    syn::parse2(tokens).unwrap_or_else(|_| Type::Verbatim(name.to_token_stream()))
 }
 
 /// The variant name for a handler name, as text: `add_item` -> `AddItem`, `r#type` -> `Type`.
@@ -151,6 +183,27 @@ mod tests {
         );
         assert!(handle_type(&ty("(u8, u8)")).is_none());
         assert!(handle_type(&ty("<T as Tr>::Out")).is_none());
+    }
+
+    #[test]
+    fn handles_have_no_lifetimes() {
+        let ty = |s: &str| syn::parse_str::<Type>(s).unwrap();
+        let text = |t: Type| t.to_token_stream().to_string();
+        assert_eq!(
+            text(handle_type(&ty("Borrower<'static>")).unwrap()),
+            "BorrowerRef"
+        );
+        assert_eq!(
+            text(handle_type(&ty("Borrower<'a, T>")).unwrap()),
+            "BorrowerRef < T >"
+        );
+        let name: Ident = syn::parse_str("Borrower").unwrap();
+        let generics: Generics = syn::parse_str("<'a, T: Clone, const N: usize>").unwrap();
+        assert_eq!(
+            text(actor_type(&name, &generics)),
+            "Borrower < 'static , T , N >"
+        );
+        assert_eq!(text(actor_type(&name, &Generics::default())), "Borrower");
     }
 
     #[test]

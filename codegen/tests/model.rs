@@ -1,12 +1,13 @@
 //! The generator driven the way a non-Rust front end (the `.proto` generator) drives it: a model
 //! built by hand, no `syn` item parsed. Snapshot formatted with prettyplease.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use std::num::NonZeroUsize;
 
 use rakt_codegen::{
     ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, Hooks,
-    ReceiverKind, ReplyKind, RouteModel, UnhandledModel, generate_actor, generate_handle, naming,
+    InitialModel, KeyModel, ReceiverKind, ReplyKind, RouteModel, UnhandledModel, generate_actor,
+    generate_handle, naming,
 };
 use syn::{Ident, parse_quote};
 
@@ -52,7 +53,10 @@ fn hand_built_model() {
             err: parse_quote!(::rakt::Status),
         },
     );
-    say_hello.route = Some(RouteModel::Key(ident("request")));
+    say_hello.route = Some(RouteModel::Key(KeyModel {
+        arg: ident("request"),
+        fields: Vec::new(),
+    }));
     let mut reset = handler("reset", Vec::new(), ReplyKind::Tell);
     reset.route = Some(RouteModel::Broadcast);
     let actor = ActorModel {
@@ -64,6 +68,7 @@ fn hand_built_model() {
         where_clause: None,
         docs: vec![" The `Greeter` service.".to_owned()],
         handlers: vec![say_hello, reset],
+        stand_ins: Vec::new(),
         hooks: Hooks::default(),
         behaviour: None,
         stash_capacity: None,
@@ -71,6 +76,7 @@ fn hand_built_model() {
     };
     let handle = HandleModel {
         rust_name: ident("Greeter"),
+        actor_ty: parse_quote!(Greeter),
         vis: parse_quote!(pub),
         generics: Default::default(),
         where_clause: None,
@@ -116,10 +122,14 @@ fn hand_built_state_machine() {
         where_clause: None,
         docs: Vec::new(),
         handlers: vec![say_hello, handler("reset", Vec::new(), ReplyKind::Tell)],
+        stand_ins: Vec::new(),
         hooks: Hooks::default(),
         behaviour: Some(BehaviourModel {
             states: parse_quote!(GreeterState),
-            initial: Some(ident("Starting")),
+            initial: Some(InitialModel::Variant {
+                name: ident("Starting"),
+                data: TokenStream::new(),
+            }),
             unhandled: Some(UnhandledModel::Reply),
         }),
         stash_capacity: NonZeroUsize::new(16),

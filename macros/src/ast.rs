@@ -5,11 +5,12 @@
 //! a pattern argument, a `&Ctx`) into variants, and `valid.rs` decides what is an error.
 
 use proc_macro2::Ident;
+use rakt_codegen::KeyModel;
 use syn::punctuated::Punctuated;
 use syn::{
-    Attribute, Expr, ExprPath, FnArg, GenericArgument, Generics, ImplItem, ImplItemFn, Item,
-    ItemImpl, Meta, Pat, PatType, Path, PathArguments, Receiver, ReturnType, Token, Type, TypePath,
-    Visibility,
+    Attribute, Expr, ExprField, ExprPath, FnArg, GenericArgument, Generics, ImplItem, ImplItemFn,
+    Item, ItemImpl, Meta, Pat, PatType, Path, PathArguments, Receiver, ReturnType, Token, Type,
+    TypePath, Visibility,
 };
 
 /// `#[actor]` on a struct or enum: the actor's state type.
@@ -169,12 +170,13 @@ pub struct RouteAttr<'a> {
 
 /// One option of `#[route(..)]`.
 pub enum RouteOption {
-    /// `key = user`: the argument to route on, if the value is one identifier.
+    /// `key = user`, `key = order.customer`: what to route on.
     Key {
         /// The option as written.
         meta: Meta,
-        /// The argument it names.
-        arg: Option<Ident>,
+        /// The key as written (`arg` is the argument's name as the marker spells it, `customer`
+        /// for an argument `_customer`), if the value is an identifier followed by fields.
+        key: Option<KeyModel>,
     },
     /// `broadcast`, or a malformed `broadcast = ..` / `broadcast(..)` (`meta` says which).
     Broadcast(Meta),
@@ -190,6 +192,32 @@ impl RouteOption {
             | RouteOption::Broadcast(meta)
             | RouteOption::Unknown(meta) => meta,
         }
+    }
+}
+
+/// The value of `#[route(key = ..)]` as written: an argument, maybe followed by fields
+/// (`order.customer`, `order.customer.id`, `pair.0`); `None` for any other expression.
+fn key_path(expr: &Expr) -> Option<KeyModel> {
+    match expr {
+        Expr::Path(ExprPath {
+            qself: None,
+            path,
+            attrs,
+        }) if attrs.is_empty() => Some(KeyModel {
+            arg: path.get_ident()?.clone(),
+            fields: Vec::new(),
+        }),
+        Expr::Field(ExprField {
+            base,
+            member,
+            attrs,
+            ..
+        }) if attrs.is_empty() => {
+            let mut key = key_path(base)?;
+            key.fields.push(member.clone());
+            Some(key)
+        }
+        _ => None,
     }
 }
 
@@ -339,16 +367,11 @@ impl<'a> RouteAttr<'a> {
 impl RouteOption {
     fn from_meta(meta: Meta) -> Self {
         if meta.path().is_ident("key") {
-            let arg = match &meta {
-                Meta::NameValue(nv) => match &nv.value {
-                    Expr::Path(ExprPath {
-                        qself: None, path, ..
-                    }) => path.get_ident().cloned(),
-                    _ => None,
-                },
+            let key = match &meta {
+                Meta::NameValue(nv) => key_path(&nv.value),
                 _ => None,
             };
-            RouteOption::Key { meta, arg }
+            RouteOption::Key { meta, key }
         } else if meta.path().is_ident("broadcast") {
             RouteOption::Broadcast(meta)
         } else {

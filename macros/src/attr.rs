@@ -6,12 +6,16 @@
 
 use std::num::NonZeroUsize;
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::ToTokens;
-use rakt_codegen::{MailboxModel, UnhandledModel};
-use syn::parse::Parser;
+use rakt_codegen::{InitialModel, MailboxModel, UnhandledModel};
+use syn::parse::discouraged::Speculative;
+use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::{Expr, ExprCall, ExprLit, ExprPath, Lit, Meta, Path, Token};
+use syn::{
+    Expr, ExprCall, ExprLit, ExprPath, ExprStruct, Lit, Meta, MetaNameValue, Path, Token, Type,
+    TypePath,
+};
 
 use crate::ctxt::Ctxt;
 
@@ -31,8 +35,9 @@ pub struct ImplOptions {
     pub krate: Option<Path>,
     /// `states = LoginState`: the behaviour state type.
     pub states: Option<Given<Path>>,
-    /// `initial = Authenticating`: the state the actor starts in.
-    pub initial: Option<Given<Ident>>,
+    /// `initial = Authenticating` or `initial = LoginState::Idle { tries: 0 }`: the state the
+    /// actor starts in.
+    pub initial: Option<Given<InitialModel>>,
     /// `unhandled = stash | dead_letter | reply`.
     pub unhandled: Option<Given<UnhandledModel>>,
     /// `stash_capacity = N`, N >= 1.
@@ -153,8 +158,8 @@ fn value<'m>(meta: &'m Meta, name: &str, hint: &str, cx: &Ctxt) -> Option<&'m Ex
 
 /// `states = LoginState`: the path of the state type.
 fn states(meta: &Meta, cx: &Ctxt) -> Option<Path> {
-    const HINT: &str = "`states` takes the path of the behaviour state type, a fieldless enum: \
-                        `states = LoginState`";
+    const HINT: &str = "`states` takes the path of the behaviour state type, an enum whose \
+                        variants are the states: `states = LoginState`, `states = Holding<T>`";
     match value(meta, "states", HINT, cx)? {
         Expr::Path(ExprPath {
             qself: None, path, ..
@@ -166,35 +171,44 @@ fn states(meta: &Meta, cx: &Ctxt) -> Option<Path> {
     }
 }
 
-/// `initial = Authenticating`: a variant of the state type, by name.
-fn initial(meta: &Meta, cx: &Ctxt) -> Option<Ident> {
-    const HINT: &str = "`initial` names the variant of the state type that the actor starts in: \
-                        `initial = Authenticating`";
-    match value(meta, "initial", HINT, cx)? {
+/// `initial = Authenticating`, `initial = Idle { tries: 0 }`, `initial = Locked(3)` (a variant
+/// of the state type by its name alone, with its data), or any other expression of the state
+/// type (`initial = LoginState::default()`).
+fn initial(meta: &Meta, cx: &Ctxt) -> Option<InitialModel> {
+    const HINT: &str = "`initial` is the state the actor starts in: a variant of the state type \
+                        by its name, with its data if it has any (`initial = Authenticating`, \
+                        `initial = Idle { tries: 0 }`), or a value of the state type \
+                        (`initial = LoginState::default()`)";
+    let value = value(meta, "initial", HINT, cx)?;
+    let head = match value {
         Expr::Path(ExprPath {
-            qself: None, path, ..
-        }) => match path.get_ident() {
-            Some(ident) => Some(ident.clone()),
-            None => {
-                let last = path.segments.last().map(|s| s.ident.to_string());
-                let hint = match last {
-                    Some(last) => format!("write `initial = {last}`"),
-                    None => HINT.to_owned(),
-                };
-                cx.error_spanned_by(
-                    path,
-                    format!(
-                        "`initial` names a variant of the state type by itself, without the \
-                         type: {hint}"
-                    ),
-                );
-                None
-            }
+            qself: None,
+            path,
+            attrs,
+        }) if attrs.is_empty() => Some(path),
+        Expr::Struct(ExprStruct {
+            qself: None,
+            path,
+            attrs,
+            ..
+        }) if attrs.is_empty() => Some(path),
+        Expr::Call(ExprCall { func, attrs, .. }) if attrs.is_empty() => match &**func {
+            Expr::Path(ExprPath {
+                qself: None,
+                path,
+                attrs,
+            }) if attrs.is_empty() => Some(path),
+            _ => None,
         },
-        other => {
-            cx.error_spanned_by(other, format!("invalid value for `initial`; {HINT}"));
-            None
-        }
+        _ => None,
+    };
+    match head.and_then(Path::get_ident) {
+        // The variant's name, then its data as written.
+        Some(name) => Some(InitialModel::Variant {
+            name: name.clone(),
+            data: value.to_token_stream().into_iter().skip(1).collect(),
+        }),
+        None => Some(InitialModel::Value(value.clone())),
     }
 }
 
@@ -259,13 +273,44 @@ fn stash_capacity(meta: &Meta, cx: &Ctxt) -> Option<NonZeroUsize> {
 
 /// The comma-separated options; nothing if they do not parse (the error goes to `cx`).
 fn metas(attr: TokenStream, cx: &Ctxt) -> Vec<Meta> {
-    match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(attr) {
+    let parser =
+        |input: ParseStream| Punctuated::<Meta, Token![,]>::parse_terminated_with(input, option);
+    match parser.parse2(attr) {
         Ok(metas) => metas.into_iter().collect(),
         Err(err) => {
             cx.syn_error(err);
             Vec::new()
         }
     }
+}
+
+/// One option. The value of `states` is a type, and a generic one (`states = Holding<T>`) is
+/// not an expression (`Holding < T > ..`): it is parsed as a type, so that the attribute does
+/// not lose every option to a parse error. Any other value is parsed as usual (and `states`
+/// reports it as invalid).
+fn option(input: ParseStream) -> syn::Result<Meta> {
+    let fork = input.fork();
+    if let Ok(path) = fork.call(Path::parse_mod_style)
+        && path.is_ident("states")
+        && let Ok(eq_token) = fork.parse::<Token![=]>()
+        && let Ok(Type::Path(TypePath {
+            qself: None,
+            path: ty,
+        })) = fork.parse::<Type>()
+        && (fork.is_empty() || fork.peek(Token![,]))
+    {
+        input.advance_to(&fork);
+        return Ok(Meta::NameValue(MetaNameValue {
+            path,
+            eq_token,
+            value: Expr::Path(ExprPath {
+                attrs: Vec::new(),
+                qself: None,
+                path: ty,
+            }),
+        }));
+    }
+    input.parse()
 }
 
 /// The option's name if it is a single identifier (`crate` included).

@@ -3,17 +3,27 @@
 //! Whatever happens, the user's item is emitted again (the markers `#[pre_start]`,
 //! `#[post_start]`, `#[post_stop]`, `#[state]`, `#[handles]` and `#[route]` stripped), followed
 //! by what could be generated and by all errors, so one mistake does not bury the crate under
-//! follow-on errors.
+//! follow-on errors (thiserror's `fallback.rs`, tokio-macros' `entry.rs`):
+//!
+//! - the handle is always generated; lifetime parameters (an error) are replaced by `'static`
+//!   on both sides, so the struct's handle and the impl block's dispatch still meet;
+//! - a handler with an error is left out of the enum and the dispatch but keeps a stand-in
+//!   handle method (its signature, a body that never runs), so its callers compile;
+//! - only an impl block that cannot be an actor's (a trait impl, a type that is not a named
+//!   path) generates nothing: a stand-in `Actor` impl there could clash with the real one.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use rakt_codegen::{
     ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, HookModel,
-    Hooks, ReceiverKind, ReplyKind, generate_actor, generate_handle, naming,
+    Hooks, ReceiverKind, ReplyKind, StandInModel, generate_actor, generate_handle, naming,
 };
 use syn::ext::IdentExt;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Attribute, Expr, ExprLit, ImplItem, Item, ItemImpl, Lit, Meta, Path, Type, TypePath};
+use syn::{
+    Attribute, Expr, ExprLit, GenericParam, Generics, ImplItem, Item, ItemImpl, Lifetime, Lit,
+    Meta, Path, Type, TypePath,
+};
 
 use crate::ast::{Decl, HookKind, Impl, Method, Output, ParamKind, Recv, is_marker};
 use crate::attr::ImplOptions;
@@ -46,17 +56,20 @@ pub fn expand(attr: TokenStream, input: TokenStream) -> TokenStream {
 fn expand_decl(attr: TokenStream, item: &Item, decl: &Decl) -> TokenStream {
     let cx = Ctxt::new();
     let options = attr::decl_options(attr, &cx);
-    let generated = valid::check_decl(decl, &cx).then(|| {
-        let mut generics = decl.generics.clone();
-        let where_clause = generics.where_clause.take();
-        generate_handle(&HandleModel {
-            rust_name: decl.ident.clone(),
-            vis: decl.vis.clone(),
-            generics,
-            where_clause,
-            mailbox: options.mailbox,
-            krate: options.krate.unwrap_or_else(default_krate),
-        })
+    valid::check_decl(decl, &cx);
+    // A lifetime parameter is an error (reported); the handle is generated without it, for
+    // the type with `'static` in its place, as the impl block's expansion expects.
+    let mut generics = decl.generics.clone();
+    EraseLifetimes::of(&generics).generics(&mut generics);
+    let where_clause = generics.where_clause.take();
+    let generated = generate_handle(&HandleModel {
+        rust_name: decl.ident.clone(),
+        actor_ty: naming::actor_type(decl.ident, decl.generics),
+        vis: decl.vis.clone(),
+        generics,
+        where_clause,
+        mailbox: options.mailbox,
+        krate: options.krate.unwrap_or_else(default_krate),
     });
     let errors = cx.check().err().map(|err| err.to_compile_error());
     quote!(#item #generated #errors)
@@ -88,15 +101,23 @@ fn default_krate() -> Path {
 /// The model of a checked impl block; invalid methods are left out.
 fn lower_impl(input: &Impl, verdict: &Verdict, options: ImplOptions) -> Option<ActorModel> {
     let item = input.item;
-    let self_ty = (*item.self_ty).clone();
+    // A lifetime parameter is an error (reported); the expansion goes on with `'static` in its
+    // place (`impl Actor for Borrower<'static>`), so the crate sees the handle's methods.
+    let mut erase = EraseLifetimes::of(&item.generics);
+    let mut self_ty = (*item.self_ty).clone();
+    erase.self_type(&mut self_ty);
     let handle_ty = naming::handle_type(&self_ty)?;
     let Type::Path(TypePath { path, .. }) = &self_ty else {
         return None;
     };
     let rust_name = path.segments.last()?.ident.clone();
-    let mut replace_self = ReplaceSelf(&self_ty);
+    let mut replace_self = ReplaceSelf {
+        self_ty: &self_ty,
+        erase,
+    };
     let mut generics = item.generics.clone();
     replace_self.visit_generics_mut(&mut generics);
+    EraseLifetimes::drop_params(&mut generics);
     let where_clause = generics.where_clause.take();
 
     // A state machine when the state type is known; `initial` may be missing (reported), the
@@ -128,6 +149,20 @@ fn lower_impl(input: &Impl, verdict: &Verdict, options: ImplOptions) -> Option<A
         }
         handlers.push(handler);
     }
+    // A handler left out of the model keeps a handle method, so that its callers see no
+    // follow-on error; not one named like a method every handle has (it would shadow it).
+    let stand_ins = (0..input.methods.len())
+        .filter(|&i| input.methods[i].is_handler())
+        .filter(|&i| {
+            !handlers
+                .iter()
+                .any(|h| h.rust_name == *input.methods[i].ident())
+        })
+        .filter(|&i| {
+            naming::reserved_handle_method(&input.methods[i].ident().unraw().to_string()).is_none()
+        })
+        .filter_map(|i| lower_stand_in(&input.methods[i], &mut replace_self))
+        .collect();
     let mut hooks = Hooks::default();
     for method in valid().map(|i| &input.methods[i]).filter(|m| m.is_hook()) {
         for (kind, _) in &method.markers {
@@ -150,6 +185,7 @@ fn lower_impl(input: &Impl, verdict: &Verdict, options: ImplOptions) -> Option<A
         where_clause,
         docs: doc_lines(&item.attrs),
         handlers,
+        stand_ins,
         hooks,
         behaviour,
         stash_capacity: options.stash_capacity,
@@ -251,6 +287,75 @@ fn lower_handler(method: &Method, replace_self: &mut ReplaceSelf) -> Option<Hand
     })
 }
 
+/// The stand-in of a handler left out of the model (see [`StandInModel`]); `None` when its
+/// reply cannot be named: a `ReplySlot` without its types, or an `impl Trait` (whose hidden
+/// type a body that never returns does not fix).
+fn lower_stand_in(method: &Method, replace_self: &mut ReplaceSelf) -> Option<StandInModel> {
+    let mut owned = |ty: &Type| {
+        let mut ty = ty.clone();
+        replace_self.visit_type_mut(&mut ty);
+        ty
+    };
+    let mut args = Vec::new();
+    let mut slot = None;
+    for (position, param) in method.params.iter().enumerate() {
+        match param.kind {
+            ParamKind::Plain => args.push(ArgModel {
+                name: param.name.cloned().unwrap_or_else(|| {
+                    Ident::new(&format!("__rakt_arg{position}"), Span::mixed_site())
+                }),
+                ty: owned(&param.arg.ty),
+            }),
+            ParamKind::Slot { ok, err } if slot.is_none() => slot = Some((ok, err)),
+            ParamKind::SlotArity if slot.is_none() => return None,
+            _ => {}
+        }
+    }
+    let reply = match (slot, &method.output) {
+        (Some((ok, None)), _) => ReplyKind::Ask { ok: owned(ok) },
+        (Some((ok, Some(err))), _) => ReplyKind::AskResult {
+            ok: owned(ok),
+            err: owned(err),
+        },
+        (None, Output::Unit) => ReplyKind::Tell,
+        (None, Output::Value(ok)) => ReplyKind::Ask { ok: owned(ok) },
+        (None, Output::Result { ok, err }) => ReplyKind::AskResult {
+            ok: owned(ok),
+            err: owned(err),
+        },
+    };
+    let reply_types = match &reply {
+        ReplyKind::Ask { ok } => vec![ok],
+        ReplyKind::AskResult { ok, err } => vec![ok, err],
+        _ => Vec::new(),
+    };
+    if reply_types
+        .iter()
+        .any(|ty| mentions_impl(ty.to_token_stream()))
+    {
+        return None;
+    }
+    let mut generics = method.func.sig.generics.clone();
+    replace_self.visit_generics_mut(&mut generics);
+    Some(StandInModel {
+        rust_name: method.ident().clone(),
+        vis: method.func.vis.clone(),
+        cfg_attrs: cfg_attrs(method),
+        generics,
+        args,
+        reply,
+    })
+}
+
+/// Whether `tokens` contain the keyword `impl` (an `impl Trait` type, at any depth).
+fn mentions_impl(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => ident == "impl",
+        TokenTree::Group(group) => mentions_impl(group.stream()),
+        _ => false,
+    })
+}
+
 /// A checked `#[handles(..)]` method.
 fn lower_alternative(
     method: &Method,
@@ -342,21 +447,31 @@ fn strip_markers(mut item: ItemImpl) -> ItemImpl {
     item
 }
 
-/// Replaces `Self` in types that move out of the impl block: in the message enum `Self` would
-/// be the enum, in the handle's methods the handle.
-struct ReplaceSelf<'a>(&'a Type);
+/// Replaces `Self` in types that move out of the impl block (in the message enum `Self` would
+/// be the enum, in the handle's methods the handle), and the impl's lifetime parameters with
+/// `'static`.
+struct ReplaceSelf<'a> {
+    /// The actor type, lifetimes erased.
+    self_ty: &'a Type,
+    /// The impl's lifetime parameters.
+    erase: EraseLifetimes,
+}
 
 impl VisitMut for ReplaceSelf<'_> {
+    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+        self.erase.visit_lifetime_mut(lifetime);
+    }
+
     fn visit_type_mut(&mut self, ty: &mut Type) {
         if let Type::Path(TypePath { qself: None, path }) = ty
             && path.segments.first().is_some_and(|s| s.ident == "Self")
         {
             if path.segments.len() == 1 {
-                *ty = self.0.clone();
+                *ty = self.self_ty.clone();
                 return;
             }
             // `Self::Assoc` -> `<Counter>::Assoc`
-            let actor = self.0;
+            let actor = self.self_ty;
             let rest = path.segments.iter().skip(1);
             if let Ok(qualified) = syn::parse2::<Type>(quote!(<#actor>#(::#rest)*)) {
                 *ty = qualified;
@@ -370,13 +485,64 @@ impl VisitMut for ReplaceSelf<'_> {
             && expr.path.segments.len() > 1
             && expr.path.segments[0].ident == "Self"
         {
-            let actor = self.0;
+            let actor = self.self_ty;
             let rest = expr.path.segments.iter().skip(1);
             if let Ok(qualified) = syn::parse2::<syn::ExprPath>(quote!(<#actor>#(::#rest)*)) {
                 *expr = qualified;
             }
         }
         visit_mut::visit_expr_path_mut(self, expr);
+    }
+}
+
+/// Replaces the lifetime parameters of an item (an error, reported by `valid.rs`) with
+/// `'static`, so that the generated code compiles as if they were not there.
+struct EraseLifetimes {
+    /// The item's lifetime parameters.
+    params: Vec<Ident>,
+    /// Whether `'_` is erased too (in the impl's self type).
+    anonymous: bool,
+}
+
+impl EraseLifetimes {
+    fn of(generics: &Generics) -> Self {
+        EraseLifetimes {
+            params: generics
+                .lifetimes()
+                .map(|lt| lt.lifetime.ident.clone())
+                .collect(),
+            anonymous: false,
+        }
+    }
+
+    /// `generics` without the lifetime parameters, and `'static` where the others named them.
+    fn generics(&mut self, generics: &mut Generics) {
+        self.visit_generics_mut(generics);
+        Self::drop_params(generics);
+    }
+
+    /// The impl's self type with `'static` for its lifetime parameters and for `'_`.
+    fn self_type(&mut self, ty: &mut Type) {
+        self.anonymous = true;
+        self.visit_type_mut(ty);
+        self.anonymous = false;
+    }
+
+    /// Removes the lifetime parameters of `generics` (erased where used already).
+    fn drop_params(generics: &mut Generics) {
+        generics.params = std::mem::take(&mut generics.params)
+            .into_pairs()
+            .filter(|pair| !matches!(pair.value(), GenericParam::Lifetime(_)))
+            .collect();
+    }
+}
+
+impl VisitMut for EraseLifetimes {
+    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+        let ident = &lifetime.ident;
+        if self.params.contains(ident) || (self.anonymous && ident == "_") {
+            *lifetime = Lifetime::new("'static", lifetime.apostrophe.located_at(ident.span()));
+        }
     }
 }
 

@@ -298,6 +298,57 @@ fn state_machine() {
 }
 
 #[test]
+fn state_machine_with_data() {
+    insta::assert_snapshot!(expand_all(&[
+        (
+            quote!(states = LoginState, initial = Idle { tries: 0 }),
+            quote! {
+                impl Session {
+                    /// A state with data is named without it: the guard matches
+                    /// `Idle { .. }`, and so would a tuple or a unit variant.
+                    #[state(Idle)]
+                    pub fn login(&mut self, user: String, ctx: &mut Ctx<Self>) {
+                        ctx.goto(LoginState::Authenticated { user });
+                    }
+
+                    /// The data is read through the context.
+                    #[state(Authenticated, Locked)]
+                    pub fn whoami(&self, ctx: &mut Ctx<Self>) -> String {
+                        match ctx.state() {
+                            LoginState::Authenticated { user } => user.clone(),
+                            _ => String::new(),
+                        }
+                    }
+
+                    #[state(Idle)]
+                    #[handles(whoami)]
+                    fn nobody(&self) -> String {
+                        String::new()
+                    }
+                }
+            },
+        ),
+        (
+            quote!(states = Phase, initial = Phase::default()),
+            quote! {
+                impl Job {
+                    #[state(Running)]
+                    pub fn tick(&mut self) {}
+                }
+            },
+        ),
+        (
+            quote!(states = Lock, initial = Locked(3)),
+            quote! {
+                impl Vault {
+                    pub fn open(&mut self) {}
+                }
+            },
+        ),
+    ]));
+}
+
+#[test]
 fn stash_capacity_without_states() {
     insta::assert_snapshot!(expand_all(&[(
         quote!(stash_capacity = 8),
@@ -342,4 +393,80 @@ fn router_markers() {
             }
         },
     )]));
+}
+
+#[test]
+fn routing_key_paths() {
+    insta::assert_snapshot!(expand_all(&[(
+        quote!(),
+        quote! {
+            impl Billing {
+                /// The key only routes: `key = customer` finds the argument `_customer`, the
+                /// name rustc suggests for an unused argument.
+                #[route(key = customer)]
+                pub fn bill(&mut self, amount: u64, _customer: CustomerId) {}
+
+                /// A field of an argument, nested.
+                #[route(key = order.customer.id)]
+                pub async fn place(&mut self, order: Order) -> Result<u64, Refused> {
+                    Ok(0)
+                }
+
+                /// A tuple field of an argument written with its underscore.
+                #[route(key = _pair.0)]
+                pub fn pair(&mut self, _pair: (String, u32), ctx: &mut Ctx<Self>) {}
+            }
+        },
+    )]));
+}
+
+#[test]
+fn fallbacks_after_errors() {
+    insta::assert_snapshot!(expand_all(&[
+        (
+            quote!(),
+            quote! {
+                /// Lifetimes are an error; the handle is still generated, as if each were
+                /// `'static`.
+                pub struct Borrower<'a, T> {
+                    name: &'a str,
+                    items: Vec<T>,
+                }
+            },
+        ),
+        (
+            quote!(),
+            quote! {
+                impl<'a, T: Send + 'static> Borrower<'a, T> where T: 'a {
+                    /// So is the dispatch, for `Borrower<'static, T>`.
+                    pub fn name(&self, prefix: Cow<'a, str>) -> String {
+                        String::new()
+                    }
+                }
+            },
+        ),
+        (
+            quote!(),
+            quote! {
+                impl Shop {
+                    /// Rejected handlers keep a handle method whose body never runs.
+                    pub fn greet(&self, (first, last): (String, String), name: &str) {}
+
+                    pub fn put<T: ToString>(&mut self, item: T) -> Result<usize, Full> {
+                        Ok(0)
+                    }
+
+                    pub fn wait(self, slot: ReplySlot<u64, Closed>) {}
+
+                    /// No stand-in: an `impl Trait` reply has no type to name.
+                    pub fn show(&self, item: impl Display) -> impl Display {
+                        String::new()
+                    }
+
+                    /// No stand-in: it would shadow `ActorHandle::stop`.
+                    pub fn stop(&self) {}
+                }
+            },
+        ),
+    ]));
 }

@@ -7,7 +7,7 @@
 
 use proc_macro2::Ident;
 use quote::{ToTokens, quote};
-use rakt_codegen::{RouteModel, naming};
+use rakt_codegen::{KeyModel, RouteModel, naming};
 use syn::ext::IdentExt;
 use syn::{GenericArgument, GenericParam, Generics, ImplItemFn, Meta, PathArguments, Type};
 
@@ -20,7 +20,9 @@ use crate::ctxt::Ctxt;
 
 /// What may be generated for an impl block.
 pub struct Verdict {
-    /// Nothing may be generated: the block is not an inherent impl of a plain, `'static` type.
+    /// Nothing may be generated: the block is not an inherent impl of a named type. (Lifetime
+    /// parameters are reported but not fatal: the expansion goes on as if each were
+    /// `'static`, so the rest of the crate sees the handle and its methods.)
     pub fatal: bool,
     /// Per method (same order as [`Impl::methods`]): whether it may go into the model.
     pub ok: Vec<bool>,
@@ -38,9 +40,10 @@ pub struct Verdict {
     pub routes: Vec<Option<RouteModel>>,
 }
 
-/// Checks `#[actor]` on a struct or enum; `false` if the handle cannot be generated.
-pub fn check_decl(decl: &Decl, cx: &Ctxt) -> bool {
-    no_lifetimes(decl.generics, cx)
+/// Checks `#[actor]` on a struct or enum. Nothing here stops the handle from being generated:
+/// lifetime parameters are reported, and the handle is generated as if each were `'static`.
+pub fn check_decl(decl: &Decl, cx: &Ctxt) {
+    no_lifetimes(decl.generics, cx);
 }
 
 /// Checks `#[actor]` on an impl block.
@@ -62,9 +65,7 @@ pub fn check_impl(input: &Impl, options: &ImplOptions, cx: &Ctxt) -> Verdict {
         );
         fatal = true;
     }
-    if !no_lifetimes(&item.generics, cx) {
-        fatal = true;
-    }
+    no_lifetimes(&item.generics, cx);
     let actor = actor_name(&item.self_ty);
 
     let machine = check_options(options, cx);
@@ -171,8 +172,9 @@ fn check_options(options: &ImplOptions, cx: &Ctxt) -> Machine {
         ),
         (Some(states), None) => cx.error_spanned_by(
             &states.meta,
-            "a state machine needs its first state: add `initial = <variant>` \
-             (`#[actor(states = .., initial = Authenticating)]`)",
+            "a state machine needs its first state: add `initial = <variant>` for a state \
+             without data (`initial = Authenticating`), or `initial = <value>` for one with data \
+             (`initial = LoginState::Idle { tries: 0 }`)",
         ),
         _ => {}
     }
@@ -207,8 +209,7 @@ fn actor_name(self_ty: &Type) -> String {
 }
 
 /// Rejects lifetime parameters: an actor lives in its own task and cannot borrow.
-fn no_lifetimes(generics: &Generics, cx: &Ctxt) -> bool {
-    let mut ok = true;
+fn no_lifetimes(generics: &Generics, cx: &Ctxt) {
     for param in &generics.params {
         if let GenericParam::Lifetime(lt) = param {
             cx.error_spanned_by(
@@ -220,10 +221,8 @@ fn no_lifetimes(generics: &Generics, cx: &Ctxt) -> bool {
                     lt.lifetime
                 ),
             );
-            ok = false;
         }
     }
-    ok
 }
 
 /// Checks the signature of one handler, or of an `alternative` (a method with `#[handles]`,
@@ -645,8 +644,9 @@ fn check_states(method: &Method, machine: Machine, cx: &Ctxt) -> Option<Vec<Iden
         Err(err) => {
             cx.syn_error(syn::Error::new(
                 err.span(),
-                "`#[state(..)]` lists states, variants of the state type, separated by commas: \
-                 `#[state(Authenticated, Authorized)]`",
+                "`#[state(..)]` lists states, variants of the state type by name, separated by \
+                 commas: `#[state(Authenticated, Authorized)]`; a state with data is named \
+                 without it (`#[state(Authenticated)]` matches `Authenticated { .. }`)",
             ));
             return None;
         }
@@ -768,7 +768,7 @@ fn check_route(method: &Method, cx: &Ctxt) -> Option<RouteModel> {
     }
 
     let is_ask = Answer::of(method) != Answer::Tell;
-    let mut key: Option<(&RouteOption, Option<&Ident>)> = None;
+    let mut key: Option<(&RouteOption, Option<&KeyModel>)> = None;
     let mut broadcast: Option<&RouteOption> = None;
     for option in options {
         match option {
@@ -783,29 +783,30 @@ fn check_route(method: &Method, cx: &Ctxt) -> Option<RouteModel> {
                 );
                 continue;
             }
-            RouteOption::Key { meta, arg } => {
-                if arg.is_none() {
+            RouteOption::Key { meta, key: path } => {
+                if path.is_none() {
                     cx.error_spanned_by(
                         meta,
-                        "`key` names the message argument a consistent-hash pool routes on: \
-                         `#[route(key = user_id)]`",
+                        "`key` names the message argument a consistent-hash pool routes on, or \
+                         a field of one: `#[route(key = user_id)]`, \
+                         `#[route(key = order.customer)]`",
                     );
                 }
                 if let Some((_, first)) = key {
-                    let names = match (first, arg) {
-                        (Some(a), Some(b)) => format!(" (`{}` and `{}`)", a.unraw(), b.unraw()),
+                    let names = match (first, path) {
+                        (Some(a), Some(b)) => format!(" (`{}` and `{}`)", a.text(), b.text()),
                         _ => String::new(),
                     };
                     cx.error_spanned_by(
                         meta,
                         format!(
                             "`{name}` is given two routing keys{names}; a message is routed on \
-                             one argument: keep one `key`"
+                             one key: keep one `key`"
                         ),
                     );
                     continue;
                 }
-                key = Some((option, arg.as_ref()));
+                key = Some((option, path.as_ref()));
             }
             RouteOption::Broadcast(meta) => {
                 if !matches!(meta, Meta::Path(_)) {
@@ -848,23 +849,25 @@ fn check_route(method: &Method, cx: &Ctxt) -> Option<RouteModel> {
     }
 
     // A key is checked even next to `broadcast`, so that every error shows at once.
-    if let Some((_, Some(arg))) = key {
-        check_key(method, arg, cx);
-    }
+    let key = key.map(|(_, path)| path.and_then(|path| check_key(method, path, cx)));
     if cx.len() != before {
         return None;
     }
     match (key, broadcast) {
-        (Some((_, Some(arg))), None) => Some(RouteModel::Key(arg.clone())),
+        (Some(Some(key)), None) => Some(RouteModel::Key(key)),
         (None, Some(_)) => Some(RouteModel::Broadcast),
         _ => None,
     }
 }
 
-/// A `#[route(key = arg)]` names one of the handler's message arguments.
-fn check_key(method: &Method, arg: &Ident, cx: &Ctxt) {
+/// A `#[route(key = ..)]` starts at one of the handler's message arguments: `customer` names
+/// an argument `customer`, or else `_customer` (the name rustc suggests for an argument that
+/// only routes). Returns the key with the argument's own name, spanned where the key is
+/// written.
+fn check_key(method: &Method, key: &KeyModel, cx: &Ctxt) -> Option<KeyModel> {
     let name = method.ident().unraw();
-    let shown = arg.unraw();
+    let root = key.arg.unraw();
+    let shown = key.text();
     let arguments: Vec<String> = method
         .params
         .iter()
@@ -878,27 +881,38 @@ fn check_key(method: &Method, arg: &Ident, cx: &Ctxt) {
         )
     } else {
         format!(
-            "route on a message argument of `{name}`: {}",
+            "route on a message argument of `{name}` or a field of one: {}",
             arguments.join(", ")
         )
     };
-    let param = method
-        .params
-        .iter()
-        .find(|p| p.name.is_some_and(|n| n.unraw() == shown));
-    let why = match param.map(|p| &p.kind) {
-        Some(ParamKind::Plain) => return,
-        Some(ParamKind::Ctx | ParamKind::CtxNotMutRef) => {
-            format!("`{shown}` is the actor context, not part of the message; ")
+    let named = |wanted: &str| {
+        method
+            .params
+            .iter()
+            .find(|p| p.name.is_some_and(|n| n.unraw() == wanted))
+    };
+    let param = named(&root.to_string()).or_else(|| named(&format!("_{root}")));
+    let why = match param.map(|p| (p, &p.kind)) {
+        Some((param, ParamKind::Plain)) => {
+            let mut arg = param.name?.clone();
+            arg.set_span(key.arg.span());
+            return Some(KeyModel {
+                arg,
+                fields: key.fields.clone(),
+            });
         }
-        Some(ParamKind::Slot { .. } | ParamKind::SlotArity) => {
-            format!("`{shown}` is the reply slot of `{name}`, not part of the message; ")
+        Some((_, ParamKind::Ctx | ParamKind::CtxNotMutRef)) => {
+            format!("`{root}` is the actor context, not part of the message; ")
+        }
+        Some((_, ParamKind::Slot { .. } | ParamKind::SlotArity)) => {
+            format!("`{root}` is the reply slot of `{name}`, not part of the message; ")
         }
         // The hint says it all.
         None if arguments.is_empty() => String::new(),
-        None => format!("`{name}` has no argument `{shown}`; "),
+        None => format!("`{name}` has no argument `{root}`; "),
     };
-    cx.error_spanned_by(arg, format!("`#[route(key = {shown})]`: {why}{hint}"));
+    cx.error_spanned_by(&key.arg, format!("`#[route(key = {shown})]`: {why}{hint}"));
+    None
 }
 
 /// Checks a method with `#[handles(..)]` against the handler it names; records the handler in

@@ -189,6 +189,10 @@ pub trait ActorHandle: Clone + Eq + Hash + Debug + Send + Sync + 'static {
 }
 
 /// Marks a type declared with `#[actor]` and carries its declaration options.
+///
+/// The struct-side half of the macro's contract: `#[actor]` on the type implements it and the
+/// generated `Actor` impl reads it. Only generated code names it (as
+/// `rakt::__private::ActorDecl`); it is not part of the public API.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not declared as an actor",
     label = "`{Self}` has no `#[actor]` attribute on its definition",

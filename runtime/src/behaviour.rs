@@ -16,12 +16,15 @@ use std::fmt::Debug;
 /// A type that can be an actor's behaviour state: `Debug` (it is named in errors and dead
 /// letters), `Send` and `'static`. Implemented for every such type.
 ///
-/// Handlers name states by variant (`#[state(Authenticated)]`), so the state type is normally a
-/// fieldless `enum`; data that the states share lives in the actor's own fields.
+/// Handlers name states by variant (`#[state(Authenticated)]`), so the state type is normally an
+/// `enum`. A variant may carry data (`Authenticated { user: String }`, `Locked(u32)`): the
+/// handlers of that state read it through [`Ctx::state`](crate::Ctx::state), and
+/// `#[state(Authenticated)]` matches the variant whatever it holds. Data that every state
+/// shares lives in the actor's own fields.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an actor's state",
     label = "not usable as a state",
-    note = "an actor's state type must be `Debug + Send + 'static`; a fieldless `#[derive(Debug)] enum` is the usual choice"
+    note = "an actor's state type must be `Debug + Send + 'static`; a `#[derive(Debug)] enum` is the usual choice"
 )]
 pub trait State: Debug + Send + 'static {}
 

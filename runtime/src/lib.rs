@@ -73,7 +73,7 @@ mod system;
 mod topic;
 mod watch;
 
-pub use crate::actor::{Actor, ActorDecl, ActorHandle, Message};
+pub use crate::actor::{Actor, ActorHandle, Message};
 pub use crate::actor_ref::{ActorId, ActorPath, ActorRef, Stopping};
 pub use crate::behaviour::{BehaviourError, State, Unhandled};
 pub use crate::context::Ctx;
@@ -144,12 +144,20 @@ pub mod cron {
 /// `initial`, `unhandled` and `stash_capacity` (below); on either item, `crate = "path"` when
 /// the `rakt` dependency is renamed.
 ///
-/// **State machines:** `states = S` (a fieldless `#[derive(Debug)]` enum whose variants are the
-/// states) and `initial = V` on the impl block make the actor a state machine. `#[state(A, B)]`
-/// on a handler limits it to those states (no `#[state]`: every state); `#[handles(h)]` with
-/// `#[state(C)]` on another method (any visibility) makes it the handler of `h`'s message in
-/// `C`, with `h`'s arguments (same names, same order) and the same kind of reply. Handlers move
-/// the actor with [`Ctx::goto`], [`Ctx::become_stacked`] and [`Ctx::unbecome`].
+/// **State machines:** `states = S` (a `#[derive(Debug)]` enum whose variants are the states)
+/// and `initial = ..` on the impl block make the actor a state machine. A state may carry data
+/// (`Authenticated { user: String }`, `Locked(u32)`): `#[state(Authenticated)]` names it without
+/// its data and matches it whatever it holds, and a handler reads the data through
+/// [`Ctx::state`]. `initial` is the state the actor starts in, evaluated again on every
+/// restart: a variant by its name alone, as in `#[state(..)]`, with its data if it has any
+/// (`initial = Authenticating`, `initial = Idle { tries: 0 }`, `initial = Locked(3)`), or any
+/// other expression of the state type (`initial = LoginState::default()`,
+/// `initial = LoginState::Idle { tries: 0 }`; a free function is called through a path,
+/// `initial = self::first_state()`). `#[state(A, B)]` on a handler limits it to
+/// those states (no `#[state]`: every state); `#[handles(h)]` with `#[state(C)]` on another
+/// method (any visibility) makes it the handler of `h`'s message in `C`, with `h`'s arguments
+/// (same names, same order) and the same kind of reply. Handlers move the actor with
+/// [`Ctx::goto`], [`Ctx::become_stacked`] and [`Ctx::unbecome`].
 /// `unhandled = stash | dead_letter | reply` says what becomes of a message the current state
 /// does not handle: `dead_letter` (the default) publishes a [`DeadLetter`] and an ask fails with
 /// [`AskError::Unhandled`]; `reply` fails an ask at once and dead-letters a tell; `stash` keeps
@@ -161,28 +169,30 @@ pub mod cron {
 /// #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// pub enum Door {
 ///     Closed,
-///     Open,
+///     /// Open, counting who passed since it opened.
+///     Open { passed: u32 },
 /// }
 ///
 /// #[actor]
 /// #[derive(Default)]
-/// pub struct Gate {
-///     passed: u32,
-/// }
+/// pub struct Gate;
 ///
 /// #[actor(states = Door, initial = Closed, unhandled = reply)]
 /// impl Gate {
 ///     /// Opens the gate.
 ///     #[state(Closed)]
 ///     pub fn open(&mut self, ctx: &mut Ctx<Self>) {
-///         ctx.goto(Door::Open);
+///         ctx.goto(Door::Open { passed: 0 });
 ///     }
 ///
-///     /// Lets one through; only when open.
+///     /// Lets one through; only when open (whatever the count).
 ///     #[state(Open)]
-///     pub fn pass(&mut self) -> u32 {
-///         self.passed += 1;
-///         self.passed
+///     pub fn pass(&mut self, ctx: &mut Ctx<Self>) -> u32 {
+///         let Door::Open { passed } = *ctx.state() else {
+///             unreachable!("`pass` is handled only in `Open`");
+///         };
+///         ctx.goto(Door::Open { passed: passed + 1 });
+///         passed + 1
 ///     }
 ///
 ///     /// `open` when the gate is open already: nothing to do.
@@ -194,7 +204,7 @@ pub mod cron {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let system = ActorSystem::builder("gates").build().await?;
-/// let gate: GateRef = system.spawn("gate", Gate::default()).await?;
+/// let gate: GateRef = system.spawn("gate", Gate).await?;
 /// assert!(matches!(gate.pass().await, Err(AskError::Unhandled { .. })));
 /// gate.open().await?;
 /// gate.open().await?; // handled by `already_open`
@@ -206,14 +216,20 @@ pub mod cron {
 ///
 /// **Router markers** (for [`Pool`]s, which are called through the same handle):
 /// `#[route(key = arg)]` on a handler makes `arg` (any `Hash` type) the key a
-/// [`Routing::ConsistentHash`] pool routes that message on; `#[route(broadcast)]` on a tell
-/// sends it to every routee (its arguments must be `Clone`).
+/// [`Routing::ConsistentHash`] pool routes that message on. `key = customer` also finds an
+/// argument `_customer`, the name rustc suggests for an argument that only routes; a key may
+/// be a field of an argument, nested or not (`key = order.customer`, `key = order.customer.id`,
+/// `key = pair.0`). `#[route(broadcast)]` on a tell sends it to every routee (its arguments
+/// must be `Clone`).
 ///
 /// Misuse (reference or `impl Trait` arguments, `self` by value, pattern arguments, generic
 /// handlers, names that collide with generated items, unknown options, a handler block whose
 /// struct lacks `#[actor]`, states that do not exist, two handlers for one message in one
 /// state, a routing key that is not an argument, a broadcast ask) is a compile error pointing
-/// at the offending token.
+/// at the offending token. The expansion goes on around the error: the handle is still
+/// generated (for a type with lifetime parameters, as if each were `'static`), and a handler
+/// with an error keeps its handle method, so callers report nothing more than the error
+/// itself.
 ///
 /// ```
 /// use rakt::prelude::*;
@@ -298,7 +314,9 @@ pub mod __private {
     pub use crate::fresh::{Fresh, FreshDefault, FreshNone};
     pub use crate::mailbox::MailboxConfig;
     pub use crate::passivation::Passivation;
-    pub use crate::reply::{Rejection, ReplySlot};
+    pub use crate::reply::{
+        Rejection, ReplySlot, reject_reply, settle, settle_result, share_reply,
+    };
     pub use crate::router::{RouteKey, hash_key};
     pub use crate::send::{Ask, Tell, ask, tell};
     pub use core::convert::Infallible;

@@ -155,78 +155,79 @@ impl<T, E> ReplySlot<T, E> {
             Inner::Spent => true,
         }
     }
+}
 
-    /// Another slot for the same caller, for a copy of the request sent to another routee:
-    /// the first answer through either slot wins. Used by generated code.
-    #[doc(hidden)]
-    pub fn share(&mut self) -> Self {
-        let shared = match self.take() {
-            Inner::Single(tx) => Arc::new(Shared {
-                tx: Mutex::new(Some(tx)),
-                outstanding: AtomicUsize::new(1),
-            }),
-            Inner::Shared(shared) => shared,
-            Inner::Spent => {
-                return ReplySlot {
-                    inner: Inner::Spent,
-                };
-            }
-        };
-        shared.outstanding.fetch_add(1, Ordering::AcqRel);
-        self.inner = Inner::Shared(Arc::clone(&shared));
-        ReplySlot {
-            inner: Inner::Shared(shared),
+/// Another slot for the same caller as `slot`, for a copy of the request sent to another
+/// routee: the first answer through either slot wins. Used by generated code, through
+/// `__private`.
+pub fn share_reply<T, E>(slot: &mut ReplySlot<T, E>) -> ReplySlot<T, E> {
+    let shared = match slot.take() {
+        Inner::Single(tx) => Arc::new(Shared {
+            tx: Mutex::new(Some(tx)),
+            outstanding: AtomicUsize::new(1),
+        }),
+        Inner::Shared(shared) => shared,
+        Inner::Spent => {
+            return ReplySlot {
+                inner: Inner::Spent,
+            };
+        }
+    };
+    shared.outstanding.fetch_add(1, Ordering::AcqRel);
+    slot.inner = Inner::Shared(Arc::clone(&shared));
+    ReplySlot {
+        inner: Inner::Shared(shared),
+    }
+}
+
+/// Settles a plain ask with the outcome of its handler. Used by generated code, through
+/// `__private`.
+#[inline]
+pub fn settle<T, E>(slot: ReplySlot<T, E>, outcome: Result<T, Failure>) -> Result<(), Failure> {
+    match outcome {
+        Ok(value) => {
+            slot.deliver(Ok(value));
+            Ok(())
+        }
+        Err(failure) => {
+            slot.deliver(Err(AskError::Failed(failure.reason())));
+            Err(failure)
         }
     }
+}
 
-    /// Settles a plain ask with the outcome of its handler. Used by generated code.
-    #[doc(hidden)]
-    #[inline]
-    pub fn settle(self, outcome: Result<T, Failure>) -> Result<(), Failure> {
-        match outcome {
-            Ok(value) => {
-                self.deliver(Ok(value));
-                Ok(())
-            }
-            Err(failure) => {
-                self.deliver(Err(AskError::Failed(failure.reason())));
-                Err(failure)
-            }
+/// Settles an ask whose handler returns `Result<T, E>`: an `Err` goes to the caller and the
+/// actor carries on; a panic is a failure. Used by generated code, through `__private`.
+#[inline]
+pub fn settle_result<T, E>(
+    slot: ReplySlot<T, E>,
+    outcome: Result<Result<T, E>, Failure>,
+) -> Result<(), Failure> {
+    match outcome {
+        Ok(result) => {
+            slot.deliver(result.map_err(AskError::Handler));
+            Ok(())
+        }
+        Err(failure) => {
+            slot.deliver(Err(AskError::Failed(failure.reason())));
+            Err(failure)
         }
     }
+}
 
-    /// Settles an ask whose handler returns `Result<T, E>`: an `Err` goes to the caller and the
-    /// actor carries on; a panic is a failure. Used by generated code.
-    #[doc(hidden)]
-    #[inline]
-    pub fn settle_result(self, outcome: Result<Result<T, E>, Failure>) -> Result<(), Failure> {
-        match outcome {
-            Ok(result) => {
-                self.deliver(result.map_err(AskError::Handler));
-                Ok(())
-            }
-            Err(failure) => {
-                self.deliver(Err(AskError::Failed(failure.reason())));
-                Err(failure)
-            }
+/// Answers a request that will never be handled. Used by generated code, through `__private`.
+pub fn reject_reply<T, E>(mut slot: ReplySlot<T, E>, why: Rejection) {
+    let error = match why {
+        Rejection::Stopped => AskError::Stopped,
+        Rejection::Unhandled { state } => AskError::Unhandled { state },
+        Rejection::StashFull { capacity } => AskError::StashFull { capacity },
+    };
+    match slot.take() {
+        Inner::Single(tx) => {
+            let _ = tx.send(Err(error));
         }
-    }
-
-    /// Answers a request that will never be handled. Used by generated code.
-    #[doc(hidden)]
-    pub fn reject(mut self, why: Rejection) {
-        let error = match why {
-            Rejection::Stopped => AskError::Stopped,
-            Rejection::Unhandled { state } => AskError::Unhandled { state },
-            Rejection::StashFull { capacity } => AskError::StashFull { capacity },
-        };
-        match self.take() {
-            Inner::Single(tx) => {
-                let _ = tx.send(Err(error));
-            }
-            Inner::Shared(shared) => shared.withdraw(error),
-            Inner::Spent => {}
-        }
+        Inner::Shared(shared) => shared.withdraw(error),
+        Inner::Spent => {}
     }
 }
 
@@ -256,8 +257,8 @@ mod tests {
     #[test]
     fn the_first_answer_of_shared_copies_wins() {
         let (mut slot, mut rx) = ReplySlot::<u32>::channel();
-        let copy = slot.share();
-        let late = slot.share();
+        let copy = share_reply(&mut slot);
+        let late = share_reply(&mut slot);
         assert!(copy.send(1));
         assert!(slot.is_closed(), "answered through another copy");
         assert!(!late.send(2));
@@ -267,8 +268,8 @@ mod tests {
     #[test]
     fn a_rejected_copy_speaks_only_if_it_was_the_last() {
         let (mut slot, mut rx) = ReplySlot::<u32>::channel();
-        let copy = slot.share();
-        slot.reject(Rejection::Stopped);
+        let copy = share_reply(&mut slot);
+        reject_reply(slot, Rejection::Stopped);
         assert!(rx.try_recv().is_err(), "another copy is still out");
         drop(copy);
         assert_eq!(rx.try_recv().unwrap(), Err(AskError::NoReply));
@@ -277,7 +278,7 @@ mod tests {
     #[test]
     fn a_copy_answers_after_the_others_withdrew() {
         let (mut slot, mut rx) = ReplySlot::<u32>::channel();
-        let copy = slot.share();
+        let copy = share_reply(&mut slot);
         drop(slot);
         assert!(copy.send(7));
         assert_eq!(rx.try_recv().unwrap(), Ok(7));

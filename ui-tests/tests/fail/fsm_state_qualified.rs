@@ -1,3 +1,6 @@
+//! `#[state(..)]` names variants by themselves; `initial` may be any value of the state type, so
+//! `initial = Phase::Idle` is fine.
+
 use rakt::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,3 +1,7 @@
+//! `#[actor]` on a trait impl is an error, and nothing is generated for it (a stand-in `Actor`
+//! impl could clash with the real one); the inherent impl still makes the handle's methods, so
+//! the call site reports nothing more.
+
 use rakt::prelude::*;
 
 #[actor]
@@ -13,6 +17,10 @@ impl Default for Counter {
     fn default() -> Self {
         Counter
     }
+}
+
+pub async fn call(counter: &CounterRef) -> Result<(), SendError> {
+    counter.ping().await
 }
 
 fn main() {}
