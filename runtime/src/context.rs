@@ -15,6 +15,7 @@ use crate::behaviour::{Behaviour, BehaviourError, Unhandled};
 use crate::cell::Node;
 use crate::error::SpawnError;
 use crate::event::DeadLetterReason;
+use crate::mailbox::StopKind;
 use crate::reply::Rejection;
 use crate::router::Pool;
 use crate::schedule::{Schedule, ScheduleKind};
@@ -26,7 +27,6 @@ use crate::watch::Terminated;
 pub struct Ctx<A: Actor> {
     myself: ActorRef<A>,
     system: ActorSystem,
-    stop_requested: bool,
     /// Set when unstashed messages wait to go back to the front of the batch.
     unstashed: bool,
     /// The behaviour state; zero-sized for an actor with one behaviour.
@@ -58,7 +58,6 @@ impl<A: Actor> Ctx<A> {
         Ctx {
             myself,
             system,
-            stop_requested: false,
             unstashed: false,
             behaviour: Behaviour::new(A::initial_state()),
             owned: None,
@@ -99,15 +98,19 @@ impl<A: Actor> Ctx<A> {
         self.myself.cell.core.children.len()
     }
 
-    /// Stops this actor once the current message is handled. Messages still queued are not
-    /// handled: their asks answer [`AskError::Stopped`](crate::AskError::Stopped). Children stop
-    /// first, then `post_stop` runs.
+    /// Stops this actor gracefully, as [`ActorHandle::stop`] does: from now on new messages
+    /// are refused (they become dead letters), what is already queued is handled, then the
+    /// children stop and `post_stop` runs. A failure meanwhile does not cancel the stop.
     pub fn stop(&mut self) {
-        self.stop_requested = true;
+        self.myself.cell.mailbox.request_stop(StopKind::Graceful);
     }
 
-    pub(crate) fn stop_requested(&self) -> bool {
-        self.stop_requested
+    /// Stops this actor once the current message is handled, as [`ActorHandle::kill`] does:
+    /// messages still queued are not handled (they become dead letters, and their asks answer
+    /// [`AskError::Stopped`](crate::AskError::Stopped)); the event stream and watchers see
+    /// [`StopReason::Killed`](crate::StopReason::Killed).
+    pub fn kill(&mut self) {
+        self.myself.cell.mailbox.request_stop(StopKind::Kill);
     }
 
     /// Watches `target`: when it stops for good, this actor receives the message
@@ -280,7 +283,6 @@ impl<A: Actor> Ctx<A> {
     /// and its messages go to the front of `batch`, in order.
     pub(crate) fn restarted(&mut self, batch: &mut VecDeque<A::Msg>) {
         self.behaviour.reset(A::initial_state());
-        self.stop_requested = false;
         self.unstash_all();
         self.requeue_unstashed(batch);
     }
@@ -378,7 +380,6 @@ impl<A: Actor> fmt::Debug for Ctx<A> {
             .field("actor", &self.myself)
             .field("state", self.state())
             .field("stash_len", &self.stash_len())
-            .field("stop_requested", &self.stop_requested)
             .finish()
     }
 }

@@ -78,7 +78,7 @@ pub enum Event {
 pub enum StopReason {
     /// It was asked to stop (`stop()`, `ctx.stop()`, its parent stopping, system shutdown).
     Stopped,
-    /// It was killed: what was queued was not handled.
+    /// It was killed (`kill()`, `ctx.kill()`): what was queued was not handled.
     Killed,
     /// A handler or hook failed (panicked or returned an error) and its supervision said
     /// stop (or it could not be restarted); the reason is the failure's text.

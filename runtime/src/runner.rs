@@ -440,7 +440,7 @@ async fn serve<A: Actor>(
             if passivator.as_mut().is_some_and(|p| p.count_one()) {
                 return Exit::Passivate;
             }
-            if ctx.stop_requested() || cell.mailbox.is_killed() {
+            if cell.mailbox.is_killed() {
                 return Exit::Stopped;
             }
             if ctx.has_unstashed() {

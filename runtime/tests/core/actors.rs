@@ -145,9 +145,14 @@ impl Counter {
         gate.notified().await;
     }
 
-    /// Stops itself after this message.
+    /// Stops itself gracefully: what is queued is handled first.
     pub fn quit(&mut self, ctx: &mut Ctx<Self>) {
         ctx.stop();
+    }
+
+    /// Stops itself after this message: what is queued is not handled.
+    pub fn halt(&mut self, ctx: &mut Ctx<Self>) {
+        ctx.kill();
     }
 }
 

@@ -3,11 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rakt::SendError;
 use rakt::prelude::*;
+use rakt::{Event, SendError, StopReason};
 use tokio::sync::Notify;
 
-use crate::actors::{Counter, CounterRef, Recorder, RecorderRef, entries, journal};
+use crate::actors::{Counter, CounterRef, Recorder, RecorderRef, entries, journal, next_event};
 
 async fn system(name: &str) -> ActorSystem {
     ActorSystem::builder(name).build().await.unwrap()
@@ -95,17 +95,48 @@ async fn a_kill_leaves_queued_messages_unhandled() {
 }
 
 #[tokio::test]
-async fn ctx_stop_ends_the_actor_after_the_current_message() {
+async fn ctx_stop_handles_what_is_queued_and_refuses_the_rest() {
     let system = system("ctxstop").await;
     let counter: CounterRef = system.spawn("quitter", Counter::default()).await.unwrap();
+    let mut events = system.events();
     let gate = Arc::new(Notify::new());
     counter.wait(gate.clone()).await.unwrap();
     counter.quit().await.unwrap();
+    let queued = counter.total().try_send().unwrap();
+    gate.notify_one();
+    assert_eq!(queued.await, Ok(0), "queued before the stop: handled");
+    assert_eq!(counter.total().await, Err(AskError::Stopped));
+    let stopped = next_event(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    assert!(matches!(
+        stopped,
+        Event::Stopped {
+            reason: StopReason::Stopped,
+            ..
+        }
+    ));
+    assert!(system.lookup::<CounterRef>("quitter").is_none());
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn ctx_kill_ends_the_actor_after_the_current_message() {
+    let system = system("ctxkill").await;
+    let counter: CounterRef = system.spawn("halter", Counter::default()).await.unwrap();
+    let mut events = system.events();
+    let gate = Arc::new(Notify::new());
+    counter.wait(gate.clone()).await.unwrap();
+    counter.halt().await.unwrap();
     let after = counter.total().try_send().unwrap();
     gate.notify_one();
     assert_eq!(after.await, Err(AskError::Stopped));
-    counter.stop().await;
-    assert!(system.lookup::<CounterRef>("quitter").is_none());
+    let stopped = next_event(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    assert!(matches!(
+        stopped,
+        Event::Stopped {
+            reason: StopReason::Killed,
+            ..
+        }
+    ));
     system.shutdown().await;
 }
 

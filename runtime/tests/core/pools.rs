@@ -637,9 +637,16 @@ async fn smallest_mailbox_counts_what_a_routee_has_taken_but_not_begun() {
     let batch = std::iter::once(WorkerMsg::Wait { gate: gate.clone() })
         .chain((100..149).map(|job| WorkerMsg::Work { job }));
     routees[0].actor_ref().tell_batch(batch).await.unwrap();
-    while routees[0].actor_ref().mailbox_len() != 49 {
-        tokio::task::yield_now().await;
-    }
+    // Once it is in `wait`, the 49 jobs it holds still count. (The time limit only guards
+    // against a hang if they did not.)
+    let holding = async {
+        while routees[0].actor_ref().mailbox_len() != 49 {
+            tokio::task::yield_now().await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), holding)
+        .await
+        .expect("the busy routee's taken jobs count");
     for job in 0..10 {
         pool.work(job).await.unwrap();
     }
