@@ -19,7 +19,7 @@ use crate::event::DeadLetterReason;
 use crate::mailbox::{Mailbox, Signal, StopKind};
 use crate::reply::Rejection;
 use crate::router::Router;
-use crate::system::SystemInner;
+use crate::system::ActorSystem;
 use crate::watch::Watchers;
 
 /// One actor's shared state.
@@ -37,7 +37,7 @@ pub(crate) struct Core {
     pub(crate) name: Option<Arc<str>>,
     /// `None` for a top-level actor (a child of the system's user guardian).
     pub(crate) parent: Option<Arc<dyn Node>>,
-    pub(crate) system: Arc<SystemInner>,
+    pub(crate) system: ActorSystem,
     pub(crate) children: Children,
     pub(crate) watchers: Watchers,
     terminated: AtomicBool,
@@ -49,7 +49,7 @@ impl Core {
         id: ActorId,
         name: Option<Arc<str>>,
         parent: Option<Arc<dyn Node>>,
-        system: Arc<SystemInner>,
+        system: ActorSystem,
     ) -> Self {
         Core {
             id,
@@ -130,6 +130,7 @@ impl<A: Actor> Cell<A> {
         };
         self.core
             .system
+            .inner
             .events
             .dead_letter(&self.core, &msg, reason);
         msg.reject(why);

@@ -26,7 +26,6 @@ use crate::watch::Terminated;
 /// The context of a running actor, passed to handlers that ask for it.
 pub struct Ctx<A: Actor> {
     myself: ActorRef<A>,
-    system: ActorSystem,
     /// Set when unstashed messages wait to go back to the front of the batch.
     unstashed: bool,
     /// The behaviour state; zero-sized for an actor with one behaviour.
@@ -54,10 +53,9 @@ impl<A: Actor> Default for Owned<A> {
 }
 
 impl<A: Actor> Ctx<A> {
-    pub(crate) fn new(myself: ActorRef<A>, system: ActorSystem) -> Self {
+    pub(crate) fn new(myself: ActorRef<A>) -> Self {
         Ctx {
             myself,
-            system,
             unstashed: false,
             behaviour: Behaviour::new(A::initial_state()),
             owned: None,
@@ -90,7 +88,7 @@ impl<A: Actor> Ctx<A> {
 
     /// The system this actor runs in.
     pub fn system(&self) -> &ActorSystem {
-        &self.system
+        &self.myself.cell.core.system
     }
 
     /// How many children of this actor are live.
@@ -320,7 +318,7 @@ impl<A: Actor> Ctx<A> {
         make: impl FnMut() -> Option<A::Msg> + Send + 'static,
     ) -> Schedule {
         let schedule = self
-            .system
+            .system()
             .scheduler()
             .start(self.myself.clone(), kind, make);
         let timers = &mut self.owned().timers;
@@ -348,7 +346,7 @@ impl<A: Actor> Ctx<A> {
     ) -> Result<C::Ref, SpawnError> {
         let parent: Arc<dyn Node> = self.myself.cell.to_arc();
         let first = factory();
-        self.system
+        self.system()
             .spawn_in(Some(parent), first, options, Some(Box::new(factory)))
     }
 
@@ -360,7 +358,7 @@ impl<A: Actor> Ctx<A> {
         pool: Pool<C>,
     ) -> Result<C::Ref, SpawnError> {
         let parent: Arc<dyn Node> = self.myself.cell.to_arc();
-        self.system.spawn_pool_in(Some(parent), name, pool)
+        self.system().spawn_pool_in(Some(parent), name, pool)
     }
 
     /// Spawns a child actor with explicit options.
@@ -370,7 +368,7 @@ impl<A: Actor> Ctx<A> {
         options: SpawnOptions,
     ) -> Result<C::Ref, SpawnError> {
         let parent: Arc<dyn Node> = self.myself.cell.to_arc();
-        self.system.spawn_in(Some(parent), child, options, None)
+        self.system().spawn_in(Some(parent), child, options, None)
     }
 }
 

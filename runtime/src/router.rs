@@ -379,7 +379,7 @@ impl<A: Actor> Router<A> {
                     .map_while(|routee| msg.duplicate().map(|copy| (routee.clone(), copy)))
                     .collect();
                 if !rest.is_empty() {
-                    let runtime = pool.cell.core.system.runtime().clone();
+                    let runtime = pool.cell.core.system.inner.runtime().clone();
                     runtime.spawn(chop(rest, interval));
                 }
                 &routees[first]
@@ -498,7 +498,7 @@ fn grow<A: Actor>(pool: &ActorRef<A>, count: usize) -> Result<(), PoolError> {
     let Some(router) = pool.cell.router.as_deref() else {
         return Err(PoolError::Stopping);
     };
-    let system = ActorSystem::from_inner(Arc::clone(&pool.cell.core.system));
+    let system = pool.cell.core.system.clone();
     let cell = pool.cell.to_arc();
     let weak: Weak<Cell<A>> = Arc::downgrade(&cell);
     let parent: Arc<dyn Node> = cell;
@@ -569,9 +569,9 @@ fn finish_if_empty<A: Actor>(cell: &Cell<A>) {
         }
     };
     cell.core.children.close();
-    cell.core.system.forget(&cell.core);
+    cell.core.system.inner.forget(&cell.core);
     cell.core.watchers.close(&cell.core, &reason);
-    cell.core.system.events.publish(|| Event::Stopped {
+    cell.core.system.inner.events.publish(|| Event::Stopped {
         actor: cell.core.path(),
         reason,
     });

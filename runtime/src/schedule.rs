@@ -294,7 +294,7 @@ impl Schedules {
             state: Arc::clone(&state),
             live: Arc::clone(&self.live),
         };
-        let runtime = target.cell.core.system.runtime().clone();
+        let runtime = target.cell.core.system.inner.runtime().clone();
         runtime.spawn(async move {
             let state = &ending.state;
             let mut timing = timing();
@@ -319,7 +319,7 @@ impl Schedules {
                             %failure,
                             "a schedule's message factory failed; the schedule ends"
                         );
-                        let events = &target.cell.core.system.events;
+                        let events = &target.cell.core.system.inner.events;
                         events.publish(|| Event::ScheduleFailed {
                             id: state.id,
                             target: state.target.clone(),

@@ -147,7 +147,7 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
 
     fn effective_timeout(&self) -> Duration {
         self.timeout
-            .unwrap_or_else(|| self.actor.cell.core.system.ask_timeout())
+            .unwrap_or_else(|| self.actor.cell.core.system.inner.ask_timeout())
     }
 }
 
@@ -280,7 +280,7 @@ impl<'a, A: Actor, T: Send + 'static, E: Send + 'static> IntoFuture for AskBatch
             receivers,
             timeout,
         } = self;
-        let timeout = timeout.unwrap_or_else(|| actor.cell.core.system.ask_timeout());
+        let timeout = timeout.unwrap_or_else(|| actor.cell.core.system.inner.ask_timeout());
         Box::pin(async move {
             let deadline = Instant::now() + timeout;
             let mut queued = 0;
@@ -424,7 +424,7 @@ impl<T, E> ReplyWait<T, E> {
     fn new<A: Actor>(rx: ReplyReceiver<T, E>, timeout: Duration, actor: &ActorRef<A>) -> Self {
         let runtime = tokio::task::try_id()
             .is_none()
-            .then(|| actor.cell.core.system.runtime().clone());
+            .then(|| actor.cell.core.system.inner.runtime().clone());
         ReplyWait {
             rx,
             timeout,

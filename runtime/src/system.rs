@@ -40,7 +40,7 @@ pub const MAX_EVENT_BUFFER: usize = 1 << 20;
 /// A running actor system. Cheap to clone; every clone is the same system.
 #[derive(Clone)]
 pub struct ActorSystem {
-    inner: Arc<SystemInner>,
+    pub(crate) inner: Arc<SystemInner>,
 }
 
 pub(crate) struct SystemInner {
@@ -62,10 +62,6 @@ pub(crate) struct SystemInner {
 }
 
 impl SystemInner {
-    pub(crate) fn name(&self) -> &str {
-        &self.name
-    }
-
     pub(crate) fn ask_timeout(&self) -> Duration {
         self.ask_timeout
     }
@@ -478,7 +474,6 @@ impl ActorSystem {
         self.inner.runtime.spawn(runner::run(runner::Start {
             actor,
             cell: Arc::clone(&cell),
-            system: self.clone(),
             supervision: options
                 .supervision
                 .map(Arc::new)
@@ -510,7 +505,7 @@ impl ActorSystem {
         };
         let id = ActorId::new(self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 1);
         let cell = Arc::new(Cell {
-            core: Core::new(id, name.clone(), parent, Arc::clone(&self.inner)),
+            core: Core::new(id, name.clone(), parent, self.clone()),
             mailbox,
             router,
         });
@@ -547,11 +542,6 @@ impl ActorSystem {
     pub(crate) fn inner(&self) -> &SystemInner {
         &self.inner
     }
-
-    /// The system a cell belongs to.
-    pub(crate) fn from_inner(inner: Arc<SystemInner>) -> Self {
-        ActorSystem { inner }
-    }
 }
 
 /// The rarely used start options, boxed only when there are any.
@@ -559,12 +549,8 @@ fn extras<A: Actor>(
     factory: Option<Factory<A>>,
     passivation: Option<Passivation>,
 ) -> Option<Box<runner::Extras<A>>> {
-    (factory.is_some() || passivation.is_some()).then(|| {
-        Box::new(runner::Extras {
-            factory,
-            passivation,
-        })
-    })
+    (factory.is_some() || passivation.is_some())
+        .then(|| Box::new(runner::Extras::new(factory, passivation)))
 }
 
 fn validate_name(name: String) -> Result<String, SpawnError> {
