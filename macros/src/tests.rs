@@ -250,7 +250,7 @@ fn state_machine() {
                 #[state(Authenticating)]
                 pub fn login(&mut self, user: String, ctx: &mut Ctx<Self>) -> Result<(), LoginError> {
                     self.user = Some(user);
-                    ctx.goto(LoginState::Authenticated);
+                    ctx.become_state(LoginState::Authenticated);
                     Ok(())
                 }
 
@@ -275,7 +275,7 @@ fn state_machine() {
                 /// Async, with the context, in one state.
                 #[state(Authenticated)]
                 pub async fn authorize(&mut self, role: String, ctx: &mut Ctx<Self>) {
-                    ctx.goto(LoginState::Authorizing);
+                    ctx.become_state(LoginState::Authorizing);
                 }
 
                 /// A deferred ask; its alternative is async and calls the slot `reply`.
@@ -308,7 +308,7 @@ fn state_machine_with_data() {
                     /// `Idle { .. }`, and so would a tuple or a unit variant.
                     #[state(Idle)]
                     pub fn login(&mut self, user: String, ctx: &mut Ctx<Self>) {
-                        ctx.goto(LoginState::Authenticated { user });
+                        ctx.become_state(LoginState::Authenticated { user });
                     }
 
                     /// The data is read through the context.

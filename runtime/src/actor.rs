@@ -39,7 +39,8 @@ pub trait Actor: Sized + Send + 'static {
     /// a spawn option overrides it, and the system default applies when neither is given.
     const MAILBOX: Option<MailboxConfig> = None;
     /// The behaviour state type: `()` for an actor with one behaviour, the type named by
-    /// `#[actor(states = ..)]` for a state machine (see [`Ctx::goto`](crate::Ctx::goto)).
+    /// `#[actor(states = ..)]` for a state machine (see
+    /// [`Ctx::become_state`](crate::Ctx::become_state)).
     type State: State;
     /// What becomes of a message the current state does not handle
     /// (`#[actor(unhandled = ..)]`).

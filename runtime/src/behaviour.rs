@@ -6,7 +6,7 @@
 //! apart; a message the state does not handle goes to the actor's [`Unhandled`] policy intact.
 //!
 //! This module owns the state types and the behaviour stack kept in the actor's
-//! [`Ctx`](crate::Ctx): [`goto`](crate::Ctx::goto) replaces the current state,
+//! [`Ctx`](crate::Ctx): [`become_state`](crate::Ctx::become_state) replaces the current state,
 //! [`become_stacked`](crate::Ctx::become_stacked) pushes it, and
 //! [`unbecome`](crate::Ctx::unbecome) pops back. A restart returns the actor to its initial state
 //! with an empty stack. It does not touch the mailbox or the stash (the `stash` module owns that).
@@ -82,7 +82,7 @@ impl<S: State> Behaviour<S> {
         &self.current
     }
 
-    pub(crate) fn goto(&mut self, next: S) -> S {
+    pub(crate) fn replace(&mut self, next: S) -> S {
         std::mem::replace(&mut self.current, next)
     }
 
@@ -121,7 +121,7 @@ mod tests {
         b.push(2);
         b.push(3);
         assert_eq!((*b.current(), b.depth()), (3, 2));
-        assert_eq!(b.goto(4), 3);
+        assert_eq!(b.replace(4), 3);
         assert_eq!(b.pop(), Ok(4));
         assert_eq!(*b.current(), 2);
         assert_eq!(b.pop(), Ok(2));

@@ -201,8 +201,9 @@ impl<A: Actor> Ctx<A> {
     /// the behaviour stack is unchanged). Returns the state left. Takes effect from the next
     /// message; stashed messages stay stashed until [`unstash_all`](Ctx::unstash_all).
     #[doc(alias = "become")]
-    pub fn goto(&mut self, state: A::State) -> A::State {
-        self.behaviour.goto(state)
+    #[doc(alias = "goto")]
+    pub fn become_state(&mut self, state: A::State) -> A::State {
+        self.behaviour.replace(state)
     }
 
     /// Moves to `state` and keeps the current one underneath, for [`unbecome`](Ctx::unbecome).

@@ -157,7 +157,7 @@ pub mod cron {
 /// those states (no `#[state]`: every state); `#[handles(h)]` with `#[state(C)]` on another
 /// method (any visibility) makes it the handler of `h`'s message in `C`, with `h`'s arguments
 /// (same names, same order) and the same kind of reply. Handlers move the actor with
-/// [`Ctx::goto`], [`Ctx::become_stacked`] and [`Ctx::unbecome`].
+/// [`Ctx::become_state`], [`Ctx::become_stacked`] and [`Ctx::unbecome`].
 /// `unhandled = stash | dead_letter | reply` says what becomes of a message the current state
 /// does not handle: `dead_letter` (the default) publishes a [`DeadLetter`] and an ask fails with
 /// [`AskError::Unhandled`]; `reply` fails an ask at once and dead-letters a tell; `stash` keeps
@@ -182,7 +182,7 @@ pub mod cron {
 ///     /// Opens the gate.
 ///     #[state(Closed)]
 ///     pub fn open(&mut self, ctx: &mut Ctx<Self>) {
-///         ctx.goto(Door::Open { passed: 0 });
+///         ctx.become_state(Door::Open { passed: 0 });
 ///     }
 ///
 ///     /// Lets one through; only when open (whatever the count).
@@ -191,7 +191,7 @@ pub mod cron {
 ///         let Door::Open { passed } = *ctx.state() else {
 ///             unreachable!("`pass` is handled only in `Open`");
 ///         };
-///         ctx.goto(Door::Open { passed: passed + 1 });
+///         ctx.become_state(Door::Open { passed: passed + 1 });
 ///         passed + 1
 ///     }
 ///

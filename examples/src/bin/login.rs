@@ -71,14 +71,14 @@ impl Session {
             return Err(BadPassword(user));
         }
         self.user = Some(user);
-        ctx.goto(LoginState::Authenticated);
+        ctx.become_state(LoginState::Authenticated);
         Ok(())
     }
 
     /// Asks the authorizer for access; the answer comes back as `granted`.
     #[state(Authenticated)]
     pub fn authorize(&mut self, ctx: &mut Ctx<Self>) {
-        ctx.goto(LoginState::Authorizing);
+        ctx.become_state(LoginState::Authorizing);
         let user = self.user.clone().unwrap_or_default();
         let authorizer = self.authorizer.clone();
         let me = ctx.myself();
@@ -92,9 +92,9 @@ impl Session {
     #[state(Authorizing)]
     pub fn granted(&mut self, allowed: bool, ctx: &mut Ctx<Self>) {
         if allowed {
-            ctx.goto(LoginState::Authorized);
+            ctx.become_state(LoginState::Authorized);
         } else {
-            ctx.goto(LoginState::Authenticated);
+            ctx.become_state(LoginState::Authenticated);
         }
         ctx.unstash_all();
     }
@@ -127,7 +127,7 @@ impl Session {
     #[state(Authenticated, Authorized)]
     pub fn logout(&mut self, ctx: &mut Ctx<Self>) {
         self.user = None;
-        ctx.goto(LoginState::Authenticating);
+        ctx.become_state(LoginState::Authenticating);
     }
 
     /// The current state and how many messages wait in the stash; in every state.

@@ -157,13 +157,13 @@ impl FsmCounter {
     /// Stops counting; `add` and `echo` are stashed meanwhile.
     #[state(Counting)]
     pub fn pause(&mut self, ctx: &mut Ctx<Self>) {
-        ctx.goto(Mode::Paused);
+        ctx.become_state(Mode::Paused);
     }
 
     /// Counts again, taking back what was stashed.
     #[state(Paused)]
     pub fn resume(&mut self, ctx: &mut Ctx<Self>) {
-        ctx.goto(Mode::Counting);
+        ctx.become_state(Mode::Counting);
         ctx.unstash_all();
     }
 }

@@ -23,20 +23,20 @@ impl Vault {
     /// Opens, and takes back everything stashed while locked.
     #[state(Locked)]
     pub fn unlock(&mut self, ctx: &mut Ctx<Self>) {
-        ctx.goto(Gate::Open);
+        ctx.become_state(Gate::Open);
         ctx.unstash_all();
     }
 
     /// Opens, taking back one stashed message only.
     #[state(Locked)]
     pub fn peek(&mut self, ctx: &mut Ctx<Self>) {
-        ctx.goto(Gate::Open);
+        ctx.become_state(Gate::Open);
         ctx.unstash();
     }
 
     #[state(Open)]
     pub fn lock(&mut self, ctx: &mut Ctx<Self>) {
-        ctx.goto(Gate::Locked);
+        ctx.become_state(Gate::Locked);
     }
 
     #[state(Open)]
@@ -76,7 +76,7 @@ pub struct Door {
 impl Door {
     #[state(Locked)]
     pub fn unlock(&mut self, ctx: &mut Ctx<Self>) {
-        ctx.goto(Gate::Open);
+        ctx.become_state(Gate::Open);
     }
 
     #[state(Open)]
@@ -137,7 +137,7 @@ impl Mood {
 
     /// Straight to `Calm`, keeping the stack.
     pub fn reset(&mut self, ctx: &mut Ctx<Self>) -> Temper {
-        ctx.goto(Temper::Calm)
+        ctx.become_state(Temper::Calm)
     }
 
     pub fn depth(&self, ctx: &mut Ctx<Self>) -> usize {
@@ -188,7 +188,7 @@ async fn unbecome_walks_the_stack_back_and_an_empty_stack_is_an_error() {
     );
     assert_eq!(mood.greet().await, Ok("hello"), "the state is unchanged");
 
-    // `goto` replaces the top and keeps what is underneath.
+    // `become_state` replaces the top and keeps what is underneath.
     mood.provoke().await.unwrap();
     mood.provoke().await.unwrap();
     assert_eq!(mood.reset().await, Ok(Temper::Furious));

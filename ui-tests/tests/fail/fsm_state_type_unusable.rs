@@ -14,7 +14,7 @@ pub struct Job;
 impl Job {
     #[state(Idle)]
     pub fn start(&mut self, ctx: &mut Ctx<Self>) {
-        ctx.goto(Phase::Busy);
+        ctx.become_state(Phase::Busy);
     }
 }
 

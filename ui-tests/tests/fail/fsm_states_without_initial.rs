@@ -10,12 +10,12 @@ pub enum Phase {
 #[actor]
 pub struct Job;
 
-// The state type is still `Phase`, so the handler's `goto` raises no follow-on error.
+// The state type is still `Phase`, so the handler's `become_state` raises no follow-on error.
 #[actor(states = Phase)]
 impl Job {
     #[state(Idle)]
     pub fn start(&mut self, ctx: &mut Ctx<Self>) {
-        ctx.goto(Phase::Busy);
+        ctx.become_state(Phase::Busy);
     }
 }
 

@@ -54,7 +54,7 @@ impl Session {
             return Err(BadPassword);
         }
         self.user = Some(user);
-        ctx.goto(LoginState::Authenticated);
+        ctx.become_state(LoginState::Authenticated);
         Ok(())
     }
 
@@ -78,13 +78,13 @@ impl Session {
     pub async fn authorize(&mut self, role: String, ctx: &mut Ctx<Self>) {
         tokio::task::yield_now().await;
         self.roles.push(role);
-        ctx.goto(LoginState::Authorizing);
+        ctx.become_state(LoginState::Authorizing);
     }
 
     /// Grants the pending role; a deferred ask, answered through the slot.
     #[state(Authorizing)]
     pub fn grant(&mut self, ctx: &mut Ctx<Self>, reply: ReplySlot<Vec<String>>) {
-        ctx.goto(LoginState::Authorized);
+        ctx.become_state(LoginState::Authorized);
         reply.send(self.roles.clone());
     }
 
@@ -105,7 +105,7 @@ impl Session {
     pub fn logout(&mut self, ctx: &mut Ctx<Self>) {
         self.user = None;
         self.roles.clear();
-        ctx.goto(LoginState::Authenticating);
+        ctx.become_state(LoginState::Authenticating);
     }
 }
 
@@ -130,7 +130,7 @@ impl Door {
     /// Opens the door and lets in, in order, whoever waited.
     #[state(Closed)]
     pub fn open(&mut self, ctx: &mut Ctx<Self>) -> usize {
-        ctx.goto(DoorState::Open);
+        ctx.become_state(DoorState::Open);
         ctx.unstash_all()
     }
 
@@ -218,7 +218,7 @@ impl<T: fmt::Debug + Send + 'static> Gate<T> {
 
     /// Jams the gate.
     pub fn jam(&mut self, ctx: &mut Ctx<Self>) {
-        ctx.goto(GateState::Jammed);
+        ctx.become_state(GateState::Jammed);
     }
 
     /// The items and the drops counted while paused.
@@ -247,7 +247,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     assert_eq!(session.current().await?, LoginState::Authenticating);
     session.login("ann".into(), "secret".into()).await?;
-    // After `ctx.goto(Authenticated)`, the same message is handled.
+    // After `ctx.become_state(Authenticated)`, the same message is handled.
     assert_eq!(session.current().await?, LoginState::Authenticated);
     assert_eq!(session.whoami("user: ".into()).await?, "user: ann");
     assert!(matches!(

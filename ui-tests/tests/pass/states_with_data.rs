@@ -45,13 +45,13 @@ impl Session {
         };
         if password == "secret" {
             self.logins += 1;
-            ctx.goto(LoginState::Authenticated { user });
+            ctx.become_state(LoginState::Authenticated { user });
             true
         } else if tries + 1 == 3 {
-            ctx.goto(LoginState::Locked(1234));
+            ctx.become_state(LoginState::Locked(1234));
             false
         } else {
-            ctx.goto(LoginState::Idle { tries: tries + 1 });
+            ctx.become_state(LoginState::Idle { tries: tries + 1 });
             false
         }
     }
@@ -76,7 +76,7 @@ impl Session {
     #[state(Locked)]
     pub fn unlock(&mut self, code: u32, ctx: &mut Ctx<Self>) -> bool {
         if *ctx.state() == LoginState::Locked(code) {
-            ctx.goto(LoginState::Idle { tries: 0 });
+            ctx.become_state(LoginState::Idle { tries: 0 });
             true
         } else {
             false
@@ -86,7 +86,7 @@ impl Session {
     /// Logs out for good.
     #[state(Authenticated)]
     pub fn logout(&mut self, ctx: &mut Ctx<Self>) {
-        ctx.goto(LoginState::Closed);
+        ctx.become_state(LoginState::Closed);
     }
 
     /// The current state, data included; handled in every state.
@@ -119,7 +119,7 @@ impl Job {
     /// Starts the job.
     #[state(Waiting)]
     pub fn start(&mut self, ctx: &mut Ctx<Self>) {
-        ctx.goto(Phase::Running(0));
+        ctx.become_state(Phase::Running(0));
     }
 
     /// One more step; the step reached.
@@ -129,7 +129,7 @@ impl Job {
             Phase::Running(step) => step + 1,
             Phase::Waiting => 0,
         };
-        ctx.goto(Phase::Running(next));
+        ctx.become_state(Phase::Running(next));
         next
     }
 }
@@ -154,7 +154,7 @@ impl Lamp {
     /// Switches on.
     #[state(Off)]
     pub fn switch_on(&mut self, brightness: u8, ctx: &mut Ctx<Self>) {
-        ctx.goto(Light::On(brightness));
+        ctx.become_state(Light::On(brightness));
     }
 
     /// Dims by one; the brightness left.
@@ -164,7 +164,7 @@ impl Lamp {
             return 0;
         };
         let left = brightness.saturating_sub(1);
-        ctx.goto(if left == 0 { Light::Off } else { Light::On(left) });
+        ctx.become_state(if left == 0 { Light::Off } else { Light::On(left) });
         left
     }
 }
@@ -190,13 +190,13 @@ impl<T: std::fmt::Debug + Clone + Send + 'static> Slot<T> {
     /// Puts an item in.
     #[state(Empty)]
     pub fn put(&mut self, item: T, ctx: &mut Ctx<Self>) {
-        ctx.goto(Holding::Full(item));
+        ctx.become_state(Holding::Full(item));
     }
 
     /// Takes the item out.
     #[state(Full)]
     pub fn take(&mut self, ctx: &mut Ctx<Self>) -> Option<T> {
-        match ctx.goto(Holding::Empty) {
+        match ctx.become_state(Holding::Empty) {
             Holding::Full(item) => {
                 self.taken.push(item.clone());
                 Some(item)
