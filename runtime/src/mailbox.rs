@@ -115,12 +115,39 @@ struct State<M> {
     /// The actor task, when it waits for messages.
     receiver: Option<Waker>,
     /// Senders waiting for room in a bounded mailbox.
-    senders: Vec<Waker>,
+    senders: Senders,
     /// Whether new messages are accepted.
     open: bool,
     stop: Option<StopKind>,
     /// Boxed: rare, and this sits in every mailbox.
     signal: Option<Box<Signal>>,
+}
+
+/// Senders waiting for room. Boxed on first use: only a full bounded mailbox ever has any, and
+/// this sits in every mailbox.
+#[derive(Default)]
+struct Senders(Option<Box<Vec<Waker>>>);
+
+impl Senders {
+    /// Adds `waker` unless it is there already.
+    fn register(&mut self, waker: &Waker) {
+        let list = self.0.get_or_insert_with(Box::default);
+        if !list.iter().any(|w| w.will_wake(waker)) {
+            list.push(waker.clone());
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|list| list.is_empty())
+    }
+
+    /// Hands back every waiting sender.
+    fn take(&mut self) -> Vec<Waker> {
+        self.0
+            .as_mut()
+            .map(|list| std::mem::take(&mut **list))
+            .unwrap_or_default()
+    }
 }
 
 impl<M> Mailbox<M> {
@@ -129,7 +156,7 @@ impl<M> Mailbox<M> {
             state: Mutex::new(State {
                 queue: VecDeque::new(),
                 receiver: None,
-                senders: Vec::new(),
+                senders: Senders::default(),
                 open: true,
                 stop: None,
                 signal: None,
@@ -231,9 +258,7 @@ impl<M> Mailbox<M> {
             return Poll::Ready(Err(PushError::Closed(msg)));
         }
         if state.queue.len() >= self.capacity {
-            if !state.senders.iter().any(|w| w.will_wake(cx.waker())) {
-                state.senders.push(cx.waker().clone());
-            }
+            state.senders.register(cx.waker());
             *slot = Some(msg);
             return Poll::Pending;
         }
@@ -273,8 +298,8 @@ impl<M> Mailbox<M> {
             None
         };
         let done = pending.is_empty();
-        if !done && !state.senders.iter().any(|w| w.will_wake(cx.waker())) {
-            state.senders.push(cx.waker().clone());
+        if !done {
+            state.senders.register(cx.waker());
         }
         drop(state);
         if let Some(waker) = receiver {
@@ -306,7 +331,7 @@ impl<M> Mailbox<M> {
             std::mem::swap(&mut state.queue, batch);
             self.in_hand.store(batch.len(), Ordering::Relaxed);
             if !state.senders.is_empty() {
-                let senders = std::mem::take(&mut state.senders);
+                let senders = state.senders.take();
                 drop(state);
                 senders.into_iter().for_each(Waker::wake);
             }
@@ -377,7 +402,7 @@ impl<M> Mailbox<M> {
             self.killed.store(true, Ordering::Relaxed);
         }
         let receiver = state.receiver.take();
-        let senders = std::mem::take(&mut state.senders);
+        let senders = state.senders.take();
         drop(state);
         receiver.into_iter().chain(senders).for_each(Waker::wake);
     }
@@ -387,7 +412,7 @@ impl<M> Mailbox<M> {
         let mut state = self.lock();
         state.open = false;
         let rest = std::mem::take(&mut state.queue);
-        let senders = std::mem::take(&mut state.senders);
+        let senders = state.senders.take();
         state.receiver = None;
         drop(state);
         senders.into_iter().for_each(Waker::wake);
