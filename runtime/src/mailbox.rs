@@ -115,7 +115,9 @@ struct State<M> {
     /// The actor task, when it waits for messages.
     receiver: Option<Waker>,
     /// Senders waiting for room in a bounded mailbox.
-    senders: Senders,
+    senders: Wakers,
+    /// Askers to wake when the actor takes its next batch (see [`Mailbox::poll_push_ask`]).
+    takers: Wakers,
     /// Whether new messages are accepted.
     open: bool,
     stop: Option<StopKind>,
@@ -123,12 +125,13 @@ struct State<M> {
     signal: Option<Box<Signal>>,
 }
 
-/// Senders waiting for room. Boxed on first use: only a full bounded mailbox ever has any, and
-/// this sits in every mailbox.
+/// Tasks waiting for something of the mailbox (senders for room, askers for the actor to take
+/// their request). Boxed on first use: most mailboxes never have any, and this sits in every
+/// mailbox.
 #[derive(Default)]
-struct Senders(Option<Box<Vec<Waker>>>);
+struct Wakers(Option<Box<Vec<Waker>>>);
 
-impl Senders {
+impl Wakers {
     /// Adds `waker` unless it is there already.
     fn register(&mut self, waker: &Waker) {
         let list = self.0.get_or_insert_with(Box::default);
@@ -156,7 +159,8 @@ impl<M> Mailbox<M> {
             state: Mutex::new(State {
                 queue: VecDeque::new(),
                 receiver: None,
-                senders: Senders::default(),
+                senders: Wakers::default(),
+                takers: Wakers::default(),
                 open: true,
                 stop: None,
                 signal: None,
@@ -242,13 +246,38 @@ impl<M> Mailbox<M> {
 
     /// Queues the message in `slot`, waiting for room in a bounded mailbox. On `Ready(Ok)` the
     /// slot is empty; on `Ready(Err)` the message comes back in the error.
+    #[inline]
     pub(crate) fn poll_push(
         &self,
         cx: &mut Context<'_>,
         slot: &mut Option<M>,
     ) -> Poll<Result<(), PushError<M>>> {
+        self.push_waiting(cx, slot, false).map_ok(|_| ())
+    }
+
+    /// [`poll_push`](Mailbox::poll_push) for a request whose caller waits for a reply. If the
+    /// actor was waiting for messages (so it runs next and takes this one promptly), the
+    /// caller's task is also woken when the actor takes its next batch, and `Ready(Ok(true))`
+    /// says so: the caller then needs no timer until the actor has the request in hand, and
+    /// arms one only if the reply is not there by that wake-up.
+    #[inline]
+    pub(crate) fn poll_push_ask(
+        &self,
+        cx: &mut Context<'_>,
+        slot: &mut Option<M>,
+    ) -> Poll<Result<bool, PushError<M>>> {
+        self.push_waiting(cx, slot, true)
+    }
+
+    #[inline]
+    fn push_waiting(
+        &self,
+        cx: &mut Context<'_>,
+        slot: &mut Option<M>,
+        ask: bool,
+    ) -> Poll<Result<bool, PushError<M>>> {
         let Some(msg) = slot.take() else {
-            return Poll::Ready(Ok(()));
+            return Poll::Ready(Ok(false));
         };
         if self.sealed {
             return Poll::Ready(Err(PushError::Closed(msg)));
@@ -264,11 +293,15 @@ impl<M> Mailbox<M> {
         }
         state.queue.push_back(msg);
         let receiver = state.receiver.take();
+        let taken = ask && receiver.is_some();
+        if taken {
+            state.takers.register(cx.waker());
+        }
         drop(state);
         if let Some(waker) = receiver {
             waker.wake();
         }
-        Poll::Ready(Ok(()))
+        Poll::Ready(Ok(taken))
     }
 
     /// Queues as many messages from the front of `pending` as there is room for, under one
@@ -330,10 +363,11 @@ impl<M> Mailbox<M> {
         if !state.queue.is_empty() {
             std::mem::swap(&mut state.queue, batch);
             self.in_hand.store(batch.len(), Ordering::Relaxed);
-            if !state.senders.is_empty() {
+            if !state.senders.is_empty() || !state.takers.is_empty() {
                 let senders = state.senders.take();
+                let takers = state.takers.take();
                 drop(state);
-                senders.into_iter().for_each(Waker::wake);
+                senders.into_iter().chain(takers).for_each(Waker::wake);
             }
             return Poll::Ready(Received::Batch);
         }
@@ -403,8 +437,13 @@ impl<M> Mailbox<M> {
         }
         let receiver = state.receiver.take();
         let senders = state.senders.take();
+        let takers = state.takers.take();
         drop(state);
-        receiver.into_iter().chain(senders).for_each(Waker::wake);
+        receiver
+            .into_iter()
+            .chain(senders)
+            .chain(takers)
+            .for_each(Waker::wake);
     }
 
     /// Closes the mailbox for good and hands back whatever is still queued.
@@ -413,9 +452,10 @@ impl<M> Mailbox<M> {
         state.open = false;
         let rest = std::mem::take(&mut state.queue);
         let senders = state.senders.take();
+        let takers = state.takers.take();
         state.receiver = None;
         drop(state);
-        senders.into_iter().for_each(Waker::wake);
+        senders.into_iter().chain(takers).for_each(Waker::wake);
         rest
     }
 

@@ -191,8 +191,11 @@ impl<A: Actor, T, E> Future for AskFuture<'_, A, T, E> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if this.msg.is_some() {
-            match this.target.poll_push(cx, &mut this.msg) {
-                Poll::Ready(Ok(())) => {}
+            match this.target.poll_push_ask(cx, &mut this.msg) {
+                // The actor takes the request next and wakes this task as it does: no need
+                // to yield for a second poll.
+                Poll::Ready(Ok(true)) => this.wait.pace = Pace::AwaitTake,
+                Poll::Ready(Ok(false)) => {}
                 Poll::Ready(Err(error)) => return Poll::Ready(Err(error.into())),
                 // Waiting for room: the deadline runs from now.
                 Poll::Pending => return this.wait.poll_deadline(cx),
@@ -338,6 +341,22 @@ impl<'a, A: Actor> Target<'a, A> {
         }
     }
 
+    /// [`poll_push`](Target::poll_push) for an ask: `Ready(Ok(true))` when the actor will wake
+    /// the caller as it takes the request (see `Mailbox::poll_push_ask`).
+    #[inline]
+    fn poll_push_ask(
+        &mut self,
+        cx: &mut Context<'_>,
+        slot: &mut Option<A::Msg>,
+    ) -> Poll<Result<bool, SendError>> {
+        let actor = self.routee.as_ref().unwrap_or(self.actor);
+        match actor.cell.mailbox.poll_push_ask(cx, slot) {
+            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused).map_ok(|()| false),
+            Poll::Ready(Ok(taken)) => Poll::Ready(Ok(taken)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
     /// The mailbox refused the message. A pool's sealed mailbox always does, and so does a
     /// routee that is leaving its pool: the pool's router routes the message (again), or deals
     /// with it itself (a broadcast, or a dead letter for want of routees).
@@ -400,19 +419,21 @@ impl<T, E> fmt::Debug for PendingReply<T, E> {
 /// Waiting for a reply under a timeout, arming a timer only when the reply is slow.
 ///
 /// Most replies arrive within one scheduling round: the actor was woken by the request and
-/// runs before the caller is polled again. So on its first `Pending` the wait yields once
-/// (wakes itself) instead of arming a tokio timer, whose registration and removal would cost
-/// more than the round trip itself; only if the reply is still missing on the next poll does
-/// it arm the timer, with the full timeout from then. A caller therefore never waits less than
-/// its timeout, and may wait one scheduling round more.
+/// runs before the caller is polled again. So the first `Pending` arms no tokio timer (whose
+/// registration and removal would cost more than the round trip itself); the wait only makes
+/// sure of a second poll: the actor wakes the caller as it takes the request when it was
+/// waiting for messages ([`Pace::AwaitTake`]), else the wait wakes itself once
+/// ([`Pace::Fresh`]). If the reply is still missing at that second poll, the timer is armed
+/// with the full timeout from then. A caller therefore never waits less than its timeout, and
+/// may wait one scheduling round more.
 struct ReplyWait<T, E> {
     rx: ReplyReceiver<T, E>,
     timeout: Duration,
     /// The actor's runtime, kept only when the ask was made outside a tokio task: the timer
     /// must be made in a runtime even if a foreign executor polls this future.
     runtime: Option<tokio::runtime::Handle>,
-    /// Whether the wait already yielded once with no reply.
-    yielded: bool,
+    /// What the first `Pending` does (see [`Pace`]).
+    pace: Pace,
     /// When the wait ends, if fixed at the send (a `try_send`); otherwise the timer runs the
     /// whole timeout from when it is armed.
     deadline: Option<Instant>,
@@ -429,7 +450,7 @@ impl<T, E> ReplyWait<T, E> {
             rx,
             timeout,
             runtime,
-            yielded: false,
+            pace: Pace::Fresh,
             deadline: None,
             timer: None,
         }
@@ -446,10 +467,15 @@ impl<T, E> ReplyWait<T, E> {
         if let Poll::Ready(received) = Pin::new(&mut self.rx).poll(cx) {
             return Poll::Ready(reply_outcome(received));
         }
-        if !self.yielded && self.timer.is_none() {
-            self.yielded = true;
-            cx.waker().wake_by_ref();
-            return Poll::Pending;
+        if self.timer.is_none() {
+            match std::mem::replace(&mut self.pace, Pace::Waited) {
+                Pace::Fresh => {
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                Pace::AwaitTake => return Poll::Pending,
+                Pace::Waited => {}
+            }
         }
         self.poll_deadline(cx)
     }
@@ -468,6 +494,20 @@ impl<T, E> ReplyWait<T, E> {
         ready!(timer.as_mut().poll(cx));
         Poll::Ready(Err(AskError::Timeout(timeout)))
     }
+}
+
+/// How a reply wait gets the second poll at which it arms its timer, if the reply is not there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pace {
+    /// The first `Pending` wakes the task itself: one scheduling round for the reply.
+    Fresh,
+    /// The actor wakes the task as it takes the request (it was waiting for messages, so it
+    /// does so promptly): the first `Pending` just waits. A task that yields instead goes to
+    /// the back of its worker's queue and may be stolen by an idle worker, which then
+    /// ping-pongs with the actor across threads.
+    AwaitTake,
+    /// The next `Pending` arms the timer.
+    Waited,
 }
 
 /// What a caller makes of what came out of the reply channel.
