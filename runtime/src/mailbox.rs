@@ -129,6 +129,7 @@ struct State<M> {
 /// their request). Boxed on first use: most mailboxes never have any, and this sits in every
 /// mailbox.
 #[derive(Default)]
+#[allow(clippy::box_collection)] // one word in every mailbox instead of a `Vec`'s three
 struct Wakers(Option<Box<Vec<Waker>>>);
 
 impl Wakers {

@@ -166,6 +166,7 @@ impl<A: Actor> Running<A> {
     /// The actor loop. Not an `async fn`: one would keep its `self` argument and a moved copy
     /// of it side by side for its whole life (rust-lang/rust#62958), and every byte here is
     /// carried by every idle actor.
+    #[allow(clippy::manual_async_fn)] // on purpose: see above
     fn live(mut self) -> impl Future<Output = ()> + Send {
         async move {
             let mut phase = Phase::Start;
