@@ -159,8 +159,7 @@ async fn start(routees: usize) -> (ActorSystem, CruncherRef, Vec<CruncherRef>) {
         (one.clone(), vec![one])
     } else {
         let pool: CruncherRef = system
-            .spawn_pool(
-                "",
+            .spawn_pool_anonymous(
                 Pool::new(routees, Cruncher::default).routing(Routing::RoundRobin),
             )
             .await

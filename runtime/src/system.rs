@@ -1,14 +1,15 @@
 //! The actor system: configuration, spawning, the name registry and shutdown.
 //!
 //! A system owns the user guardian (the parent of every top-level actor), the registry of
-//! named actors and the defaults (ask timeout, mailbox) that actors fall back on. It does not
-//! run actors itself: each actor is a tokio task driven by the `runner` module.
+//! named actors, the count of live actors and the defaults (ask timeout, mailbox, supervision,
+//! passivation, how caught panics are reported) that actors fall back on. It does not run
+//! actors itself: each actor is a tokio task driven by the `runner` module.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Waker};
 use std::time::Duration;
@@ -20,6 +21,7 @@ use crate::actor_ref::{ActorId, ActorRef};
 use crate::cell::{Cell, Children, Core, Node, stop_all};
 use crate::error::{ConfigError, SpawnError};
 use crate::event::{Event, EventStream, Events};
+use crate::failure;
 use crate::mailbox::{Mailbox, MailboxConfig, StopKind};
 use crate::passivation::Passivation;
 use crate::router::Router;
@@ -49,6 +51,8 @@ pub(crate) struct SystemInner {
     mailbox: MailboxConfig,
     runtime: tokio::runtime::Handle,
     next_id: AtomicU64,
+    /// Every registered node not yet forgotten: actors at any depth, routees and pools.
+    live: AtomicUsize,
     names: Mutex<HashMap<Arc<str>, Arc<dyn Node>>>,
     guardian: Children,
     shutting_down: AtomicBool,
@@ -59,6 +63,7 @@ pub(crate) struct SystemInner {
     event_buffer: usize,
     supervision: Arc<Supervision>,
     passivation: Passivation,
+    quiet_panics: bool,
 }
 
 impl SystemInner {
@@ -86,8 +91,10 @@ impl SystemInner {
         }
     }
 
-    /// Takes a stopped actor out of the registry and out of its parent's children.
+    /// Takes a stopped actor out of the registry and out of its parent's children. Called
+    /// once per registered cell.
     pub(crate) fn forget(&self, core: &Core) {
+        self.live.fetch_sub(1, Ordering::AcqRel);
         if let Some(name) = &core.name {
             let mut names = self.names();
             if names
@@ -113,6 +120,7 @@ pub struct ActorSystemBuilder {
     ask_timeout: Duration,
     mailbox: MailboxConfig,
     event_buffer: usize,
+    quiet_panics: bool,
 }
 
 impl ActorSystemBuilder {
@@ -148,6 +156,35 @@ impl ActorSystemBuilder {
         self
     }
 
+    /// Reports the panics this system catches in actor code (handlers, hooks, state factories,
+    /// `Drop` of an actor's state) through `tracing` instead of the process's panic hook: a
+    /// `debug` event with target `rakt::panic`, the panic's location and, when
+    /// `RUST_BACKTRACE` asks for one, its backtrace. The actor's supervisor logs the failure as
+    /// well (`warn` or `error`), as for any system. By default (not quiet) the panic hook runs
+    /// as for any other panic, so the default hook prints the message to stderr.
+    ///
+    /// Panic hooks are process-wide: the first quiet system installs one hook for the whole
+    /// process, once, over the hook set before it. That hook reports through `tracing` only
+    /// a panic inside actor code of a quiet system; every other panic (other threads and tasks,
+    /// actors of systems that are not quiet, a task spawned from a handler) goes to the
+    /// previous hook, yours or the default. Set your own hook *before* building a quiet system:
+    /// a hook set afterwards replaces rakt's and sees every panic. A panic that your own code
+    /// catches inside a handler of a quiet system is reported through `tracing` too.
+    ///
+    /// ```
+    /// # use rakt::prelude::*;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), ConfigError> {
+    /// let system = ActorSystem::builder("quiet").quiet_panics().build().await?;
+    /// # system.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn quiet_panics(mut self) -> Self {
+        self.quiet_panics = true;
+        self
+    }
+
     /// Checks the configuration and starts the system on the current tokio runtime, which
     /// must have its time driver enabled (`#[tokio::main]` does).
     pub async fn build(self) -> Result<ActorSystem, ConfigError> {
@@ -171,6 +208,9 @@ impl ActorSystemBuilder {
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|_| ConfigError::Runtime("there is no current tokio runtime"))?;
         check_timer()?;
+        if self.quiet_panics {
+            failure::install_quiet_hook();
+        }
         tracing::debug!(system = %self.name, "actor system started");
         Ok(ActorSystem {
             inner: Arc::new(SystemInner {
@@ -179,6 +219,7 @@ impl ActorSystemBuilder {
                 mailbox: self.mailbox,
                 runtime,
                 next_id: AtomicU64::new(0),
+                live: AtomicUsize::new(0),
                 names: Mutex::new(HashMap::new()),
                 guardian: Children::new(),
                 shutting_down: AtomicBool::new(false),
@@ -189,6 +230,7 @@ impl ActorSystemBuilder {
                 event_buffer: self.event_buffer,
                 supervision: Arc::new(self.supervision),
                 passivation: self.passivation,
+                quiet_panics: self.quiet_panics,
             }),
         })
     }
@@ -205,7 +247,15 @@ fn check_timer() -> Result<(), ConfigError> {
 
 use std::future::Future as _;
 
-/// How to spawn one actor: its name, mailbox and supervision.
+/// How to spawn one actor: its name, mailbox, supervision and passivation.
+///
+/// ```
+/// # use rakt::prelude::*;
+/// # use std::time::Duration;
+/// let options = SpawnOptions::named("ledger")
+///     .supervision(Supervision::restart().max_restarts(3, Duration::from_secs(10)))
+///     .mailbox(MailboxConfig::bounded(64));
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct SpawnOptions {
     name: Option<String>,
@@ -218,6 +268,11 @@ impl SpawnOptions {
     /// Anonymous, with the actor type's or the system's mailbox.
     pub fn new() -> Self {
         SpawnOptions::default()
+    }
+
+    /// Options for an actor named `name`: `SpawnOptions::new().name(name)`.
+    pub fn named(name: impl Into<String>) -> Self {
+        SpawnOptions::new().name(name)
     }
 
     /// Names the actor; names are unique per system.
@@ -260,6 +315,7 @@ impl ActorSystem {
             event_buffer: DEFAULT_EVENT_BUFFER,
             supervision: Supervision::default(),
             passivation: Passivation::never(),
+            quiet_panics: false,
         }
     }
 
@@ -275,13 +331,47 @@ impl ActorSystem {
 
     /// Spawns a top-level actor named `name` and returns its typed handle. The actor's
     /// `pre_start` runs in its own task; messages sent meanwhile are queued.
+    ///
+    /// The spawn family, the same on [`Ctx`](crate::Ctx) for child actors: `spawn(name,
+    /// actor)`, [`spawn_anonymous`](ActorSystem::spawn_anonymous)`(actor)`,
+    /// [`spawn_supervised`](ActorSystem::spawn_supervised)`(name, actor, supervision)`,
+    /// [`spawn_with`](ActorSystem::spawn_with)`(actor, options)`,
+    /// [`spawn_with_factory`](ActorSystem::spawn_with_factory)`(factory, options)`, and for
+    /// pools [`spawn_pool`](ActorSystem::spawn_pool)`(name, pool)` and
+    /// [`spawn_pool_anonymous`](ActorSystem::spawn_pool_anonymous)`(pool)`.
+    ///
+    /// # Errors
+    /// [`SpawnError::InvalidName`] for an empty or malformed name,
+    /// [`SpawnError::DuplicateName`] for a name in use, [`SpawnError::Stopping`] once the system
+    /// shuts down.
     pub async fn spawn<A: Actor>(&self, name: &str, actor: A) -> Result<A::Ref, SpawnError> {
-        self.spawn_in(None, actor, SpawnOptions::new().name(name), None)
+        self.spawn_in(None, actor, SpawnOptions::named(name), None)
     }
 
-    /// Spawns a top-level actor without a name.
+    /// Spawns a top-level actor without a name (its path ends in `$<id>`).
     pub async fn spawn_anonymous<A: Actor>(&self, actor: A) -> Result<A::Ref, SpawnError> {
         self.spawn_in(None, actor, SpawnOptions::new(), None)
+    }
+
+    /// Spawns a top-level actor named `name` under its own `supervision`: the common case of
+    /// [`spawn_with`](ActorSystem::spawn_with) in one line.
+    ///
+    /// ```
+    /// # use rakt::prelude::*;
+    /// # #[actor] #[derive(Default)] pub struct Counter;
+    /// # #[actor] impl Counter { pub fn add(&mut self, by: u64) {} }
+    /// # async fn demo(system: &ActorSystem) -> Result<(), SpawnError> {
+    /// let counter = system.spawn_supervised("counter", Counter::default(), Supervision::restart()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn spawn_supervised<A: Actor>(
+        &self,
+        name: &str,
+        actor: A,
+        supervision: Supervision,
+    ) -> Result<A::Ref, SpawnError> {
+        let options = SpawnOptions::named(name).supervision(supervision);
+        self.spawn_in(None, actor, options, None)
     }
 
     /// Spawns a top-level actor with explicit options.
@@ -297,8 +387,8 @@ impl ActorSystem {
     /// restart (actors that are `Default` restart without one).
     pub async fn spawn_with_factory<A: Actor>(
         &self,
-        options: SpawnOptions,
         mut factory: impl FnMut() -> A + Send + 'static,
+        options: SpawnOptions,
     ) -> Result<A::Ref, SpawnError> {
         let first = factory();
         self.spawn_in(None, first, options, Some(Box::new(factory)))
@@ -429,9 +519,12 @@ impl ActorSystem {
         self.inner.events.dead_letter_count()
     }
 
-    /// How many top-level actors are live.
+    /// How many actors of this system are live, at every depth: top-level actors, their
+    /// children, and each pool and its routees (a pool of 4 counts 5). An actor counts from its
+    /// spawn until it has stopped for good (its children stopped and `post_stop` run), so after
+    /// [`shutdown`](ActorSystem::shutdown) returns the count is 0.
     pub fn actor_count(&self) -> usize {
-        self.inner.guardian.len()
+        self.inner.live.load(Ordering::Acquire)
     }
 
     /// Whether [`shutdown`](ActorSystem::shutdown) has been called.
@@ -469,7 +562,7 @@ impl ActorSystem {
         let mailbox = options.mailbox.or(A::MAILBOX).unwrap_or(self.inner.mailbox);
         mailbox.validate().map_err(SpawnError::InvalidMailbox)?;
         let cell = self.register_cell(parent, options.name, Mailbox::new(mailbox), None)?;
-        self.inner.runtime.spawn(runner::run(runner::Start {
+        let task = runner::run(runner::Start {
             actor,
             cell: Arc::clone(&cell),
             system: self.clone(),
@@ -482,7 +575,12 @@ impl ActorSystem {
                 Some(options.passivation.unwrap_or(self.inner.passivation))
                     .filter(|passivation| !passivation.is_never()),
             ),
-        }));
+        });
+        if self.inner.quiet_panics {
+            self.inner.runtime.spawn(failure::quiet_task(task));
+        } else {
+            self.inner.runtime.spawn(task);
+        }
         Ok(A::Ref::from_actor_ref(ActorRef::from_cell(cell)))
     }
 
@@ -519,6 +617,9 @@ impl ActorSystem {
                 }
             }
         }
+        // Counted from here on; every way out below (and the end of the actor or pool) goes
+        // through `forget`, which takes it off again.
+        self.inner.live.fetch_add(1, Ordering::AcqRel);
         let siblings = match &cell.core.parent {
             Some(parent) => &parent.core().children,
             None => &self.inner.guardian,

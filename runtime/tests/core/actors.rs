@@ -228,8 +228,7 @@ impl Recorder {
         ctx: &mut Ctx<Self>,
     ) -> Result<RecorderRef, SpawnError> {
         let child = Recorder::new(&name, &self.journal);
-        let options = SpawnOptions::new().name(name).supervision(supervision);
-        ctx.spawn_with(child, options).await
+        ctx.spawn_supervised(&name, child, supervision).await
     }
 
     /// How many children are live.
