@@ -24,7 +24,6 @@ use criterion::{
     BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 use rakt::prelude::*;
-use rakt::{Pool, Routing};
 use tokio::runtime::Runtime;
 use tokio::sync::{mpsc, oneshot};
 

@@ -21,10 +21,11 @@ use std::backtrace::{Backtrace, BacktraceStatus};
 use std::cell::Cell;
 use std::error::Error;
 use std::fmt;
-use std::future::{Future, poll_fn};
+use std::future::Future;
 use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind};
-use std::pin::pin;
+use std::pin::Pin;
 use std::sync::OnceLock;
+use std::task::{Context, Poll};
 
 use futures_util::FutureExt;
 
@@ -98,16 +99,16 @@ pub fn catch_sync<R>(f: impl FnOnce() -> R) -> Result<R, Failure> {
 
 /// Runs an asynchronous handler body, catching a panic at any poll.
 #[inline]
-pub async fn catch_async<F: Future>(fut: F) -> Result<F::Output, Failure> {
-    let mut caught = pin!(AssertUnwindSafe(fut).catch_unwind());
+pub fn catch_async<F: Future>(fut: F) -> impl Future<Output = Result<F::Output, Failure>> {
     // Guarded poll by poll: between polls the thread runs other tasks, and the next poll may
-    // come on another thread.
-    poll_fn(|cx| {
-        let _guarded = Guarded::enter();
-        caught.as_mut().poll(cx)
+    // come on another thread. The guard sits inside the catch, so it is still open when the
+    // panic hook runs.
+    AssertUnwindSafe(AroundPoll {
+        inner: fut,
+        enter: Guarded::enter,
     })
-    .await
-    .map_err(Failure::from_panic)
+    .catch_unwind()
+    .map(|caught| caught.map_err(Failure::from_panic))
 }
 
 /// Flattens the outcome of a lifecycle hook that returns `Result<(), E>`.
@@ -168,27 +169,49 @@ impl Drop for Guarded {
 /// Polls `task` (an actor's task) as one of a quiet system: a panic caught by a `catch_*` guard
 /// inside it is reported through `tracing`, not by the previous panic hook.
 pub(crate) fn quiet_task<F: Future>(task: F) -> impl Future<Output = F::Output> {
-    async move {
-        let mut task = pin!(task);
-        poll_fn(|cx| {
-            let before = SCOPE.with(|scope| {
-                let before = scope.get();
-                scope.set(Scope {
-                    quiet_task: true,
-                    ..before
-                });
-                before
-            });
-            // Restored on the way out, even if the poll unwinds.
-            let _restore = Restore(before.quiet_task);
-            task.as_mut().poll(cx)
-        })
-        .await
+    AroundPoll {
+        inner: task,
+        enter: Restore::enter_quiet,
     }
 }
 
-/// Puts back the `quiet_task` flag a poll found.
+/// Runs `enter` before every poll of `inner`, and drops what it returned after the poll
+/// (also when the poll unwinds).
+struct AroundPoll<F, E> {
+    inner: F,
+    enter: E,
+}
+
+impl<F: Future, E: Fn() -> D, D> Future for AroundPoll<F, E> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // SAFETY: `inner` is structurally pinned: it is never moved out of `self`, and
+        // `AroundPoll` has no `Drop` impl and only the auto `Unpin` (which requires `F: Unpin`).
+        let this = unsafe { self.get_unchecked_mut() };
+        let _scope = (this.enter)();
+        // SAFETY: as above; `this` is not moved.
+        unsafe { Pin::new_unchecked(&mut this.inner) }.poll(cx)
+    }
+}
+
+/// Puts back, after a poll of a quiet task, the `quiet_task` flag the poll found.
 struct Restore(bool);
+
+impl Restore {
+    /// Marks this thread as polling a quiet task until the returned value drops.
+    fn enter_quiet() -> Self {
+        SCOPE.with(|scope| {
+            let before = scope.get();
+            scope.set(Scope {
+                quiet_task: true,
+                ..before
+            });
+            Restore(before.quiet_task)
+        })
+    }
+}
 
 impl Drop for Restore {
     fn drop(&mut self) {
@@ -260,8 +283,9 @@ fn report_quietly(info: &PanicHookInfo<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use std::pin::Pin;
-    use std::task::{Context, Poll, Waker};
+    use std::future::poll_fn;
+    use std::pin::pin;
+    use std::task::Waker;
 
     use super::*;
 

@@ -8,7 +8,6 @@
 //!
 //! ```
 //! use rakt::prelude::*;
-//! use std::time::Duration;
 //!
 //! #[actor]
 //! #[derive(Default)]

@@ -99,7 +99,6 @@ pub enum PoolError {
 ///
 /// ```no_run
 /// # use rakt::prelude::*;
-/// # use rakt::{Pool, Routing};
 /// # #[actor] #[derive(Default)] pub struct Worker;
 /// # #[actor] impl Worker { pub fn process(&mut self, job: u64) {} }
 /// # async fn demo(system: ActorSystem) -> Result<(), SpawnError> {

@@ -251,7 +251,6 @@ use std::future::Future as _;
 ///
 /// ```
 /// # use rakt::prelude::*;
-/// # use std::time::Duration;
 /// let options = SpawnOptions::named("ledger")
 ///     .supervision(Supervision::restart().max_restarts(3, Duration::from_secs(10)))
 ///     .mailbox(MailboxConfig::bounded(64));

@@ -1,7 +1,6 @@
 //! Actors shared by the tests.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use rakt::prelude::*;
 use tokio::sync::Notify;

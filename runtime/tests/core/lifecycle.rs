@@ -1,9 +1,7 @@
 //! Hooks, stop, kill, failures and the actor tree.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use rakt::SendError;
 use rakt::prelude::*;
 use tokio::sync::Notify;
 

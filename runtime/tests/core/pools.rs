@@ -5,11 +5,10 @@ use std::collections::{HashMap, HashSet};
 use std::future::IntoFuture;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use futures_util::FutureExt;
 use rakt::prelude::*;
-use rakt::{ActorId, Event, Pool, PoolError, Routing, StopReason, Supervision};
+use rakt::{ActorId, PoolError};
 use tokio::sync::Notify;
 
 use crate::actors::{ms, next_event, picked_up};

@@ -1,10 +1,8 @@
 //! Supervision: resume, restart (fresh state, kept mailbox, budget, backoff), stop.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use rakt::prelude::*;
-use rakt::{Directive, Event, StopReason, Supervision};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 

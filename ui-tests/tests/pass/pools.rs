@@ -8,7 +8,7 @@
 use std::hash::Hash;
 
 use rakt::prelude::*;
-use rakt::{Message, Pool, Routing};
+use rakt::Message;
 
 /// Not `Clone`: a message that carries one cannot be copied.
 #[derive(Debug)]
