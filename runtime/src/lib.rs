@@ -261,7 +261,7 @@ pub use rakt_macros::actor;
 
 /// The names most programs need: `use rakt::prelude::*;`.
 ///
-/// - defining actors: [`actor`](crate::actor), [`Actor`], [`ActorHandle`], [`Ctx`],
+/// - defining actors: [`actor`], [`Actor`], [`ActorHandle`], [`Ctx`],
 ///   [`ReplySlot`], [`Terminated`];
 /// - running them: [`ActorSystem`], [`ActorRef`], [`SpawnOptions`], [`MailboxConfig`],
 ///   [`Supervision`], [`Directive`], [`Passivation`], [`Pool`], [`Routing`], [`Schedule`],
