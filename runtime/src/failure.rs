@@ -148,7 +148,7 @@ impl Guarded {
     fn enter() -> Self {
         SCOPE.with(|scope| {
             let mut now = scope.get();
-            now.guarded += 1;
+            now.guarded = now.guarded.saturating_add(1);
             scope.set(now);
         });
         Guarded
@@ -160,7 +160,7 @@ impl Drop for Guarded {
     fn drop(&mut self) {
         SCOPE.with(|scope| {
             let mut now = scope.get();
-            now.guarded -= 1;
+            now.guarded = now.guarded.saturating_sub(1);
             scope.set(now);
         });
     }
@@ -171,7 +171,7 @@ impl Drop for Guarded {
 pub(crate) fn quiet_task<F: Future>(task: F) -> impl Future<Output = F::Output> {
     AroundPoll {
         inner: task,
-        enter: Restore::enter_quiet,
+        enter: QuietPoll::enter,
     }
 }
 
@@ -196,24 +196,25 @@ impl<F: Future, E: Fn() -> D, D> Future for AroundPoll<F, E> {
     }
 }
 
-/// Puts back, after a poll of a quiet task, the `quiet_task` flag the poll found.
-struct Restore(bool);
+/// One poll of a quiet task: the thread is marked as polling a quiet task until this drops,
+/// which puts back the flag the poll found.
+struct QuietPoll(bool);
 
-impl Restore {
+impl QuietPoll {
     /// Marks this thread as polling a quiet task until the returned value drops.
-    fn enter_quiet() -> Self {
+    fn enter() -> Self {
         SCOPE.with(|scope| {
             let before = scope.get();
             scope.set(Scope {
                 quiet_task: true,
                 ..before
             });
-            Restore(before.quiet_task)
+            QuietPoll(before.quiet_task)
         })
     }
 }
 
-impl Drop for Restore {
+impl Drop for QuietPoll {
     fn drop(&mut self) {
         SCOPE.with(|scope| {
             scope.set(Scope {
