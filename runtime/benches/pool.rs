@@ -24,7 +24,6 @@ use criterion::{
     BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 use rakt::prelude::*;
-use rakt::{Pool, Routing};
 use tokio::runtime::Runtime;
 use tokio::sync::{mpsc, oneshot};
 
@@ -159,8 +158,7 @@ async fn start(routees: usize) -> (ActorSystem, CruncherRef, Vec<CruncherRef>) {
         (one.clone(), vec![one])
     } else {
         let pool: CruncherRef = system
-            .spawn_pool(
-                "",
+            .spawn_pool_anonymous(
                 Pool::new(routees, Cruncher::default).routing(Routing::RoundRobin),
             )
             .await

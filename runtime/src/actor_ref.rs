@@ -1,7 +1,15 @@
-//! Untyped references to actors, their identity and their address.
+//! References to actors, their identity and their address.
 //!
-//! [`ActorRef<A>`] is what every generated handle wraps: it sends a ready-made `A::Msg`,
-//! batches messages, and stops the actor. Users mostly call the generated handle instead.
+//! [`ActorRef<A>`] is the reference every generated handle (`CounterRef`) wraps. It is typed
+//! by the actor, like the handle, but speaks in whole messages rather than handler calls: it
+//! sends a ready-made `A::Msg` ([`tell`](ActorRef::tell), [`ask`](ActorRef::ask), the batch
+//! forms), reports the actor's id, path, liveness and mailbox length, and stops or kills it
+//! ([`Stopping`] waits for the end). Users mostly call the generated handle; generic code and
+//! hand-written actors use the `ActorRef` it returns from `actor_ref()`. A reference to a pool
+//! is the same type: its sends are routed to a routee.
+//!
+//! This module owns the reference and the identity types ([`ActorId`], [`ActorPath`]); the
+//! mailbox, the send futures (`send`) and the routing (`router`) do the work behind it.
 
 use std::collections::VecDeque;
 use std::fmt;

@@ -20,6 +20,7 @@ use crate::reply::Rejection;
 use crate::router::Pool;
 use crate::schedule::{Schedule, ScheduleKind};
 use crate::stash::{Stash, StashFull};
+use crate::supervision::Supervision;
 use crate::system::{ActorSystem, SpawnOptions};
 use crate::watch::Terminated;
 
@@ -329,9 +330,9 @@ impl<A: Actor> Ctx<A> {
     }
 
     /// Spawns a named child actor; it stops when this actor stops. Names are unique per
-    /// system.
+    /// system. The child spawn family mirrors [`ActorSystem::spawn`]'s.
     pub async fn spawn<C: Actor>(&self, name: &str, child: C) -> Result<C::Ref, SpawnError> {
-        self.spawn_with(child, SpawnOptions::new().name(name)).await
+        self.spawn_with(child, SpawnOptions::named(name)).await
     }
 
     /// Spawns an anonymous child actor (its path ends in `$<id>`).
@@ -339,11 +340,23 @@ impl<A: Actor> Ctx<A> {
         self.spawn_with(child, SpawnOptions::new()).await
     }
 
+    /// Spawns a named child actor under its own `supervision` (see
+    /// [`ActorSystem::spawn_supervised`]).
+    pub async fn spawn_supervised<C: Actor>(
+        &self,
+        name: &str,
+        child: C,
+        supervision: Supervision,
+    ) -> Result<C::Ref, SpawnError> {
+        let options = SpawnOptions::named(name).supervision(supervision);
+        self.spawn_with(child, options).await
+    }
+
     /// Spawns a child actor whose state `factory` makes, now and for every restart.
     pub async fn spawn_with_factory<C: Actor>(
         &self,
-        options: SpawnOptions,
         mut factory: impl FnMut() -> C + Send + 'static,
+        options: SpawnOptions,
     ) -> Result<C::Ref, SpawnError> {
         let parent: Arc<dyn Node> = self.myself.cell.to_arc();
         let first = factory();
@@ -351,7 +364,7 @@ impl<A: Actor> Ctx<A> {
             .spawn_in(Some(parent), first, options, Some(Box::new(factory)))
     }
 
-    /// Spawns a router pool as a child of this actor (see
+    /// Spawns a router pool named `name` as a child of this actor (see
     /// [`ActorSystem::spawn_pool`]); it and its routees stop when this actor stops.
     pub async fn spawn_pool<C: Actor>(
         &self,
@@ -359,7 +372,18 @@ impl<A: Actor> Ctx<A> {
         pool: Pool<C>,
     ) -> Result<C::Ref, SpawnError> {
         let parent: Arc<dyn Node> = self.myself.cell.to_arc();
-        self.system().spawn_pool_in(Some(parent), name, pool)
+        self.system()
+            .spawn_pool_in(Some(parent), Some(name.to_owned()), pool)
+    }
+
+    /// Spawns an anonymous router pool as a child of this actor (see
+    /// [`ActorSystem::spawn_pool_anonymous`]).
+    pub async fn spawn_pool_anonymous<C: Actor>(
+        &self,
+        pool: Pool<C>,
+    ) -> Result<C::Ref, SpawnError> {
+        let parent: Arc<dyn Node> = self.myself.cell.to_arc();
+        self.system().spawn_pool_in(Some(parent), None, pool)
     }
 
     /// Spawns a child actor with explicit options.

@@ -5,8 +5,14 @@
 //! buffer, and a subscriber that falls behind loses the oldest events, counted in
 //! [`Subscription::dropped`] and logged. Nothing is built or sent while nobody subscribes.
 //!
-//! This module owns the event types and the subscription; the places that publish (spawn, the
-//! actor loop, failed sends) call [`Events::publish`] and [`Events::dead_letter`].
+//! What is published is listed by [`Event`]: lifecycle events of actors and pools (a stop
+//! with its [`StopReason`]) and dead letters. Every dead letter is also counted per system and
+//! logged at `debug`, whether anybody subscribes or not.
+//!
+//! This module owns the event and dead-letter types, the system's publishing side
+//! ([`Events`]) and the dead-letter count; the buffering and the subscriber stream are the
+//! `fanout` module's, shared with topics. The places that publish (spawn, the actor loop,
+//! pools, failed sends) call [`Events::publish`] and [`Events::dead_letter`].
 
 use std::fmt;
 use std::sync::Arc;

@@ -1,14 +1,31 @@
-//! Failures: what a handler or lifecycle hook did wrong, caught before it reaches the runtime.
+//! Failures: catching what user code does wrong before it reaches the runtime, and how a
+//! caught panic is reported.
 //!
-//! A handler fails by panicking (caught around every handler and hook) or, for tells and hooks,
-//! by returning an error. The runtime turns either into a [`Failure`] and hands it to the actor's
-//! supervisor; today that means the actor stops and the failure is logged.
+//! User code fails by panicking or, for hooks, by returning an error. [`catch_sync`] and
+//! [`catch_async`] run every handler, hook, state factory and `Drop` of an actor's state; they
+//! turn a panic into a [`Failure`], which the actor loop hands to the actor's
+//! [`Supervision`](crate::Supervision) (resume, restart, stop or escalate).
+//!
+//! A caught panic still runs the process's panic hook, which by default prints the message (and
+//! a backtrace under `RUST_BACKTRACE`). A system built with
+//! [`quiet_panics`](crate::ActorSystemBuilder::quiet_panics) reports its caught panics through
+//! `tracing` instead: this module installs one process-wide hook, once, that recognises them by
+//! a thread-local scope (an actor task of a quiet system, inside a `catch_*` guard) and hands
+//! every other panic to the hook that was installed before it.
+//!
+//! This module owns the failure type, the guards and the hook; what a failure leads to is the
+//! business of `supervision` and the actor loop.
 
 use std::any::Any;
+use std::backtrace::{Backtrace, BacktraceStatus};
+use std::cell::Cell;
 use std::error::Error;
 use std::fmt;
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind};
+use std::pin::Pin;
+use std::sync::OnceLock;
+use std::task::{Context, Poll};
 
 use futures_util::FutureExt;
 
@@ -30,10 +47,7 @@ impl Failure {
     pub(crate) fn from_panic(payload: Box<dyn Any + Send>) -> Self {
         let message = match payload.downcast::<String>() {
             Ok(message) => *message,
-            Err(payload) => match payload.downcast::<&'static str>() {
-                Ok(message) => (*message).to_owned(),
-                Err(_) => "panic with a non-string payload".to_owned(),
-            },
+            Err(payload) => panic_message(&*payload).to_owned(),
         };
         Failure::Panicked(message)
     }
@@ -65,19 +79,36 @@ impl Error for Failure {
     }
 }
 
+/// The text of a panic payload: a `&str` or `String` payload, or a placeholder.
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(message) = payload.downcast_ref::<&'static str>() {
+        message
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message
+    } else {
+        "panic with a non-string payload"
+    }
+}
+
 /// Runs a synchronous handler body, catching a panic.
 #[inline]
 pub fn catch_sync<R>(f: impl FnOnce() -> R) -> Result<R, Failure> {
+    let _guarded = Guarded::enter();
     catch_unwind(AssertUnwindSafe(f)).map_err(Failure::from_panic)
 }
 
 /// Runs an asynchronous handler body, catching a panic at any poll.
 #[inline]
-pub async fn catch_async<F: Future>(fut: F) -> Result<F::Output, Failure> {
-    AssertUnwindSafe(fut)
-        .catch_unwind()
-        .await
-        .map_err(Failure::from_panic)
+pub fn catch_async<F: Future>(fut: F) -> impl Future<Output = Result<F::Output, Failure>> {
+    // Guarded poll by poll: between polls the thread runs other tasks, and the next poll may
+    // come on another thread. The guard sits inside the catch, so it is still open when the
+    // panic hook runs.
+    AssertUnwindSafe(AroundPoll {
+        inner: fut,
+        enter: Guarded::enter,
+    })
+    .catch_unwind()
+    .map(|caught| caught.map_err(Failure::from_panic))
 }
 
 /// Flattens the outcome of a lifecycle hook that returns `Result<(), E>`.
@@ -88,5 +119,229 @@ pub fn hook_outcome<E: Into<BoxError>>(
         Ok(Ok(())) => Ok(()),
         Ok(Err(error)) => Err(Failure::Error(error.into())),
         Err(failure) => Err(failure),
+    }
+}
+
+/// Where the current thread is, as the panic hook needs to know it.
+#[derive(Clone, Copy)]
+struct Scope {
+    /// Polling an actor task of a system built with `quiet_panics`.
+    quiet_task: bool,
+    /// How many `catch_*` guards are open: a panic here is caught and supervised.
+    guarded: u32,
+}
+
+thread_local! {
+    static SCOPE: Cell<Scope> = const {
+        Cell::new(Scope {
+            quiet_task: false,
+            guarded: 0,
+        })
+    };
+}
+
+/// An open `catch_*` guard on this thread, closed on drop.
+struct Guarded;
+
+impl Guarded {
+    #[inline]
+    fn enter() -> Self {
+        SCOPE.with(|scope| {
+            let mut now = scope.get();
+            now.guarded = now.guarded.saturating_add(1);
+            scope.set(now);
+        });
+        Guarded
+    }
+}
+
+impl Drop for Guarded {
+    #[inline]
+    fn drop(&mut self) {
+        SCOPE.with(|scope| {
+            let mut now = scope.get();
+            now.guarded = now.guarded.saturating_sub(1);
+            scope.set(now);
+        });
+    }
+}
+
+/// Polls `task` (an actor's task) as one of a quiet system: a panic caught by a `catch_*` guard
+/// inside it is reported through `tracing`, not by the previous panic hook.
+pub(crate) fn quiet_task<F: Future>(task: F) -> impl Future<Output = F::Output> {
+    AroundPoll {
+        inner: task,
+        enter: QuietPoll::enter,
+    }
+}
+
+/// Runs `enter` before every poll of `inner`, and drops what it returned after the poll
+/// (also when the poll unwinds).
+struct AroundPoll<F, E> {
+    inner: F,
+    enter: E,
+}
+
+impl<F: Future, E: Fn() -> D, D> Future for AroundPoll<F, E> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // SAFETY: `inner` is structurally pinned: it is never moved out of `self`, and
+        // `AroundPoll` has no `Drop` impl and only the auto `Unpin` (which requires `F: Unpin`).
+        let this = unsafe { self.get_unchecked_mut() };
+        let _scope = (this.enter)();
+        // SAFETY: as above; `this` is not moved.
+        unsafe { Pin::new_unchecked(&mut this.inner) }.poll(cx)
+    }
+}
+
+/// One poll of a quiet task: the thread is marked as polling a quiet task until this drops,
+/// which puts back the flag the poll found.
+struct QuietPoll(bool);
+
+impl QuietPoll {
+    /// Marks this thread as polling a quiet task until the returned value drops.
+    fn enter() -> Self {
+        SCOPE.with(|scope| {
+            let before = scope.get();
+            scope.set(Scope {
+                quiet_task: true,
+                ..before
+            });
+            QuietPoll(before.quiet_task)
+        })
+    }
+}
+
+impl Drop for QuietPoll {
+    fn drop(&mut self) {
+        SCOPE.with(|scope| {
+            scope.set(Scope {
+                quiet_task: self.0,
+                ..scope.get()
+            });
+        });
+    }
+}
+
+/// Whether a panic on this thread now is one a quiet system catches and supervises.
+fn is_quiet() -> bool {
+    SCOPE
+        .try_with(|scope| {
+            let scope = scope.get();
+            scope.quiet_task && scope.guarded > 0
+        })
+        .unwrap_or(false)
+}
+
+/// Set once the quiet hook is installed.
+static QUIET_HOOK: OnceLock<()> = OnceLock::new();
+
+/// Installs, once per process, the panic hook that reports the caught panics of quiet systems
+/// through `tracing` and hands every other panic to the hook installed before it.
+pub(crate) fn install_quiet_hook() {
+    if std::thread::panicking() {
+        // `take_hook` and `set_hook` may not be called while panicking; a later quiet system
+        // installs it.
+        return;
+    }
+    QUIET_HOOK.get_or_init(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if is_quiet() {
+                report_quietly(info);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Reports a caught panic of a quiet system: a `debug` event with target `rakt::panic`, with
+/// the backtrace when `RUST_BACKTRACE` asks for one.
+fn report_quietly(info: &PanicHookInfo<'_>) {
+    if !tracing::enabled!(target: "rakt::panic", tracing::Level::DEBUG) {
+        return;
+    }
+    let message = panic_message(info.payload());
+    let location = info
+        .location()
+        .map_or_else(|| "an unknown place".to_owned(), ToString::to_string);
+    let backtrace = Backtrace::capture();
+    if backtrace.status() == BacktraceStatus::Captured {
+        tracing::debug!(
+            target: "rakt::panic", %location, %backtrace,
+            "supervised actor code panicked: {message}"
+        );
+    } else {
+        tracing::debug!(
+            target: "rakt::panic", %location,
+            "supervised actor code panicked: {message}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::poll_fn;
+    use std::pin::pin;
+    use std::task::Waker;
+
+    use super::*;
+
+    /// Pending once, then ready.
+    struct YieldOnce(bool);
+
+    impl Future for YieldOnce {
+        type Output = ();
+
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if self.0 {
+                return Poll::Ready(());
+            }
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+
+    /// Polls `fut` to the end on this thread.
+    fn run<F: Future>(fut: F) -> F::Output {
+        let mut fut = pin!(fut);
+        let mut cx = Context::from_waker(Waker::noop());
+        loop {
+            if let Poll::Ready(output) = fut.as_mut().poll(&mut cx) {
+                return output;
+            }
+        }
+    }
+
+    #[test]
+    fn only_guarded_code_of_a_quiet_task_is_quiet() {
+        assert!(!catch_sync(is_quiet).unwrap(), "not in a quiet task");
+        let (outside, inside, between, after) = run(quiet_task(async {
+            let outside = is_quiet();
+            let inside = catch_sync(is_quiet).unwrap();
+            let mut guarded = pin!(catch_async(async {
+                let first = is_quiet();
+                YieldOnce(false).await;
+                first && is_quiet()
+            }));
+            let polled = poll_fn(|cx| Poll::Ready(guarded.as_mut().poll(cx))).await;
+            assert!(polled.is_pending());
+            // The guarded future is suspended: code of the same task between its polls.
+            let between = is_quiet();
+            let after = guarded.await.unwrap();
+            (outside, inside, between, after)
+        }));
+        assert!(!outside, "the quiet task, outside any guard");
+        assert!(inside, "a guard in the quiet task");
+        assert!(!between, "between the polls of a guarded future");
+        assert!(after, "every poll of a guarded future");
+        assert!(
+            !catch_sync(is_quiet).unwrap(),
+            "the quiet task's poll is over"
+        );
     }
 }

@@ -8,7 +8,6 @@
 //!
 //! ```
 //! use rakt::prelude::*;
-//! use std::time::Duration;
 //!
 //! #[actor]
 //! #[derive(Default)]
@@ -292,11 +291,26 @@ pub mod cron {
 pub use rakt_macros::actor;
 
 /// The names most programs need: `use rakt::prelude::*;`.
+///
+/// - defining actors: [`actor`], [`Actor`], [`ActorHandle`], [`Ctx`],
+///   [`ReplySlot`], [`Terminated`];
+/// - running them: [`ActorSystem`], [`ActorRef`], [`SpawnOptions`], [`MailboxConfig`],
+///   [`Supervision`], [`Directive`], [`Passivation`], [`Pool`], [`Routing`], [`Schedule`],
+///   [`Topic`], and [`Duration`](std::time::Duration), which timeouts, schedules, budgets and
+///   passivation are given in;
+/// - what comes back: [`AskError`], [`SendError`], [`SpawnError`], [`ConfigError`],
+///   [`Event`], [`StopReason`], [`DeadLetter`], [`DeadLetterReason`].
+///
+/// The rest (error types of single features, schedule and pool introspection, the hand-written
+/// actor's traits) is imported from the crate root by name.
 pub mod prelude {
     pub use crate::{
-        Actor, ActorHandle, ActorRef, ActorSystem, AskError, Ctx, MailboxConfig, ReplySlot,
-        SendError, SpawnError, SpawnOptions, Terminated, actor,
+        Actor, ActorHandle, ActorRef, ActorSystem, AskError, ConfigError, Ctx, DeadLetter,
+        DeadLetterReason, Directive, Event, MailboxConfig, Passivation, Pool, ReplySlot, Routing,
+        Schedule, SendError, SpawnError, SpawnOptions, StopReason, Supervision, Terminated, Topic,
+        actor,
     };
+    pub use std::time::Duration;
 }
 
 /// Items the generated code names. Not a public API: it changes without notice.

@@ -100,7 +100,6 @@ pub enum PoolError {
 ///
 /// ```no_run
 /// # use rakt::prelude::*;
-/// # use rakt::{Pool, Routing};
 /// # #[actor] #[derive(Default)] pub struct Worker;
 /// # #[actor] impl Worker { pub fn process(&mut self, job: u64) {} }
 /// # async fn demo(system: ActorSystem) -> Result<(), SpawnError> {
@@ -443,24 +442,40 @@ fn send_copies<'r, A: Actor>(
 }
 
 impl ActorSystem {
-    /// Spawns a pool of routees named `name` (`""` for an anonymous pool) and returns the
-    /// actor's own typed handle for it: every handler call is routed to a routee.
+    /// Spawns a pool of routees named `name` and returns the actor's own typed handle for it:
+    /// every handler call is routed to a routee. The name follows the rules of
+    /// [`spawn`](ActorSystem::spawn); [`spawn_pool_anonymous`](ActorSystem::spawn_pool_anonymous)
+    /// spawns a pool without one.
     ///
     /// # Errors
-    /// As [`spawn`](ActorSystem::spawn) (a bad or taken name, the system shutting down), and
-    /// [`SpawnError::InvalidPool`] for a pool of zero routees.
+    /// As [`spawn`](ActorSystem::spawn) (an empty, bad or taken name, the system shutting
+    /// down), and [`SpawnError::InvalidPool`] for a pool of zero routees.
     pub async fn spawn_pool<A: Actor>(
         &self,
         name: &str,
         pool: Pool<A>,
     ) -> Result<A::Ref, SpawnError> {
-        self.spawn_pool_in(None, name, pool)
+        self.spawn_pool_in(None, Some(name.to_owned()), pool)
     }
 
+    /// Spawns a pool without a name (its path ends in `$<id>`), as
+    /// [`spawn_pool`](ActorSystem::spawn_pool) does a named one.
+    ///
+    /// # Errors
+    /// [`SpawnError::InvalidPool`] for a pool of zero routees, [`SpawnError::Stopping`] once
+    /// the system shuts down.
+    pub async fn spawn_pool_anonymous<A: Actor>(
+        &self,
+        pool: Pool<A>,
+    ) -> Result<A::Ref, SpawnError> {
+        self.spawn_pool_in(None, None, pool)
+    }
+
+    /// Registers a pool under `parent` (`None`: the user guardian) and spawns its routees.
     pub(crate) fn spawn_pool_in<A: Actor>(
         &self,
         parent: Option<Arc<dyn Node>>,
-        name: &str,
+        name: Option<String>,
         pool: Pool<A>,
     ) -> Result<A::Ref, SpawnError> {
         let size = pool.size;
@@ -470,7 +485,6 @@ impl ActorSystem {
         if let Some(mailbox) = pool.mailbox {
             mailbox.validate().map_err(SpawnError::InvalidMailbox)?;
         }
-        let name = (!name.is_empty()).then(|| name.to_owned());
         // A pool's own mailbox is sealed: a send that finds it closed looks for the router (off
         // the hot path of sends to single actors) and goes to a routee.
         let cell = self.register_cell(

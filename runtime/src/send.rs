@@ -1,9 +1,15 @@
-//! Sending: the [`Tell`] and [`Ask`] values that generated handle methods return.
+//! Sending: the [`Tell`] and [`Ask`] values that generated handle methods return, and the
+//! futures that deliver them.
 //!
 //! Both are built without touching the mailbox; awaiting one queues the message (waiting for
 //! room in a bounded mailbox), and `try_send` queues it without ever waiting. An ask then waits
-//! for the reply under a deadline that covers both the queueing and the reply. Nothing here
-//! allocates beyond the ask's one-shot reply channel.
+//! for its reply ([`PendingReply`] after a `try_send`) under its timeout, the system's default
+//! or its own. A message the mailbox refuses becomes a dead letter and the caller's typed
+//! error, except at a pool, whose sealed mailbox always refuses: the message goes to the
+//! routee the pool's router picks.
+//!
+//! This module owns the send and reply-wait futures; the mailbox queues, the `reply` module
+//! carries the answer, and the `router` module picks a pool's routee.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;

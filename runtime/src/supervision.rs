@@ -42,8 +42,7 @@ type Decider = Arc<dyn Fn(&Failure) -> Option<Directive> + Send + Sync>;
 /// A supervision strategy: which [`Directive`] for which failure, and the restart budget.
 ///
 /// ```
-/// use std::time::Duration;
-/// use rakt::{Directive, Supervision};
+/// use rakt::prelude::*;
 ///
 /// #[derive(Debug, thiserror::Error)]
 /// #[error("the database is gone")]

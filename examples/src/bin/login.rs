@@ -9,8 +9,6 @@
 //!   state, which stashes it; it is answered once the authorizer says yes;
 //! - `status` is handled in every state.
 
-use std::time::Duration;
-
 use rakt::prelude::*;
 
 /// Where a session is.

@@ -13,7 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use futures_util::StreamExt;
 use rakt::prelude::*;
-use rakt::{Event, Pool, Routing, Supervision};
 
 /// A worker; which one handled a job is its actor id.
 #[actor]
@@ -46,7 +45,8 @@ impl Worker {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let system = ActorSystem::builder("pool").build().await?;
+    // The cursed job's panic is caught and supervised: report it through `tracing`.
+    let system = ActorSystem::builder("pool").quiet_panics().build().await?;
     let mut events = system.events();
 
     // Round-robin over three workers, restarted when they fail.

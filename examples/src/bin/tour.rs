@@ -4,11 +4,8 @@
 //!
 //! Run it with `cargo run -p rakt-examples --bin tour`.
 
-use std::time::Duration;
-
 use futures_util::StreamExt;
 use rakt::prelude::*;
-use rakt::{Event, Supervision};
 
 /// Counts what it is told.
 #[actor]
@@ -98,19 +95,11 @@ impl Team {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // rakt catches handler panics; keep the default hook's report to one line for the tour.
-    std::panic::set_hook(Box::new(|info| {
-        let payload = info.payload();
-        let message = payload
-            .downcast_ref::<&str>()
-            .copied()
-            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-            .unwrap_or("?");
-        eprintln!("   [panic hook] a handler panicked: {message}");
-    }));
     println!("1. build a system");
+    // Handler panics are caught and supervised: report them through `tracing`, not stderr.
     let system = ActorSystem::builder("tour")
         .ask_timeout(Duration::from_secs(2))
+        .quiet_panics()
         .build()
         .await?;
     println!("   system `{}` is up", system.name());
@@ -190,13 +179,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     println!("6. a supervised actor restarts with fresh state and keeps its mailbox");
-    let resilient: CounterRef = system
-        .spawn_with(
-            Counter::default(),
-            SpawnOptions::new()
-                .name("resilient")
-                .supervision(Supervision::restart().max_restarts(3, Duration::from_secs(10))),
-        )
+    let restart = Supervision::restart().max_restarts(3, Duration::from_secs(10));
+    let resilient = system
+        .spawn_supervised("resilient", Counter::default(), restart)
         .await?;
     resilient.add(40).await?;
     let crash = resilient.divide(0).try_send()?;

@@ -1,7 +1,6 @@
 //! Actors shared by the tests.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use rakt::prelude::*;
 use tokio::sync::Notify;
@@ -233,8 +232,7 @@ impl Recorder {
         ctx: &mut Ctx<Self>,
     ) -> Result<RecorderRef, SpawnError> {
         let child = Recorder::new(&name, &self.journal);
-        let options = SpawnOptions::new().name(name).supervision(supervision);
-        ctx.spawn_with(child, options).await
+        ctx.spawn_supervised(&name, child, supervision).await
     }
 
     /// How many children are live.

@@ -2,8 +2,8 @@
 //! unhandled message, the behaviour stack, explicit stash, and what restart and stop do to both.
 
 use crate::actors::{next_dead_letter, next_event};
+use rakt::BehaviourError;
 use rakt::prelude::*;
-use rakt::{BehaviourError, DeadLetterReason, Event, Supervision};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gate {

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
+use rakt::EventStream;
 use rakt::prelude::*;
-use rakt::{DeadLetterReason, Event, EventStream, SendError, StopReason};
 use tokio::sync::Notify;
 
 use crate::actors::{

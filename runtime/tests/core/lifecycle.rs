@@ -1,7 +1,6 @@
 //! Hooks, stop, kill, failures and the actor tree.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use rakt::prelude::*;
 use rakt::{Event, SendError, StopReason};
@@ -189,7 +188,11 @@ async fn children_live_under_their_parent_and_stop_before_it() {
         "rakt://tree/user/parent/child/grandchild"
     );
     assert_eq!(parent.children().await, Ok(1));
-    assert_eq!(system.actor_count(), 1, "only the parent is top-level");
+    assert_eq!(
+        system.actor_count(),
+        3,
+        "every live actor counts, at any depth"
+    );
     assert_eq!(
         system.lookup::<RecorderRef>("grandchild"),
         Some(grandchild.clone())
@@ -220,8 +223,10 @@ async fn a_child_that_stops_leaves_its_parent() {
         .await
         .unwrap();
     let child = parent.adopt("c".into()).await.unwrap();
+    assert_eq!(system.actor_count(), 2);
     child.stop().await;
     assert_eq!(parent.children().await, Ok(0));
+    assert_eq!(system.actor_count(), 1, "a stopped child no longer counts");
     assert!(parent.is_alive());
     system.shutdown().await;
 }

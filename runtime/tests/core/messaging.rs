@@ -2,10 +2,8 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Duration;
 
 use rakt::prelude::*;
-use rakt::{MailboxConfig, SendError};
 use tokio::sync::Notify;
 
 use crate::actors::{

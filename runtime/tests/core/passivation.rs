@@ -1,7 +1,7 @@
 //! Passivation, on tokio's paused clock.
 
+use rakt::EventStream;
 use rakt::prelude::*;
-use rakt::{Event, EventStream, Passivation, SendError, StopReason, Supervision};
 use tokio::time::{Instant, sleep, sleep_until};
 
 use crate::actors::{Counter, CounterRef, Recorder, RecorderRef, entries, journal, ms, next_event};

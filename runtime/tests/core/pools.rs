@@ -5,11 +5,10 @@ use std::collections::{HashMap, HashSet};
 use std::future::IntoFuture;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use futures_util::FutureExt;
 use rakt::prelude::*;
-use rakt::{ActorId, Event, Pool, PoolError, Routing, StopReason, Supervision};
+use rakt::{ActorId, PoolError};
 use tokio::sync::Notify;
 
 use crate::actors::{ms, next_event, picked_up};
@@ -148,7 +147,7 @@ async fn a_pool_is_called_through_the_actors_own_handle() {
 async fn random_routing_reaches_every_routee() {
     let system = ActorSystem::builder("random").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool("", Pool::new(3, Worker::quick).routing(Routing::Random))
+        .spawn_pool_anonymous(Pool::new(3, Worker::quick).routing(Routing::Random))
         .await
         .unwrap();
     let seen: HashSet<ActorId> = ids(&pool, 200).await.into_iter().collect();
@@ -160,10 +159,7 @@ async fn random_routing_reaches_every_routee() {
 async fn smallest_mailbox_routing_avoids_a_busy_routee() {
     let system = ActorSystem::builder("smallest").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool(
-            "",
-            Pool::new(2, Worker::quick).routing(Routing::SmallestMailbox),
-        )
+        .spawn_pool_anonymous(Pool::new(2, Worker::quick).routing(Routing::SmallestMailbox))
         .await
         .unwrap();
     let routees = pool.pool().unwrap().routees();
@@ -182,10 +178,7 @@ async fn smallest_mailbox_routing_avoids_a_busy_routee() {
 async fn consistent_hashing_keeps_a_key_on_its_routee() {
     let system = ActorSystem::builder("hash").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool(
-            "",
-            Pool::new(4, Worker::quick).routing(Routing::consistent_hash()),
-        )
+        .spawn_pool_anonymous(Pool::new(4, Worker::quick).routing(Routing::consistent_hash()))
         .await
         .unwrap();
     let mut owners = HashMap::new();
@@ -217,7 +210,7 @@ async fn consistent_hashing_keeps_a_key_on_its_routee() {
 async fn a_broadcast_message_reaches_every_routee() {
     let system = ActorSystem::builder("broadcast").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool("", Pool::new(3, Worker::quick))
+        .spawn_pool_anonymous(Pool::new(3, Worker::quick))
         .await
         .unwrap();
     pool.announce(9).await.unwrap();
@@ -237,8 +230,7 @@ async fn a_broadcast_message_reaches_every_routee() {
 async fn scatter_gather_takes_the_first_answer() {
     let system = ActorSystem::builder("scatter").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool(
-            "",
+        .spawn_pool_anonymous(
             Pool::new(3, delayed(&[300, 100, 200])).routing(Routing::ScatterGather),
         )
         .await
@@ -258,8 +250,7 @@ async fn scatter_gather_takes_the_first_answer() {
 async fn tail_chopping_asks_the_next_routee_after_each_interval() {
     let system = ActorSystem::builder("tail").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool(
-            "",
+        .spawn_pool_anonymous(
             Pool::new(3, delayed(&[300, 100, 20]))
                 .routing(Routing::TailChopping { interval: ms(50) }),
         )
@@ -277,7 +268,7 @@ async fn tail_chopping_asks_the_next_routee_after_each_interval() {
 async fn resizing_grows_and_shrinks_and_lets_leavers_finish() {
     let system = ActorSystem::builder("resize").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool("", Pool::new(2, delayed(&[20])))
+        .spawn_pool_anonymous(Pool::new(2, delayed(&[20])))
         .await
         .unwrap();
     let control = pool.pool().unwrap();
@@ -329,10 +320,7 @@ async fn a_failing_routee_is_restarted_by_the_pools_directive() {
     let system = ActorSystem::builder("poolrestart").build().await.unwrap();
     let mut events = system.events();
     let pool: WorkerRef = system
-        .spawn_pool(
-            "",
-            Pool::new(2, Worker::quick).supervision(Supervision::restart()),
-        )
+        .spawn_pool_anonymous(Pool::new(2, Worker::quick).supervision(Supervision::restart()))
         .await
         .unwrap();
     let control = pool.pool().unwrap();
@@ -387,7 +375,7 @@ async fn a_stopped_routee_leaves_and_the_last_one_takes_the_pool_with_it() {
 async fn stopping_a_pool_stops_its_routees_after_their_queues() {
     let system = ActorSystem::builder("poolgraceful").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool("", Pool::new(2, delayed(&[10])))
+        .spawn_pool_anonymous(Pool::new(2, delayed(&[10])))
         .await
         .unwrap();
     let routees = pool.pool().unwrap().routees();
@@ -418,9 +406,41 @@ async fn stopping_a_pool_stops_its_routees_after_their_queues() {
 async fn a_pool_of_zero_is_refused() {
     let system = ActorSystem::builder("poolzero").build().await.unwrap();
     let refused = system
-        .spawn_pool::<Worker>("", Pool::new(0, Worker::quick))
+        .spawn_pool_anonymous::<Worker>(Pool::new(0, Worker::quick))
         .await;
     assert!(matches!(refused, Err(SpawnError::InvalidPool(_))));
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_pool_name_follows_the_rules_of_actor_names() {
+    let system = ActorSystem::builder("poolname").build().await.unwrap();
+    let empty = system.spawn_pool("", Pool::new(2, Worker::quick)).await;
+    assert!(
+        matches!(empty, Err(SpawnError::InvalidName { .. })),
+        "an empty name is an error, as for `spawn`: {empty:?}"
+    );
+    let anonymous = system
+        .spawn_pool_anonymous(Pool::new(2, Worker::quick))
+        .await
+        .unwrap();
+    assert!(anonymous.path().name().starts_with('$'));
+    assert_eq!(system.actor_count(), 3, "the pool and its two routees");
+    system.shutdown().await;
+}
+
+#[tokio::test]
+async fn actor_count_counts_a_pool_and_its_routees_until_they_stop() {
+    let system = ActorSystem::builder("poolcount").build().await.unwrap();
+    let pool: WorkerRef = system
+        .spawn_pool("counted", Pool::new(3, Worker::quick))
+        .await
+        .unwrap();
+    assert_eq!(system.actor_count(), 4);
+    pool.pool().unwrap().resize(1).await.unwrap();
+    assert_eq!(system.actor_count(), 2, "the leavers no longer count");
+    pool.stop().await;
+    assert_eq!(system.actor_count(), 0);
     system.shutdown().await;
 }
 
@@ -438,6 +458,36 @@ impl Foreman {
     ) -> Result<WorkerRef, SpawnError> {
         ctx.spawn_pool("crew", Pool::new(size, Worker::quick)).await
     }
+
+    pub async fn hire_anonymous(
+        &mut self,
+        size: usize,
+        ctx: &mut Ctx<Self>,
+    ) -> Result<WorkerRef, SpawnError> {
+        ctx.spawn_pool_anonymous(Pool::new(size, Worker::quick))
+            .await
+    }
+}
+
+#[tokio::test]
+async fn an_anonymous_child_pool_lives_under_its_parent() {
+    let system = ActorSystem::builder("crew-anon").build().await.unwrap();
+    let foreman: ForemanRef = system.spawn("foreman", Foreman).await.unwrap();
+    let crew = foreman.hire_anonymous(2).await.unwrap();
+    let path = crew.path();
+    assert!(
+        path.as_str().starts_with("rakt://crew-anon/user/foreman/$"),
+        "{path}"
+    );
+    assert_eq!(
+        system.actor_count(),
+        4,
+        "the foreman, the pool and two routees"
+    );
+    foreman.stop().await;
+    assert!(!crew.is_alive());
+    assert_eq!(system.actor_count(), 0);
+    system.shutdown().await;
 }
 
 #[tokio::test]
@@ -459,10 +509,7 @@ async fn a_child_pool_stops_with_its_parent() {
 async fn a_full_routee_makes_a_pool_send_wait_for_room() {
     let system = ActorSystem::builder("poolfull").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool(
-            "",
-            Pool::new(1, Worker::quick).mailbox(MailboxConfig::bounded(1)),
-        )
+        .spawn_pool_anonymous(Pool::new(1, Worker::quick).mailbox(MailboxConfig::bounded(1)))
         .await
         .unwrap();
     let routee = pool.pool().unwrap().routees()[0].clone();
@@ -485,7 +532,7 @@ async fn a_full_routee_makes_a_pool_send_wait_for_room() {
 async fn a_batch_to_a_pool_is_routed_message_by_message() {
     let system = ActorSystem::builder("poolbatch").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool("", Pool::new(2, Worker::quick))
+        .spawn_pool_anonymous(Pool::new(2, Worker::quick))
         .await
         .unwrap();
     pool.actor_ref()
@@ -502,7 +549,7 @@ async fn a_batch_to_a_pool_is_routed_message_by_message() {
 async fn topics_and_schedules_reach_a_pool_through_its_router() {
     let system = ActorSystem::builder("pooldeliver").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool("", Pool::new(2, Worker::quick))
+        .spawn_pool_anonymous(Pool::new(2, Worker::quick))
         .await
         .unwrap();
     let jobs = system.topic::<u64>("jobs").unwrap();
@@ -527,7 +574,7 @@ async fn topics_and_schedules_reach_a_pool_through_its_router() {
 async fn a_batch_to_a_stopped_pool_leaves_a_dead_letter_per_message() {
     let system = ActorSystem::builder("poolbatchstop").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool("", Pool::new(2, Worker::quick))
+        .spawn_pool_anonymous(Pool::new(2, Worker::quick))
         .await
         .unwrap();
     pool.stop().await;
@@ -550,10 +597,7 @@ async fn a_batch_to_a_stopped_pool_leaves_a_dead_letter_per_message() {
 async fn a_send_waiting_on_a_routee_that_leaves_goes_to_another() {
     let system = ActorSystem::builder("poolleaver").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool(
-            "",
-            Pool::new(2, Worker::quick).mailbox(MailboxConfig::bounded(1)),
-        )
+        .spawn_pool_anonymous(Pool::new(2, Worker::quick).mailbox(MailboxConfig::bounded(1)))
         .await
         .unwrap();
     let routees = pool.pool().unwrap().routees();
@@ -592,7 +636,7 @@ async fn a_send_waiting_on_a_routee_that_leaves_goes_to_another() {
 async fn a_routee_that_is_stopping_is_passed_over_by_every_kind_of_send() {
     let system = ActorSystem::builder("poolstopping").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool("", Pool::new(2, Worker::quick))
+        .spawn_pool_anonymous(Pool::new(2, Worker::quick))
         .await
         .unwrap();
     let routees = pool.pool().unwrap().routees();
@@ -625,10 +669,7 @@ async fn a_routee_that_is_stopping_is_passed_over_by_every_kind_of_send() {
 async fn smallest_mailbox_counts_what_a_routee_has_taken_but_not_begun() {
     let system = ActorSystem::builder("poolsmallest").build().await.unwrap();
     let pool: WorkerRef = system
-        .spawn_pool(
-            "",
-            Pool::new(2, Worker::quick).routing(Routing::SmallestMailbox),
-        )
+        .spawn_pool_anonymous(Pool::new(2, Worker::quick).routing(Routing::SmallestMailbox))
         .await
         .unwrap();
     let routees = pool.pool().unwrap().routees();

@@ -1,9 +1,7 @@
 //! The scheduler, on tokio's paused clock.
 
-use std::time::Duration;
-
 use rakt::prelude::*;
-use rakt::{Event, ScheduleKind, SendError};
+use rakt::{ScheduleKind, SendError};
 use tokio::time::{Instant, sleep};
 
 use crate::actors::{

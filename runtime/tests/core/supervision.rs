@@ -1,10 +1,8 @@
 //! Supervision: resume, restart (fresh state, kept mailbox, budget, backoff), stop.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use rakt::prelude::*;
-use rakt::{Directive, Event, StopReason, Supervision};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
@@ -45,16 +43,34 @@ async fn a_restart_gives_fresh_state_and_keeps_the_queue_in_order() {
 }
 
 #[tokio::test]
+async fn spawn_supervised_names_the_actor_and_applies_its_supervision() {
+    let system = ActorSystem::builder("one-line").build().await.unwrap();
+    let counter = system
+        .spawn_supervised("resilient", Counter::default(), Supervision::restart())
+        .await
+        .unwrap();
+    assert_eq!(counter.path().as_str(), "rakt://one-line/user/resilient");
+    counter.add(5).await.unwrap();
+    counter.explode().await.unwrap();
+    counter.add(1).await.unwrap();
+    assert_eq!(
+        counter.seen().await.unwrap(),
+        [1],
+        "restarted with fresh state"
+    );
+    assert!(counter.is_alive());
+    system.shutdown().await;
+}
+
+#[tokio::test]
 async fn hooks_run_old_post_stop_then_new_pre_start_and_post_start() {
     let system = ActorSystem::builder("restart-hooks").build().await.unwrap();
     let journal = journal();
     let factory_journal = journal.clone();
     let recorder: RecorderRef = system
         .spawn_with_factory(
-            SpawnOptions::new()
-                .name("rec")
-                .supervision(Supervision::restart()),
             move || Recorder::new("rec", &factory_journal),
+            SpawnOptions::named("rec").supervision(Supervision::restart()),
         )
         .await
         .unwrap();
@@ -238,10 +254,8 @@ async fn an_escalated_failure_is_decided_by_the_parent() {
     let boss_journal = journal.clone();
     let boss: RecorderRef = system
         .spawn_with_factory(
-            SpawnOptions::new()
-                .name("boss")
-                .supervision(Supervision::restart()),
             move || Recorder::new("boss", &boss_journal),
+            SpawnOptions::named("boss").supervision(Supervision::restart()),
         )
         .await
         .unwrap();

@@ -1,9 +1,6 @@
 //! Building systems, names, lookup.
 
-use std::time::Duration;
-
 use rakt::prelude::*;
-use rakt::{ConfigError, MailboxConfig};
 
 use crate::actors::{Counter, CounterRef, Recorder, RecorderRef, Stack, StackRef, journal};
 

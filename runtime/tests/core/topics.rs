@@ -1,10 +1,8 @@
 //! Pub/sub topics.
 
-use std::time::Duration;
-
 use futures_util::StreamExt;
+use rakt::TopicError;
 use rakt::prelude::*;
-use rakt::{Topic, TopicError};
 
 use crate::actors::{Counter, CounterMsg, CounterRef};
 

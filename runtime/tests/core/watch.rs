@@ -1,9 +1,6 @@
 //! Death watch.
 
-use std::time::Duration;
-
 use rakt::prelude::*;
-use rakt::{DeadLetterReason, Event, StopReason};
 
 use crate::actors::{Counter, CounterRef, Watcher, WatcherRef};
 

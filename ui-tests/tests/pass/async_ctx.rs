@@ -1,7 +1,6 @@
 //! Async handlers and the context: `ctx: &mut Ctx<Self>` at any position, in sync and async
 //! handlers, used to reach the actor's own handle, spawn a child and stop the actor.
 
-use std::time::Duration;
 
 use rakt::prelude::*;
 

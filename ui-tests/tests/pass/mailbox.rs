@@ -1,6 +1,5 @@
 //! `#[actor(mailbox = ...)]` reaches the runtime through `ActorDecl` and `Actor::MAILBOX`.
 
-use std::time::Duration;
 
 use rakt::prelude::*;
 

@@ -3,7 +3,6 @@
 #![deny(warnings, missing_docs)]
 
 use std::collections::HashSet;
-use std::time::Duration;
 
 use rakt::prelude::*;
 

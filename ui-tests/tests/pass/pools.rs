@@ -8,7 +8,7 @@
 use std::hash::Hash;
 
 use rakt::prelude::*;
-use rakt::{Message, Pool, Routing};
+use rakt::Message;
 
 /// Not `Clone`: a message that carries one cannot be copied.
 #[derive(Debug)]
@@ -119,7 +119,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let system = ActorSystem::builder("pools").build().await?;
     let pool: WorkerRef = system
-        .spawn_pool("", Pool::new(3, Worker::default).routing(Routing::consistent_hash()))
+        .spawn_pool_anonymous(Pool::new(3, Worker::default).routing(Routing::consistent_hash()))
         .await?;
     let routees = pool.pool().expect("a pool").routees();
     assert_eq!(routees.len(), 3);
@@ -146,7 +146,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Scatter-gather: every routee is asked, the caller gets one answer.
     let gather: WorkerRef = system
-        .spawn_pool("", Pool::new(3, Worker::default).routing(Routing::ScatterGather))
+        .spawn_pool_anonymous(Pool::new(3, Worker::default).routing(Routing::ScatterGather))
         .await?;
     assert_eq!(gather.load().await?, 7);
     for routee in gather.pool().expect("a pool").routees() {
@@ -155,9 +155,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A generic pool: a broadcast empties every routee, a key fills one.
     let shards: ShardRef<u64> = system
-        .spawn_pool(
-            "",
-            Pool::new(2, || Shard { keys: vec![0u64] }).routing(Routing::consistent_hash()),
+        .spawn_pool_anonymous(Pool::new(2, || Shard { keys: vec![0u64] }).routing(Routing::consistent_hash()),
         )
         .await?;
     let shard_routees = shards.pool().expect("a pool").routees();

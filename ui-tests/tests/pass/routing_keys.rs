@@ -88,7 +88,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let system = ActorSystem::builder("routing-keys").build().await?;
     let pool: BillingRef = system
-        .spawn_pool("", Pool::new(4, Billing::default).routing(Routing::consistent_hash()))
+        .spawn_pool_anonymous(Pool::new(4, Billing::default).routing(Routing::consistent_hash()))
         .await?;
     let routees = pool.pool().expect("a pool").routees();
 
