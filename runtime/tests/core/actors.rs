@@ -293,6 +293,15 @@ impl Narrow {
 #[derive(Default)]
 pub struct Watcher {
     gone: Vec<Terminated>,
+    /// How many notices it has been told, for [`Watcher::told`].
+    count: tokio::sync::watch::Sender<usize>,
+}
+
+impl Watcher {
+    /// How many notices it has been told, to wait on without polling.
+    pub fn told(&self) -> tokio::sync::watch::Receiver<usize> {
+        self.count.subscribe()
+    }
 }
 
 #[actor]
@@ -310,6 +319,7 @@ impl Watcher {
     /// Told when a watched actor stops.
     pub fn gone(&mut self, gone: Terminated) {
         self.gone.push(gone);
+        self.count.send_replace(self.gone.len());
     }
 
     /// Everything it was told, in order.

@@ -1,5 +1,7 @@
 //! Behaviours (state machines) and the stash: per-state handlers, the three policies for an
 //! unhandled message, the behaviour stack, explicit stash, and what restart and stop do to both.
+//!
+//! Each test runs on both runtimes.
 
 use crate::actors::{next_dead_letter, next_event};
 use rakt::BehaviourError;
@@ -157,7 +159,7 @@ impl Mood {
     }
 }
 
-#[tokio::test]
+on_both_runtimes!(a_state_handles_only_its_own_messages);
 async fn a_state_handles_only_its_own_messages() {
     let system = ActorSystem::builder("fsm").build().await.unwrap();
     let mood: MoodRef = system.spawn_anonymous(Mood).await.unwrap();
@@ -170,7 +172,7 @@ async fn a_state_handles_only_its_own_messages() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(unbecome_walks_the_stack_back_and_an_empty_stack_is_an_error);
 async fn unbecome_walks_the_stack_back_and_an_empty_stack_is_an_error() {
     let system = ActorSystem::builder("stack").build().await.unwrap();
     let mood: MoodRef = system.spawn_anonymous(Mood).await.unwrap();
@@ -198,7 +200,7 @@ async fn unbecome_walks_the_stack_back_and_an_empty_stack_is_an_error() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(the_dead_letter_policy_publishes_and_answers_the_asker);
 async fn the_dead_letter_policy_publishes_and_answers_the_asker() {
     let system = ActorSystem::builder("deadpolicy").build().await.unwrap();
     let mut events = system.events();
@@ -230,7 +232,7 @@ async fn the_dead_letter_policy_publishes_and_answers_the_asker() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(the_reply_policy_answers_asks_without_a_dead_letter);
 async fn the_reply_policy_answers_asks_without_a_dead_letter() {
     let system = ActorSystem::builder("replypolicy").build().await.unwrap();
     let mut events = system.events();
@@ -258,7 +260,7 @@ async fn the_reply_policy_answers_asks_without_a_dead_letter() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(stashed_messages_come_back_in_order_ahead_of_later_ones);
 async fn stashed_messages_come_back_in_order_ahead_of_later_ones() {
     let system = ActorSystem::builder("stash").build().await.unwrap();
     let vault: VaultRef = system.spawn_anonymous(Vault::default()).await.unwrap();
@@ -283,7 +285,7 @@ async fn stashed_messages_come_back_in_order_ahead_of_later_ones() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(unstash_takes_back_the_oldest_message_only);
 async fn unstash_takes_back_the_oldest_message_only() {
     let system = ActorSystem::builder("unstash1").build().await.unwrap();
     let vault: VaultRef = system.spawn_anonymous(Vault::default()).await.unwrap();
@@ -295,7 +297,7 @@ async fn unstash_takes_back_the_oldest_message_only() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_full_stash_dead_letters_the_message_and_answers_the_asker);
 async fn a_full_stash_dead_letters_the_message_and_answers_the_asker() {
     let system = ActorSystem::builder("stashfull").build().await.unwrap();
     let mut events = system.events();
@@ -322,7 +324,7 @@ async fn a_full_stash_dead_letters_the_message_and_answers_the_asker() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(stashed_messages_become_dead_letters_when_the_actor_stops);
 async fn stashed_messages_become_dead_letters_when_the_actor_stops() {
     let system = ActorSystem::builder("stashstop").build().await.unwrap();
     let mut events = system.events();
@@ -343,7 +345,7 @@ async fn stashed_messages_become_dead_letters_when_the_actor_stops() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_restart_returns_to_the_initial_state_and_keeps_the_stash);
 async fn a_restart_returns_to_the_initial_state_and_keeps_the_stash() {
     let system = ActorSystem::builder("stashrestart").build().await.unwrap();
     let mut events = system.events();
@@ -384,7 +386,7 @@ async fn a_restart_returns_to_the_initial_state_and_keeps_the_stash() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_resume_keeps_the_state_and_the_stash);
 async fn a_resume_keeps_the_state_and_the_stash() {
     let system = ActorSystem::builder("stashresume").build().await.unwrap();
     let vault: VaultRef = system
@@ -443,7 +445,7 @@ impl Holder {
     }
 }
 
-#[tokio::test]
+on_both_runtimes!(explicit_stash_gives_the_message_back_when_full);
 async fn explicit_stash_gives_the_message_back_when_full() {
     let system = ActorSystem::builder("explicit").build().await.unwrap();
     let holder: HolderRef = system.spawn_anonymous(Holder::default()).await.unwrap();

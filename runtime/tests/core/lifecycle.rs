@@ -164,9 +164,17 @@ async fn a_panicking_ask_fails_the_caller_and_stops_only_that_actor() {
 #[tokio::test]
 async fn a_panicking_tell_stops_the_actor() {
     let system = system("tellpanic").await;
+    let mut events = system.events();
     let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
     counter.explode().await.unwrap();
-    counter.stop().await;
+    // Nobody but the runtime stops it (the default supervision says stop).
+    let stopped = next_event(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    assert!(matches!(
+        stopped,
+        Event::Stopped { ref actor, reason: StopReason::Failed(ref why) }
+            if *actor == counter.path() && why == "boom in a tell"
+    ));
+    assert!(!counter.is_alive());
     assert_eq!(counter.add(1).await, Err(SendError::Stopped));
     assert_eq!(counter.total().await, Err(AskError::Stopped));
     system.shutdown().await;

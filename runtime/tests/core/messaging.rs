@@ -1,8 +1,12 @@
 //! Tell, ask, timeouts, backpressure, batches and deferred replies.
+//!
+//! Each test runs on both runtimes, except those on the paused clock (current-thread only) and
+//! the one that blocks a thread outside tokio (multi-thread only).
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use futures_util::FutureExt;
 use rakt::prelude::*;
 use tokio::sync::Notify;
 
@@ -14,7 +18,7 @@ async fn system(name: &str) -> ActorSystem {
     ActorSystem::builder(name).build().await.unwrap()
 }
 
-#[tokio::test]
+on_both_runtimes!(tells_are_handled_in_order_before_a_later_ask);
 async fn tells_are_handled_in_order_before_a_later_ask() {
     let system = system("order").await;
     let counter: CounterRef = system.spawn("counter", Counter::default()).await.unwrap();
@@ -26,7 +30,7 @@ async fn tells_are_handled_in_order_before_a_later_ask() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(two_senders_each_keep_their_order);
 async fn two_senders_each_keep_their_order() {
     let system = system("senders").await;
     let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
@@ -53,7 +57,7 @@ async fn two_senders_each_keep_their_order() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_handler_error_reaches_the_caller_and_the_actor_carries_on);
 async fn a_handler_error_reaches_the_caller_and_the_actor_carries_on() {
     let system = system("errors").await;
     let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
@@ -93,7 +97,7 @@ async fn the_system_default_ask_timeout_applies_when_the_call_sets_none() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_deferred_reply_arrives_from_another_task);
 async fn a_deferred_reply_arrives_from_another_task() {
     let system = system("deferred").await;
     let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
@@ -102,23 +106,22 @@ async fn a_deferred_reply_arrives_from_another_task() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_full_bounded_mailbox_refuses_try_send_and_makes_tell_wait);
 async fn a_full_bounded_mailbox_refuses_try_send_and_makes_tell_wait() {
     let system = system("bounded").await;
     let (narrow, gate) = blocked_and_full(&system).await;
     assert_eq!(narrow.ping().try_send(), Err(SendError::MailboxFull));
-    let waiting = {
-        let narrow = narrow.clone();
-        tokio::spawn(async move { narrow.ping().await })
-    };
-    tokio::time::sleep(Duration::from_millis(20)).await;
-    assert!(!waiting.is_finished(), "a tell to a full mailbox waits");
+    // The actor is held at the gate, so nothing can make room: the send must be pending, and
+    // stay out of the mailbox, until the gate opens.
+    let mut waiting = std::pin::pin!(narrow.ping().into_future());
+    assert!(waiting.as_mut().now_or_never().is_none(), "waits for room");
+    assert_eq!(narrow.actor_ref().mailbox_len(), 2, "and does not push in");
     gate.notify_one();
-    assert_eq!(waiting.await.unwrap(), Ok(()));
+    assert_eq!(waiting.await, Ok(()));
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_spawn_option_mailbox_overrides_the_system_default);
 async fn a_spawn_option_mailbox_overrides_the_system_default() {
     let system = ActorSystem::builder("override")
         .mailbox(MailboxConfig::bounded(1000))
@@ -142,7 +145,7 @@ async fn a_spawn_option_mailbox_overrides_the_system_default() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(batches_keep_their_order);
 async fn batches_keep_their_order() {
     let system = system("batches").await;
     let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
@@ -159,7 +162,7 @@ async fn batches_keep_their_order() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_generic_actor_works_through_its_handle);
 async fn a_generic_actor_works_through_its_handle() {
     let system = system("generic").await;
     let stack: StackRef<String> = system.spawn_anonymous(Stack::new()).await.unwrap();
@@ -171,7 +174,7 @@ async fn a_generic_actor_works_through_its_handle() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(handles_are_comparable_hashable_and_printable);
 async fn handles_are_comparable_hashable_and_printable() {
     let system = system("handles").await;
     let a: CounterRef = system.spawn("a", Counter::default()).await.unwrap();
@@ -226,7 +229,7 @@ async fn a_pending_reply_and_an_ask_waiting_for_room_time_out_too() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_batch_to_a_stopped_actor_is_refused_and_its_asks_answered);
 async fn a_batch_to_a_stopped_actor_is_refused_and_its_asks_answered() {
     let system = system("batch-stopped").await;
     let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
@@ -265,11 +268,15 @@ async fn an_ask_awaited_outside_tokio_still_times_out_and_answers() {
     let system = system("foreign-ask").await;
     let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
     let handle = counter.clone();
+    let gate = Arc::new(Notify::new());
+    let held = gate.clone();
     let (answer, late) = std::thread::spawn(move || {
         let answer = block_on_foreign(handle.double(21).into_future());
+        // Held at the gate until the test opens it: the next ask can only time out.
+        handle.wait(held).try_send().unwrap();
         let late = block_on_foreign(
             handle
-                .slow(Duration::from_millis(200))
+                .double(1)
                 .timeout(Duration::from_millis(20))
                 .into_future(),
         );
@@ -279,11 +286,12 @@ async fn an_ask_awaited_outside_tokio_still_times_out_and_answers() {
     .expect("no panic outside tokio");
     assert_eq!(answer, Ok(42));
     assert_eq!(late, Err(AskError::Timeout(Duration::from_millis(20))));
-    counter.kill().await;
+    gate.notify_one();
+    assert_eq!(counter.double(2).await, Ok(4), "the actor carries on");
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_batch_ask_cut_short_by_a_stop_keeps_the_answers_of_what_was_handled);
 async fn a_batch_ask_cut_short_by_a_stop_keeps_the_answers_of_what_was_handled() {
     let system = system("batch-cut").await;
     let counter: CounterRef = system

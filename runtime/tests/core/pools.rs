@@ -1,5 +1,7 @@
 //! Router pools: every strategy, resize, routee supervision, and the pool's own lifecycle,
 //! all through the actor's ordinary typed handle.
+//!
+//! Each test runs on both runtimes, except those on the paused clock (current-thread only).
 
 use std::collections::{HashMap, HashSet};
 use std::future::IntoFuture;
@@ -100,7 +102,7 @@ async fn ids(pool: &WorkerRef, asks: usize) -> Vec<ActorId> {
     ids
 }
 
-#[tokio::test]
+on_both_runtimes!(a_pool_is_called_through_the_actors_own_handle);
 async fn a_pool_is_called_through_the_actors_own_handle() {
     let system = ActorSystem::builder("pool").build().await.unwrap();
     let pool: WorkerRef = system
@@ -143,7 +145,7 @@ async fn a_pool_is_called_through_the_actors_own_handle() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(random_routing_reaches_every_routee);
 async fn random_routing_reaches_every_routee() {
     let system = ActorSystem::builder("random").build().await.unwrap();
     let pool: WorkerRef = system
@@ -155,7 +157,7 @@ async fn random_routing_reaches_every_routee() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(smallest_mailbox_routing_avoids_a_busy_routee);
 async fn smallest_mailbox_routing_avoids_a_busy_routee() {
     let system = ActorSystem::builder("smallest").build().await.unwrap();
     let pool: WorkerRef = system
@@ -174,7 +176,7 @@ async fn smallest_mailbox_routing_avoids_a_busy_routee() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(consistent_hashing_keeps_a_key_on_its_routee);
 async fn consistent_hashing_keeps_a_key_on_its_routee() {
     let system = ActorSystem::builder("hash").build().await.unwrap();
     let pool: WorkerRef = system
@@ -206,7 +208,7 @@ async fn consistent_hashing_keeps_a_key_on_its_routee() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_broadcast_message_reaches_every_routee);
 async fn a_broadcast_message_reaches_every_routee() {
     let system = ActorSystem::builder("broadcast").build().await.unwrap();
     let pool: WorkerRef = system
@@ -315,7 +317,7 @@ async fn resizing_grows_and_shrinks_and_lets_leavers_finish() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_failing_routee_is_restarted_by_the_pools_directive);
 async fn a_failing_routee_is_restarted_by_the_pools_directive() {
     let system = ActorSystem::builder("poolrestart").build().await.unwrap();
     let mut events = system.events();
@@ -333,7 +335,7 @@ async fn a_failing_routee_is_restarted_by_the_pools_directive() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_stopped_routee_leaves_and_the_last_one_takes_the_pool_with_it);
 async fn a_stopped_routee_leaves_and_the_last_one_takes_the_pool_with_it() {
     let system = ActorSystem::builder("poolstop").build().await.unwrap();
     let mut events = system.events();
@@ -402,7 +404,7 @@ async fn stopping_a_pool_stops_its_routees_after_their_queues() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_pool_of_zero_is_refused);
 async fn a_pool_of_zero_is_refused() {
     let system = ActorSystem::builder("poolzero").build().await.unwrap();
     let refused = system
@@ -490,7 +492,7 @@ async fn an_anonymous_child_pool_lives_under_its_parent() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_child_pool_stops_with_its_parent);
 async fn a_child_pool_stops_with_its_parent() {
     let system = ActorSystem::builder("crew").build().await.unwrap();
     let foreman: ForemanRef = system.spawn("foreman", Foreman).await.unwrap();
@@ -505,7 +507,7 @@ async fn a_child_pool_stops_with_its_parent() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_full_routee_makes_a_pool_send_wait_for_room);
 async fn a_full_routee_makes_a_pool_send_wait_for_room() {
     let system = ActorSystem::builder("poolfull").build().await.unwrap();
     let pool: WorkerRef = system
@@ -528,7 +530,7 @@ async fn a_full_routee_makes_a_pool_send_wait_for_room() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_batch_to_a_pool_is_routed_message_by_message);
 async fn a_batch_to_a_pool_is_routed_message_by_message() {
     let system = ActorSystem::builder("poolbatch").build().await.unwrap();
     let pool: WorkerRef = system
@@ -570,7 +572,7 @@ async fn topics_and_schedules_reach_a_pool_through_its_router() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_batch_to_a_stopped_pool_leaves_a_dead_letter_per_message);
 async fn a_batch_to_a_stopped_pool_leaves_a_dead_letter_per_message() {
     let system = ActorSystem::builder("poolbatchstop").build().await.unwrap();
     let pool: WorkerRef = system
@@ -593,7 +595,7 @@ async fn a_batch_to_a_stopped_pool_leaves_a_dead_letter_per_message() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_send_waiting_on_a_routee_that_leaves_goes_to_another);
 async fn a_send_waiting_on_a_routee_that_leaves_goes_to_another() {
     let system = ActorSystem::builder("poolleaver").build().await.unwrap();
     let pool: WorkerRef = system
@@ -601,10 +603,11 @@ async fn a_send_waiting_on_a_routee_that_leaves_goes_to_another() {
         .await
         .unwrap();
     let routees = pool.pool().unwrap().routees();
-    let gate = Arc::new(Notify::new());
-    // Round-robin: each routee blocks on the gate with one job queued behind it.
-    pool.wait(gate.clone()).await.unwrap();
-    pool.wait(gate.clone()).await.unwrap();
+    // Round-robin: each routee blocks on a gate of its own with one job queued behind it.
+    let gates = [Arc::new(Notify::new()), Arc::new(Notify::new())];
+    for gate in &gates {
+        pool.wait(gate.clone()).await.unwrap();
+    }
     for routee in &routees {
         picked_up(routee.actor_ref()).await;
     }
@@ -612,27 +615,26 @@ async fn a_send_waiting_on_a_routee_that_leaves_goes_to_another() {
     pool.work(2).await.unwrap();
     assert_eq!(pool.work(3).try_send(), Err(SendError::MailboxFull));
     let dead_before = system.dead_letter_count();
-    // The next turn is the second routee's: the ask waits for room there.
-    let asker = pool.clone();
-    let ask = tokio::spawn(async move { asker.whoami().await });
-    while routees[1].actor_ref().mailbox_len() != 1 {
-        tokio::task::yield_now().await;
-    }
-    tokio::task::yield_now().await;
+    // The next turn is the second routee's: polled once, the ask waits for room there.
+    let mut ask = std::pin::pin!(pool.whoami().into_future());
+    assert!(ask.as_mut().now_or_never().is_none(), "waits for room");
     // Shrinking lets the second routee go while the ask waits on it.
     let control = pool.clone();
     let resize = tokio::spawn(async move { control.pool().unwrap().resize(1).await });
     while routees[1].is_alive() {
         tokio::task::yield_now().await;
     }
-    gate.notify_waiters();
-    assert_eq!(ask.await.unwrap(), Ok(routees[0].id()));
+    for gate in &gates {
+        // A permit, should the routee not have reached `notified()` yet.
+        gate.notify_one();
+    }
+    assert_eq!(ask.await, Ok(routees[0].id()));
     assert_eq!(resize.await.unwrap(), Ok(()));
     assert_eq!(system.dead_letter_count(), dead_before);
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_routee_that_is_stopping_is_passed_over_by_every_kind_of_send);
 async fn a_routee_that_is_stopping_is_passed_over_by_every_kind_of_send() {
     let system = ActorSystem::builder("poolstopping").build().await.unwrap();
     let pool: WorkerRef = system
@@ -665,7 +667,7 @@ async fn a_routee_that_is_stopping_is_passed_over_by_every_kind_of_send() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(smallest_mailbox_counts_what_a_routee_has_taken_but_not_begun);
 async fn smallest_mailbox_counts_what_a_routee_has_taken_but_not_begun() {
     let system = ActorSystem::builder("poolsmallest").build().await.unwrap();
     let pool: WorkerRef = system

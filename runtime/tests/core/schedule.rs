@@ -1,4 +1,4 @@
-//! The scheduler, on tokio's paused clock.
+//! The scheduler, on tokio's paused clock (but for a schedule made outside the runtime).
 
 use rakt::prelude::*;
 use rakt::{ScheduleKind, SendError};
@@ -187,18 +187,18 @@ async fn a_cron_schedule_fires_each_occurrence_once_on_the_paused_clock() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_schedule_can_be_made_from_a_thread_outside_the_runtime() {
     let system = ActorSystem::builder("foreign").build().await.unwrap();
+    let mut events = system.events();
     let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
     let (from, to) = (system.clone(), counter.clone());
-    std::thread::spawn(move || from.schedule_once(ms(1), &to, CounterMsg::Add { by: 3 }))
+    // The scheduled message stops the counter: its `Stopped` event says it arrived.
+    std::thread::spawn(move || from.schedule_once(ms(1), &to, CounterMsg::Quit {}))
         .join()
         .expect("no panic outside the runtime");
-    for _ in 0..1000 {
-        if counter.total().await == Ok(3) {
-            break;
-        }
-        sleep(ms(1)).await;
-    }
-    assert_eq!(counter.total().await, Ok(3));
+    let stopped = next_event(&mut events, |e| matches!(e, Event::Stopped { .. })).await;
+    assert!(matches!(
+        stopped,
+        Event::Stopped { ref actor, reason: StopReason::Stopped } if *actor == counter.path()
+    ));
     system.shutdown().await;
 }
 

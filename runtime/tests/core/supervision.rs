@@ -1,4 +1,6 @@
 //! Supervision: resume, restart (fresh state, kept mailbox, budget, backoff), stop.
+//!
+//! Each test runs on both runtimes, except those on the paused clock (current-thread only).
 
 use std::sync::Arc;
 
@@ -14,7 +16,7 @@ fn is_restart(event: &Event) -> bool {
     matches!(event, Event::Restarted { .. })
 }
 
-#[tokio::test]
+on_both_runtimes!(a_restart_gives_fresh_state_and_keeps_the_queue_in_order);
 async fn a_restart_gives_fresh_state_and_keeps_the_queue_in_order() {
     let system = ActorSystem::builder("restart").build().await.unwrap();
     let counter: CounterRef = system
@@ -62,7 +64,7 @@ async fn spawn_supervised_names_the_actor_and_applies_its_supervision() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(hooks_run_old_post_stop_then_new_pre_start_and_post_start);
 async fn hooks_run_old_post_stop_then_new_pre_start_and_post_start() {
     let system = ActorSystem::builder("restart-hooks").build().await.unwrap();
     let journal = journal();
@@ -93,7 +95,7 @@ async fn hooks_run_old_post_stop_then_new_pre_start_and_post_start() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(resume_keeps_the_state);
 async fn resume_keeps_the_state() {
     let system = ActorSystem::builder("resume").build().await.unwrap();
     let mut events = system.events();
@@ -168,7 +170,7 @@ async fn restarts_outside_the_window_do_not_count() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(rules_pick_the_directive_by_error_type_and_for_panics);
 async fn rules_pick_the_directive_by_error_type_and_for_panics() {
     let system = ActorSystem::builder("rules").build().await.unwrap();
     let mut events = system.events();
@@ -206,7 +208,7 @@ async fn rules_pick_the_directive_by_error_type_and_for_panics() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(an_actor_without_fresh_state_stops_instead_of_restarting);
 async fn an_actor_without_fresh_state_stops_instead_of_restarting() {
     let system = ActorSystem::builder("no-fresh")
         .supervision(Supervision::restart())
@@ -229,7 +231,7 @@ async fn an_actor_without_fresh_state_stops_instead_of_restarting() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_kill_during_the_backoff_stops_at_once);
 async fn a_kill_during_the_backoff_stops_at_once() {
     let system = ActorSystem::builder("kill-backoff")
         .supervision(
@@ -238,15 +240,34 @@ async fn a_kill_during_the_backoff_stops_at_once() {
         .build()
         .await
         .unwrap();
+    let mut events = system.events();
     let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
-    counter.explode().await.unwrap();
+    // Answered once the handler has failed: the actor goes on to its backoff, not to its
+    // next message (a kill sent with the failing message queued would stop it before).
+    let failed = counter.explode_ask().await;
+    assert!(matches!(failed, Err(AskError::Failed(_))), "{failed:?}");
+    // The time limit only turns a hang (a kill that waited for the hour) into a failure.
     tokio::time::timeout(Duration::from_secs(5), counter.kill())
         .await
         .expect("the kill ends the backoff");
+    let ended = next_event(&mut events, |e| {
+        matches!(e, Event::Stopped { .. } | Event::Restarted { .. })
+    })
+    .await;
+    assert!(
+        matches!(
+            ended,
+            Event::Stopped {
+                reason: StopReason::Killed,
+                ..
+            }
+        ),
+        "killed without a restart, got {ended:?}"
+    );
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(an_escalated_failure_is_decided_by_the_parent);
 async fn an_escalated_failure_is_decided_by_the_parent() {
     let system = ActorSystem::builder("escalate").build().await.unwrap();
     let mut events = system.events();
@@ -296,7 +317,7 @@ async fn an_escalated_failure_is_decided_by_the_parent() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_top_level_actor_that_escalates_stops);
 async fn a_top_level_actor_that_escalates_stops() {
     let system = ActorSystem::builder("escalate-top")
         .supervision(Supervision::escalate())
@@ -317,7 +338,7 @@ async fn a_top_level_actor_that_escalates_stops() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(all_for_one_restarts_the_siblings_with_fresh_state);
 async fn all_for_one_restarts_the_siblings_with_fresh_state() {
     let system = ActorSystem::builder("all-for-one")
         .supervision(Supervision::restart().all_for_one())
@@ -362,21 +383,36 @@ async fn all_for_one_restarts_the_siblings_with_fresh_state() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(all_for_one_stop_stops_the_siblings);
 async fn all_for_one_stop_stops_the_siblings() {
     let system = ActorSystem::builder("all-for-one-stop")
         .supervision(Supervision::stop().all_for_one())
         .build()
         .await
         .unwrap();
+    let mut events = system.events();
     let a: CounterRef = system.spawn("a", Counter::default()).await.unwrap();
     let b: CounterRef = system.spawn("b", Counter::default()).await.unwrap();
     a.explode().await.unwrap();
-    tokio::time::timeout(Duration::from_secs(5), b.stop())
-        .await
-        .unwrap();
-    a.stop().await;
+    // Nobody but the runtime stops them: `a` for its failure, `b` for its sibling's.
+    let mut stopped = Vec::new();
+    while stopped.len() < 2 {
+        if let Event::Stopped { actor, reason } =
+            next_event(&mut events, |e| matches!(e, Event::Stopped { .. })).await
+        {
+            stopped.push((actor.name().to_owned(), reason));
+        }
+    }
+    stopped.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(
+        stopped,
+        [
+            ("a".to_owned(), StopReason::Failed("boom in a tell".into())),
+            ("b".to_owned(), StopReason::Stopped),
+        ]
+    );
     assert!(!a.is_alive() && !b.is_alive());
     assert_eq!(system.actor_count(), 0);
+    assert_eq!(b.total().await, Err(AskError::Stopped));
     system.shutdown().await;
 }

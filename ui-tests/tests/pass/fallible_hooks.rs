@@ -43,7 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let system = ActorSystem::builder("probe").build().await?;
     let hits = Arc::new(AtomicU32::new(0));
     let s: SharedRef = system.spawn("s", Shared { hits: hits.clone() }).await?;
-    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    // Both start hooks have run before the first message is handled.
     assert_eq!(s.peek().await?, 11);
     system.shutdown().await;
     assert_eq!(hits.load(Ordering::SeqCst), 111);

@@ -1,7 +1,9 @@
 //! `#[actor(mailbox = ...)]` reaches the runtime through `ActorDecl` and `Actor::MAILBOX`.
 
+use std::sync::Arc;
 
 use rakt::prelude::*;
+use tokio::sync::Notify;
 
 #[actor(mailbox = bounded(2))]
 #[derive(Default)]
@@ -11,8 +13,14 @@ pub struct Slow {
 
 #[actor]
 impl Slow {
-    pub async fn nap(&mut self, ms: u64) {
-        tokio::time::sleep(Duration::from_millis(ms)).await;
+    /// Waits until `gate` is opened.
+    pub async fn hold(&mut self, gate: Arc<Notify>) {
+        gate.notified().await;
+        self.seen += 1;
+    }
+
+    /// Counts one step.
+    pub fn step(&mut self) {
         self.seen += 1;
     }
 
@@ -48,17 +56,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let system = ActorSystem::builder("mailbox").build().await?;
     let slow: SlowRef = system.spawn("slow", Slow::default()).await?;
-    slow.nap(500).await?;
-    // Wait until the actor has taken the first nap out of its mailbox.
+    let gate = Arc::new(Notify::new());
+    slow.hold(gate.clone()).await?;
+    // Wait until the actor has taken the hold out of its mailbox; it stays there until the
+    // gate opens, so the mailbox fills up.
     while slow.actor_ref().mailbox_len() > 0 {
         tokio::task::yield_now().await;
     }
-    slow.nap(0).try_send()?;
-    slow.nap(0).try_send()?;
-    assert!(matches!(
-        slow.nap(0).try_send(),
-        Err(SendError::MailboxFull)
-    ));
+    slow.step().try_send()?;
+    slow.step().try_send()?;
+    assert!(matches!(slow.step().try_send(), Err(SendError::MailboxFull)));
+    gate.notify_one();
     assert_eq!(slow.seen().await?, 3);
 
     let open: OpenRef = system.spawn("open", Open).await?;
