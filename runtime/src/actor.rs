@@ -148,7 +148,7 @@ pub trait ActorHandle: Clone + Eq + Hash + Debug + Send + Sync + 'static {
     /// The actor behind the handle.
     type Actor: Actor<Ref = Self>;
 
-    /// Wraps an untyped reference.
+    /// Wraps the reference to the actor (not generated: every actor type shares `ActorRef`).
     fn from_actor_ref(inner: ActorRef<Self::Actor>) -> Self;
 
     /// The reference this handle wraps, for `tell` / `ask` with a hand-built message and for

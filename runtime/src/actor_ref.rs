@@ -152,7 +152,7 @@ impl<A: Actor> ActorRef<A> {
     /// # Errors
     /// [`SendError::Stopped`] if the actor (or pool) stopped before every message was queued:
     /// each message not queued becomes a dead letter, and an ask among them answers
-    /// [`AskError::Stopped`]. The messages queued before the stop stay queued.
+    /// [`AskError::Stopped`](crate::AskError::Stopped). The messages queued before the stop stay queued.
     pub async fn tell_batch(
         &self,
         msgs: impl IntoIterator<Item = A::Msg>,
@@ -166,7 +166,7 @@ impl<A: Actor> ActorRef<A> {
     /// [`tell_batch`](ActorRef::tell_batch); await the result for the replies, in the same
     /// order. One timeout (the system's default, or [`AskBatch::timeout`]) covers the whole
     /// batch. When the actor stops part-way, the requests it handled carry their answers and
-    /// only the others carry [`AskError::Stopped`].
+    /// only the others carry [`AskError::Stopped`](crate::AskError::Stopped).
     pub fn ask_batch<T, E, F>(&self, makes: impl IntoIterator<Item = F>) -> AskBatch<'_, A, T, E>
     where
         T: Send + 'static,
@@ -256,7 +256,7 @@ impl<A: Actor> ActorRef<A> {
     }
 
     /// Stops the actor after the message in hand; queued messages are not handled (their
-    /// asks answer [`AskError::Stopped`]). Await the result to wait until it has stopped.
+    /// asks answer [`AskError::Stopped`](crate::AskError::Stopped)). Await the result to wait until it has stopped.
     pub fn kill(&self) -> Stopping {
         self.cell.request_stop(StopKind::Kill);
         Stopping::new(self.cell.to_arc())

@@ -72,7 +72,8 @@ impl<A: Actor> Ctx<A> {
         A::Ref::from_actor_ref(self.myself.clone())
     }
 
-    /// This actor's untyped reference.
+    /// This actor's `ActorRef` (the reference its generated handle wraps), for hand-built
+    /// messages and batches.
     pub fn actor_ref(&self) -> &ActorRef<A> {
         &self.myself
     }
