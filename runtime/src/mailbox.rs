@@ -207,20 +207,35 @@ impl<M> Mailbox<M> {
         if self.sealed {
             return Err(PushError::Closed(msg));
         }
-        let mut state = self.lock();
+        let state = self.lock();
         if !state.open {
             return Err(PushError::Closed(msg));
         }
         if state.queue.len() >= self.capacity {
             return Err(PushError::Full(msg));
         }
+        self.enqueue(state, msg, None);
+        Ok(())
+    }
+
+    /// Queues `msg` under the held lock, then releases it and wakes the actor if it was waiting
+    /// for messages; `true` if it was. `taker`, if given, is woken again when the actor takes
+    /// its next batch, but only if the actor was waiting (see [`Mailbox::poll_push_ask`]).
+    #[inline]
+    fn enqueue(&self, mut state: MutexGuard<'_, State<M>>, msg: M, taker: Option<&Waker>) -> bool {
         state.queue.push_back(msg);
         let receiver = state.receiver.take();
-        drop(state);
-        if let Some(waker) = receiver {
-            waker.wake();
+        if let (Some(_), Some(taker)) = (&receiver, taker) {
+            state.takers.register(taker);
         }
-        Ok(())
+        drop(state);
+        match receiver {
+            Some(waker) => {
+                waker.wake();
+                true
+            }
+            None => false,
+        }
     }
 
     /// Queues a message from the runtime itself (a termination notice, a topic publication, a
@@ -232,16 +247,11 @@ impl<M> Mailbox<M> {
         if self.sealed {
             return Err(msg);
         }
-        let mut state = self.lock();
+        let state = self.lock();
         if !state.open {
             return Err(msg);
         }
-        state.queue.push_back(msg);
-        let receiver = state.receiver.take();
-        drop(state);
-        if let Some(waker) = receiver {
-            waker.wake();
-        }
+        self.enqueue(state, msg, None);
         Ok(())
     }
 
@@ -292,17 +302,8 @@ impl<M> Mailbox<M> {
             *slot = Some(msg);
             return Poll::Pending;
         }
-        state.queue.push_back(msg);
-        let receiver = state.receiver.take();
-        let taken = ask && receiver.is_some();
-        if taken {
-            state.takers.register(cx.waker());
-        }
-        drop(state);
-        if let Some(waker) = receiver {
-            waker.wake();
-        }
-        Poll::Ready(Ok(taken))
+        let woke = self.enqueue(state, msg, ask.then(|| cx.waker()));
+        Poll::Ready(Ok(ask && woke))
     }
 
     /// Queues as many messages from the front of `pending` as there is room for, under one

@@ -291,9 +291,8 @@ async fn an_ask_awaited_outside_tokio_still_times_out_and_answers() {
     system.shutdown().await;
 }
 
-on_both_runtimes!(a_batch_ask_cut_short_by_a_stop_keeps_the_answers_of_what_was_handled);
-async fn a_batch_ask_cut_short_by_a_stop_keeps_the_answers_of_what_was_handled() {
-    let system = system("batch-cut").await;
+/// A counter with a bounded(2) mailbox, busy in `wait` on the returned gate, its mailbox empty.
+async fn busy_counter_with_room_for_two(system: &ActorSystem) -> (CounterRef, Arc<Notify>) {
     let counter: CounterRef = system
         .spawn_with(
             Counter::default(),
@@ -304,6 +303,13 @@ async fn a_batch_ask_cut_short_by_a_stop_keeps_the_answers_of_what_was_handled()
     let gate = Arc::new(Notify::new());
     counter.wait(gate.clone()).await.unwrap();
     picked_up(counter.actor_ref()).await;
+    (counter, gate)
+}
+
+on_both_runtimes!(a_batch_ask_cut_short_by_a_stop_keeps_the_answers_of_what_was_handled);
+async fn a_batch_ask_cut_short_by_a_stop_keeps_the_answers_of_what_was_handled() {
+    let system = system("batch-cut").await;
+    let (counter, gate) = busy_counter_with_room_for_two(&system).await;
     let asker = counter.clone();
     let batch = tokio::spawn(async move {
         asker
@@ -338,16 +344,7 @@ async fn a_batch_ask_cut_short_by_a_stop_keeps_the_answers_of_what_was_handled()
 #[tokio::test(start_paused = true)]
 async fn a_batch_ask_has_a_timeout_of_its_own() {
     let system = system("batch-timeout").await;
-    let counter: CounterRef = system
-        .spawn_with(
-            Counter::default(),
-            SpawnOptions::new().mailbox(MailboxConfig::bounded(2)),
-        )
-        .await
-        .unwrap();
-    let gate = Arc::new(Notify::new());
-    counter.wait(gate.clone()).await.unwrap();
-    picked_up(counter.actor_ref()).await;
+    let (counter, gate) = busy_counter_with_room_for_two(&system).await;
     let started = tokio::time::Instant::now();
     let replies = counter
         .actor_ref()

@@ -94,6 +94,13 @@ fn delayed(delays: &[u64]) -> impl Fn() -> Worker + Send + Sync + 'static {
     }
 }
 
+/// A system called `name` running an anonymous pool of `pool`.
+async fn anonymous_pool(name: &str, pool: Pool<Worker>) -> (ActorSystem, WorkerRef) {
+    let system = ActorSystem::builder(name).build().await.unwrap();
+    let handle = system.spawn_pool_anonymous(pool).await.unwrap();
+    (system, handle)
+}
+
 async fn ids(pool: &WorkerRef, asks: usize) -> Vec<ActorId> {
     let mut ids = Vec::new();
     for _ in 0..asks {
@@ -147,11 +154,11 @@ async fn a_pool_is_called_through_the_actors_own_handle() {
 
 on_both_runtimes!(random_routing_reaches_every_routee);
 async fn random_routing_reaches_every_routee() {
-    let system = ActorSystem::builder("random").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(Pool::new(3, Worker::quick).routing(Routing::Random))
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool(
+        "random",
+        Pool::new(3, Worker::quick).routing(Routing::Random),
+    )
+    .await;
     let seen: HashSet<ActorId> = ids(&pool, 200).await.into_iter().collect();
     assert_eq!(seen.len(), 3);
     system.shutdown().await;
@@ -159,11 +166,11 @@ async fn random_routing_reaches_every_routee() {
 
 on_both_runtimes!(smallest_mailbox_routing_avoids_a_busy_routee);
 async fn smallest_mailbox_routing_avoids_a_busy_routee() {
-    let system = ActorSystem::builder("smallest").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(Pool::new(2, Worker::quick).routing(Routing::SmallestMailbox))
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool(
+        "smallest",
+        Pool::new(2, Worker::quick).routing(Routing::SmallestMailbox),
+    )
+    .await;
     let routees = pool.pool().unwrap().routees();
     let gate = Arc::new(Notify::new());
     routees[0].wait(gate.clone()).await.unwrap();
@@ -178,11 +185,11 @@ async fn smallest_mailbox_routing_avoids_a_busy_routee() {
 
 on_both_runtimes!(consistent_hashing_keeps_a_key_on_its_routee);
 async fn consistent_hashing_keeps_a_key_on_its_routee() {
-    let system = ActorSystem::builder("hash").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(Pool::new(4, Worker::quick).routing(Routing::consistent_hash()))
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool(
+        "hash",
+        Pool::new(4, Worker::quick).routing(Routing::consistent_hash()),
+    )
+    .await;
     let mut owners = HashMap::new();
     for key in 0..200 {
         owners.insert(key, pool.owner(key).await.unwrap());
@@ -210,11 +217,7 @@ async fn consistent_hashing_keeps_a_key_on_its_routee() {
 
 on_both_runtimes!(a_broadcast_message_reaches_every_routee);
 async fn a_broadcast_message_reaches_every_routee() {
-    let system = ActorSystem::builder("broadcast").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(Pool::new(3, Worker::quick))
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool("broadcast", Pool::new(3, Worker::quick)).await;
     pool.announce(9).await.unwrap();
     pool.work(1).await.unwrap();
     let mut all = Vec::new();
@@ -230,13 +233,11 @@ async fn a_broadcast_message_reaches_every_routee() {
 
 #[tokio::test(start_paused = true)]
 async fn scatter_gather_takes_the_first_answer() {
-    let system = ActorSystem::builder("scatter").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(
-            Pool::new(3, delayed(&[300, 100, 200])).routing(Routing::ScatterGather),
-        )
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool(
+        "scatter",
+        Pool::new(3, delayed(&[300, 100, 200])).routing(Routing::ScatterGather),
+    )
+    .await;
     let start = tokio::time::Instant::now();
     assert_eq!(pool.answer().await, Ok(ms(100)));
     assert_eq!(start.elapsed(), ms(100));
@@ -250,14 +251,11 @@ async fn scatter_gather_takes_the_first_answer() {
 
 #[tokio::test(start_paused = true)]
 async fn tail_chopping_asks_the_next_routee_after_each_interval() {
-    let system = ActorSystem::builder("tail").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(
-            Pool::new(3, delayed(&[300, 100, 20]))
-                .routing(Routing::TailChopping { interval: ms(50) }),
-        )
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool(
+        "tail",
+        Pool::new(3, delayed(&[300, 100, 20])).routing(Routing::TailChopping { interval: ms(50) }),
+    )
+    .await;
     let start = tokio::time::Instant::now();
     // The first routee would answer at 300 ms, the second (asked at 50) at 150 ms, the third
     // (asked at 100) at 120 ms: the third wins.
@@ -268,11 +266,7 @@ async fn tail_chopping_asks_the_next_routee_after_each_interval() {
 
 #[tokio::test(start_paused = true)]
 async fn resizing_grows_and_shrinks_and_lets_leavers_finish() {
-    let system = ActorSystem::builder("resize").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(Pool::new(2, delayed(&[20])))
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool("resize", Pool::new(2, delayed(&[20]))).await;
     let control = pool.pool().unwrap();
     control.resize(4).await.unwrap();
     assert_eq!(control.size(), 4);
@@ -375,11 +369,7 @@ async fn a_stopped_routee_leaves_and_the_last_one_takes_the_pool_with_it() {
 
 #[tokio::test(start_paused = true)]
 async fn stopping_a_pool_stops_its_routees_after_their_queues() {
-    let system = ActorSystem::builder("poolgraceful").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(Pool::new(2, delayed(&[10])))
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool("poolgraceful", Pool::new(2, delayed(&[10]))).await;
     let routees = pool.pool().unwrap().routees();
     for job in 0..4 {
         pool.slow_work(job).await.unwrap();
@@ -509,11 +499,11 @@ async fn a_child_pool_stops_with_its_parent() {
 
 on_both_runtimes!(a_full_routee_makes_a_pool_send_wait_for_room);
 async fn a_full_routee_makes_a_pool_send_wait_for_room() {
-    let system = ActorSystem::builder("poolfull").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(Pool::new(1, Worker::quick).mailbox(MailboxConfig::bounded(1)))
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool(
+        "poolfull",
+        Pool::new(1, Worker::quick).mailbox(MailboxConfig::bounded(1)),
+    )
+    .await;
     let routee = pool.pool().unwrap().routees()[0].clone();
     let gate = Arc::new(Notify::new());
     pool.wait(gate.clone()).await.unwrap();
@@ -532,11 +522,7 @@ async fn a_full_routee_makes_a_pool_send_wait_for_room() {
 
 on_both_runtimes!(a_batch_to_a_pool_is_routed_message_by_message);
 async fn a_batch_to_a_pool_is_routed_message_by_message() {
-    let system = ActorSystem::builder("poolbatch").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(Pool::new(2, Worker::quick))
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool("poolbatch", Pool::new(2, Worker::quick)).await;
     pool.actor_ref()
         .tell_batch((1..=4).map(|job| WorkerMsg::Work { job }))
         .await
@@ -549,11 +535,7 @@ async fn a_batch_to_a_pool_is_routed_message_by_message() {
 
 #[tokio::test(start_paused = true)]
 async fn topics_and_schedules_reach_a_pool_through_its_router() {
-    let system = ActorSystem::builder("pooldeliver").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(Pool::new(2, Worker::quick))
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool("pooldeliver", Pool::new(2, Worker::quick)).await;
     let jobs = system.topic::<u64>("jobs").unwrap();
     jobs.subscribe_actor(&pool, |job| WorkerMsg::Work { job });
     jobs.publish(1);
@@ -574,11 +556,7 @@ async fn topics_and_schedules_reach_a_pool_through_its_router() {
 
 on_both_runtimes!(a_batch_to_a_stopped_pool_leaves_a_dead_letter_per_message);
 async fn a_batch_to_a_stopped_pool_leaves_a_dead_letter_per_message() {
-    let system = ActorSystem::builder("poolbatchstop").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(Pool::new(2, Worker::quick))
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool("poolbatchstop", Pool::new(2, Worker::quick)).await;
     pool.stop().await;
     let told = pool
         .actor_ref()
@@ -597,11 +575,11 @@ async fn a_batch_to_a_stopped_pool_leaves_a_dead_letter_per_message() {
 
 on_both_runtimes!(a_send_waiting_on_a_routee_that_leaves_goes_to_another);
 async fn a_send_waiting_on_a_routee_that_leaves_goes_to_another() {
-    let system = ActorSystem::builder("poolleaver").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(Pool::new(2, Worker::quick).mailbox(MailboxConfig::bounded(1)))
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool(
+        "poolleaver",
+        Pool::new(2, Worker::quick).mailbox(MailboxConfig::bounded(1)),
+    )
+    .await;
     let routees = pool.pool().unwrap().routees();
     // Round-robin: each routee blocks on a gate of its own with one job queued behind it.
     let gates = [Arc::new(Notify::new()), Arc::new(Notify::new())];
@@ -636,11 +614,7 @@ async fn a_send_waiting_on_a_routee_that_leaves_goes_to_another() {
 
 on_both_runtimes!(a_routee_that_is_stopping_is_passed_over_by_every_kind_of_send);
 async fn a_routee_that_is_stopping_is_passed_over_by_every_kind_of_send() {
-    let system = ActorSystem::builder("poolstopping").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(Pool::new(2, Worker::quick))
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool("poolstopping", Pool::new(2, Worker::quick)).await;
     let routees = pool.pool().unwrap().routees();
     let gate = Arc::new(Notify::new());
     // The second routee is busy and stopping: closed, but still in the table until it ends.
@@ -669,11 +643,11 @@ async fn a_routee_that_is_stopping_is_passed_over_by_every_kind_of_send() {
 
 on_both_runtimes!(smallest_mailbox_counts_what_a_routee_has_taken_but_not_begun);
 async fn smallest_mailbox_counts_what_a_routee_has_taken_but_not_begun() {
-    let system = ActorSystem::builder("poolsmallest").build().await.unwrap();
-    let pool: WorkerRef = system
-        .spawn_pool_anonymous(Pool::new(2, Worker::quick).routing(Routing::SmallestMailbox))
-        .await
-        .unwrap();
+    let (system, pool) = anonymous_pool(
+        "poolsmallest",
+        Pool::new(2, Worker::quick).routing(Routing::SmallestMailbox),
+    )
+    .await;
     let routees = pool.pool().unwrap().routees();
     let gate = Arc::new(Notify::new());
     // The first routee takes a whole batch at once: a wait, then 49 jobs behind it.
