@@ -1,26 +1,39 @@
-//! The neutral actor-service model of rakt and the one generator that turns it into Rust tokens.
+//! The neutral actor-service model of rakt, its rules, and the one generator that turns it into
+//! Rust tokens.
 //!
 //! Every front end fills the same [`ActorModel`]: today the `#[actor]` attribute of
 //! `rakt-macros` (from an inherent impl block), later a `.proto` front end (from an `rpc`
-//! service). Both then call [`generate_actor`], so the message enum, the dispatch and the typed
-//! handle methods cannot drift apart between the two. [`generate_handle`] emits the handle
-//! *struct* from a [`HandleModel`] (what `#[actor]` on a struct or enum sees).
+//! service). [`validate()`] checks the rules of a well-formed actor on it, once for every front
+//! end, and names the item of each broken rule ([`ModelError`]), which the front end reports
+//! at its own input: the macro at a span, a `.proto` front end at a file and line. Then
+//! [`generate_actor`] turns it into the message enum, the dispatch and the typed handle methods,
+//! so these cannot drift apart between front ends; it validates the model first, and a model
+//! that breaks a rule generates nothing. [`generate_handle`] emits the handle *struct* from a
+//! [`HandleModel`] (what `#[actor]` on a struct or enum sees).
 //!
 //! The generated names follow one scheme, implemented in [`naming`]: for an actor `Counter`,
 //! the message enum is `CounterMsg` (one variant per handler, the PascalCase of its name) and
-//! the handle is `CounterRef`. Generated code names the runtime only through
-//! `<krate>::__private::...`; see `docs/generated-code.md` for the contract.
+//! the handle is `CounterRef`. The model also carries the actor's wire identity (a package, a
+//! wire name per actor and per handler, a field number per argument), which the generated
+//! enum exposes as `CounterMsg::WIRE_NAME` and `CounterMsg::wire_method`. Generated code names
+//! the runtime only through `<krate>::__private::...`; see `docs/generated-code.md` for the
+//! contract.
 //!
-//! The generator trusts its model: front ends reject bad input (reference arguments, colliding
-//! names, ...) with spanned errors before they build one, using the helpers in [`naming`].
+//! A front end keeps the checks that are about its own syntax (for the macro: receivers,
+//! reference arguments, `impl Trait`, patterns, attribute forms): the model cannot hold what
+//! they reject.
 
+mod error;
 mod generate;
 pub mod model;
 pub mod naming;
+mod validate;
 
+pub use crate::error::{KeyTarget, ModelError, ModelErrorKind, ModelItem};
 pub use crate::generate::{generate_actor, generate_handle};
 pub use crate::model::{
-    ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, HookModel,
-    Hooks, InitialModel, KeyModel, MailboxModel, ReceiverKind, ReplyKind, RouteModel, StandInModel,
+    ActorModel, AlternativeModel, Answer, ArgModel, BehaviourModel, HandleModel, HandlerModel,
+    HookModel, Hooks, InitialModel, KeyModel, MailboxModel, ReplyKind, RouteModel, StandInModel,
     UnhandledModel,
 };
+pub use crate::validate::validate;

@@ -1,9 +1,13 @@
-//! The actor-service model: what a front end knows about an actor once it has checked it.
+//! The actor-service model: what a front end knows about an actor.
 //!
 //! The model holds owned `syn` values (types, identifiers, generics, visibilities) and plain
 //! strings, never parse-side nodes such as `syn::ImplItemFn`, so that a front end that does not
 //! parse Rust (the `.proto` generator) can build it too. Spans carried by the `syn` values are
 //! kept in the output, so compiler errors in generated code point at the user's tokens.
+//!
+//! A front end fills the model as the input says, and [`validate`](crate::validate()) checks the
+//! rules of a well-formed actor (names, states, routes, wire identity); the front end reports
+//! each [`ModelError`](crate::ModelError) at the item it names.
 
 use std::num::NonZeroUsize;
 
@@ -16,7 +20,12 @@ use syn::{Attribute, Expr, Generics, Ident, Member, Path, Type, Visibility, Wher
 pub struct ActorModel {
     /// The actor's Rust name, `Counter`; the message enum and handle names derive from it.
     pub rust_name: Ident,
-    /// The service name on the wire (`Counter`, or the `.proto` service name).
+    /// The protobuf package the actor belongs to on the wire, `demo.v1`; empty for none. With
+    /// [`proto_name`](Self::proto_name) it makes the actor's wire identity,
+    /// `demo.v1.Greeter` (see [`naming::actor_wire_name`](crate::naming::actor_wire_name)).
+    pub package: String,
+    /// The actor's name on the wire: the `.proto` service name, or the Rust name (`Counter`)
+    /// for an actor declared in Rust. An identifier.
     pub proto_name: String,
     /// The actor type the dispatch is implemented for, `Counter<T>` (never `Self`).
     pub self_ty: Type,
@@ -57,10 +66,10 @@ pub struct BehaviourModel {
     /// `Debug + Send + 'static` (or does not exist) is reported there.
     pub states: Path,
     /// The state the actor starts in and returns to on a restart (`Actor::initial_state`).
-    /// `None` only in the stand-in a front end emits after reporting that it is missing: the
-    /// generated `initial_state` then never returns (the build has failed already), and the
-    /// rest of the crate still sees the right `State` type.
-    pub initial: Option<InitialModel>,
+    /// A front end that reports it missing can keep the rest of the crate free of follow-on
+    /// errors with `InitialModel::Value(parse_quote!(::core::unreachable!()))`: the state type
+    /// is still right, and the build has failed already.
+    pub initial: InitialModel,
     /// The policy for unhandled messages (`Actor::UNHANDLED`); `None` keeps the runtime's
     /// default (dead letter).
     pub unhandled: Option<UnhandledModel>,
@@ -100,12 +109,15 @@ pub enum UnhandledModel {
 /// One handler: a message variant, a dispatch arm and a handle method.
 #[derive(Clone, Debug)]
 pub struct HandlerModel {
-    /// The method's Rust name, `add_item`; also the handle method's name.
+    /// The method's Rust name, `add_item`; also the handle method's name. Its message
+    /// variant is named after it: `AddItem` (see
+    /// [`naming::variant_ident`](crate::naming::variant_ident)).
     pub rust_name: Ident,
-    /// The method name on the wire (`AddItem`).
+    /// The method's name on the wire: the `.proto` `rpc` name, or the variant name (`AddItem`)
+    /// for a handler declared in Rust. An identifier, unique among the actor's handlers; the
+    /// method's wire identity is `<package>.<Actor>/<proto_name>` (see
+    /// [`naming::method_wire_name`](crate::naming::method_wire_name)).
     pub proto_name: String,
-    /// The message variant, `AddItem` (see [`naming::variant_ident`](crate::naming::variant_ident)).
-    pub variant: Ident,
     /// Visibility of the handle method (the handler's own).
     pub vis: Visibility,
     /// Documentation, one string per line; it travels to the variant and the handle method.
@@ -115,8 +127,6 @@ pub struct HandlerModel {
     /// Attributes copied onto the handle method only: `#[allow(..)]`, `#[deprecated]` and
     /// `#[doc(hidden)]`-style `doc` lists. The handler itself keeps all its attributes.
     pub handle_attrs: Vec<Attribute>,
-    /// How the handler borrows the actor.
-    pub receiver: ReceiverKind,
     /// Whether the handler is an `async fn`.
     pub is_async: bool,
     /// Where the `&mut Ctx<Self>` argument goes, as an index into the handler's parameters
@@ -128,10 +138,11 @@ pub struct HandlerModel {
     /// What the caller gets back.
     pub reply: ReplyKind,
     /// The states (variants of [`BehaviourModel::states`]) in which this handler handles its
-    /// message; `None` for every state. Always `None` in an actor without a behaviour.
+    /// message, each once; `None` for every state. Always `None` in an actor without a
+    /// behaviour.
     pub states: Option<Vec<Ident>>,
-    /// Other methods that handle this handler's message in other states. Their state sets and
-    /// `states` are pairwise disjoint (the front end checks it).
+    /// Other methods that handle this handler's message in other states: their state lists
+    /// and `states` are pairwise disjoint. Always empty in an actor without a behaviour.
     pub alternatives: Vec<AlternativeModel>,
     /// How a router pool routes the message, if the handler says (`#[route(..)]`); `None`
     /// leaves it to the pool's strategy.
@@ -142,7 +153,8 @@ pub struct HandlerModel {
 /// handler's name, visibility, arguments and reply, and a body that never runs (the build has
 /// failed already). The handler has no variant and no dispatch arm; the stand-in only spares
 /// its callers follow-on errors such as "no method named `greet`", so that the one real error
-/// is the one the user reads.
+/// is the one the user reads. Of the model's rules, only the one about names every handle has
+/// (`stop`, `clone`, ...) applies to it.
 #[derive(Clone, Debug)]
 pub struct StandInModel {
     /// The handler's name.
@@ -175,9 +187,8 @@ pub enum RouteModel {
 /// The routing key of a handler: one of its arguments, or a field (of a field ...) of one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyModel {
-    /// The argument, by its name in [`HandlerModel::args`] (the front end checks it), spanned
-    /// where the key is written: `_customer` for `#[route(key = customer)]` on an argument
-    /// `_customer`.
+    /// The argument, by its name in [`HandlerModel::args`], spanned where the key is written:
+    /// `_customer` for `#[route(key = customer)]` on an argument `_customer`.
     pub arg: Ident,
     /// The fields to the key, in order: `[customer]` for `order.customer`, empty when the
     /// argument itself is the key.
@@ -205,7 +216,7 @@ impl KeyModel {
 pub struct AlternativeModel {
     /// The method's Rust name.
     pub rust_name: Ident,
-    /// The states in which it handles the message; never empty.
+    /// The states in which it handles the message; never empty, each state once.
     pub states: Vec<Ident>,
     /// Its own `#[cfg(..)]` attributes (the handler's apply as well).
     pub cfg_attrs: Vec<Attribute>,
@@ -226,19 +237,14 @@ pub struct AlternativeModel {
 /// One message argument.
 #[derive(Clone, Debug)]
 pub struct ArgModel {
-    /// Field and parameter name.
+    /// Field and parameter name; unique among the handler's arguments.
     pub name: Ident,
     /// Its type (owned, `Self` already replaced by the actor type).
     pub ty: Type,
-}
-
-/// How a handler or hook borrows the actor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReceiverKind {
-    /// `&self`
-    Ref,
-    /// `&mut self`
-    RefMut,
+    /// Its field number on the wire: the `.proto` field number, or the argument's 1-based
+    /// position for a handler declared in Rust. Unique among the handler's arguments, and a
+    /// valid protobuf field number (see [`naming::is_field_number`](crate::naming::is_field_number)).
+    pub field: u32,
 }
 
 /// What a handler sends back to the caller.
@@ -271,6 +277,50 @@ pub enum ReplyKind {
     },
 }
 
+impl ReplyKind {
+    /// How the handler answers: the one classification every rule and every generated item
+    /// goes by.
+    pub fn answer(&self) -> Answer {
+        match self {
+            ReplyKind::Tell => Answer::Tell,
+            ReplyKind::Ask { .. } => Answer::Ask,
+            ReplyKind::AskResult { .. } => Answer::AskResult,
+            ReplyKind::Deferred { .. } => Answer::Deferred,
+        }
+    }
+}
+
+/// How a handler answers, without the types: a [`ReplyKind`] classified. A handler and its
+/// alternatives answer the same way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// No answer: the caller tells.
+    Tell,
+    /// The handler returns a value.
+    Ask,
+    /// The handler returns `Result<T, E>`, and the caller gets the error typed.
+    AskResult,
+    /// The handler answers through a `ReplySlot` argument, maybe later.
+    Deferred,
+}
+
+impl Answer {
+    /// Whether someone waits for the answer: the message carries a `reply` field.
+    pub fn is_ask(self) -> bool {
+        self != Answer::Tell
+    }
+
+    /// How a handler that answers this way is written, for messages: "returns `()` (a tell)".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Answer::Tell => "returns `()` (a tell)",
+            Answer::Ask => "returns a value (an ask)",
+            Answer::AskResult => "returns `Result<T, E>` (an ask with a typed error)",
+            Answer::Deferred => "answers through a `ReplySlot` argument (a deferred ask)",
+        }
+    }
+}
+
 /// The lifecycle hooks an actor implements; `None` keeps the runtime's default.
 #[derive(Clone, Debug, Default)]
 pub struct Hooks {
@@ -287,8 +337,6 @@ pub struct Hooks {
 pub struct HookModel {
     /// The method's Rust name.
     pub rust_name: Ident,
-    /// How the hook borrows the actor.
-    pub receiver: ReceiverKind,
     /// Whether the hook is an `async fn`.
     pub is_async: bool,
     /// Whether it takes `ctx: &mut Ctx<Self>` (its only argument if so).

@@ -1,6 +1,7 @@
-//! The naming scheme of generated items, and the checks for names that would collide with it.
+//! The naming scheme of generated items and of wire identities, and the checks for names that
+//! would collide with it.
 //!
-//! For an actor `Counter` with a handler `add_item`:
+//! For an actor `Counter` with a handler `add_item`, in package `demo.v1`:
 //!
 //! | item | name |
 //! |---|---|
@@ -9,9 +10,12 @@
 //! | the reply field of an ask variant | `reply` |
 //! | typed handle | `CounterRef` |
 //! | handle method for `add_item` | `add_item` |
+//! | the actor's wire identity (`CounterMsg::WIRE_NAME`) | `demo.v1.Counter` ([`actor_wire_name`]) |
+//! | the method's wire identity (`CounterMsg::wire_method`) | `demo.v1.Counter/AddItem` ([`method_wire_name`]) |
 //!
-//! Front ends use [`reserved_handle_method`], [`variant_ident`] and [`variant_collisions`] to
-//! reject inputs that would produce clashing names, before they build a model.
+//! [`validate`](crate::validate()) rejects, with these helpers, a model whose names would clash
+//! ([`reserved_handle_method`], [`variant_ident`], [`variant_collisions`]) or whose wire
+//! identity is not well formed ([`is_wire_identifier`], [`is_package`], [`is_field_number`]).
 
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, TokenStream};
@@ -135,6 +139,50 @@ pub fn variant_collisions<S: AsRef<str>>(handlers: &[S]) -> Vec<(usize, usize)> 
     collisions
 }
 
+/// The largest protobuf field number, 2^29 - 1.
+pub const MAX_FIELD_NUMBER: u32 = (1 << 29) - 1;
+
+/// The field numbers protobuf reserves for its own implementation.
+pub const RESERVED_FIELD_NUMBERS: std::ops::RangeInclusive<u32> = 19_000..=19_999;
+
+/// The actor's wire identity: `demo.v1.Greeter` for package `demo.v1` and wire name `Greeter`,
+/// `Greeter` without a package (the full name of a protobuf service).
+pub fn actor_wire_name(package: &str, actor: &str) -> String {
+    if package.is_empty() {
+        actor.to_owned()
+    } else {
+        format!("{package}.{actor}")
+    }
+}
+
+/// A method's wire identity, `<package>.<Actor>/<method>`: `demo.v1.Greeter/SayHello` (a gRPC
+/// path without its leading `/`).
+pub fn method_wire_name(package: &str, actor: &str, method: &str) -> String {
+    format!("{}/{method}", actor_wire_name(package, actor))
+}
+
+/// Whether `name` can be an actor's or a method's wire name: a letter or `_`, then letters,
+/// digits and `_` (letters as in Rust identifiers, so every handler name qualifies).
+pub fn is_wire_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_alphabetic() || first == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Whether `package` is a package: empty (no package), or identifiers joined by dots,
+/// `demo.v1`.
+pub fn is_package(package: &str) -> bool {
+    package.is_empty() || package.split('.').all(is_wire_identifier)
+}
+
+/// Whether `field` is a protobuf field number: 1 to [`MAX_FIELD_NUMBER`], outside
+/// [`RESERVED_FIELD_NUMBERS`].
+pub fn is_field_number(field: u32) -> bool {
+    (1..=MAX_FIELD_NUMBER).contains(&field) && !RESERVED_FIELD_NUMBERS.contains(&field)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,5 +277,33 @@ mod tests {
             variant_collisions(&["x", "_x", "x_", "y"]),
             vec![(0, 1), (0, 2)]
         );
+    }
+
+    #[test]
+    fn wire_names() {
+        assert_eq!(actor_wire_name("demo.v1", "Greeter"), "demo.v1.Greeter");
+        assert_eq!(actor_wire_name("", "Greeter"), "Greeter");
+        assert_eq!(
+            method_wire_name("demo.v1", "Greeter", "SayHello"),
+            "demo.v1.Greeter/SayHello"
+        );
+        assert_eq!(method_wire_name("", "Counter", "Add"), "Counter/Add");
+        for good in ["Greeter", "_x", "say_hello2", "Zähler"] {
+            assert!(is_wire_identifier(good), "{good}");
+        }
+        for bad in ["", "2x", "a.b", "a/b", "a b", "a-b"] {
+            assert!(!is_wire_identifier(bad), "{bad:?}");
+        }
+        assert!(is_package("") && is_package("demo") && is_package("demo.v1"));
+        assert!(!is_package(".demo") && !is_package("demo.") && !is_package("demo..v1"));
+        assert!(!is_package("demo/v1") && !is_package("1demo"));
+    }
+
+    #[test]
+    fn field_numbers() {
+        assert!(is_field_number(1) && is_field_number(18_999) && is_field_number(20_000));
+        assert!(is_field_number(MAX_FIELD_NUMBER));
+        assert!(!is_field_number(0) && !is_field_number(MAX_FIELD_NUMBER + 1));
+        assert!(!is_field_number(19_000) && !is_field_number(19_999));
     }
 }

@@ -6,8 +6,8 @@ use std::num::NonZeroUsize;
 
 use rakt_codegen::{
     ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandleModel, HandlerModel, Hooks,
-    InitialModel, KeyModel, ReceiverKind, ReplyKind, RouteModel, UnhandledModel, generate_actor,
-    generate_handle, naming,
+    InitialModel, KeyModel, ReplyKind, RouteModel, UnhandledModel, generate_actor, generate_handle,
+    naming,
 };
 use syn::{Ident, parse_quote};
 
@@ -17,16 +17,13 @@ fn ident(name: &str) -> Ident {
 
 fn handler(name: &str, args: Vec<ArgModel>, reply: ReplyKind) -> HandlerModel {
     let rust_name = ident(name);
-    let variant = naming::variant_ident(&rust_name).expect("a usable name");
     HandlerModel {
-        proto_name: variant.to_string(),
-        variant,
+        proto_name: naming::variant_name(name),
         rust_name,
         vis: parse_quote!(pub),
         docs: vec![format!(" From the `.proto` comment of `{name}`.")],
         cfg_attrs: Vec::new(),
         handle_attrs: Vec::new(),
-        receiver: ReceiverKind::RefMut,
         is_async: true,
         ctx_position: None,
         args,
@@ -47,6 +44,7 @@ fn hand_built_model() {
         vec![ArgModel {
             name: ident("request"),
             ty: parse_quote!(HelloRequest),
+            field: 1,
         }],
         ReplyKind::AskResult {
             ok: parse_quote!(HelloReply),
@@ -61,7 +59,8 @@ fn hand_built_model() {
     reset.route = Some(RouteModel::Broadcast);
     let actor = ActorModel {
         rust_name: ident("Greeter"),
-        proto_name: "demo.v1.Greeter".to_owned(),
+        package: "demo.v1".to_owned(),
+        proto_name: "Greeter".to_owned(),
         self_ty: parse_quote!(Greeter),
         handle_ty: naming::handle_type(&parse_quote!(Greeter)).expect("a path"),
         generics: Default::default(),
@@ -84,7 +83,7 @@ fn hand_built_model() {
         krate,
     };
     let mut tokens = generate_handle(&handle);
-    tokens.extend(generate_actor(&actor));
+    tokens.extend(generate_actor(&actor).expect("a valid model"));
     let file = syn::parse2::<syn::File>(tokens).expect("the output parses");
     insta::assert_snapshot!(prettyplease::unparse(&file));
 }
@@ -97,6 +96,7 @@ fn hand_built_state_machine() {
     let request = || ArgModel {
         name: ident("request"),
         ty: parse_quote!(HelloRequest),
+        field: 1,
     };
     let reply = || ReplyKind::AskResult {
         ok: parse_quote!(HelloReply),
@@ -115,7 +115,8 @@ fn hand_built_state_machine() {
     }];
     let actor = ActorModel {
         rust_name: ident("Greeter"),
-        proto_name: "demo.v1.Greeter".to_owned(),
+        package: "demo.v1".to_owned(),
+        proto_name: "Greeter".to_owned(),
         self_ty: parse_quote!(Greeter),
         handle_ty: naming::handle_type(&parse_quote!(Greeter)).expect("a path"),
         generics: Default::default(),
@@ -126,15 +127,16 @@ fn hand_built_state_machine() {
         hooks: Hooks::default(),
         behaviour: Some(BehaviourModel {
             states: parse_quote!(GreeterState),
-            initial: Some(InitialModel::Variant {
+            initial: InitialModel::Variant {
                 name: ident("Starting"),
                 data: TokenStream::new(),
-            }),
+            },
             unhandled: Some(UnhandledModel::Reply),
         }),
         stash_capacity: NonZeroUsize::new(16),
         krate: parse_quote!(::rakt),
     };
-    let file = syn::parse2::<syn::File>(generate_actor(&actor)).expect("the output parses");
+    let tokens = generate_actor(&actor).expect("a valid model");
+    let file = syn::parse2::<syn::File>(tokens).expect("the output parses");
     insta::assert_snapshot!(prettyplease::unparse(&file));
 }

@@ -1,8 +1,8 @@
 //! A model of the macro input that keeps references to the original `syn` nodes, so that
-//! `valid.rs` can point its errors at the offending tokens.
+//! `valid` can point its errors at the offending tokens.
 //!
 //! Parsing here never fails and reports nothing: it sorts what it finds (a receiver by value,
-//! a pattern argument, a `&Ctx`) into variants, and `valid.rs` decides what is an error.
+//! a pattern argument, a `&Ctx`) into variants, and `valid` decides what is an error.
 
 use proc_macro2::Ident;
 use rakt_codegen::KeyModel;

@@ -2,7 +2,7 @@
 //! `states`, `initial`, `unhandled` and `stash_capacity` on an impl block.
 //!
 //! Each option's value is checked here; how the options go together (`initial` needs
-//! `states`, ...) is checked in `valid.rs`.
+//! `states`, ...) is checked in `valid`.
 
 use std::num::NonZeroUsize;
 

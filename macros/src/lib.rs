@@ -2,13 +2,17 @@
 //! them; this crate is an implementation detail and its version is pinned by `rakt`.
 //!
 //! The pipeline, one file per step: `attr` parses the options, `ast` models the input
-//! (keeping the original `syn` nodes for spans), `valid` checks it, and `expand` lowers it
-//! into the neutral [`rakt_codegen::ActorModel`] and calls the shared generator.
+//! (keeping the original `syn` nodes for spans), `valid` checks what is about Rust syntax,
+//! `lower` turns it into the neutral [`rakt_codegen::ActorModel`], and `repair` has the shared
+//! generator validate and expand it, reporting the model's errors at the user's tokens;
+//! `expand` runs the steps and emits the tokens.
 
 mod ast;
 mod attr;
 mod ctxt;
 mod expand;
+mod lower;
+mod repair;
 #[cfg(test)]
 mod tests;
 mod valid;
