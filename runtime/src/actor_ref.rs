@@ -15,13 +15,12 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::future::{Future, IntoFuture, poll_fn};
 use std::hash::{Hash, Hasher};
-use std::marker::PhantomData;
 use std::pin::Pin;
-use std::ptr::NonNull;
 use std::sync::Arc;
 use std::task::Poll;
 
 use crate::actor::Actor;
+use crate::arc_ptr::ArcPtr;
 use crate::cell::{Cell, Node};
 use crate::error::SendError;
 use crate::event::DeadLetterReason;
@@ -81,13 +80,13 @@ impl fmt::Display for ActorPath {
 ///
 /// Cheap to clone (one reference count); equal when it points at the same actor.
 pub struct ActorRef<A: Actor> {
-    pub(crate) cell: CellPtr<A>,
+    pub(crate) cell: ArcPtr<Cell<A>>,
 }
 
 impl<A: Actor> ActorRef<A> {
     pub(crate) fn from_cell(cell: Arc<Cell<A>>) -> Self {
         ActorRef {
-            cell: CellPtr::new(cell),
+            cell: ArcPtr::new(cell),
         }
     }
 
@@ -273,7 +272,7 @@ impl<A: Actor> Clone for ActorRef<A> {
 
 impl<A: Actor> PartialEq for ActorRef<A> {
     fn eq(&self, other: &Self) -> bool {
-        self.cell.ptr == other.cell.ptr
+        self.cell.ptr_eq(&other.cell)
     }
 }
 
@@ -318,75 +317,6 @@ impl IntoFuture for Stopping {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move { self.node.core().terminated().await })
-    }
-}
-
-/// An owned `Arc<Cell<A>>` kept as a raw pointer.
-///
-/// It behaves exactly like the `Arc` it came from (one strong count, released on drop), but a
-/// type holding it shows no interior mutability: clippy's `mutable_key_type` then accepts
-/// handles as map keys, which is sound because their `Eq` and `Hash` read only the cell's
-/// address and immutable id. An `Arc<dyn ..>` would do the same without `unsafe`, but costs an
-/// indirect call on every send (measured: ~25% on tell throughput).
-pub(crate) struct CellPtr<A: Actor> {
-    ptr: NonNull<Cell<A>>,
-    _owns: PhantomData<Cell<A>>,
-}
-
-// SAFETY: a `CellPtr` is an `Arc<Cell<A>>`, which is `Send` and `Sync` exactly when `Cell<A>`
-// is `Send + Sync`.
-unsafe impl<A: Actor> Send for CellPtr<A> where Cell<A>: Send + Sync {}
-// SAFETY: as above.
-unsafe impl<A: Actor> Sync for CellPtr<A> where Cell<A>: Send + Sync {}
-
-impl<A: Actor> CellPtr<A> {
-    fn new(cell: Arc<Cell<A>>) -> Self {
-        // SAFETY: `Arc::into_raw` never returns null.
-        let ptr = unsafe { NonNull::new_unchecked(Arc::into_raw(cell).cast_mut()) };
-        CellPtr {
-            ptr,
-            _owns: PhantomData,
-        }
-    }
-
-    /// Another strong `Arc` to the same cell.
-    pub(crate) fn to_arc(&self) -> Arc<Cell<A>> {
-        // SAFETY: `ptr` came from `Arc::into_raw` and this `CellPtr` still owns one strong
-        // count, so the allocation is live; the increment gives the new `Arc` its own count.
-        unsafe {
-            Arc::increment_strong_count(self.ptr.as_ptr());
-            Arc::from_raw(self.ptr.as_ptr())
-        }
-    }
-}
-
-impl<A: Actor> std::ops::Deref for CellPtr<A> {
-    type Target = Cell<A>;
-
-    #[inline]
-    fn deref(&self) -> &Cell<A> {
-        // SAFETY: this `CellPtr` owns a strong count, so the cell outlives the borrow.
-        unsafe { self.ptr.as_ref() }
-    }
-}
-
-impl<A: Actor> Clone for CellPtr<A> {
-    #[inline]
-    fn clone(&self) -> Self {
-        // SAFETY: live allocation from `Arc::into_raw` (see `to_arc`); the new `CellPtr` owns
-        // the added count.
-        unsafe { Arc::increment_strong_count(self.ptr.as_ptr()) };
-        CellPtr {
-            ptr: self.ptr,
-            _owns: PhantomData,
-        }
-    }
-}
-
-impl<A: Actor> Drop for CellPtr<A> {
-    fn drop(&mut self) {
-        // SAFETY: gives back the strong count this `CellPtr` owns, exactly once.
-        unsafe { Arc::decrement_strong_count(self.ptr.as_ptr()) };
     }
 }
 

@@ -8,10 +8,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-
-use tokio::sync::Notify;
+use std::sync::Arc;
 
 use crate::actor::{Actor, Message};
 use crate::actor_ref::{ActorId, ActorPath};
@@ -19,6 +16,7 @@ use crate::event::DeadLetterReason;
 use crate::mailbox::{Mailbox, Signal, StopKind};
 use crate::reply::Rejection;
 use crate::router::Router;
+use crate::sync::{AtomicBool, Mutex, MutexGuard, Notify, Ordering, PoisonError};
 use crate::system::ActorSystem;
 use crate::watch::Watchers;
 
@@ -40,10 +38,7 @@ pub(crate) struct Core {
     pub(crate) system: ActorSystem,
     pub(crate) children: Children,
     pub(crate) watchers: Watchers,
-    terminated: AtomicBool,
-    /// Wakes whoever waits for the actor to finish; made by the first to wait (most actors
-    /// are never waited for one by one), and kept small as it sits in every cell.
-    on_terminated: Mutex<Option<Arc<Notify>>>,
+    termination: Termination,
 }
 
 impl Core {
@@ -60,8 +55,7 @@ impl Core {
             system,
             children: Children::new(),
             watchers: Watchers::new(),
-            terminated: AtomicBool::new(false),
-            on_terminated: Mutex::new(None),
+            termination: Termination::new(),
         }
     }
 
@@ -93,38 +87,66 @@ impl Core {
 
     /// Whether the actor's task has finished.
     pub(crate) fn is_terminated(&self) -> bool {
-        self.terminated.load(Ordering::Acquire)
+        self.termination.is_done()
     }
 
     /// Marks the actor finished and wakes everyone waiting for it.
     pub(crate) fn mark_terminated(&self) {
-        self.terminated.store(true, Ordering::Release);
+        self.termination.mark();
+    }
+
+    /// Resolves once the actor's task has finished.
+    pub(crate) async fn terminated(&self) {
+        self.termination.wait().await;
+    }
+}
+
+/// Whether an actor's task has finished, and the wait for it.
+pub(crate) struct Termination {
+    done: AtomicBool,
+    /// Wakes whoever waits for the actor to finish; made by the first to wait (most actors
+    /// are never waited for one by one), and kept small as it sits in every cell.
+    notify: Mutex<Option<Arc<Notify>>>,
+}
+
+impl Termination {
+    pub(crate) fn new() -> Self {
+        Termination {
+            done: AtomicBool::new(false),
+            notify: Mutex::new(None),
+        }
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        self.done.load(Ordering::Acquire)
+    }
+
+    /// Marks the task finished and wakes everyone waiting for it.
+    pub(crate) fn mark(&self) {
+        self.done.store(true, Ordering::Release);
         // Read under the lock after the store: a waiter that made its `Notify` before this
-        // read is woken; one that makes it after sees the flag (see `terminated`).
-        let notify = self.termination_notify(false);
+        // read is woken; one that makes it after sees the flag (see `wait`).
+        let notify = self.notify(false);
         if let Some(notify) = notify {
             notify.notify_waiters();
         }
     }
 
     /// The `Notify` that waiters for termination wait on, made first if `make`.
-    fn termination_notify(&self, make: bool) -> Option<Arc<Notify>> {
-        let mut slot = self
-            .on_terminated
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+    fn notify(&self, make: bool) -> Option<Arc<Notify>> {
+        let mut slot = self.notify.lock().unwrap_or_else(PoisonError::into_inner);
         if make && slot.is_none() {
             *slot = Some(Arc::new(Notify::new()));
         }
         slot.clone()
     }
 
-    /// Resolves once the actor's task has finished.
-    pub(crate) async fn terminated(&self) {
-        if self.is_terminated() {
+    /// Resolves once the task has finished.
+    pub(crate) async fn wait(&self) {
+        if self.is_done() {
             return;
         }
-        let Some(notify) = self.termination_notify(true) else {
+        let Some(notify) = self.notify(true) else {
             return;
         };
         loop {
@@ -133,7 +155,7 @@ impl Core {
             let notified = notify.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            if self.is_terminated() {
+            if self.is_done() {
                 return;
             }
             notified.await;
@@ -199,23 +221,35 @@ impl<A: Actor> Node for Cell<A> {
 /// Below this many slots a child map is not shrunk: a few slots cost less than reallocating.
 const MIN_CHILD_CAPACITY: usize = 16;
 
-/// The live children of an actor (or of the system's user guardian).
-pub(crate) struct Children {
-    inner: Mutex<ChildMap>,
+/// The live children of an actor (or of the system's user guardian). Generic only so that its
+/// loom model can hold children that are not cells.
+pub(crate) struct Children<C = Arc<dyn Node>> {
+    inner: Mutex<ChildMap<C>>,
 }
 
-struct ChildMap {
+/// What the child set needs of a child.
+pub(crate) trait Child: Clone {
+    fn id(&self) -> ActorId;
+}
+
+impl Child for Arc<dyn Node> {
+    fn id(&self) -> ActorId {
+        self.core().id
+    }
+}
+
+struct ChildMap<C> {
     /// Cleared when the owner starts stopping: no child may join after that.
     open: bool,
     /// Boxed on the first child and dropped with the last: most actors have no children,
     /// and this sits in every cell.
     #[allow(clippy::box_collection)]
-    map: Option<Box<Map>>,
+    map: Option<Box<Map<C>>>,
 }
 
-type Map = HashMap<u64, Arc<dyn Node>, BuildHasherDefault<IdHasher>>;
+type Map<C> = HashMap<u64, C, BuildHasherDefault<IdHasher>>;
 
-impl Children {
+impl<C: Child> Children<C> {
     pub(crate) fn new() -> Self {
         Children {
             inner: Mutex::new(ChildMap {
@@ -225,18 +259,18 @@ impl Children {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, ChildMap> {
+    fn lock(&self) -> MutexGuard<'_, ChildMap<C>> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Adds a child; `false` if the owner is stopping.
-    pub(crate) fn insert(&self, child: Arc<dyn Node>) -> bool {
+    pub(crate) fn insert(&self, child: C) -> bool {
         let mut children = self.lock();
         if !children.open {
             return false;
         }
         let map = children.map.get_or_insert_with(Box::default);
-        map.insert(child.core().id.get(), child);
+        map.insert(child.id().get(), child);
         true
     }
 
@@ -267,24 +301,24 @@ impl Children {
     }
 
     /// Every child but `except`, left in place.
-    pub(crate) fn others(&self, except: ActorId) -> Vec<Arc<dyn Node>> {
+    pub(crate) fn others(&self, except: ActorId) -> Vec<C> {
         self.lock()
             .map
             .iter()
             .flat_map(|map| map.values())
-            .filter(|child| child.core().id != except)
+            .filter(|child| child.id() != except)
             .cloned()
             .collect()
     }
 
     /// Hands back every child, leaving the set open for new ones (a restarting parent).
-    pub(crate) fn take_all(&self) -> Vec<Arc<dyn Node>> {
+    pub(crate) fn take_all(&self) -> Vec<C> {
         let map = self.lock().map.take();
         map.into_iter().flat_map(|map| map.into_values()).collect()
     }
 
     /// Closes the set and hands back every child still in it.
-    pub(crate) fn close(&self) -> Vec<Arc<dyn Node>> {
+    pub(crate) fn close(&self) -> Vec<C> {
         let map = {
             let mut children = self.lock();
             children.open = false;

@@ -49,6 +49,7 @@ extern crate self as rakt;
 
 mod actor;
 mod actor_ref;
+mod arc_ptr;
 mod behaviour;
 mod cell;
 mod context;
@@ -68,9 +69,13 @@ mod schedule;
 mod send;
 mod stash;
 mod supervision;
+mod sync;
 mod system;
 mod topic;
 mod watch;
+
+#[cfg(all(test, loom))]
+mod tests;
 
 pub use crate::actor::{Actor, ActorHandle, Message};
 pub use crate::actor_ref::{ActorId, ActorPath, ActorRef, Stopping};

@@ -10,11 +10,10 @@
 //! to the ones left behind when an actor stops, belongs to the actor loop (`runner`).
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 use crate::failure::Failure;
+use crate::sync::{AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering, PoisonError};
 
 /// How many messages an actor's mailbox holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -7,13 +7,12 @@
 
 use std::convert::Infallible;
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::oneshot;
 
 use crate::error::AskError;
 use crate::failure::Failure;
+use crate::sync::{Arc, AtomicUsize, Mutex, Ordering, PoisonError};
 
 /// What a caller waits on: the handler's value or why there is none.
 pub(crate) type ReplyReceiver<T, E> = oneshot::Receiver<Result<T, AskError<E>>>;

@@ -5,11 +5,10 @@
 //! the watched actor terminates, every watcher gets that message with a [`Terminated`]. Watching
 //! an actor that is already gone delivers at once. A watcher that stops takes its watches with it.
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
-
 use crate::actor_ref::{ActorId, ActorPath};
 use crate::cell::Core;
 use crate::event::StopReason;
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 
 /// An actor has stopped for good: what a watcher is told.
 #[derive(Debug, Clone, PartialEq, Eq)]
