@@ -79,8 +79,12 @@ impl<T, E> Shared<T, E> {
 
     /// An answer: the first one reaches the caller.
     fn answer(&self, outcome: Result<T, AskError<E>>) -> bool {
+        // The sender is taken before this copy counts itself out: a copy that withdraws and
+        // finds itself the last one out then finds the sender gone, and cannot speak over
+        // an answer in flight.
+        let tx = self.take();
         self.outstanding.fetch_sub(1, Ordering::AcqRel);
-        self.take().is_some_and(|tx| tx.send(outcome).is_ok())
+        tx.is_some_and(|tx| tx.send(outcome).is_ok())
     }
 
     /// A copy that will not answer: it speaks for the request only if it was the last one.
