@@ -59,13 +59,24 @@ impl Watchers {
     /// Registers `watcher` on `core`'s actor (whose list this is), or tells it at once if the
     /// actor is already gone.
     pub(crate) fn add(&self, core: &Core, watcher: ActorId, notify: Notify) {
+        self.add_with(watcher, notify, |reason| terminated(core, reason));
+    }
+
+    /// [`add`](Watchers::add), with `notice` making what the watcher is told (the loom model
+    /// has no cell to make it from).
+    pub(crate) fn add_with(
+        &self,
+        watcher: ActorId,
+        notify: Notify,
+        notice: impl FnOnce(StopReason) -> Terminated,
+    ) {
         let mut guard = self.lock();
         let list = guard.get_or_insert_with(Box::default);
         match &list.terminated {
             Some(reason) => {
                 let reason = reason.clone();
                 drop(guard);
-                notify(terminated(core, reason));
+                notify(notice(reason));
             }
             None => list.watches.push((watcher, notify)),
         }
@@ -89,6 +100,15 @@ impl Watchers {
     /// Records that `core`'s actor terminated and tells every watcher. Builds nothing when
     /// nobody watches.
     pub(crate) fn close(&self, core: &Core, reason: &StopReason) {
+        self.close_with(reason, |reason| terminated(core, reason));
+    }
+
+    /// [`close`](Watchers::close), with `notice` making what the watchers are told.
+    pub(crate) fn close_with(
+        &self,
+        reason: &StopReason,
+        notice: impl FnOnce(StopReason) -> Terminated,
+    ) {
         let watches = {
             let mut guard = self.lock();
             let list = guard.get_or_insert_with(Box::default);
@@ -98,7 +118,7 @@ impl Watchers {
         if watches.is_empty() {
             return;
         }
-        let notice = terminated(core, reason.clone());
+        let notice = notice(reason.clone());
         for (_, notify) in watches {
             notify(notice.clone());
         }

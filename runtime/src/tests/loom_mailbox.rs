@@ -1,0 +1,276 @@
+//! The mailbox (`mailbox.rs`): senders pushing, the actor receiving, a stop or a close, all at
+//! once. Whatever the interleaving, every message a push accepted is either received by the
+//! actor or handed back by `close`, exactly once; a refused message comes back to its sender;
+//! the messages of one sender keep their order; and a receiver or sender that waits is always
+//! woken (loom fails a model whose threads all wait).
+
+use std::collections::VecDeque;
+use std::future::poll_fn;
+
+use loom::future::block_on;
+use loom::sync::Arc;
+use loom::thread;
+
+use super::model;
+use crate::mailbox::{Mailbox, MailboxConfig, PushError, Received, StopKind};
+
+/// A message: its sender and its place in that sender's sequence.
+type Msg = (u8, u8);
+
+/// What one sender did: the messages the mailbox accepted and those it refused, in order.
+#[derive(Default)]
+struct Sent {
+    accepted: Vec<Msg>,
+    refused: Vec<Msg>,
+}
+
+impl Sent {
+    fn record<E>(&mut self, msg: Msg, pushed: Result<(), E>) {
+        match pushed {
+            Ok(()) => self.accepted.push(msg),
+            Err(_) => self.refused.push(msg),
+        }
+    }
+}
+
+/// Pushes `count` messages as `sender` with `try_push`.
+fn try_push_all(mailbox: &Mailbox<Msg>, sender: u8, count: u8) -> Sent {
+    let mut sent = Sent::default();
+    for seq in 0..count {
+        let pushed = mailbox.try_push((sender, seq)).map_err(|e| match e {
+            PushError::Full(_) => panic!("an unbounded mailbox is never full"),
+            PushError::Closed(msg) => assert_eq!(msg, (sender, seq), "the message comes back"),
+        });
+        sent.record((sender, seq), pushed);
+    }
+    sent
+}
+
+/// Pushes `count` messages as `sender`, each waiting for room like a tell.
+fn push_all(mailbox: &Mailbox<Msg>, sender: u8, count: u8) -> Sent {
+    let mut sent = Sent::default();
+    for seq in 0..count {
+        let mut slot = Some((sender, seq));
+        let pushed = block_on(poll_fn(|cx| mailbox.poll_push(cx, &mut slot)));
+        let pushed = pushed.map_err(|e| match e {
+            PushError::Full(_) => panic!("a waiting push never reports full"),
+            PushError::Closed(msg) => assert_eq!(msg, (sender, seq), "the message comes back"),
+        });
+        sent.record((sender, seq), pushed);
+    }
+    sent
+}
+
+/// Receives like the actor loop until the mailbox reports a stop, or until `until` messages
+/// came; every batch taken counts as received.
+fn receive(mailbox: &Mailbox<Msg>, until: usize) -> (Vec<Msg>, Option<StopKind>) {
+    let mut received = Vec::new();
+    let mut batch = VecDeque::new();
+    while received.len() < until {
+        match block_on(poll_fn(|cx| mailbox.poll_recv(cx, &mut batch))) {
+            Received::Batch => received.extend(batch.drain(..)),
+            Received::Stop(kind) => return (received, Some(kind)),
+            Received::Signal => panic!("no signal was sent"),
+        }
+    }
+    (received, None)
+}
+
+/// Every accepted message arrived exactly once, in its sender's order, in what the actor
+/// received followed by what `close` handed back; no refused message did.
+fn check(senders: &[Sent], received: &[Msg], left: &[Msg]) {
+    let arrived: Vec<Msg> = received.iter().chain(left).copied().collect();
+    let accepted: usize = senders.iter().map(|sent| sent.accepted.len()).sum();
+    assert_eq!(arrived.len(), accepted, "no message lost or duplicated");
+    for (sender, sent) in senders.iter().enumerate() {
+        let from: Vec<Msg> = arrived
+            .iter()
+            .filter(|msg| usize::from(msg.0) == sender)
+            .copied()
+            .collect();
+        assert_eq!(from, sent.accepted, "sender {sender}'s messages, in order");
+        assert!(
+            sent.refused.iter().all(|msg| !arrived.contains(msg)),
+            "a refused message is not delivered"
+        );
+    }
+}
+
+fn mailbox(config: MailboxConfig) -> Arc<Mailbox<Msg>> {
+    Arc::new(Mailbox::new(config))
+}
+
+/// Two senders, one of which then asks for a graceful stop, while the actor receives: the
+/// stop comes after everything accepted, and nothing is accepted after it.
+#[test]
+fn loom_mailbox_senders_racing_a_graceful_stop() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::unbounded());
+        let first = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || try_push_all(&mailbox, 0, 2)
+        });
+        let second = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || {
+                let sent = try_push_all(&mailbox, 1, 1);
+                mailbox.request_stop(StopKind::Graceful);
+                sent
+            }
+        });
+        let (received, stop) = receive(&mailbox, usize::MAX);
+        assert_eq!(stop, Some(StopKind::Graceful));
+        let left = mailbox.close();
+        assert!(left.is_empty(), "a graceful stop comes after the queue");
+        let senders = [first.join().unwrap(), second.join().unwrap()];
+        assert_eq!(senders[1].accepted.len(), 1, "pushed before the stop");
+        check(&senders, &received, &Vec::from(left));
+    });
+}
+
+/// A kill overtakes the queue: what the actor has not taken comes back from `close`.
+#[test]
+fn loom_mailbox_a_kill_hands_the_queue_back() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::unbounded());
+        let sender = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || try_push_all(&mailbox, 0, 3)
+        });
+        let killer = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || mailbox.request_stop(StopKind::Kill)
+        });
+        let (received, stop) = receive(&mailbox, usize::MAX);
+        assert_eq!(stop, Some(StopKind::Kill));
+        assert!(mailbox.is_killed());
+        let left = mailbox.close();
+        killer.join().unwrap();
+        let senders = [sender.join().unwrap()];
+        check(&senders, &received, &Vec::from(left));
+    });
+}
+
+/// A mailbox of one: one sender waits for room for its second message while another sends
+/// one, and the actor waits for messages; everyone is woken and every message arrives once, in order.
+#[test]
+fn loom_mailbox_waiting_senders_and_receiver_are_woken() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::bounded(1));
+        let senders: Vec<_> = [2, 1]
+            .into_iter()
+            .enumerate()
+            .map(|(sender, count)| {
+                let mailbox = Arc::clone(&mailbox);
+                thread::spawn(move || push_all(&mailbox, sender as u8, count))
+            })
+            .collect();
+        let (received, stop) = receive(&mailbox, 3);
+        assert_eq!(stop, None);
+        let senders: Vec<Sent> = senders.into_iter().map(|t| t.join().unwrap()).collect();
+        assert!(senders.iter().all(|sent| sent.refused.is_empty()));
+        check(&senders, &received, &[]);
+    });
+}
+
+/// The runtime's own messages go past a full mailbox's capacity while a sender waits for room,
+/// and keep their order.
+#[test]
+fn loom_mailbox_push_over_passes_a_waiting_sender() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::bounded(1));
+        let sender = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || push_all(&mailbox, 0, 2)
+        });
+        let runtime = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || {
+                let mut sent = Sent::default();
+                for seq in 0..2 {
+                    let pushed = mailbox.push_over((1, seq)).map(drop);
+                    sent.record((1, seq), pushed);
+                }
+                sent
+            }
+        });
+        let (received, _) = receive(&mailbox, 4);
+        let senders = [sender.join().unwrap(), runtime.join().unwrap()];
+        assert!(senders.iter().all(|sent| sent.refused.is_empty()));
+        check(&senders, &received, &[]);
+    });
+}
+
+/// A batch of tells into a mailbox of two, beside another sender: the batch waits for room as
+/// it fills, and keeps its order.
+#[test]
+fn loom_mailbox_a_batch_waits_for_room() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::bounded(2));
+        let batcher = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || {
+                let mut pending: VecDeque<Msg> = (0..3).map(|seq| (0, seq)).collect();
+                let open = block_on(poll_fn(|cx| mailbox.poll_push_many(cx, &mut pending)));
+                assert!(open && pending.is_empty());
+                Sent {
+                    accepted: (0..3).map(|seq| (0, seq)).collect(),
+                    refused: Vec::new(),
+                }
+            }
+        });
+        let sender = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || push_all(&mailbox, 1, 1)
+        });
+        let (received, _) = receive(&mailbox, 4);
+        let senders = [batcher.join().unwrap(), sender.join().unwrap()];
+        check(&senders, &received, &[]);
+    });
+}
+
+/// The actor closes its mailbox (it stopped, whatever the reason) while a sender waits for
+/// room: the sender is woken and its message is received, handed back by `close`, or refused.
+#[test]
+fn loom_mailbox_a_close_wakes_a_waiting_sender() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::bounded(1));
+        assert!(mailbox.try_push((0, 0)).is_ok());
+        let sender = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || push_all(&mailbox, 1, 1)
+        });
+        let (received, _) = receive(&mailbox, 1);
+        let left = mailbox.close();
+        let first = Sent {
+            accepted: vec![(0, 0)],
+            refused: Vec::new(),
+        };
+        let senders = [first, sender.join().unwrap()];
+        check(&senders, &received, &Vec::from(left));
+    });
+}
+
+/// A graceful stop while a sender waits for room: the sender is woken and refused, and the
+/// actor still receives what was queued before the stop.
+#[test]
+fn loom_mailbox_a_stop_wakes_a_waiting_sender() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::bounded(1));
+        assert!(mailbox.try_push((0, 0)).is_ok());
+        let sender = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || push_all(&mailbox, 1, 1)
+        });
+        mailbox.request_stop(StopKind::Graceful);
+        let (received, stop) = receive(&mailbox, usize::MAX);
+        assert_eq!(stop, Some(StopKind::Graceful));
+        let left = mailbox.close();
+        let first = Sent {
+            accepted: vec![(0, 0)],
+            refused: Vec::new(),
+        };
+        let senders = [first, sender.join().unwrap()];
+        check(&senders, &received, &Vec::from(left));
+    });
+}
