@@ -6,6 +6,7 @@
 
 use std::collections::VecDeque;
 use std::future::poll_fn;
+use std::task::Poll;
 
 use loom::future::block_on;
 use loom::sync::Arc;
@@ -117,6 +118,74 @@ fn loom_mailbox_a_tell_wakes_the_waiting_actor() {
         assert_eq!(stop, None);
         let senders: Vec<Sent> = senders.into_iter().map(|t| t.join().unwrap()).collect();
         check(&senders, &received, &[]);
+    });
+}
+
+/// Pushes an ask as `sender`; if the mailbox says the actor will wake the asker as it takes the
+/// request, waits for that wake-up (the asker arms no timer until then).
+fn ask(mailbox: &Mailbox<Msg>, sender: u8) -> Sent {
+    let mut slot = Some((sender, 0));
+    let mut awaiting_take = false;
+    let pushed = block_on(poll_fn(|cx| {
+        if awaiting_take {
+            return Poll::Ready(Ok(()));
+        }
+        match mailbox.poll_push_ask(cx, &mut slot) {
+            Poll::Ready(Ok(true)) => {
+                awaiting_take = true;
+                Poll::Pending
+            }
+            Poll::Ready(Ok(false)) => Poll::Ready(Ok(())),
+            Poll::Ready(Err(_)) => Poll::Ready(Err(())),
+            Poll::Pending => Poll::Pending,
+        }
+    }));
+    let mut sent = Sent::default();
+    sent.record((sender, 0), pushed);
+    sent
+}
+
+/// An ask reaching an actor that waits for messages is told the actor will wake it as it takes
+/// the request, and is woken: whatever the interleaving with the actor and another sender.
+#[test]
+fn loom_mailbox_an_asker_is_woken_as_the_actor_takes_its_request() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::unbounded());
+        let asker = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || ask(&mailbox, 0)
+        });
+        let sender = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || try_push_all(&mailbox, 1, 1)
+        });
+        let (received, _) = receive(&mailbox, 2);
+        check(
+            &[asker.join().unwrap(), sender.join().unwrap()],
+            &received,
+            &[],
+        );
+    });
+}
+
+/// An asker waiting for the actor to take its request is woken by a kill instead.
+#[test]
+fn loom_mailbox_an_asker_is_woken_by_a_kill() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::unbounded());
+        let asker = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || ask(&mailbox, 0)
+        });
+        let killer = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || mailbox.request_stop(StopKind::Kill)
+        });
+        let (received, stop) = receive(&mailbox, usize::MAX);
+        assert_eq!(stop, Some(StopKind::Kill));
+        let left = mailbox.close();
+        killer.join().unwrap();
+        check(&[asker.join().unwrap()], &received, &Vec::from(left));
     });
 }
 
