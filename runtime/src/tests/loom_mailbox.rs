@@ -1,8 +1,11 @@
 //! The mailbox (`mailbox.rs`): senders pushing, the actor receiving, a stop or a close, all at
 //! once. Whatever the interleaving, every message a push accepted is either received by the
 //! actor or handed back by `close`, exactly once; a refused message comes back to its sender;
-//! the messages of one sender keep their order; and a receiver or sender that waits is always
-//! woken (loom fails a model whose threads all wait).
+//! the messages of one sender keep their order; a graceful stop comes after the queue and a
+//! supervision signal before it; and every task that waits is woken (loom fails a model whose
+//! threads all wait): the actor by a tell, a push past the bound, a signal, a stop or (in a
+//! restart backoff) a kill; a sender waiting for room by the actor taking a batch, a stop or a
+//! close; an asker by the actor taking its request, or by a stop or close.
 
 use std::collections::VecDeque;
 use std::future::poll_fn;
@@ -13,7 +16,7 @@ use loom::sync::Arc;
 use loom::thread;
 
 use super::model;
-use crate::mailbox::{Mailbox, MailboxConfig, PushError, Received, StopKind};
+use crate::mailbox::{Mailbox, MailboxConfig, PushError, Received, Signal, StopKind};
 
 /// A message: its sender and its place in that sender's sequence.
 type Msg = (u8, u8);
@@ -361,5 +364,100 @@ fn loom_mailbox_a_stop_wakes_a_waiting_sender() {
         };
         let senders = [first, sender.join().unwrap()];
         check(&senders, &received, &Vec::from(left));
+    });
+}
+
+/// A supervision signal sent, then a graceful stop, while the actor waits and a sender tells:
+/// the actor is woken, sees the signal once and before the stop, and still gets every message.
+#[test]
+fn loom_mailbox_a_signal_overtakes_the_stop_and_is_seen_once() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::unbounded());
+        let supervisor = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || {
+                mailbox.signal(Signal::Stop);
+                mailbox.request_stop(StopKind::Graceful);
+            }
+        });
+        let sender = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || try_push_all(&mailbox, 0, 1)
+        });
+        let mut received = Vec::new();
+        let mut batch = VecDeque::new();
+        let mut signals = 0;
+        loop {
+            match block_on(poll_fn(|cx| mailbox.poll_recv(cx, &mut batch))) {
+                Received::Batch => received.extend(batch.drain(..)),
+                Received::Signal => {
+                    assert!(mailbox.is_signalled());
+                    assert!(matches!(mailbox.take_signal(), Some(Signal::Stop)));
+                    signals += 1;
+                }
+                Received::Stop(kind) => {
+                    assert_eq!(kind, StopKind::Graceful);
+                    break;
+                }
+            }
+        }
+        assert_eq!(signals, 1, "the signal is seen once, before the stop");
+        assert!(!mailbox.is_signalled());
+        supervisor.join().unwrap();
+        let left = mailbox.close();
+        check(&[sender.join().unwrap()], &received, &Vec::from(left));
+    });
+}
+
+/// A supervision signal wakes the waiting actor, which sees it once, beside a sender's tell.
+#[test]
+fn loom_mailbox_a_signal_wakes_the_actor() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::unbounded());
+        let supervisor = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || mailbox.signal(Signal::Restart("sibling failed".into()))
+        });
+        let sender = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || try_push_all(&mailbox, 0, 1)
+        });
+        let mut received = Vec::new();
+        let mut batch = VecDeque::new();
+        let mut signals = 0;
+        while signals == 0 || received.is_empty() {
+            match block_on(poll_fn(|cx| mailbox.poll_recv(cx, &mut batch))) {
+                Received::Batch => received.extend(batch.drain(..)),
+                Received::Signal => {
+                    assert!(matches!(mailbox.take_signal(), Some(Signal::Restart(_))));
+                    signals += 1;
+                }
+                Received::Stop(_) => panic!("nobody stops the actor"),
+            }
+        }
+        assert_eq!(signals, 1);
+        supervisor.join().unwrap();
+        check(&[sender.join().unwrap()], &received, &[]);
+    });
+}
+
+/// An actor waiting out a restart backoff is woken by a kill.
+#[test]
+fn loom_mailbox_a_kill_ends_a_backoff() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::unbounded());
+        let killer = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || mailbox.request_stop(StopKind::Kill)
+        });
+        let sender = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || try_push_all(&mailbox, 0, 1)
+        });
+        block_on(poll_fn(|cx| mailbox.poll_killed(cx)));
+        assert!(mailbox.is_killed());
+        killer.join().unwrap();
+        let left = mailbox.close();
+        check(&[sender.join().unwrap()], &[], &Vec::from(left));
     });
 }
