@@ -111,8 +111,11 @@ pub(crate) struct Mailbox<M> {
 
 struct State<M> {
     queue: VecDeque<M>,
-    /// The actor task, when it waits for messages.
+    /// The actor task, when it waits for messages (or for a kill during a restart backoff).
     receiver: Option<Waker>,
+    /// Whether `receiver` waits for messages, so that a message wakes it to take a batch at
+    /// once; `false` while it waits out a restart backoff.
+    taking: bool,
     /// Senders waiting for room in a bounded mailbox.
     senders: Wakers,
     /// Askers to wake when the actor takes its next batch (see [`Mailbox::poll_push_ask`]).
@@ -159,6 +162,7 @@ impl<M> Mailbox<M> {
             state: Mutex::new(State {
                 queue: VecDeque::new(),
                 receiver: None,
+                taking: false,
                 senders: Wakers::default(),
                 takers: Wakers::default(),
                 open: true,
@@ -217,24 +221,23 @@ impl<M> Mailbox<M> {
         Ok(())
     }
 
-    /// Queues `msg` under the held lock, then releases it and wakes the actor if it was waiting
-    /// for messages; `true` if it was. `taker`, if given, is woken again when the actor takes
-    /// its next batch, but only if the actor was waiting (see [`Mailbox::poll_push_ask`]).
+    /// Queues `msg` under the held lock, then releases it and wakes the actor if it waits;
+    /// `true` if it was waiting for messages (so it takes a batch as soon as it runs).
+    /// `taker`, if given, is woken again when the actor takes that batch, but only then (see
+    /// [`Mailbox::poll_push_ask`]).
     #[inline]
     fn enqueue(&self, mut state: MutexGuard<'_, State<M>>, msg: M, taker: Option<&Waker>) -> bool {
         state.queue.push_back(msg);
         let receiver = state.receiver.take();
-        if let (Some(_), Some(taker)) = (&receiver, taker) {
+        let taking = receiver.is_some() && state.taking;
+        if let (true, Some(taker)) = (taking, taker) {
             state.takers.register(taker);
         }
         drop(state);
-        match receiver {
-            Some(waker) => {
-                waker.wake();
-                true
-            }
-            None => false,
+        if let Some(waker) = receiver {
+            waker.wake();
         }
+        taking
     }
 
     /// Queues a message from the runtime itself (a termination notice, a topic publication, a
@@ -375,6 +378,7 @@ impl<M> Mailbox<M> {
         if let Some(kind) = state.stop {
             return Poll::Ready(Received::Stop(kind));
         }
+        state.taking = true;
         match &mut state.receiver {
             Some(waker) if waker.will_wake(cx.waker()) => {}
             receiver => *receiver = Some(cx.waker().clone()),
@@ -389,6 +393,8 @@ impl<M> Mailbox<M> {
         if state.stop == Some(StopKind::Kill) {
             return Poll::Ready(());
         }
+        // Not taking messages: an asker must not count on this actor to wake it soon.
+        state.taking = false;
         match &mut state.receiver {
             Some(waker) if waker.will_wake(cx.waker()) => {}
             receiver => *receiver = Some(cx.waker().clone()),

@@ -416,3 +416,31 @@ async fn all_for_one_stop_stops_the_siblings() {
     assert_eq!(b.total().await, Err(AskError::Stopped));
     system.shutdown().await;
 }
+
+/// An ask sent while the actor waits out a restart backoff times out on time: the actor is
+/// not taking messages then, so the asker must not count on it to be woken.
+#[tokio::test(start_paused = true)]
+async fn an_ask_during_a_restart_backoff_times_out_on_time() {
+    let system = ActorSystem::builder("ask-backoff")
+        .supervision(
+            Supervision::restart().backoff(Duration::from_secs(10), Duration::from_secs(10)),
+        )
+        .build()
+        .await
+        .unwrap();
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    let failed = counter.explode_ask().await;
+    assert!(matches!(failed, Err(AskError::Failed(_))), "{failed:?}");
+    let started = Instant::now();
+    let timeout = Duration::from_millis(100);
+    assert_eq!(
+        counter.total().timeout(timeout).await,
+        Err(AskError::Timeout(timeout))
+    );
+    assert_eq!(
+        started.elapsed(),
+        timeout,
+        "not the backoff plus the timeout"
+    );
+    system.shutdown().await;
+}
