@@ -10,10 +10,10 @@
 //! a backtrace under `RUST_BACKTRACE`). A system built with
 //! [`quiet_panics`](crate::ActorSystemBuilder::quiet_panics) reports its caught panics through
 //! `tracing` instead: this module installs one process-wide hook, once, that recognises them by
-//! a thread-local scope (an actor task of a quiet system, inside a `catch_*` guard) and hands
-//! every other panic to the hook that was installed before it.
+//! a thread-local flag (set while an actor task of a quiet system is polled) and hands every
+//! other panic to the hook that was installed before it.
 //!
-//! This module owns the failure type, the guards and the hook; what a failure leads to is the
+//! This module owns the failure type, the catching and the hook; what a failure leads to is the
 //! business of `supervision` and the actor loop.
 
 use std::any::Any;
@@ -93,22 +93,16 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
 /// Runs a synchronous handler body, catching a panic.
 #[inline]
 pub fn catch_sync<R>(f: impl FnOnce() -> R) -> Result<R, Failure> {
-    let _guarded = Guarded::enter();
     catch_unwind(AssertUnwindSafe(f)).map_err(Failure::from_panic)
 }
 
 /// Runs an asynchronous handler body, catching a panic at any poll.
 #[inline]
 pub fn catch_async<F: Future>(fut: F) -> impl Future<Output = Result<F::Output, Failure>> {
-    // Guarded poll by poll: between polls the thread runs other tasks, and the next poll may
-    // come on another thread. The guard sits inside the catch, so it is still open when the
-    // panic hook runs.
-    AssertUnwindSafe(AroundPoll {
-        inner: fut,
-        enter: Guarded::enter,
-    })
-    .catch_unwind()
-    .map(|caught| caught.map_err(Failure::from_panic))
+    // Not an `async fn`: a wrapper state machine would add to every handler's future.
+    AssertUnwindSafe(fut)
+        .catch_unwind()
+        .map(|caught| caught.map_err(Failure::from_panic))
 }
 
 /// Flattens the outcome of a lifecycle hook that returns `Result<(), E>`.
@@ -122,52 +116,16 @@ pub fn hook_outcome<E: Into<BoxError>>(
     }
 }
 
-/// Where the current thread is, as the panic hook needs to know it.
-#[derive(Clone, Copy)]
-struct Scope {
-    /// Polling an actor task of a system built with `quiet_panics`.
-    quiet_task: bool,
-    /// How many `catch_*` guards are open: a panic here is caught and supervised.
-    guarded: u32,
-}
-
 thread_local! {
-    static SCOPE: Cell<Scope> = const {
-        Cell::new(Scope {
-            quiet_task: false,
-            guarded: 0,
-        })
-    };
+    /// Whether this thread is polling an actor task of a system built with `quiet_panics`.
+    /// Every panic there is caught: user code runs under `catch_*` and the actor loop under
+    /// its own guard, so the hook need not tell them apart (a per-handler guard would cost
+    /// every message two thread-local updates).
+    static QUIET_TASK: Cell<bool> = const { Cell::new(false) };
 }
 
-/// An open `catch_*` guard on this thread, closed on drop.
-struct Guarded;
-
-impl Guarded {
-    #[inline]
-    fn enter() -> Self {
-        SCOPE.with(|scope| {
-            let mut now = scope.get();
-            now.guarded = now.guarded.saturating_add(1);
-            scope.set(now);
-        });
-        Guarded
-    }
-}
-
-impl Drop for Guarded {
-    #[inline]
-    fn drop(&mut self) {
-        SCOPE.with(|scope| {
-            let mut now = scope.get();
-            now.guarded = now.guarded.saturating_sub(1);
-            scope.set(now);
-        });
-    }
-}
-
-/// Polls `task` (an actor's task) as one of a quiet system: a panic caught by a `catch_*` guard
-/// inside it is reported through `tracing`, not by the previous panic hook.
+/// Polls `task` (an actor's task) as one of a quiet system: a panic while it is polled is
+/// reported through `tracing`, not by the previous panic hook.
 pub(crate) fn quiet_task<F: Future>(task: F) -> impl Future<Output = F::Output> {
     AroundPoll {
         inner: task,
@@ -203,36 +161,19 @@ struct QuietPoll(bool);
 impl QuietPoll {
     /// Marks this thread as polling a quiet task until the returned value drops.
     fn enter() -> Self {
-        SCOPE.with(|scope| {
-            let before = scope.get();
-            scope.set(Scope {
-                quiet_task: true,
-                ..before
-            });
-            QuietPoll(before.quiet_task)
-        })
+        QuietPoll(QUIET_TASK.with(|quiet| quiet.replace(true)))
     }
 }
 
 impl Drop for QuietPoll {
     fn drop(&mut self) {
-        SCOPE.with(|scope| {
-            scope.set(Scope {
-                quiet_task: self.0,
-                ..scope.get()
-            });
-        });
+        QUIET_TASK.with(|quiet| quiet.set(self.0));
     }
 }
 
 /// Whether a panic on this thread now is one a quiet system catches and supervises.
 fn is_quiet() -> bool {
-    SCOPE
-        .try_with(|scope| {
-            let scope = scope.get();
-            scope.quiet_task && scope.guarded > 0
-        })
-        .unwrap_or(false)
+    QUIET_TASK.try_with(Cell::get).unwrap_or(false)
 }
 
 /// Set once the quiet hook is installed.
@@ -318,30 +259,24 @@ mod tests {
     }
 
     #[test]
-    fn only_guarded_code_of_a_quiet_task_is_quiet() {
+    fn only_the_polls_of_a_quiet_task_are_quiet() {
         assert!(!catch_sync(is_quiet).unwrap(), "not in a quiet task");
-        let (outside, inside, between, after) = run(quiet_task(async {
-            let outside = is_quiet();
+        let (inside, suspended, after) = run(quiet_task(async {
             let inside = catch_sync(is_quiet).unwrap();
-            let mut guarded = pin!(catch_async(async {
+            let mut suspended = pin!(catch_async(async {
                 let first = is_quiet();
                 YieldOnce(false).await;
                 first && is_quiet()
             }));
-            let polled = poll_fn(|cx| Poll::Ready(guarded.as_mut().poll(cx))).await;
+            let polled = poll_fn(|cx| Poll::Ready(suspended.as_mut().poll(cx))).await;
             assert!(polled.is_pending());
-            // The guarded future is suspended: code of the same task between its polls.
-            let between = is_quiet();
-            let after = guarded.await.unwrap();
-            (outside, inside, between, after)
+            let after = suspended.await.unwrap();
+            (inside, polled.is_pending(), after)
         }));
-        assert!(!outside, "the quiet task, outside any guard");
-        assert!(inside, "a guard in the quiet task");
-        assert!(!between, "between the polls of a guarded future");
-        assert!(after, "every poll of a guarded future");
-        assert!(
-            !catch_sync(is_quiet).unwrap(),
-            "the quiet task's poll is over"
-        );
+        assert!(inside, "user code in the quiet task");
+        assert!(suspended && after, "every poll of the quiet task");
+        assert!(!is_quiet(), "the quiet task's poll is over");
+        let other = run(async { catch_sync(is_quiet).unwrap() });
+        assert!(!other, "user code of a task that is not quiet");
     }
 }

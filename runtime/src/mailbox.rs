@@ -119,7 +119,7 @@ struct State<M> {
     /// Senders waiting for room in a bounded mailbox.
     senders: Wakers,
     /// Askers to wake when the actor takes its next batch (see [`Mailbox::poll_push_ask`]).
-    takers: Wakers,
+    takers: Takers,
     /// Whether new messages are accepted.
     open: bool,
     stop: Option<StopKind>,
@@ -156,6 +156,53 @@ impl Wakers {
     }
 }
 
+/// Askers to wake when the actor takes its next batch. Almost always one (the asker that woke
+/// an idle actor), which sits inline: taking it out and putting the next one in allocates
+/// nothing; more wait in a list boxed on first use.
+#[derive(Default)]
+struct Takers {
+    one: Option<Waker>,
+    more: Wakers,
+}
+
+impl Takers {
+    fn register(&mut self, waker: &Waker) {
+        match &self.one {
+            None => self.one = Some(waker.clone()),
+            Some(one) if one.will_wake(waker) => {}
+            Some(_) => self.more.register(waker),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.one.is_none() && self.more.is_empty()
+    }
+
+    /// Hands back every waiting asker, to be woken outside the lock.
+    fn take(&mut self) -> TakenTakers {
+        TakenTakers {
+            one: self.one.take(),
+            more: if self.more.is_empty() {
+                Vec::new()
+            } else {
+                self.more.take()
+            },
+        }
+    }
+}
+
+/// Askers taken out of a mailbox, woken once its lock is released.
+struct TakenTakers {
+    one: Option<Waker>,
+    more: Vec<Waker>,
+}
+
+impl TakenTakers {
+    fn wake(self) {
+        self.one.into_iter().chain(self.more).for_each(Waker::wake);
+    }
+}
+
 impl<M> Mailbox<M> {
     pub(crate) fn new(config: MailboxConfig) -> Self {
         Mailbox {
@@ -164,7 +211,7 @@ impl<M> Mailbox<M> {
                 receiver: None,
                 taking: false,
                 senders: Wakers::default(),
-                takers: Wakers::default(),
+                takers: Takers::default(),
                 open: true,
                 stop: None,
                 signal: None,
@@ -225,7 +272,8 @@ impl<M> Mailbox<M> {
     /// `true` if it was waiting for messages (so it takes a batch as soon as it runs).
     /// `taker`, if given, is woken again when the actor takes that batch, but only then (see
     /// [`Mailbox::poll_push_ask`]).
-    #[inline]
+    // Always inlined: on the tell path (`taker` is `None`) it folds to the push and the wake.
+    #[inline(always)]
     fn enqueue(&self, mut state: MutexGuard<'_, State<M>>, msg: M, taker: Option<&Waker>) -> bool {
         state.queue.push_back(msg);
         let receiver = state.receiver.take();
@@ -367,11 +415,16 @@ impl<M> Mailbox<M> {
         if !state.queue.is_empty() {
             std::mem::swap(&mut state.queue, batch);
             self.in_hand.store(batch.len(), Ordering::Relaxed);
-            if !state.senders.is_empty() || !state.takers.is_empty() {
-                let senders = state.senders.take();
+            if !state.takers.is_empty() {
                 let takers = state.takers.take();
+                let senders = state.senders.take();
                 drop(state);
-                senders.into_iter().chain(takers).for_each(Waker::wake);
+                takers.wake();
+                senders.into_iter().for_each(Waker::wake);
+            } else if !state.senders.is_empty() {
+                let senders = state.senders.take();
+                drop(state);
+                senders.into_iter().for_each(Waker::wake);
             }
             return Poll::Ready(Received::Batch);
         }
@@ -446,11 +499,8 @@ impl<M> Mailbox<M> {
         let senders = state.senders.take();
         let takers = state.takers.take();
         drop(state);
-        receiver
-            .into_iter()
-            .chain(senders)
-            .chain(takers)
-            .for_each(Waker::wake);
+        receiver.into_iter().chain(senders).for_each(Waker::wake);
+        takers.wake();
     }
 
     /// Closes the mailbox for good and hands back whatever is still queued.
@@ -462,7 +512,8 @@ impl<M> Mailbox<M> {
         let takers = state.takers.take();
         state.receiver = None;
         drop(state);
-        senders.into_iter().chain(takers).for_each(Waker::wake);
+        senders.into_iter().for_each(Waker::wake);
+        takers.wake();
         rest
     }
 
