@@ -113,9 +113,10 @@ impl<A: Actor> ActorRef<A> {
         }
     }
 
-    /// How many messages wait for the actor: those queued, and those it has already taken
-    /// into its current batch but not begun (the one it is handling is not counted). For a
-    /// pool, 0: its routees hold the messages.
+    /// How many messages wait for the actor: those queued, and those of the batch it took last
+    /// behind the message it began with. The batch is counted until the actor comes back for
+    /// more, so the figure may include messages of it already handled; it does not miss work
+    /// the actor holds. For a pool, 0: its routees hold the messages.
     pub fn mailbox_len(&self) -> usize {
         self.cell.mailbox.len()
     }

@@ -409,7 +409,6 @@ impl<A: Actor> Running<A> {
                 ctx.requeue_unstashed(batch);
             }
             while let Some(msg) = batch.pop_front() {
-                cell.mailbox.set_in_hand(batch.len());
                 if let Err(failure) = actor.handle(msg, ctx).await {
                     return Exit::Failed(failure);
                 }

@@ -76,6 +76,12 @@ impl Worker {
         gate.notified().await;
     }
 
+    /// Says it has begun, then waits until `gate` is opened.
+    pub async fn hold(&mut self, started: Arc<Notify>, gate: Arc<Notify>) {
+        started.notify_one();
+        gate.notified().await;
+    }
+
     pub fn crash(&mut self) {
         panic!("routee crash");
     }
@@ -650,20 +656,17 @@ async fn smallest_mailbox_counts_what_a_routee_has_taken_but_not_begun() {
     .await;
     let routees = pool.pool().unwrap().routees();
     let gate = Arc::new(Notify::new());
-    // The first routee takes a whole batch at once: a wait, then 49 jobs behind it.
-    let batch = std::iter::once(WorkerMsg::Wait { gate: gate.clone() })
-        .chain((100..149).map(|job| WorkerMsg::Work { job }));
+    // The first routee takes a whole batch at once: a hold, then 49 jobs behind it.
+    let started = Arc::new(Notify::new());
+    let batch = std::iter::once(WorkerMsg::Hold {
+        started: started.clone(),
+        gate: gate.clone(),
+    })
+    .chain((100..149).map(|job| WorkerMsg::Work { job }));
     routees[0].actor_ref().tell_batch(batch).await.unwrap();
-    // Once it is in `wait`, the 49 jobs it holds still count. (The time limit only guards
-    // against a hang if they did not.)
-    let holding = async {
-        while routees[0].actor_ref().mailbox_len() != 49 {
-            tokio::task::yield_now().await;
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), holding)
-        .await
-        .expect("the busy routee's taken jobs count");
+    // In the hold: the 49 jobs are in its batch, no longer queued, and they still count.
+    started.notified().await;
+    assert_eq!(routees[0].actor_ref().mailbox_len(), 49);
     for job in 0..10 {
         pool.work(job).await.unwrap();
     }
