@@ -7,10 +7,11 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::hash::Hash;
 
-use crate::actor_ref::{ActorId, ActorPath, ActorRef, Stopping};
+use crate::actor_ref::{ActorRef, Stopping};
 use crate::behaviour::{State, Unhandled};
 use crate::context::Ctx;
 use crate::failure::Failure;
+use crate::id::{ActorId, ActorPath};
 use crate::mailbox::MailboxConfig;
 use crate::reply::Rejection;
 use crate::router::PoolControl;

@@ -1,4 +1,4 @@
-//! References to actors, their identity and their address.
+//! References to actors.
 //!
 //! [`ActorRef<A>`] is the reference every generated handle (`CounterRef`) wraps. It is typed
 //! by the actor, like the handle, but speaks in whole messages rather than handler calls: it
@@ -8,8 +8,8 @@
 //! hand-written actors use the `ActorRef` it returns from `actor_ref()`. A reference to a pool
 //! is the same type: its sends are routed to a routee.
 //!
-//! This module owns the reference and the identity types ([`ActorId`], [`ActorPath`]); the
-//! mailbox, the send futures (`send`) and the routing (`router`) do the work behind it.
+//! This module owns the reference; the identity types live in `id`, and the mailbox, the send
+//! futures (`send`) and the routing (`router`) do the work behind it.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -24,57 +24,10 @@ use crate::arc_ptr::ArcPtr;
 use crate::cell::{Cell, Node};
 use crate::error::SendError;
 use crate::event::DeadLetterReason;
+use crate::id::{ActorId, ActorPath};
 use crate::mailbox::{PushError, StopKind};
 use crate::reply::ReplySlot;
 use crate::send::{Ask, AskBatch, Tell};
-
-/// An actor's id: unique among the actors a system has ever started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ActorId(u64);
-
-impl ActorId {
-    pub(crate) fn new(id: u64) -> Self {
-        ActorId(id)
-    }
-
-    /// The id as a number.
-    pub fn get(self) -> u64 {
-        self.0
-    }
-}
-
-impl fmt::Display for ActorId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}", self.0)
-    }
-}
-
-/// An actor's address: `rakt://<system>/user/<parent>/<child>`; anonymous actors appear as
-/// `$<id>`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ActorPath(String);
-
-impl ActorPath {
-    pub(crate) fn new(path: String) -> Self {
-        ActorPath(path)
-    }
-
-    /// The address as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The last segment: the actor's name, or `$<id>` for an anonymous actor.
-    pub fn name(&self) -> &str {
-        self.0.rsplit('/').next().unwrap_or_default()
-    }
-}
-
-impl fmt::Display for ActorPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// A reference to a running actor of type `A`.
 ///

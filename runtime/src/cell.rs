@@ -11,8 +11,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use crate::actor::{Actor, Message};
-use crate::actor_ref::{ActorId, ActorPath};
 use crate::event::DeadLetterReason;
+use crate::id::{ActorId, ActorPath};
 use crate::mailbox::{Mailbox, Signal, StopKind};
 use crate::reply::Rejection;
 use crate::router::Router;

@@ -10,11 +10,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::actor::{Actor, ActorHandle, Message};
-use crate::actor_ref::{ActorId, ActorPath, ActorRef};
+use crate::actor_ref::ActorRef;
 use crate::behaviour::{Behaviour, BehaviourError, Unhandled};
 use crate::cell::Node;
 use crate::error::SpawnError;
 use crate::event::DeadLetterReason;
+use crate::id::{ActorId, ActorPath};
 use crate::mailbox::StopKind;
 use crate::reply::Rejection;
 use crate::router::Pool;

@@ -20,9 +20,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 use crate::actor::Message;
-use crate::actor_ref::ActorPath;
 use crate::cell::Core;
 use crate::fanout::{Fanout, Subscription};
+use crate::id::ActorPath;
 
 /// Something that happened in an actor system.
 #[derive(Debug, Clone)]

@@ -31,10 +31,11 @@ use arc_swap::ArcSwap;
 use siphasher::sip::SipHasher13;
 
 use crate::actor::{Actor, ActorHandle, Message};
-use crate::actor_ref::{ActorId, ActorRef};
+use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, Node};
 use crate::error::{SendError, SpawnError};
 use crate::event::{DeadLetterReason, Event, StopReason};
+use crate::id::ActorId;
 use crate::mailbox::{Mailbox, MailboxConfig, PushError, Signal, StopKind};
 use crate::supervision::Supervision;
 use crate::system::{ActorSystem, SpawnOptions};

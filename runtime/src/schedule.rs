@@ -28,9 +28,10 @@ use tokio::sync::Notify;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::actor::Actor;
-use crate::actor_ref::{ActorPath, ActorRef};
+use crate::actor_ref::ActorRef;
 use crate::event::Event;
 use crate::failure::catch_sync;
+use crate::id::ActorPath;
 
 /// When a schedule fires.
 #[derive(Debug, Clone, PartialEq, Eq)]

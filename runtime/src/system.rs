@@ -17,11 +17,12 @@ use std::time::Duration;
 use tokio::sync::OnceCell;
 
 use crate::actor::{Actor, ActorHandle};
-use crate::actor_ref::{ActorId, ActorRef};
+use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, Children, Core, Node, stop_all};
 use crate::error::{ConfigError, SpawnError};
 use crate::event::{Event, EventStream, Events};
 use crate::failure;
+use crate::id::ActorId;
 use crate::mailbox::{Mailbox, MailboxConfig, StopKind};
 use crate::passivation::Passivation;
 use crate::router::Router;

@@ -23,8 +23,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use arc_swap::ArcSwap;
 
 use crate::actor::{Actor, ActorHandle};
-use crate::actor_ref::{ActorId, ActorRef};
+use crate::actor_ref::ActorRef;
 use crate::fanout::{Fanout, Subscription};
+use crate::id::ActorId;
 
 /// Why a topic could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -5,9 +5,9 @@
 //! the watched actor terminates, every watcher gets that message with a [`Terminated`]. Watching
 //! an actor that is already gone delivers at once. A watcher that stops takes its watches with it.
 
-use crate::actor_ref::{ActorId, ActorPath};
 use crate::cell::Core;
 use crate::event::StopReason;
+use crate::id::{ActorId, ActorPath};
 use crate::sync::{Mutex, MutexGuard, PoisonError};
 
 /// An actor has stopped for good: what a watcher is told.

@@ -10,8 +10,8 @@ use loom::sync::Arc;
 use loom::thread;
 
 use super::model;
-use crate::actor_ref::ActorId;
 use crate::cell::{Child, Children, Termination};
+use crate::id::ActorId;
 
 /// Whoever waits for an actor to finish is woken, whether it began to wait (and made the
 /// `Notify`) before, during or after the termination; loom fails the model if a waiter is

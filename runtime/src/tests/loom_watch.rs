@@ -6,8 +6,8 @@ use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::thread;
 
 use super::model;
-use crate::actor_ref::{ActorId, ActorPath};
 use crate::event::StopReason;
+use crate::id::{ActorId, ActorPath};
 use crate::watch::{Terminated, Watchers};
 
 const WATCHED: u64 = 7;
