@@ -11,14 +11,14 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use crate::actor::{Actor, Message};
-use crate::event::DeadLetterReason;
+use crate::event::{DeadLetterReason, StopReason};
 use crate::id::{ActorId, ActorPath};
 use crate::mailbox::{Mailbox, Signal, StopKind};
 use crate::reply::Rejection;
 use crate::router::Router;
 use crate::sync::{AtomicBool, Mutex, MutexGuard, Notify, Ordering, PoisonError};
 use crate::system::ActorSystem;
-use crate::watch::Watchers;
+use crate::watch::{Notify as WatchNotify, Terminated, Watchers};
 
 /// One actor's shared state.
 pub(crate) struct Cell<A: Actor> {
@@ -56,6 +56,26 @@ impl Core {
             children: Children::new(),
             watchers: Watchers::new(),
             termination: Termination::new(),
+        }
+    }
+
+    /// Registers a watcher of this actor, or tells it at once if the actor is gone.
+    pub(crate) fn add_watcher(&self, watcher: ActorId, notify: WatchNotify) {
+        self.watchers
+            .add(watcher, notify, |reason| self.terminated_notice(reason));
+    }
+
+    /// Tells this actor's watchers that it terminated, and why.
+    pub(crate) fn tell_watchers(&self, reason: &StopReason) {
+        self.watchers
+            .close(reason, |reason| self.terminated_notice(reason));
+    }
+
+    fn terminated_notice(&self, reason: StopReason) -> Terminated {
+        Terminated {
+            id: self.id,
+            path: self.path(),
+            reason,
         }
     }
 
@@ -177,11 +197,12 @@ impl<A: Actor> Cell<A> {
             },
             _ => Rejection::Stopped,
         };
-        self.core
-            .system
-            .inner
-            .events
-            .dead_letter(&self.core, &msg, reason);
+        self.core.system.inner.events.dead_letter(
+            || self.core.path(),
+            msg.name(),
+            || msg.describe(),
+            reason,
+        );
         msg.reject(why);
     }
 }

@@ -7,7 +7,6 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::actor::{Actor, ActorHandle, Message};
 use crate::actor_ref::ActorRef;
@@ -19,10 +18,10 @@ use crate::id::{ActorId, ActorPath};
 use crate::mailbox::StopKind;
 use crate::reply::Rejection;
 use crate::router::Pool;
-use crate::schedule::{Schedule, ScheduleKind};
 use crate::stash::{Stash, StashFull};
 use crate::supervision::Supervision;
 use crate::system::{ActorSystem, SpawnOptions};
+use crate::timetable::Schedule;
 use crate::watch::Terminated;
 
 /// The context of a running actor, passed to handlers that ask for it.
@@ -149,8 +148,7 @@ impl<A: Actor> Ctx<A> {
     ) {
         let node: Arc<dyn Node> = target.actor_ref().cell.to_arc();
         let me = self.myself.clone();
-        node.core().watchers.add(
-            node.core(),
+        node.core().add_watcher(
             self.id(),
             Box::new(move |terminated| {
                 me.deliver(on_terminated(terminated));
@@ -289,46 +287,11 @@ impl<A: Actor> Ctx<A> {
         self.requeue_unstashed(batch);
     }
 
-    /// Sends this actor `msg` after `delay` (at least 1 ms); the timer ends with the actor.
-    pub fn schedule_once(&mut self, delay: Duration, msg: A::Msg) -> Schedule {
-        let mut msg = Some(msg);
-        self.timer(ScheduleKind::Once { delay }, move || msg.take())
-    }
-
-    /// Sends this actor what `make` builds every `every` (fixed rate) until cancelled or the
-    /// actor stops.
-    pub fn schedule_every(
-        &mut self,
-        every: Duration,
-        mut make: impl FnMut() -> A::Msg + Send + 'static,
-    ) -> Schedule {
-        self.timer(ScheduleKind::Every { every }, move || Some(make()))
-    }
-
-    /// Sends this actor what `make` builds `times` times, `every` apart; the timer ends with
-    /// the actor.
-    pub fn schedule_times(
-        &mut self,
-        times: u64,
-        every: Duration,
-        mut make: impl FnMut() -> A::Msg + Send + 'static,
-    ) -> Schedule {
-        self.timer(ScheduleKind::Times { times, every }, move || Some(make()))
-    }
-
-    fn timer(
-        &mut self,
-        kind: ScheduleKind,
-        make: impl FnMut() -> Option<A::Msg> + Send + 'static,
-    ) -> Schedule {
-        let schedule = self
-            .system()
-            .scheduler()
-            .start(self.myself.clone(), kind, make);
+    /// Keeps `schedule` as one of this actor's own timers, which end with it.
+    pub(crate) fn keep_timer(&mut self, schedule: &Schedule) {
         let timers = &mut self.owned().timers;
         timers.retain(|timer| !timer.is_finished());
         timers.push(schedule.clone());
-        schedule
     }
 
     /// Spawns a named child actor; it stops when this actor stops. Names are unique per

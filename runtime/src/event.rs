@@ -19,8 +19,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
-use crate::actor::Message;
-use crate::cell::Core;
 use crate::fanout::{Fanout, Subscription};
 use crate::id::ActorPath;
 
@@ -187,20 +185,23 @@ impl Events {
         self.fanout.publish(make);
     }
 
-    /// Counts, logs and publishes an undeliverable message.
-    pub(crate) fn dead_letter<M: Message>(&self, target: &Core, msg: &M, reason: DeadLetterReason) {
+    /// Counts, logs and publishes an undeliverable message: the handler it was for, and
+    /// builders for the actor's path and the message's rendering (made only if logged or
+    /// published).
+    pub(crate) fn dead_letter(
+        &self,
+        target: impl Fn() -> ActorPath,
+        message: &'static str,
+        rendered: impl FnOnce() -> Option<String>,
+        reason: DeadLetterReason,
+    ) {
         self.dead_letters.fetch_add(1, Ordering::Relaxed);
-        tracing::debug!(
-            target_actor = %target.path(),
-            message = msg.name(),
-            %reason,
-            "dead letter"
-        );
+        tracing::debug!(target_actor = %target(), message, %reason, "dead letter");
         self.publish(|| {
             Event::DeadLetter(Arc::new(DeadLetter {
-                target: target.path(),
-                message: msg.name(),
-                rendered: msg.describe(),
+                target: target(),
+                message,
+                rendered: rendered(),
                 reason,
                 at: SystemTime::now(),
             }))

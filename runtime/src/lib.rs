@@ -72,6 +72,7 @@ mod stash;
 mod supervision;
 mod sync;
 mod system;
+mod timetable;
 mod topic;
 mod watch;
 
@@ -91,7 +92,6 @@ pub use crate::mailbox::MailboxConfig;
 pub use crate::passivation::Passivation;
 pub use crate::reply::{Rejection, ReplySlot};
 pub use crate::router::{DEFAULT_VIRTUAL_NODES, Pool, PoolControl, PoolError, RouteKey, Routing};
-pub use crate::schedule::{Schedule, ScheduleError, ScheduleInfo, ScheduleKind};
 pub use crate::send::{Ask, AskBatch, AskFuture, PendingReply, Tell, TellFuture};
 pub use crate::stash::{DEFAULT_STASH_CAPACITY, StashFull};
 pub use crate::supervision::{Directive, Supervision};
@@ -99,6 +99,7 @@ pub use crate::system::{
     ActorSystem, ActorSystemBuilder, DEFAULT_ASK_TIMEOUT, DEFAULT_EVENT_BUFFER, MAX_EVENT_BUFFER,
     SpawnOptions,
 };
+pub use crate::timetable::{Schedule, ScheduleError, ScheduleInfo, ScheduleKind};
 pub use crate::topic::{Topic, TopicError};
 pub use crate::watch::Terminated;
 

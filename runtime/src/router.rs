@@ -541,8 +541,7 @@ fn grow<A: Actor>(pool: &ActorRef<A>, count: usize) -> Result<(), PoolError> {
         // After it is in the table: a routee that is already gone is taken out at once.
         let weak = weak.clone();
         let id = routee.id();
-        routee.cell.core.watchers.add(
-            &routee.cell.core,
+        routee.cell.core.add_watcher(
             pool.id(),
             Box::new(move |_| {
                 if let Some(cell) = weak.upgrade() {
@@ -585,7 +584,7 @@ fn finish_if_empty<A: Actor>(cell: &Cell<A>) {
     };
     cell.core.children.close();
     cell.core.system.inner.forget(&cell.core);
-    cell.core.watchers.close(&cell.core, &reason);
+    cell.core.tell_watchers(&reason);
     cell.core.system.inner.events.publish(|| Event::Stopped {
         actor: cell.core.path(),
         reason,

@@ -247,7 +247,7 @@ impl<A: Actor> Running<A> {
         retire(&mut actor, &mut ctx, &cell, true).await;
         drop_state(actor, &ctx);
         cell.core.system.inner.forget(&cell.core);
-        cell.core.watchers.close(&cell.core, &reason);
+        cell.core.tell_watchers(&reason);
         publish(&cell, || Event::Stopped {
             actor: cell.core.path(),
             reason,

@@ -15,201 +15,28 @@
 //! already finished and never fires.
 //!
 //! Each schedule is one tokio task on the system's runtime, driven by tokio's clock (so tests
-//! can pause time, cron schedules included). This module owns the schedules' tasks and their
-//! list; it reaches actors only through [`ActorRef::deliver`].
+//! can pause time, cron schedules included). This module owns the schedules' tasks and the
+//! `schedule_*` methods of the system and the context; the handles and the list of live
+//! schedules are the kernel's (`timetable`). It reaches actors only through
+//! [`ActorRef::deliver`].
 
-use std::collections::BTreeMap;
-use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use tokio::sync::Notify;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::actor::Actor;
+use crate::actor::ActorHandle;
 use crate::actor_ref::ActorRef;
+use crate::context::Ctx;
 use crate::event::Event;
 use crate::failure::catch_sync;
-use crate::id::ActorPath;
-
-/// When a schedule fires.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ScheduleKind {
-    /// Once, after `delay`.
-    Once {
-        /// The delay.
-        delay: Duration,
-    },
-    /// `times` times, `every` apart (the first after `every`).
-    Times {
-        /// How many messages.
-        times: u64,
-        /// The interval.
-        every: Duration,
-    },
-    /// Every `every` until cancelled (the first after `every`).
-    Every {
-        /// The interval.
-        every: Duration,
-    },
-    /// At the times a cron expression names, in a time zone (feature `cron`).
-    Cron {
-        /// The expression, as given.
-        expression: String,
-    },
-}
-
-/// Why a schedule could not be made.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ScheduleError {
-    /// The cron expression does not parse.
-    #[error("`{expression}` is not a valid cron expression: {reason}")]
-    InvalidCron {
-        /// The expression.
-        expression: String,
-        /// What the parser said.
-        reason: String,
-    },
-}
-
-/// A live schedule, as [`ActorSystem::schedules`](crate::ActorSystem::schedules) lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScheduleInfo {
-    /// Its id, unique within the system.
-    pub id: u64,
-    /// The actor it sends to.
-    pub target: ActorPath,
-    /// When it fires.
-    pub kind: ScheduleKind,
-    /// Whether it is paused.
-    pub paused: bool,
-    /// How many messages it has sent so far.
-    pub sent: u64,
-}
-
-struct State {
-    id: u64,
-    target: ActorPath,
-    kind: ScheduleKind,
-    paused: AtomicBool,
-    /// Cancelled, done, or ended by its target, its factory or the system's shutdown.
-    finished: AtomicBool,
-    sent: AtomicU64,
-    cancel: Notify,
-}
-
-impl State {
-    fn finish(&self) {
-        self.finished.store(true, Ordering::Release);
-        self.cancel.notify_one();
-    }
-}
-
-/// The handle of one schedule: cancel, pause or resume it. Dropping it leaves the schedule
-/// running.
-#[derive(Clone)]
-pub struct Schedule {
-    state: Arc<State>,
-}
-
-impl Schedule {
-    /// The schedule's id.
-    pub fn id(&self) -> u64 {
-        self.state.id
-    }
-
-    /// Stops the schedule for good; no message is sent after this returns.
-    pub fn cancel(&self) {
-        self.state.finish();
-    }
-
-    /// Skips the schedule's ticks until [`resume`](Schedule::resume); the rate is kept.
-    pub fn pause(&self) {
-        self.state.paused.store(true, Ordering::Release);
-    }
-
-    /// Sends again from the next tick on.
-    pub fn resume(&self) {
-        self.state.paused.store(false, Ordering::Release);
-    }
-
-    /// Whether the schedule has ended: cancelled, done, its target stopped, its message
-    /// factory panicked, or the system shut down (also before it was made).
-    pub fn is_finished(&self) -> bool {
-        self.state.finished.load(Ordering::Acquire)
-    }
-
-    /// How many messages it has sent so far.
-    pub fn sent(&self) -> u64 {
-        self.state.sent.load(Ordering::Acquire)
-    }
-}
-
-impl fmt::Debug for Schedule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Schedule")
-            .field("id", &self.state.id)
-            .field("target", &self.state.target)
-            .field("kind", &self.state.kind)
-            .finish()
-    }
-}
-
-/// A system's live schedules.
-pub(crate) struct Schedules {
-    next_id: AtomicU64,
-    live: Arc<Mutex<Live>>,
-}
-
-#[derive(Default)]
-struct Live {
-    /// Set when the system shuts down: no schedule starts from then on.
-    closed: bool,
-    by_id: BTreeMap<u64, Arc<State>>,
-}
-
-fn lock(live: &Mutex<Live>) -> MutexGuard<'_, Live> {
-    live.lock().unwrap_or_else(PoisonError::into_inner)
-}
+use crate::system::ActorSystem;
+#[cfg(feature = "cron")]
+use crate::timetable::ScheduleError;
+use crate::timetable::{Schedule, ScheduleInfo, ScheduleKind, Schedules};
 
 impl Schedules {
-    pub(crate) fn new() -> Self {
-        Schedules {
-            next_id: AtomicU64::new(1),
-            live: Arc::default(),
-        }
-    }
-
-    /// The live schedules, in the order they were made.
-    pub(crate) fn list(&self) -> Vec<ScheduleInfo> {
-        lock(&self.live)
-            .by_id
-            .values()
-            .map(|state| ScheduleInfo {
-                id: state.id,
-                target: state.target.clone(),
-                kind: state.kind.clone(),
-                paused: state.paused.load(Ordering::Acquire),
-                sent: state.sent.load(Ordering::Acquire),
-            })
-            .collect()
-    }
-
-    /// Ends every schedule, and every one started from now on (the system is shutting down).
-    pub(crate) fn close(&self) {
-        let ended = {
-            let mut live = lock(&self.live);
-            live.closed = true;
-            std::mem::take(&mut live.by_id)
-        };
-        for state in ended.values() {
-            state.finish();
-        }
-    }
-
     /// Starts a schedule sending what `make` builds to `target`; a `None` from `make` ends it.
     pub(crate) fn start<A: Actor>(
         &self,
@@ -274,26 +101,9 @@ impl Schedules {
         mut make: impl FnMut() -> Option<A::Msg> + Send + 'static,
         timing: impl FnOnce() -> Timing + Send + 'static,
     ) -> Schedule {
-        let state = Arc::new(State {
-            id: self.next_id.fetch_add(1, Ordering::Relaxed),
-            target: target.path(),
-            kind,
-            paused: AtomicBool::new(false),
-            finished: AtomicBool::new(false),
-            sent: AtomicU64::new(0),
-            cancel: Notify::new(),
-        });
-        {
-            let mut live = lock(&self.live);
-            if live.closed {
-                state.finished.store(true, Ordering::Release);
-                return Schedule { state };
-            }
-            live.by_id.insert(state.id, Arc::clone(&state));
-        }
-        let ending = Ending {
-            state: Arc::clone(&state),
-            live: Arc::clone(&self.live),
+        let (schedule, ending) = match self.register(target.path(), kind) {
+            Ok(registered) => registered,
+            Err(finished) => return finished,
         };
         let runtime = target.cell.core.system.inner.runtime().clone();
         runtime.spawn(async move {
@@ -339,21 +149,144 @@ impl Schedules {
             }
             // `ending` drops here, or with the task if the runtime drops it first.
         });
-        Schedule { state }
+        schedule
     }
 }
 
-/// Ends a schedule when its task ends, however it ends (its loop is done, it panicked, or the
-/// runtime dropped it): marks it finished and takes it off the list.
-struct Ending {
-    state: Arc<State>,
-    live: Arc<Mutex<Live>>,
+impl ActorSystem {
+    /// Sends `msg` to `target` after `delay` (at least 1 ms). Like every schedule made once
+    /// [`shutdown`](ActorSystem::shutdown) has begun, it is then finished at once.
+    pub fn schedule_once<H: ActorHandle>(
+        &self,
+        delay: Duration,
+        target: &H,
+        msg: <H::Actor as Actor>::Msg,
+    ) -> Schedule {
+        let mut msg = Some(msg);
+        self.scheduler().start(
+            target.actor_ref().clone(),
+            ScheduleKind::Once { delay },
+            move || msg.take(),
+        )
+    }
+
+    /// Sends `target` what `make` builds every `every` (fixed rate), until cancelled, the
+    /// target stops, `make` panics or the system shuts down.
+    pub fn schedule_every<H: ActorHandle>(
+        &self,
+        every: Duration,
+        target: &H,
+        mut make: impl FnMut() -> <H::Actor as Actor>::Msg + Send + 'static,
+    ) -> Schedule {
+        self.scheduler().start(
+            target.actor_ref().clone(),
+            ScheduleKind::Every { every },
+            move || Some(make()),
+        )
+    }
+
+    /// Sends `target` what `make` builds `times` times, `every` apart (fewer if it is
+    /// cancelled, the target stops, `make` panics or the system shuts down).
+    pub fn schedule_times<H: ActorHandle>(
+        &self,
+        times: u64,
+        every: Duration,
+        target: &H,
+        mut make: impl FnMut() -> <H::Actor as Actor>::Msg + Send + 'static,
+    ) -> Schedule {
+        self.scheduler().start(
+            target.actor_ref().clone(),
+            ScheduleKind::Times { times, every },
+            move || Some(make()),
+        )
+    }
+
+    /// Sends `target` what `make` builds at every time the cron `expression` names, read in
+    /// time zone `tz` (any `chrono` time zone: [`Utc`](crate::cron::Utc),
+    /// [`Local`](crate::cron::Local), a [`FixedOffset`](crate::cron::FixedOffset), or a
+    /// `chrono_tz::Tz` for daylight-saving-correct local times; [`rakt::cron`](crate::cron)
+    /// re-exports the first three). Six fields with seconds, or the classic five; Quartz
+    /// extensions `L`, `W` and `#` work. Each occurrence is sent once; one the schedule could
+    /// not wake for in time (a busy runtime, a machine asleep) is skipped. The schedule keeps
+    /// time by tokio's clock from the wall-clock time it started at (or by the wall clock
+    /// where that is ahead), so it follows a paused clock in tests. Feature `cron`.
+    ///
+    /// ```
+    /// # use rakt::prelude::*;
+    /// # #[actor] #[derive(Default)] pub struct Reporter;
+    /// # #[actor] impl Reporter { pub fn report(&self) {} }
+    /// # async fn demo(system: &ActorSystem, reporter: &ReporterRef) -> Result<(), rakt::ScheduleError> {
+    /// use rakt::cron::Utc;
+    ///
+    /// // Weekdays at 09:30:00 UTC.
+    /// let daily = system.schedule_cron("0 30 9 * * MON-FRI", Utc, reporter, || {
+    ///     ReporterMsg::Report {}
+    /// })?;
+    /// # daily.cancel(); Ok(()) }
+    /// ```
+    #[cfg(feature = "cron")]
+    pub fn schedule_cron<H, Tz>(
+        &self,
+        expression: &str,
+        tz: Tz,
+        target: &H,
+        mut make: impl FnMut() -> <H::Actor as Actor>::Msg + Send + 'static,
+    ) -> Result<Schedule, crate::ScheduleError>
+    where
+        H: ActorHandle,
+        Tz: crate::cron::TimeZone + Send + 'static,
+    {
+        self.scheduler()
+            .start_cron(target.actor_ref().clone(), expression, tz, move || {
+                Some(make())
+            })
+    }
+
+    /// The live schedules, in the order they were made.
+    pub fn schedules(&self) -> Vec<ScheduleInfo> {
+        self.scheduler().list()
+    }
 }
 
-impl Drop for Ending {
-    fn drop(&mut self) {
-        self.state.finished.store(true, Ordering::Release);
-        lock(&self.live).by_id.remove(&self.state.id);
+impl<A: Actor> Ctx<A> {
+    /// Sends this actor `msg` after `delay` (at least 1 ms); the timer ends with the actor.
+    pub fn schedule_once(&mut self, delay: Duration, msg: A::Msg) -> Schedule {
+        let mut msg = Some(msg);
+        self.timer(ScheduleKind::Once { delay }, move || msg.take())
+    }
+
+    /// Sends this actor what `make` builds every `every` (fixed rate) until cancelled or the
+    /// actor stops.
+    pub fn schedule_every(
+        &mut self,
+        every: Duration,
+        mut make: impl FnMut() -> A::Msg + Send + 'static,
+    ) -> Schedule {
+        self.timer(ScheduleKind::Every { every }, move || Some(make()))
+    }
+
+    /// Sends this actor what `make` builds `times` times, `every` apart; the timer ends with
+    /// the actor.
+    pub fn schedule_times(
+        &mut self,
+        times: u64,
+        every: Duration,
+        mut make: impl FnMut() -> A::Msg + Send + 'static,
+    ) -> Schedule {
+        self.timer(ScheduleKind::Times { times, every }, move || Some(make()))
+    }
+
+    fn timer(
+        &mut self,
+        kind: ScheduleKind,
+        make: impl FnMut() -> Option<A::Msg> + Send + 'static,
+    ) -> Schedule {
+        let schedule = self
+            .system()
+            .scheduler()
+            .start(self.actor_ref().clone(), kind, make);
+        self.keep_timer(&schedule);
+        schedule
     }
 }
 

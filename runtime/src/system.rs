@@ -5,6 +5,7 @@
 //! passivation, how caught panics are reported) that actors fall back on. It does not run
 //! actors itself: each actor is a tokio task driven by the `runner` module.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
@@ -27,9 +28,8 @@ use crate::mailbox::{Mailbox, MailboxConfig, StopKind};
 use crate::passivation::Passivation;
 use crate::router::Router;
 use crate::runner::{self, Factory};
-use crate::schedule::{Schedule, ScheduleInfo, ScheduleKind, Schedules};
 use crate::supervision::Supervision;
-use crate::topic::{Topic, TopicError, Topics};
+use crate::timetable::Schedules;
 
 /// The default ask timeout: 5 seconds.
 pub const DEFAULT_ASK_TIMEOUT: Duration = Duration::from_secs(5);
@@ -59,9 +59,10 @@ pub(crate) struct SystemInner {
     shutting_down: AtomicBool,
     shut_down: OnceCell<()>,
     pub(crate) events: Events,
-    topics: Topics,
+    /// The pub/sub topics by name (the `topic` module's; the kernel only keeps them).
+    pub(crate) topics: Named,
     schedules: Schedules,
-    event_buffer: usize,
+    pub(crate) event_buffer: usize,
     supervision: Arc<Supervision>,
     passivation: Passivation,
     quiet_panics: bool,
@@ -107,6 +108,10 @@ impl SystemInner {
         }
     }
 }
+
+/// Values a feature keeps per system under a name, with the name of their type: the kernel
+/// stores them without knowing the feature (topics today).
+pub(crate) type Named = Mutex<HashMap<Arc<str>, (&'static str, Box<dyn Any + Send + Sync>)>>;
 
 /// Builds an [`ActorSystem`]; start with [`ActorSystem::builder`].
 #[derive(Debug, Clone)]
@@ -224,7 +229,7 @@ impl ActorSystemBuilder {
                 shutting_down: AtomicBool::new(false),
                 shut_down: OnceCell::new(),
                 events: Events::new(self.event_buffer),
-                topics: Topics::new(),
+                topics: Named::default(),
                 schedules: Schedules::new(),
                 event_buffer: self.event_buffer,
                 supervision: Arc::new(self.supervision),
@@ -407,110 +412,6 @@ impl ActorSystem {
         self.inner.events.subscribe()
     }
 
-    /// The pub/sub topic `name` carrying `T`, created on first use; an error if the name is
-    /// taken by a topic of another type. Each stream subscriber buffers as many items as the
-    /// event stream does.
-    pub fn topic<T: Clone + Send + Sync + 'static>(
-        &self,
-        name: &str,
-    ) -> Result<Topic<T>, TopicError> {
-        self.inner.topics.get(name, self.inner.event_buffer)
-    }
-
-    /// Sends `msg` to `target` after `delay` (at least 1 ms). Like every schedule made once
-    /// [`shutdown`](ActorSystem::shutdown) has begun, it is then finished at once.
-    pub fn schedule_once<H: ActorHandle>(
-        &self,
-        delay: Duration,
-        target: &H,
-        msg: <H::Actor as Actor>::Msg,
-    ) -> Schedule {
-        let mut msg = Some(msg);
-        self.inner.schedules.start(
-            target.actor_ref().clone(),
-            ScheduleKind::Once { delay },
-            move || msg.take(),
-        )
-    }
-
-    /// Sends `target` what `make` builds every `every` (fixed rate), until cancelled, the
-    /// target stops, `make` panics or the system shuts down.
-    pub fn schedule_every<H: ActorHandle>(
-        &self,
-        every: Duration,
-        target: &H,
-        mut make: impl FnMut() -> <H::Actor as Actor>::Msg + Send + 'static,
-    ) -> Schedule {
-        self.inner.schedules.start(
-            target.actor_ref().clone(),
-            ScheduleKind::Every { every },
-            move || Some(make()),
-        )
-    }
-
-    /// Sends `target` what `make` builds `times` times, `every` apart (fewer if it is
-    /// cancelled, the target stops, `make` panics or the system shuts down).
-    pub fn schedule_times<H: ActorHandle>(
-        &self,
-        times: u64,
-        every: Duration,
-        target: &H,
-        mut make: impl FnMut() -> <H::Actor as Actor>::Msg + Send + 'static,
-    ) -> Schedule {
-        self.inner.schedules.start(
-            target.actor_ref().clone(),
-            ScheduleKind::Times { times, every },
-            move || Some(make()),
-        )
-    }
-
-    /// Sends `target` what `make` builds at every time the cron `expression` names, read in
-    /// time zone `tz` (any `chrono` time zone: [`Utc`](crate::cron::Utc),
-    /// [`Local`](crate::cron::Local), a [`FixedOffset`](crate::cron::FixedOffset), or a
-    /// `chrono_tz::Tz` for daylight-saving-correct local times; [`rakt::cron`](crate::cron)
-    /// re-exports the first three). Six fields with seconds, or the classic five; Quartz
-    /// extensions `L`, `W` and `#` work. Each occurrence is sent once; one the schedule could
-    /// not wake for in time (a busy runtime, a machine asleep) is skipped. The schedule keeps
-    /// time by tokio's clock from the wall-clock time it started at (or by the wall clock
-    /// where that is ahead), so it follows a paused clock in tests. Feature `cron`.
-    ///
-    /// ```
-    /// # use rakt::prelude::*;
-    /// # #[actor] #[derive(Default)] pub struct Reporter;
-    /// # #[actor] impl Reporter { pub fn report(&self) {} }
-    /// # async fn demo(system: &ActorSystem, reporter: &ReporterRef) -> Result<(), rakt::ScheduleError> {
-    /// use rakt::cron::Utc;
-    ///
-    /// // Weekdays at 09:30:00 UTC.
-    /// let daily = system.schedule_cron("0 30 9 * * MON-FRI", Utc, reporter, || {
-    ///     ReporterMsg::Report {}
-    /// })?;
-    /// # daily.cancel(); Ok(()) }
-    /// ```
-    #[cfg(feature = "cron")]
-    pub fn schedule_cron<H, Tz>(
-        &self,
-        expression: &str,
-        tz: Tz,
-        target: &H,
-        mut make: impl FnMut() -> <H::Actor as Actor>::Msg + Send + 'static,
-    ) -> Result<Schedule, crate::ScheduleError>
-    where
-        H: ActorHandle,
-        Tz: crate::cron::TimeZone + Send + 'static,
-    {
-        self.inner
-            .schedules
-            .start_cron(target.actor_ref().clone(), expression, tz, move || {
-                Some(make())
-            })
-    }
-
-    /// The live schedules, in the order they were made.
-    pub fn schedules(&self) -> Vec<ScheduleInfo> {
-        self.inner.schedules.list()
-    }
-
     pub(crate) fn scheduler(&self) -> &Schedules {
         &self.inner.schedules
     }
@@ -536,7 +437,7 @@ impl ActorSystem {
     /// Ends every schedule, then stops every actor, children before their parents, each after
     /// handling what it had queued, and returns once all have stopped. No actor can be spawned
     /// from then on, and a schedule made from then on comes back already finished
-    /// ([`Schedule::is_finished`]) and never fires. Calling it again (or concurrently) waits
+    /// ([`Schedule::is_finished`](crate::Schedule::is_finished)) and never fires. Calling it again (or concurrently) waits
     /// for the same shutdown.
     ///
     /// Do not await it inside a handler: the shutdown waits for that very actor to finish its

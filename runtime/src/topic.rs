@@ -14,8 +14,6 @@
 //! Topics are local to one system today. The topic is named so that a cluster layer can later
 //! forward publications between nodes behind the same API.
 
-use std::any::Any;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -26,6 +24,7 @@ use crate::actor::{Actor, ActorHandle};
 use crate::actor_ref::ActorRef;
 use crate::fanout::{Fanout, Subscription};
 use crate::id::ActorId;
+use crate::system::ActorSystem;
 
 /// Why a topic could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -185,28 +184,16 @@ impl<T> fmt::Debug for Topic<T> {
     }
 }
 
-/// One registered topic: the name of the type it carries, and the `Topic<T>` itself.
-type Entry = (&'static str, Box<dyn Any + Send + Sync>);
-
-/// A system's topics, by name.
-pub(crate) struct Topics {
-    by_name: Mutex<HashMap<Arc<str>, Entry>>,
-}
-
-impl Topics {
-    pub(crate) fn new() -> Self {
-        Topics {
-            by_name: Mutex::default(),
-        }
-    }
-
-    /// The topic `name`, created on first use.
-    pub(crate) fn get<T: Clone + Send + Sync + 'static>(
+impl ActorSystem {
+    /// The pub/sub topic `name` carrying `T`, created on first use; an error if the name is
+    /// taken by a topic of another type. Each stream subscriber buffers as many items as the
+    /// event stream does.
+    pub fn topic<T: Clone + Send + Sync + 'static>(
         &self,
         name: &str,
-        buffer: usize,
     ) -> Result<Topic<T>, TopicError> {
-        let mut topics = self.by_name.lock().unwrap_or_else(PoisonError::into_inner);
+        let inner = &self.inner;
+        let mut topics = inner.topics.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((existing, topic)) = topics.get(name) {
             return topic.downcast_ref::<Topic<T>>().cloned().ok_or_else(|| {
                 TopicError::WrongType {
@@ -217,7 +204,7 @@ impl Topics {
             });
         }
         let name: Arc<str> = name.into();
-        let topic = Topic::new(Arc::clone(&name), buffer);
+        let topic = Topic::new(Arc::clone(&name), inner.event_buffer);
         topics.insert(name, (std::any::type_name::<T>(), Box::new(topic.clone())));
         Ok(topic)
     }

@@ -5,7 +5,6 @@
 //! the watched actor terminates, every watcher gets that message with a [`Terminated`]. Watching
 //! an actor that is already gone delivers at once. A watcher that stops takes its watches with it.
 
-use crate::cell::Core;
 use crate::event::StopReason;
 use crate::id::{ActorId, ActorPath};
 use crate::sync::{Mutex, MutexGuard, PoisonError};
@@ -37,14 +36,6 @@ struct WatchList {
     terminated: Option<StopReason>,
 }
 
-fn terminated(core: &Core, reason: StopReason) -> Terminated {
-    Terminated {
-        id: core.id,
-        path: core.path(),
-        reason,
-    }
-}
-
 impl Watchers {
     pub(crate) fn new() -> Self {
         Watchers {
@@ -56,15 +47,9 @@ impl Watchers {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Registers `watcher` on `core`'s actor (whose list this is), or tells it at once if the
-    /// actor is already gone.
-    pub(crate) fn add(&self, core: &Core, watcher: ActorId, notify: Notify) {
-        self.add_with(watcher, notify, |reason| terminated(core, reason));
-    }
-
-    /// [`add`](Watchers::add), with `notice` making what the watcher is told (the loom model
-    /// has no cell to make it from).
-    pub(crate) fn add_with(
+    /// Registers `watcher` on the actor whose list this is, or tells it at once (with what
+    /// `notice` makes of the stop reason) if the actor is already gone.
+    pub(crate) fn add(
         &self,
         watcher: ActorId,
         notify: Notify,
@@ -97,18 +82,9 @@ impl Watchers {
         drop(removed);
     }
 
-    /// Records that `core`'s actor terminated and tells every watcher. Builds nothing when
-    /// nobody watches.
-    pub(crate) fn close(&self, core: &Core, reason: &StopReason) {
-        self.close_with(reason, |reason| terminated(core, reason));
-    }
-
-    /// [`close`](Watchers::close), with `notice` making what the watchers are told.
-    pub(crate) fn close_with(
-        &self,
-        reason: &StopReason,
-        notice: impl FnOnce(StopReason) -> Terminated,
-    ) {
+    /// Records that the actor terminated and tells every watcher what `notice` makes of the
+    /// reason. Builds nothing when nobody watches.
+    pub(crate) fn close(&self, reason: &StopReason, notice: impl FnOnce(StopReason) -> Terminated) {
         let watches = {
             let mut guard = self.lock();
             let list = guard.get_or_insert_with(Box::default);

@@ -23,7 +23,7 @@ fn notice(reason: StopReason) -> Terminated {
 /// Registers watcher `id`, counting what it is told in `told`.
 fn watch(watchers: &Watchers, id: u64, told: &Arc<AtomicUsize>) {
     let told = Arc::clone(told);
-    watchers.add_with(
+    watchers.add(
         ActorId::new(id),
         Box::new(move |terminated| {
             assert_eq!(terminated.id, ActorId::new(WATCHED));
@@ -48,7 +48,7 @@ fn loom_watch_a_watcher_added_while_the_actor_terminates_is_told_once() {
                 thread::spawn(move || watch(&watchers, id as u64, &told))
             })
             .collect();
-        watchers.close_with(&StopReason::Killed, notice);
+        watchers.close(&StopReason::Killed, notice);
         for adder in adders {
             adder.join().unwrap();
         }
@@ -69,7 +69,7 @@ fn loom_watch_an_unwatch_racing_the_termination() {
             let watchers = Arc::clone(&watchers);
             move || watchers.remove(ActorId::new(1))
         });
-        watchers.close_with(&StopReason::Killed, notice);
+        watchers.close(&StopReason::Killed, notice);
         leaver.join().unwrap();
         assert!(told.load(Ordering::SeqCst) <= 1);
     });
