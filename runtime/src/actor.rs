@@ -14,7 +14,6 @@ use crate::failure::Failure;
 use crate::id::{ActorId, ActorPath};
 use crate::mailbox::MailboxConfig;
 use crate::reply::Rejection;
-use crate::router::PoolControl;
 use crate::stash::DEFAULT_STASH_CAPACITY;
 
 /// An actor: state plus a dispatch from its message enum to its handlers.
@@ -181,12 +180,6 @@ pub trait ActorHandle: Clone + Eq + Hash + Debug + Send + Sync + 'static {
     /// Await the result to wait until it has stopped.
     fn kill(&self) -> Stopping {
         self.actor_ref().kill()
-    }
-
-    /// The management side of a router pool (size, resize, routees); `None` for a single
-    /// actor.
-    fn pool(&self) -> Option<PoolControl<'_, Self::Actor>> {
-        PoolControl::of(self.actor_ref())
     }
 }
 

@@ -9,13 +9,15 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
+use std::task::Poll;
 
 use crate::actor::{Actor, Message};
+use crate::actor_ref::ActorRef;
+use crate::error::SendError;
 use crate::event::{DeadLetterReason, StopReason};
 use crate::id::{ActorId, ActorPath};
-use crate::mailbox::{Mailbox, Signal, StopKind};
+use crate::mailbox::{Mailbox, PushError, Signal, StopKind};
 use crate::reply::Rejection;
-use crate::router::Router;
 use crate::sync::{AtomicBool, Mutex, MutexGuard, Notify, Ordering, PoisonError};
 use crate::system::ActorSystem;
 use crate::watch::{Notify as WatchNotify, Terminated, Watchers};
@@ -24,8 +26,8 @@ use crate::watch::{Notify as WatchNotify, Terminated, Watchers};
 pub(crate) struct Cell<A: Actor> {
     pub(crate) core: Core,
     pub(crate) mailbox: Mailbox<A::Msg>,
-    /// Only in a router pool's cell: its routees and how to pick one.
-    pub(crate) router: Option<Box<Router<A>>>,
+    /// Only in a cell whose sends go elsewhere (a router pool's): where they go.
+    pub(crate) forward: Option<Box<dyn Forward<A>>>,
 }
 
 /// The type-independent part of a cell.
@@ -207,6 +209,42 @@ impl<A: Actor> Cell<A> {
     }
 }
 
+/// How a push to a forwarded cell's target went: `Pending` only while waiting for room.
+pub(crate) type Pushed<M> = Poll<Result<(), PushError<M>>>;
+
+/// How a forward pushes a message on the actor it chose.
+pub(crate) type PushTo<'a, A> =
+    dyn FnMut(&ActorRef<A>, <A as Actor>::Msg) -> Pushed<<A as Actor>::Msg> + 'a;
+
+/// The one seam for sends that go elsewhere: a cell with a `Forward` has a sealed mailbox,
+/// and every message it refuses is handed here (a router pool today, a remote proxy next).
+/// Only the refusal path reaches it, so sends to ordinary actors pay nothing for it.
+pub(crate) trait Forward<A: Actor>: Send + Sync + 'static {
+    /// Hands `msg` on from `me`, pushing it with `push` on the actor it goes to; the outcome
+    /// of the send (a message not delivered is a dead letter already).
+    fn push(
+        &self,
+        me: &ActorRef<A>,
+        msg: A::Msg,
+        push: &mut PushTo<'_, A>,
+    ) -> Poll<Result<(), SendError>>;
+
+    /// An actor `push` was given, and a send then waited on, refused as closed: it is gone.
+    fn forget(&self, target: ActorId);
+
+    /// Whether the cell has begun to stop.
+    fn is_stopping(&self) -> bool;
+
+    /// A stop request to the cell.
+    fn request_stop(&self, cell: &Cell<A>, kind: StopKind);
+
+    /// A supervision signal to the cell.
+    fn signal(&self, cell: &Cell<A>, signal: Signal);
+
+    /// The forward itself, for the feature that made it.
+    fn as_any(&self) -> &dyn Any;
+}
+
 /// The type-erased view of a cell.
 pub(crate) trait Node: Send + Sync + 'static {
     fn core(&self) -> &Core;
@@ -221,16 +259,16 @@ impl<A: Actor> Node for Cell<A> {
     }
 
     fn request_stop(&self, kind: StopKind) {
-        match &self.router {
+        match &self.forward {
             None => self.mailbox.request_stop(kind),
-            Some(router) => self.stop_pool(router, kind),
+            Some(forward) => forward.request_stop(self, kind),
         }
     }
 
     fn signal(&self, signal: Signal) {
-        match &self.router {
+        match &self.forward {
             None => self.mailbox.signal(signal),
-            Some(router) => self.signal_pool(router, signal),
+            Some(forward) => forward.signal(self, signal),
         }
     }
 

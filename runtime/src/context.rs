@@ -17,7 +17,6 @@ use crate::event::DeadLetterReason;
 use crate::id::{ActorId, ActorPath};
 use crate::mailbox::StopKind;
 use crate::reply::Rejection;
-use crate::router::Pool;
 use crate::stash::{Stash, StashFull};
 use crate::supervision::Supervision;
 use crate::system::{ActorSystem, SpawnOptions};
@@ -327,28 +326,6 @@ impl<A: Actor> Ctx<A> {
         let first = factory();
         self.system()
             .spawn_in(Some(parent), first, options, Some(Box::new(factory)))
-    }
-
-    /// Spawns a router pool named `name` as a child of this actor (see
-    /// [`ActorSystem::spawn_pool`]); it and its routees stop when this actor stops.
-    pub async fn spawn_pool<C: Actor>(
-        &self,
-        name: &str,
-        pool: Pool<C>,
-    ) -> Result<C::Ref, SpawnError> {
-        let parent: Arc<dyn Node> = self.myself.cell.to_arc();
-        self.system()
-            .spawn_pool_in(Some(parent), Some(name.to_owned()), pool)
-    }
-
-    /// Spawns an anonymous router pool as a child of this actor (see
-    /// [`ActorSystem::spawn_pool_anonymous`]).
-    pub async fn spawn_pool_anonymous<C: Actor>(
-        &self,
-        pool: Pool<C>,
-    ) -> Result<C::Ref, SpawnError> {
-        let parent: Arc<dyn Node> = self.myself.cell.to_arc();
-        self.system().spawn_pool_in(Some(parent), None, pool)
     }
 
     /// Spawns a child actor with explicit options.

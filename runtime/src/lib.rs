@@ -91,7 +91,9 @@ pub use crate::id::{ActorId, ActorPath};
 pub use crate::mailbox::MailboxConfig;
 pub use crate::passivation::Passivation;
 pub use crate::reply::{Rejection, ReplySlot};
-pub use crate::router::{DEFAULT_VIRTUAL_NODES, Pool, PoolControl, PoolError, RouteKey, Routing};
+pub use crate::router::{
+    DEFAULT_VIRTUAL_NODES, Pool, PoolControl, PoolError, PoolHandle, RouteKey, Routing,
+};
 pub use crate::send::{Ask, AskBatch, AskFuture, PendingReply, Tell, TellFuture};
 pub use crate::stash::{DEFAULT_STASH_CAPACITY, StashFull};
 pub use crate::supervision::{Directive, Supervision};
@@ -314,9 +316,9 @@ pub use rakt_macros::actor;
 pub mod prelude {
     pub use crate::{
         Actor, ActorHandle, ActorRef, ActorSystem, AskError, ConfigError, Ctx, DeadLetter,
-        DeadLetterReason, Directive, Event, MailboxConfig, Passivation, Pool, ReplySlot, Routing,
-        Schedule, SendError, SpawnError, SpawnOptions, StopReason, Supervision, Terminated, Topic,
-        actor,
+        DeadLetterReason, Directive, Event, MailboxConfig, Passivation, Pool, PoolHandle,
+        ReplySlot, Routing, Schedule, SendError, SpawnError, SpawnOptions, StopReason, Supervision,
+        Terminated, Topic, actor,
     };
     pub use std::time::Duration;
 }

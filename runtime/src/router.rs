@@ -20,6 +20,7 @@
 //! path calls [`Router::route`] when it finds the pool's own mailbox closed (it always is), and
 //! the cell forwards stop requests and supervision signals here.
 
+use std::any::Any;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -32,7 +33,8 @@ use siphasher::sip::SipHasher13;
 
 use crate::actor::{Actor, ActorHandle, Message};
 use crate::actor_ref::ActorRef;
-use crate::cell::{Cell, Node};
+use crate::cell::{Cell, Forward, Node, PushTo};
+use crate::context::Ctx;
 use crate::error::{SendError, SpawnError};
 use crate::event::{DeadLetterReason, Event, StopReason};
 use crate::id::ActorId;
@@ -276,11 +278,11 @@ impl<A: Actor> Router<A> {
     /// another routee can take. A routee that refuses it as full makes it a dead letter and
     /// the caller's [`SendError::MailboxFull`]. `Pending` comes only from a `push` that waits
     /// for room.
-    pub(crate) fn push(
+    fn route(
         &self,
         pool: &ActorRef<A>,
         mut msg: A::Msg,
-        mut push: impl FnMut(&ActorRef<A>, A::Msg) -> Poll<Result<(), PushError<A::Msg>>>,
+        push: &mut PushTo<'_, A>,
     ) -> Poll<Result<(), SendError>> {
         let mut again = false;
         loop {
@@ -510,7 +512,7 @@ impl ActorSystem {
 
 /// Spawns `count` more routees into the pool.
 fn grow<A: Actor>(pool: &ActorRef<A>, count: usize) -> Result<(), PoolError> {
-    let Some(router) = pool.cell.router.as_deref() else {
+    let Some(router) = pool.cell.forward_as_router() else {
         return Err(PoolError::Stopping);
     };
     let system = pool.cell.core.system.clone();
@@ -555,7 +557,7 @@ fn grow<A: Actor>(pool: &ActorRef<A>, count: usize) -> Result<(), PoolError> {
 
 /// A routee stopped for good: it leaves the table, and the pool stops if it was the last.
 fn leave<A: Actor>(cell: &Arc<Cell<A>>, id: ActorId) {
-    let Some(router) = cell.router.as_deref() else {
+    let Some(router) = cell.forward_as_router() else {
         return;
     };
     router.forget(id);
@@ -565,7 +567,7 @@ fn leave<A: Actor>(cell: &Arc<Cell<A>>, id: ActorId) {
 /// Ends the pool once no routee is left: the registry, the watchers and the event stream
 /// learn that it stopped.
 fn finish_if_empty<A: Actor>(cell: &Cell<A>) {
-    let Some(router) = cell.router.as_deref() else {
+    let Some(router) = cell.forward_as_router() else {
         return;
     };
     let reason = {
@@ -593,42 +595,106 @@ fn finish_if_empty<A: Actor>(cell: &Cell<A>) {
 }
 
 impl<A: Actor> Cell<A> {
+    /// The pool's router, if this is a pool's cell.
+    fn forward_as_router(&self) -> Option<&Router<A>> {
+        self.forward.as_deref()?.as_any().downcast_ref()
+    }
+}
+
+/// A pool's cell forwards every send to its router.
+impl<A: Actor> Forward<A> for Router<A> {
+    fn push(
+        &self,
+        me: &ActorRef<A>,
+        msg: A::Msg,
+        push: &mut PushTo<'_, A>,
+    ) -> Poll<Result<(), SendError>> {
+        self.route(me, msg, push)
+    }
+
+    fn forget(&self, target: ActorId) {
+        Router::forget(self, target);
+    }
+
+    fn is_stopping(&self) -> bool {
+        Router::is_stopping(self)
+    }
+
     /// A stop request to a pool: every routee stops (gracefully: it handles what it has
     /// queued), and the pool ends with the last of them.
-    pub(crate) fn stop_pool(&self, router: &Router<A>, kind: StopKind) {
-        router.stopping.store(true, Ordering::Release);
-        let routees = self.core.children.close();
+    fn request_stop(&self, cell: &Cell<A>, kind: StopKind) {
+        self.stopping.store(true, Ordering::Release);
+        let routees = cell.core.children.close();
         for routee in &routees {
             routee.request_stop(kind);
         }
         if routees.is_empty() {
-            finish_if_empty(self);
+            finish_if_empty(cell);
         }
     }
 
     /// A supervision signal to a pool: a routee's escalated failure goes to the pool's parent;
     /// a sibling's all-for-one restart or stop applies to every routee.
-    pub(crate) fn signal_pool(&self, router: &Router<A>, signal: Signal) {
+    fn signal(&self, cell: &Cell<A>, signal: Signal) {
         match signal {
-            Signal::Escalated(failure) => match &self.core.parent {
+            Signal::Escalated(failure) => match &cell.core.parent {
                 Some(parent) => parent.signal(Signal::Escalated(failure)),
                 None => tracing::error!(
-                    pool = %self.core.path(), %failure,
+                    pool = %cell.core.path(), %failure,
                     "a routee escalated to a top-level pool; the routee stopped"
                 ),
             },
             Signal::Restart(why) => {
-                for routee in router.table.load().routees.iter() {
+                for routee in self.table.load().routees.iter() {
                     routee.cell.signal(Signal::Restart(why.clone()));
                 }
             }
-            Signal::Stop => self.stop_pool(router, StopKind::Graceful),
+            Signal::Stop => Forward::request_stop(self, cell, StopKind::Graceful),
         }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// The pool side of every handle: `handle.pool()` (in the prelude).
+pub trait PoolHandle: ActorHandle {
+    /// The management side of a router pool (size, resize, routees); `None` for a single
+    /// actor.
+    fn pool(&self) -> Option<PoolControl<'_, Self::Actor>> {
+        PoolControl::of(self.actor_ref())
+    }
+}
+
+impl<H: ActorHandle> PoolHandle for H {}
+
+impl<A: Actor> Ctx<A> {
+    /// Spawns a router pool named `name` as a child of this actor (see
+    /// [`ActorSystem::spawn_pool`]); it and its routees stop when this actor stops.
+    pub async fn spawn_pool<C: Actor>(
+        &self,
+        name: &str,
+        pool: Pool<C>,
+    ) -> Result<C::Ref, SpawnError> {
+        let parent: Arc<dyn Node> = self.actor_ref().cell.to_arc();
+        self.system()
+            .spawn_pool_in(Some(parent), Some(name.to_owned()), pool)
+    }
+
+    /// Spawns an anonymous router pool as a child of this actor (see
+    /// [`ActorSystem::spawn_pool_anonymous`]).
+    pub async fn spawn_pool_anonymous<C: Actor>(
+        &self,
+        pool: Pool<C>,
+    ) -> Result<C::Ref, SpawnError> {
+        let parent: Arc<dyn Node> = self.actor_ref().cell.to_arc();
+        self.system().spawn_pool_in(Some(parent), None, pool)
     }
 }
 
 /// The management side of a pool, reached through its handle's
-/// [`pool`](crate::ActorHandle::pool).
+/// [`pool`](PoolHandle::pool).
 pub struct PoolControl<'a, A: Actor> {
     pool: &'a ActorRef<A>,
     router: &'a Router<A>,
@@ -636,7 +702,7 @@ pub struct PoolControl<'a, A: Actor> {
 
 impl<'a, A: Actor> PoolControl<'a, A> {
     pub(crate) fn of(pool: &'a ActorRef<A>) -> Option<Self> {
-        let router = pool.cell.router.as_deref()?;
+        let router = pool.cell.forward_as_router()?;
         Some(PoolControl { pool, router })
     }
 

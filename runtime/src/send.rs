@@ -374,18 +374,18 @@ impl<'a, A: Actor> Target<'a, A> {
         slot: &mut Option<A::Msg>,
         refused: PushError<A::Msg>,
     ) -> Poll<Result<(), SendError>> {
-        let (router, msg) = match (self.actor.cell.router.as_deref(), refused) {
-            (Some(router), PushError::Closed(msg)) => (router, msg),
+        let (forward, msg) = match (self.actor.cell.forward.as_deref(), refused) {
+            (Some(forward), PushError::Closed(msg)) => (forward, msg),
             (_, refused) => {
                 let actor = self.routee.as_ref().unwrap_or(self.actor);
                 return Poll::Ready(Err(undelivered(actor, refused)));
             }
         };
         if let Some(leaving) = self.routee.take() {
-            router.forget(leaving.id());
+            forward.forget(leaving.id());
         }
         let waiting_on = &mut self.routee;
-        router.push(self.actor, msg, |routee, msg| {
+        forward.push(self.actor, msg, &mut |routee, msg| {
             *slot = Some(msg);
             match routee.cell.mailbox.poll_push(cx, slot) {
                 Poll::Ready(Err(refused)) => Poll::Ready(Err(refused)),
@@ -530,9 +530,9 @@ fn try_elsewhere<A: Actor>(
     actor: &ActorRef<A>,
     refused: PushError<A::Msg>,
 ) -> Result<(), SendError> {
-    match (actor.cell.router.as_deref(), refused) {
-        (Some(router), PushError::Closed(msg)) => {
-            let pushed = router.push(actor, msg, |routee, msg| {
+    match (actor.cell.forward.as_deref(), refused) {
+        (Some(forward), PushError::Closed(msg)) => {
+            let pushed = forward.push(actor, msg, &mut |routee, msg| {
                 Poll::Ready(routee.cell.mailbox.try_push(msg))
             });
             // `try_push` never waits, so the push is always ready.

@@ -19,14 +19,13 @@ use tokio::sync::OnceCell;
 
 use crate::actor::{Actor, ActorHandle};
 use crate::actor_ref::ActorRef;
-use crate::cell::{Cell, Children, Core, Node, stop_all};
+use crate::cell::{Cell, Children, Core, Forward, Node, stop_all};
 use crate::error::{ConfigError, SpawnError};
 use crate::event::{Event, EventStream, Events};
 use crate::failure;
 use crate::id::ActorId;
 use crate::mailbox::{Mailbox, MailboxConfig, StopKind};
 use crate::passivation::Passivation;
-use crate::router::Router;
 use crate::runner::{self, Factory};
 use crate::supervision::Supervision;
 use crate::timetable::Schedules;
@@ -489,13 +488,13 @@ impl ActorSystem {
     }
 
     /// Makes a cell and puts it in the tree and, if named, in the registry. A pool's cell
-    /// carries its `router`; an actor's cell is then given a task by the caller.
+    /// carries its `forward`; an actor's cell is then given a task by the caller.
     pub(crate) fn register_cell<A: Actor>(
         &self,
         parent: Option<Arc<dyn Node>>,
         name: Option<String>,
         mailbox: Mailbox<A::Msg>,
-        router: Option<Box<Router<A>>>,
+        forward: Option<Box<dyn Forward<A>>>,
     ) -> Result<Arc<Cell<A>>, SpawnError> {
         if self.is_shutting_down() {
             return Err(SpawnError::Stopping);
@@ -508,7 +507,7 @@ impl ActorSystem {
         let cell = Arc::new(Cell {
             core: Core::new(id, name.clone(), parent, self.clone()),
             mailbox,
-            router,
+            forward,
         });
         let node: Arc<dyn Node> = cell.clone();
         if let Some(name) = name {
