@@ -42,39 +42,73 @@
 //! ```
 //!
 //! See the README for the naming scheme of generated items and the list of what exists today.
+//!
+//! # How the crate is layered
+//!
+//! Four layers, each importing only its own and the ones above it in this list (the team's
+//! `modgraph` tool checks it: the only import cycle is inside the kernel):
+//!
+//! 1. **Foundations**, which know nothing of actors' lives: identity (`id`: [`ActorId`],
+//!    [`ActorPath`]), errors and failures, the mailbox, the shared reply slot, the
+//!    synchronisation shim the loom models swap out (`sync`), the fan-out list behind the event
+//!    stream and topics.
+//! 2. **Feature state the kernel carries**, one leaf module each, whose one value the kernel
+//!    holds: the supervision policy, the watcher list (`watch`), the [`EventStream`], the
+//!    [`Passivation`] setting, the behaviour's state and the stash, the actor's timer list
+//!    (`timetable`). The kernel calls them through that value alone; each takes paths and
+//!    ids, never cells.
+//! 3. **The kernel**: the [`Actor`] trait and its message, the [`ActorRef`], the cell (the
+//!    actor's shared record: mailbox, children, watchers, the forward seam), the runner (the
+//!    actor's task), the context [`Ctx`], the send and ask futures, and the [`ActorSystem`].
+//! 4. **Features over the kernel**: router pools (`router`), schedules and cron (`schedule`),
+//!    topics (`topic`). The kernel reaches one of these only through a seam: a cell whose sends
+//!    go elsewhere carries a `Forward` (a pool's router today, a remote proxy next), and a
+//!    sealed mailbox hands it whatever it refuses, so a send to a plain actor pays nothing.
+//!
+//! One facade rule: a feature's entry points on [`ActorSystem`] and [`Ctx`]
+//! ([`spawn_pool`](ActorSystem::spawn_pool), [`schedule_once`](ActorSystem::schedule_once),
+//! [`topic`](ActorSystem::topic), ...) are inherent methods written in the feature's own
+//! module, so the kernel's modules hold only the kernel's methods and never import a feature.
 
 // Lets unit tests use `#[actor]`, whose expansion names `::rakt`.
 #[cfg(test)]
 extern crate self as rakt;
 
-mod actor;
-mod actor_ref;
+// Foundations: import nothing but each other.
 mod arc_ptr;
-mod behaviour;
-mod cell;
-mod context;
 mod describe;
 mod duplicate;
 mod error;
-mod event;
 mod failure;
 mod fanout;
 mod fresh;
 mod id;
 mod mailbox;
-mod passivation;
 mod reply;
-mod router;
-mod runner;
-mod schedule;
-mod send;
+mod sync;
+
+// Feature state the kernel carries: one leaf module, one value in the cell or the system.
+mod behaviour;
+mod event;
+mod passivation;
 mod stash;
 mod supervision;
-mod sync;
-mod system;
 mod timetable;
-mod topic;
 mod watch;
+
+// The kernel.
+mod actor;
+mod actor_ref;
+mod cell;
+mod context;
+mod runner;
+mod send;
+mod system;
+
+// Features over the kernel.
+mod router;
+mod schedule;
+mod topic;
 
 #[cfg(all(test, loom))]
 mod tests;

@@ -7,6 +7,7 @@
 
 mod loom_cell;
 mod loom_mailbox;
+mod loom_pool;
 mod loom_reply;
 mod loom_watch;
 
