@@ -60,7 +60,7 @@ impl<A: Actor> ActorRef<A> {
 
     /// Whether the actor still accepts messages (it has not begun to stop).
     pub fn is_alive(&self) -> bool {
-        match self.cell.forward.as_deref() {
+        match self.cell.forward() {
             None => self.cell.mailbox.is_open(),
             Some(forward) => !forward.is_stopping(),
         }
@@ -137,7 +137,7 @@ impl<A: Actor> ActorRef<A> {
         pending: &mut VecDeque<A::Msg>,
         queued: &mut usize,
     ) -> Result<(), SendError> {
-        let outcome = if self.cell.forward.is_some() {
+        let outcome = if self.cell.forward().is_some() {
             // A pool: each message to the routee its router picks.
             let mut outcome = Ok(());
             while let Some(msg) = pending.pop_front() {
@@ -180,7 +180,7 @@ impl<A: Actor> ActorRef<A> {
         let Err(msg) = self.cell.mailbox.push_over(msg) else {
             return true;
         };
-        match self.cell.forward.as_deref() {
+        match self.cell.forward() {
             Some(forward) => {
                 let pushed = forward.push(self, msg, &mut |routee, msg| {
                     Poll::Ready(

@@ -26,8 +26,30 @@ use crate::watch::{Notify as WatchNotify, Terminated, Watchers};
 pub(crate) struct Cell<A: Actor> {
     pub(crate) core: Core,
     pub(crate) mailbox: Mailbox<A::Msg>,
-    /// Only in a cell whose sends go elsewhere (a router pool's): where they go.
-    pub(crate) forward: Option<Box<dyn Forward<A>>>,
+    /// Only in a cell whose sends go elsewhere (a router pool's): where they go. Boxed twice
+    /// so that the field is one word, not two: every idle actor pays for it, and only a
+    /// forwarded send (to a pool) pays the second pointer.
+    forward: Option<Box<Box<dyn Forward<A>>>>,
+}
+
+impl<A: Actor> Cell<A> {
+    /// A cell of `core` with `mailbox`; `forward` for a cell whose sends go elsewhere.
+    pub(crate) fn new(
+        core: Core,
+        mailbox: Mailbox<A::Msg>,
+        forward: Option<Box<dyn Forward<A>>>,
+    ) -> Self {
+        Cell {
+            core,
+            mailbox,
+            forward: forward.map(Box::new),
+        }
+    }
+
+    /// Where this cell's sends go, if elsewhere.
+    pub(crate) fn forward(&self) -> Option<&dyn Forward<A>> {
+        self.forward.as_deref().map(|forward| &**forward)
+    }
 }
 
 /// The type-independent part of a cell.

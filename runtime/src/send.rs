@@ -374,7 +374,7 @@ impl<'a, A: Actor> Target<'a, A> {
         slot: &mut Option<A::Msg>,
         refused: PushError<A::Msg>,
     ) -> Poll<Result<(), SendError>> {
-        let (forward, msg) = match (self.actor.cell.forward.as_deref(), refused) {
+        let (forward, msg) = match (self.actor.cell.forward(), refused) {
             (Some(forward), PushError::Closed(msg)) => (forward, msg),
             (_, refused) => {
                 let actor = self.routee.as_ref().unwrap_or(self.actor);
@@ -530,7 +530,7 @@ fn try_elsewhere<A: Actor>(
     actor: &ActorRef<A>,
     refused: PushError<A::Msg>,
 ) -> Result<(), SendError> {
-    match (actor.cell.forward.as_deref(), refused) {
+    match (actor.cell.forward(), refused) {
         (Some(forward), PushError::Closed(msg)) => {
             let pushed = forward.push(actor, msg, &mut |routee, msg| {
                 Poll::Ready(routee.cell.mailbox.try_push(msg))

@@ -504,11 +504,11 @@ impl ActorSystem {
             None => None,
         };
         let id = ActorId::new(self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 1);
-        let cell = Arc::new(Cell {
-            core: Core::new(id, name.clone(), parent, self.clone()),
+        let cell = Arc::new(Cell::new(
+            Core::new(id, name.clone(), parent, self.clone()),
             mailbox,
             forward,
-        });
+        ));
         let node: Arc<dyn Node> = cell.clone();
         if let Some(name) = name {
             match self.inner.names().entry(name) {

@@ -246,5 +246,5 @@ fn send_copies<'r, A: Actor>(
 
 /// The router of a pool's cell; `None` for any other cell.
 pub(super) fn router_of<A: Actor>(cell: &Cell<A>) -> Option<&Router<A>> {
-    cell.forward.as_deref()?.as_any().downcast_ref()
+    cell.forward()?.as_any().downcast_ref()
 }
