@@ -65,10 +65,11 @@
 //!    go elsewhere carries a `Forward` (a pool's router today, a remote proxy next), and a
 //!    sealed mailbox hands it whatever it refuses, so a send to a plain actor pays nothing.
 //!
-//! One facade rule: a feature's entry points on [`ActorSystem`] and [`Ctx`]
-//! ([`spawn_pool`](ActorSystem::spawn_pool), [`schedule_once`](ActorSystem::schedule_once),
-//! [`topic`](ActorSystem::topic), ...) are inherent methods written in the feature's own
-//! module, so the kernel's modules hold only the kernel's methods and never import a feature.
+//! One facade rule: a feature over the kernel writes its entry points on [`ActorSystem`] and
+//! [`Ctx`] ([`spawn_pool`](ActorSystem::spawn_pool), [`schedule_once`](ActorSystem::schedule_once),
+//! [`topic`](ActorSystem::topic), ...) as inherent methods in its own module, so the kernel
+//! never imports it. The state features of layer 2 sit below the kernel and cannot name `Ctx`:
+//! their entry points (`ctx.watch`, `ctx.become_state`, `ctx.stash`, ...) are the kernel's.
 
 // Lets unit tests use `#[actor]`, whose expansion names `::rakt`.
 #[cfg(test)]
