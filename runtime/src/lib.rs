@@ -79,6 +79,9 @@ mod watch;
 #[cfg(all(test, loom))]
 mod tests;
 
+#[cfg(feature = "remote")]
+pub mod remote;
+
 pub use crate::actor::{Actor, ActorHandle, Message};
 pub use crate::actor_ref::{ActorRef, Stopping};
 pub use crate::behaviour::{BehaviourError, State, Unhandled};
