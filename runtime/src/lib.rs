@@ -114,6 +114,9 @@ mod topic;
 #[cfg(all(test, loom))]
 mod tests;
 
+#[cfg(feature = "remote")]
+pub mod remote;
+
 pub use crate::actor::{Actor, ActorHandle, Message};
 pub use crate::actor_ref::{ActorRef, Stopping};
 pub use crate::behaviour::{BehaviourError, State, Unhandled};
