@@ -28,7 +28,7 @@ fn brief(event: &Event) -> String {
     }
 }
 
-#[tokio::test]
+on_both_runtimes!(lifecycle_events_arrive_in_order);
 async fn lifecycle_events_arrive_in_order() {
     let system = ActorSystem::builder("events").build().await.unwrap();
     let mut events = system.events();
@@ -56,7 +56,7 @@ async fn lifecycle_events_arrive_in_order() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_failure_and_a_kill_are_the_stop_reasons);
 async fn a_failure_and_a_kill_are_the_stop_reasons() {
     let system = ActorSystem::builder("reasons").build().await.unwrap();
     let mut events = system.events();
@@ -84,7 +84,7 @@ async fn a_failure_and_a_kill_are_the_stop_reasons() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(sending_to_a_stopped_actor_makes_a_dead_letter);
 async fn sending_to_a_stopped_actor_makes_a_dead_letter() {
     let system = ActorSystem::builder("dead").build().await.unwrap();
     let mut events = system.events();
@@ -110,7 +110,7 @@ async fn sending_to_a_stopped_actor_makes_a_dead_letter() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_full_mailbox_a_kill_and_a_failure_make_dead_letters);
 async fn a_full_mailbox_a_kill_and_a_failure_make_dead_letters() {
     let system = ActorSystem::builder("reasons2").build().await.unwrap();
     let mut events = system.events();
@@ -153,7 +153,7 @@ async fn a_full_mailbox_a_kill_and_a_failure_make_dead_letters() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_slow_subscriber_loses_the_oldest_events_and_says_so);
 async fn a_slow_subscriber_loses_the_oldest_events_and_says_so() {
     let system = ActorSystem::builder("slow")
         .event_buffer(4)

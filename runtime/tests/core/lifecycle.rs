@@ -12,7 +12,7 @@ async fn system(name: &str) -> ActorSystem {
     ActorSystem::builder(name).build().await.unwrap()
 }
 
-#[tokio::test]
+on_both_runtimes!(hooks_run_in_order_around_the_messages);
 async fn hooks_run_in_order_around_the_messages() {
     let system = system("hooks").await;
     let journal = journal();
@@ -35,7 +35,7 @@ async fn hooks_run_in_order_around_the_messages() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_failing_pre_start_stops_the_actor_and_rejects_queued_asks);
 async fn a_failing_pre_start_stops_the_actor_and_rejects_queued_asks() {
     let system = system("prestart").await;
     let journal = journal();
@@ -54,7 +54,7 @@ async fn a_failing_pre_start_stops_the_actor_and_rejects_queued_asks() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_graceful_stop_handles_what_is_queued_and_refuses_the_rest);
 async fn a_graceful_stop_handles_what_is_queued_and_refuses_the_rest() {
     let system = system("graceful").await;
     let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
@@ -78,7 +78,7 @@ async fn a_graceful_stop_handles_what_is_queued_and_refuses_the_rest() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_kill_leaves_queued_messages_unhandled);
 async fn a_kill_leaves_queued_messages_unhandled() {
     let system = system("kill").await;
     let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
@@ -93,7 +93,7 @@ async fn a_kill_leaves_queued_messages_unhandled() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(ctx_stop_handles_what_is_queued_and_refuses_the_rest);
 async fn ctx_stop_handles_what_is_queued_and_refuses_the_rest() {
     let system = system("ctxstop").await;
     let counter: CounterRef = system.spawn("quitter", Counter::default()).await.unwrap();
@@ -117,7 +117,7 @@ async fn ctx_stop_handles_what_is_queued_and_refuses_the_rest() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(ctx_kill_ends_the_actor_after_the_current_message);
 async fn ctx_kill_ends_the_actor_after_the_current_message() {
     let system = system("ctxkill").await;
     let counter: CounterRef = system.spawn("halter", Counter::default()).await.unwrap();
@@ -139,7 +139,7 @@ async fn ctx_kill_ends_the_actor_after_the_current_message() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_panicking_ask_fails_the_caller_and_stops_only_that_actor);
 async fn a_panicking_ask_fails_the_caller_and_stops_only_that_actor() {
     let system = system("panics").await;
     let counter: CounterRef = system.spawn("fragile", Counter::default()).await.unwrap();
@@ -161,7 +161,7 @@ async fn a_panicking_ask_fails_the_caller_and_stops_only_that_actor() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_panicking_tell_stops_the_actor);
 async fn a_panicking_tell_stops_the_actor() {
     let system = system("tellpanic").await;
     let mut events = system.events();
@@ -180,7 +180,7 @@ async fn a_panicking_tell_stops_the_actor() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(children_live_under_their_parent_and_stop_before_it);
 async fn children_live_under_their_parent_and_stop_before_it() {
     let system = system("tree").await;
     let journal = journal();
@@ -222,7 +222,7 @@ async fn children_live_under_their_parent_and_stop_before_it() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_child_that_stops_leaves_its_parent);
 async fn a_child_that_stops_leaves_its_parent() {
     let system = system("leave").await;
     let journal = journal();
@@ -239,7 +239,7 @@ async fn a_child_that_stops_leaves_its_parent() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(shutdown_stops_everyone_children_first_and_refuses_new_actors);
 async fn shutdown_stops_everyone_children_first_and_refuses_new_actors() {
     let system = system("shutdown").await;
     let journal = journal();

@@ -4,7 +4,7 @@ use rakt::prelude::*;
 
 use crate::actors::{Counter, CounterRef, Recorder, RecorderRef, Stack, StackRef, journal};
 
-#[tokio::test]
+on_both_runtimes!(bad_configurations_are_typed_errors);
 async fn bad_configurations_are_typed_errors() {
     let bad_name = ActorSystem::builder("no spaces").build().await;
     assert_eq!(
@@ -33,7 +33,7 @@ async fn bad_configurations_are_typed_errors() {
     assert_eq!(huge.err(), Some(ConfigError::EventBuffer(usize::MAX)));
 }
 
-#[tokio::test]
+on_both_runtimes!(names_are_unique_and_checked);
 async fn names_are_unique_and_checked() {
     let system = ActorSystem::builder("names").build().await.unwrap();
     let first: CounterRef = system.spawn("counter", Counter::default()).await.unwrap();
@@ -63,7 +63,7 @@ async fn names_are_unique_and_checked() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(lookup_finds_live_actors_of_the_right_type);
 async fn lookup_finds_live_actors_of_the_right_type() {
     let system = ActorSystem::builder("lookup").build().await.unwrap();
     let counter: CounterRef = system.spawn("counter", Counter::default()).await.unwrap();

@@ -6,7 +6,7 @@ use rakt::prelude::*;
 
 use crate::actors::{Counter, CounterMsg, CounterRef};
 
-#[tokio::test]
+on_both_runtimes!(a_publication_reaches_every_actor_and_stream);
 async fn a_publication_reaches_every_actor_and_stream() {
     let system = ActorSystem::builder("topics").build().await.unwrap();
     let prices: Topic<u64> = system.topic("prices").unwrap();
@@ -26,7 +26,7 @@ async fn a_publication_reaches_every_actor_and_stream() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(a_topic_name_has_one_type);
 async fn a_topic_name_has_one_type() {
     let system = ActorSystem::builder("topic-types").build().await.unwrap();
     let _numbers: Topic<u64> = system.topic("numbers").unwrap();
@@ -35,7 +35,7 @@ async fn a_topic_name_has_one_type() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(unsubscribed_and_stopped_actors_stop_receiving);
 async fn unsubscribed_and_stopped_actors_stop_receiving() {
     let system = ActorSystem::builder("topic-leave").build().await.unwrap();
     let news: Topic<u64> = system.topic("news").unwrap();
@@ -63,7 +63,7 @@ async fn unsubscribed_and_stopped_actors_stop_receiving() {
 
 /// A subscriber's closure ran while the topic was locked, so one that used the same topic
 /// (publishing, subscribing, unsubscribing) deadlocked.
-#[tokio::test]
+on_both_runtimes!(a_subscriber_closure_may_use_its_own_topic);
 async fn a_subscriber_closure_may_use_its_own_topic() {
     let system = ActorSystem::builder("topic-reentrant")
         .build()

@@ -32,7 +32,7 @@ async fn told(
         .collect()
 }
 
-#[tokio::test]
+on_both_runtimes!(a_watcher_hears_of_a_stop_a_kill_and_a_failure);
 async fn a_watcher_hears_of_a_stop_a_kill_and_a_failure() {
     let system = ActorSystem::builder("watch").build().await.unwrap();
     let (watcher, mut heard) = watcher(&system, "watcher").await;
@@ -63,7 +63,7 @@ async fn a_watcher_hears_of_a_stop_a_kill_and_a_failure() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(watching_an_actor_that_is_gone_tells_at_once);
 async fn watching_an_actor_that_is_gone_tells_at_once() {
     let system = ActorSystem::builder("watch-gone").build().await.unwrap();
     let (watcher, mut heard) = watcher(&system, "watcher").await;
@@ -77,7 +77,7 @@ async fn watching_an_actor_that_is_gone_tells_at_once() {
     system.shutdown().await;
 }
 
-#[tokio::test]
+on_both_runtimes!(unwatch_and_a_stopped_watcher_end_the_watch);
 async fn unwatch_and_a_stopped_watcher_end_the_watch() {
     let system = ActorSystem::builder("unwatch").build().await.unwrap();
     let (watcher, _) = watcher(&system, "watcher").await;
