@@ -75,6 +75,8 @@ mod system;
 mod timetable;
 mod topic;
 mod watch;
+#[cfg(feature = "wire")]
+pub mod wire;
 
 #[cfg(all(test, loom))]
 mod tests;
@@ -345,4 +347,7 @@ pub mod __private {
     pub use crate::send::{Ask, Tell, ask, tell};
     pub use core::convert::Infallible;
     pub use core::marker::PhantomData;
+
+    #[cfg(feature = "wire")]
+    pub use crate::wire::__private as wire;
 }

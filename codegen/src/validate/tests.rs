@@ -63,6 +63,7 @@ fn counter() -> ActorModel {
     ActorModel {
         rust_name: ident("Counter"),
         package: "demo.v1".to_owned(),
+        remote: false,
         proto_name: "Counter".to_owned(),
         self_ty: parse_quote!(Counter),
         handle_ty: parse_quote!(CounterRef),
