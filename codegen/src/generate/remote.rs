@@ -4,7 +4,7 @@
 //! Each argument and reply value gets a codec function (`fn __rakt_codec_1_0() -> impl
 //! Codec<Value = Order>`) that builds its codec from `rakt::wire`'s pieces, as the model's
 //! [`WireType`] says. A leaf (a path the front end could not read) is probed where it is
-//! compiled (`(&&&Probe::<Order>::new()).__rakt_codec()`), and the probe's answer goes
+//! compiled (`(&&&&Probe::<Order>::new()).__rakt_codec()`), and the probe's answer goes
 //! through an assertion located at the leaf's type, whose trait is local to the function and
 //! names the argument in its `on_unimplemented` message: a type that cannot travel is one
 //! error, at its argument's type, and names the argument. The functions and the impl sit in a
@@ -173,7 +173,7 @@ fn codec_expr(wire: &WireType, check: &Ident, w: &TokenStream) -> TokenStream {
             quote!(#w::#codec)
         }
         WireType::Leaf(ty) => relocate(
-            quote!(#check((&&&#w::Probe::<#ty>::new()).__rakt_codec())),
+            quote!(#check((&&&&#w::Probe::<#ty>::new()).__rakt_codec())),
             ty.span(),
         ),
         WireType::Repeated(inner) => {
@@ -260,7 +260,7 @@ fn error_fn(name: &Ident, err: Option<&Type>, w: &TokenStream) -> TokenStream {
                 ErrorDebug as _, ErrorDisplay as _, ErrorEnum as _, ErrorExact as _,
                 ErrorMessage as _, ErrorName as _,
             };
-            (&&&&&#w::ErrorProbe::<#err>::new()).__rakt_error_codec()
+            (&&&&&&#w::ErrorProbe::<#err>::new()).__rakt_error_codec()
         },
     };
     quote! {

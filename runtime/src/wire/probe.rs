@@ -9,11 +9,12 @@
 //! code names it:
 //!
 //! ```text
-//! (&&&Probe::<T>::new()).__rakt_codec()
+//! (&&&&Probe::<T>::new()).__rakt_codec()
 //! ```
 //!
-//! Method lookup tries the receiver as written first, then one reference less, and so on, so the
-//! impl on the most referenced `Probe` that applies wins: a scalar or bytes type itself (so that
+//! The methods take `&self`, so method lookup first tries the impls for one reference less than
+//! the receiver as written (`&&&Probe<T>`), then one less again, and so on: the impl on the most
+//! referenced `Probe` that applies wins: a scalar or bytes type itself (so that
 //! an alias of `u64` travels as `uint64`, not as the wrapper message), then a prost message,
 //! then a prost enum, and last [`Unencodable`], which the generated assertion rejects at the
 //! argument's type. This needs the concrete type, one reason a remote actor is not generic.
@@ -34,7 +35,7 @@ use super::codec::{
 };
 use super::reply::{NamedText, TextError, Typed};
 
-/// The receiver of the codec probe for `T`, written `&&&Probe::<T>::new()`.
+/// The receiver of the codec probe for `T`, written `&&&&Probe::<T>::new()`.
 pub struct Probe<T>(PhantomData<fn() -> T>);
 
 impl<T> Probe<T> {
@@ -128,7 +129,7 @@ impl<T> ProbeNone<T> for Probe<T> {
     }
 }
 
-/// The receiver of the error probe for `E`, written `&&&&&ErrorProbe::<E>::new()`.
+/// The receiver of the error probe for `E`, written `&&&&&&ErrorProbe::<E>::new()`.
 pub struct ErrorProbe<E>(PhantomData<fn() -> E>);
 
 impl<E> ErrorProbe<E> {
