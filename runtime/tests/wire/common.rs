@@ -73,10 +73,3 @@ pub fn double() -> impl Strategy<Value = f64> {
 pub fn list<S: Strategy>(element: S) -> impl Strategy<Value = Vec<S::Value>> {
     prop::collection::vec(element, 0..5)
 }
-
-/// A current-thread runtime, for the tests that await replies inside a property.
-pub fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a current-thread runtime")
-}

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use bytes::Bytes;
-use prost::Message;
 use proptest::prelude::*;
+use prost::Message;
 use rakt::prelude::*;
 use rakt::wire::RemoteActor;
 
@@ -13,7 +13,7 @@ use crate::common::{Color, Id, Order, color, double, float, list, order};
 
 #[actor]
 #[derive(Default)]
-struct Shapes;
+pub(crate) struct Shapes;
 
 /// One handler per group of shapes; all tells: the arguments message is what is tested.
 #[actor(remote = "test.v1")]
@@ -320,7 +320,11 @@ fn absent_fields_decode_as_defaults() {
         first: 0,
         second: String::new(),
     });
-    assert_eq!(out.payload(), [0x0a, 0x00], "only the empty message, field 1");
+    assert_eq!(
+        out.payload(),
+        [0x0a, 0x00],
+        "only the empty message, field 1"
+    );
     let out = Shapes::encode_call(ShapesMsg::Nothing {});
     assert!(out.payload().is_empty() && !out.is_ask());
     assert!(matches!(
