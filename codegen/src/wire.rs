@@ -221,8 +221,7 @@ impl fmt::Display for NotEncodable {
             }
             WireReason::Tuple => write!(
                 f,
-                "`{ty}` is a tuple, and protobuf has none: use a prost message, or one argument \
-                 per element"
+                "`{ty}` is a tuple, and protobuf has none: use a prost message"
             ),
             WireReason::Array => write!(
                 f,
