@@ -108,7 +108,7 @@ pub enum WireType {
     /// A type known by name.
     Scalar(Scalar),
     /// Any other path: a prost message or enum, or an alias; decided where it is compiled.
-    Leaf(Type),
+    Leaf(Box<Type>),
     /// `Vec<T>` (`T` not `u8`): a repeated field; the element is a scalar or a leaf.
     Repeated(Box<WireType>),
     /// `Option<T>`: a field with explicit presence; `T` is a scalar or a leaf.
@@ -289,7 +289,7 @@ pub fn classify(ty: &Type) -> Result<WireType, NotEncodable> {
         Type::Tuple(_) => return fail(WireReason::Tuple),
         Type::Array(_) | Type::Slice(_) => return fail(WireReason::Array),
         Type::Path(TypePath { qself: None, path }) => path,
-        Type::Path(_) => return Ok(WireType::Leaf(ty.clone())),
+        Type::Path(_) => return Ok(WireType::Leaf(Box::new(ty.clone()))),
         _ => return fail(WireReason::Other),
     };
     let Some(last) = path.segments.last() else {
@@ -304,7 +304,7 @@ pub fn classify(ty: &Type) -> Result<WireType, NotEncodable> {
         if let Some(instead) = narrow_integer(&name) {
             return fail(WireReason::Integer { instead });
         }
-        return Ok(WireType::Leaf(ty.clone()));
+        return Ok(WireType::Leaf(Box::new(ty.clone())));
     }
     match (name.as_str(), args.as_slice()) {
         ("Vec", [inner]) => {
@@ -356,7 +356,7 @@ pub fn classify(ty: &Type) -> Result<WireType, NotEncodable> {
                 }),
             }
         }
-        _ => Ok(WireType::Leaf(ty.clone())),
+        _ => Ok(WireType::Leaf(Box::new(ty.clone()))),
     }
 }
 

@@ -28,6 +28,57 @@
 //! Decoding never panics on any bytes: what does not decode is a [`WireError`], for that call
 //! only. This module owns the codecs and these types; it sends nothing and knows no transport.
 //!
+//! ```
+//! use rakt::prelude::*;
+//! use rakt::wire::RemoteActor;
+//!
+//! /// A prost message: `#[derive(prost::Message)]` needs `prost` as a dependency.
+//! #[derive(Clone, PartialEq, prost::Message)]
+//! pub struct Order {
+//!     #[prost(string, tag = "1")]
+//!     pub id: String,
+//! }
+//!
+//! #[actor]
+//! #[derive(Default)]
+//! pub struct Shop {
+//!     orders: Vec<Order>,
+//! }
+//!
+//! #[actor(remote = "shop.v1")]
+//! impl Shop {
+//!     /// Places an order (field 1) with an optional note (field 3 on the wire); answers how
+//!     /// many orders there are.
+//!     pub fn place(&mut self, order: Order, #[field(3)] note: Option<String>) -> u64 {
+//!         let _ = note;
+//!         self.orders.push(order);
+//!         self.orders.len() as u64
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! assert_eq!(Shop::SERVICE, "shop.v1.Shop");
+//! assert_eq!(Shop::METHODS[0].path, "shop.v1.Shop/Place");
+//!
+//! let system = ActorSystem::builder("shop").build().await?;
+//! let shop: ShopRef = system.spawn("shop", Shop::default()).await?;
+//!
+//! // On the actor's node: the payload of `ShopPlaceRequest { order: Order { id: "a" } }`
+//! // becomes the actor's message; the actor answers, and the reply comes back as bytes.
+//! let payload = [0x0a, 0x03, 0x0a, 0x01, b'a'];
+//! let (msg, reply) = Shop::decode_call("shop.v1.Shop/Place", &payload)?.into_parts();
+//! shop.actor_ref().tell(msg).await?;
+//! let reply = reply.expect("`place` is an ask").await?;
+//! assert_eq!(reply, [0x08, 0x01]); // `ShopPlaceReply { value: 1 }`
+//!
+//! // Bytes that are not the arguments are an error for this call only.
+//! assert!(Shop::decode_call("shop.v1.Shop/Place", &[0x0a, 0x09]).is_err());
+//! system.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! What travels, and how (`#[actor(remote)]` checks it at compile time, at the argument's
 //! type):
 //!

@@ -18,6 +18,7 @@ pub(crate) struct Shapes;
 /// One handler per group of shapes; all tells: the arguments message is what is tested.
 #[actor(remote = "test.v1")]
 impl Shapes {
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn scalars(&self, b: bool, u: u32, v: u64, i: i32, j: i64, f: f32, d: f64) {
         let _ = (b, u, v, i, j, f, d);
     }
