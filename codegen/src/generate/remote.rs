@@ -29,6 +29,24 @@ const TRAVELS: &str = "a remote handler takes and returns `bool`, `u32`, `u64`, 
                        `HashMap<K, V>`, `BTreeMap<K, V>`, `#[derive(prost::Message)]` types and \
                        `#[derive(prost::Enumeration)]` types";
 
+/// The paragraph of the handle's docs with the actor's wire schema, for a remote actor.
+pub(super) fn schema_doc(cx: &Cx) -> Option<TokenStream> {
+    let schema = wire::schema(cx.model)?;
+    let mut lines = vec![
+        String::new(),
+        " # Wire schema".to_owned(),
+        String::new(),
+        " What a peer sends and receives (`RemoteActor::PROTO`; prost messages and enums by \
+         their Rust names, defined elsewhere):"
+            .to_owned(),
+        String::new(),
+        " ```proto".to_owned(),
+    ];
+    lines.extend(schema.lines().map(|line| format!(" {line}")));
+    lines.push(" ```".to_owned());
+    Some(quote!(#(#[doc = #lines])*))
+}
+
 /// `impl RemoteActor` and its codec functions, for a remote actor; nothing otherwise.
 pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
     let model = cx.model;
@@ -43,6 +61,7 @@ pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
     let self_ty = &model.self_ty;
     let package = &model.package;
     let service = naming::actor_wire_name(package, &model.proto_name);
+    let proto = wire::schema(model).unwrap_or_default();
     let local = |name: &str| Ident::new(name, Span::mixed_site());
     let (method, payload, message) = (
         local("__rakt_method"),
@@ -90,6 +109,7 @@ pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
                 const PACKAGE: &'static str = #package;
                 const SERVICE: &'static str = #service;
                 const METHODS: &'static [#w::WireMethod] = &[#(#methods),*];
+                const PROTO: &'static str = #proto;
 
                 fn decode_call(
                     #method: &str,

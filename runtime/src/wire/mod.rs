@@ -23,7 +23,9 @@
 //!   [`EncodedReply`] that resolves to the reply's bytes;
 //! - on the node that holds a remote handle, [`RemoteActor::encode_call`]: a message of the
 //!   actor in, an [`Outgoing`] out: the method identity, the payload bytes and, for an ask, the
-//!   [`ReplySettler`] that answers the caller when the reply's bytes come back.
+//!   [`ReplySettler`] that answers the caller when the reply's bytes come back;
+//! - for reflection and other languages, [`RemoteActor::PROTO`]: the `.proto` text of the
+//!   service and its messages.
 //!
 //! Decoding never panics on any bytes: what does not decode is a [`WireError`], for that call
 //! only. This module owns the codecs and these types; it sends nothing and knows no transport.
@@ -151,6 +153,13 @@ pub trait RemoteActor: Actor {
 
     /// Its methods, one per handler, in declaration order.
     const METHODS: &'static [WireMethod];
+
+    /// Its wire schema as `.proto` text: the service, one `rpc` per handler, and each
+    /// handler's request and reply messages (also in the handle's docs). The prost messages
+    /// and enums it uses are named by their Rust names and not defined in it (the macro sees
+    /// only their names); an alias is not resolved, a handler's error type that is a path is
+    /// listed both typed and as text, and a handler configured out by `#[cfg]` is listed too.
+    const PROTO: &'static str;
 
     /// The message `payload` carries for `method` (a [`WireMethod::path`]), with its reply
     /// slot in place for an ask. A method the actor does not have, or bytes that are not its

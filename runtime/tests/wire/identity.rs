@@ -111,3 +111,23 @@ fn message_identity_matches_the_methods() {
     };
     assert_eq!(msg.wire_method(), before::Counter::METHODS[0].path);
 }
+
+/// The schema each remote actor carries, as checked in next to this test: the wire contract a
+/// peer in another language reads. A change here is a change of the wire: review the diff
+/// (`RAKT_RECORD_SCHEMAS=1` writes the files anew).
+#[test]
+fn schemas_are_the_wire_contract() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/wire/");
+    for (file, proto) in [
+        ("shapes.proto", Shapes::PROTO),
+        ("answers.proto", Answers::PROTO),
+    ] {
+        let path = format!("{dir}{file}");
+        if std::env::var_os("RAKT_RECORD_SCHEMAS").is_some() {
+            std::fs::write(&path, proto).unwrap();
+        }
+        assert_eq!(proto, std::fs::read_to_string(&path).unwrap(), "{file}");
+    }
+    assert_eq!(before::Counter::PROTO, after::moved::Counter::PROTO);
+    assert!(before::Counter::PROTO.contains("rpc AddItem(CounterAddItemRequest)"));
+}
