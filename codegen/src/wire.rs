@@ -438,72 +438,6 @@ pub fn type_text(ty: &Type) -> String {
     text
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn wire(text: &str) -> Result<Option<String>, NotEncodable> {
-        classify(&syn::parse_str(text).unwrap()).map(|ty| ty.proto())
-    }
-
-    fn reason(text: &str) -> WireReason {
-        classify(&syn::parse_str(text).unwrap()).unwrap_err().reason
-    }
-
-    #[test]
-    fn scalars_and_containers() {
-        let proto = |text: &str| wire(text).unwrap().unwrap();
-        assert_eq!(proto("u64"), "uint64");
-        assert_eq!(proto("std::string::String"), "string");
-        assert_eq!(proto("Vec<u8>"), "bytes");
-        assert_eq!(proto("::prost::alloc::vec::Vec<u8>"), "bytes");
-        assert_eq!(proto("bytes::Bytes"), "bytes");
-        assert_eq!(proto("Vec<Vec<u8>>"), "repeated bytes");
-        assert_eq!(proto("Vec<shop::Order>"), "repeated Order");
-        assert_eq!(proto("Option<f32>"), "optional float");
-        assert_eq!(proto("HashMap<String, Color>"), "map<string, Color>");
-        assert_eq!(
-            proto("std::collections::BTreeMap<i64, bool>"),
-            "map<int64, bool>"
-        );
-        assert_eq!(proto("Box<Order>"), "Box");
-        assert_eq!(wire("()").unwrap(), None);
-    }
-
-    #[test]
-    fn shapes_protobuf_cannot_express() {
-        assert_eq!(reason("u8"), WireReason::Integer { instead: "u32" });
-        assert_eq!(reason("usize"), WireReason::Integer { instead: "u64" });
-        assert_eq!(reason("(u32, u32)"), WireReason::Tuple);
-        assert_eq!(reason("[u8; 4]"), WireReason::Array);
-        assert_eq!(reason("Vec<Vec<u32>>"), WireReason::NestedRepeated);
-        assert_eq!(reason("Vec<Option<u32>>"), WireReason::RepeatedOptional);
-        assert_eq!(reason("Vec<HashMap<u32, u32>>"), WireReason::RepeatedMap);
-        assert_eq!(reason("Option<Vec<u32>>"), WireReason::OptionalCollection);
-        assert_eq!(reason("Option<Option<u32>>"), WireReason::OptionalOptional);
-        assert_eq!(reason("HashMap<f64, u32>"), WireReason::MapKey);
-        assert_eq!(reason("HashMap<Order, u32>"), WireReason::MapKey);
-        assert_eq!(reason("HashMap<u32, Vec<u32>>"), WireReason::MapValue);
-        assert_eq!(reason("Vec<()>"), WireReason::Unit);
-        assert_eq!(reason("fn() -> u32"), WireReason::Other);
-        // The offending part is named.
-        let error = classify(&syn::parse_str("Vec<Vec<u16>>").unwrap()).unwrap_err();
-        assert_eq!(error.ty, "u16");
-        let error = classify(&syn::parse_str("HashMap<f64, u32>").unwrap()).unwrap_err();
-        assert_eq!(error.ty, "f64");
-    }
-
-    #[test]
-    fn type_text_reads_like_rust() {
-        let text = |s: &str| type_text(&syn::parse_str(s).unwrap());
-        assert_eq!(text("Vec<Option<u64>>"), "Vec<Option<u64>>");
-        assert_eq!(text("::shop::Order"), "::shop::Order");
-        assert_eq!(text("(u32, u32)"), "(u32, u32)");
-        assert_eq!(text("HashMap<String, Vec<u8>>"), "HashMap<String, Vec<u8>>");
-        assert_eq!(text("[u8; 4]"), "[u8; 4]");
-    }
-}
-
 /// The `.proto` text of a remote actor's wire schema: its service, one `rpc` per handler, and
 /// each handler's request and reply messages; `None` for an actor that is not remote, or whose
 /// types do not all travel (a model that [`validate`](crate::validate()) rejects).
@@ -615,4 +549,70 @@ fn plain_path(ty: &Type) -> bool {
         Type::Path(TypePath { qself: None, path })
             if path.segments.iter().all(|s| s.arguments.is_none())
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(text: &str) -> Result<Option<String>, NotEncodable> {
+        classify(&syn::parse_str(text).unwrap()).map(|ty| ty.proto())
+    }
+
+    fn reason(text: &str) -> WireReason {
+        classify(&syn::parse_str(text).unwrap()).unwrap_err().reason
+    }
+
+    #[test]
+    fn scalars_and_containers() {
+        let proto = |text: &str| wire(text).unwrap().unwrap();
+        assert_eq!(proto("u64"), "uint64");
+        assert_eq!(proto("std::string::String"), "string");
+        assert_eq!(proto("Vec<u8>"), "bytes");
+        assert_eq!(proto("::prost::alloc::vec::Vec<u8>"), "bytes");
+        assert_eq!(proto("bytes::Bytes"), "bytes");
+        assert_eq!(proto("Vec<Vec<u8>>"), "repeated bytes");
+        assert_eq!(proto("Vec<shop::Order>"), "repeated Order");
+        assert_eq!(proto("Option<f32>"), "optional float");
+        assert_eq!(proto("HashMap<String, Color>"), "map<string, Color>");
+        assert_eq!(
+            proto("std::collections::BTreeMap<i64, bool>"),
+            "map<int64, bool>"
+        );
+        assert_eq!(proto("Box<Order>"), "Box");
+        assert_eq!(wire("()").unwrap(), None);
+    }
+
+    #[test]
+    fn shapes_protobuf_cannot_express() {
+        assert_eq!(reason("u8"), WireReason::Integer { instead: "u32" });
+        assert_eq!(reason("usize"), WireReason::Integer { instead: "u64" });
+        assert_eq!(reason("(u32, u32)"), WireReason::Tuple);
+        assert_eq!(reason("[u8; 4]"), WireReason::Array);
+        assert_eq!(reason("Vec<Vec<u32>>"), WireReason::NestedRepeated);
+        assert_eq!(reason("Vec<Option<u32>>"), WireReason::RepeatedOptional);
+        assert_eq!(reason("Vec<HashMap<u32, u32>>"), WireReason::RepeatedMap);
+        assert_eq!(reason("Option<Vec<u32>>"), WireReason::OptionalCollection);
+        assert_eq!(reason("Option<Option<u32>>"), WireReason::OptionalOptional);
+        assert_eq!(reason("HashMap<f64, u32>"), WireReason::MapKey);
+        assert_eq!(reason("HashMap<Order, u32>"), WireReason::MapKey);
+        assert_eq!(reason("HashMap<u32, Vec<u32>>"), WireReason::MapValue);
+        assert_eq!(reason("Vec<()>"), WireReason::Unit);
+        assert_eq!(reason("fn() -> u32"), WireReason::Other);
+        // The offending part is named.
+        let error = classify(&syn::parse_str("Vec<Vec<u16>>").unwrap()).unwrap_err();
+        assert_eq!(error.ty, "u16");
+        let error = classify(&syn::parse_str("HashMap<f64, u32>").unwrap()).unwrap_err();
+        assert_eq!(error.ty, "f64");
+    }
+
+    #[test]
+    fn type_text_reads_like_rust() {
+        let text = |s: &str| type_text(&syn::parse_str(s).unwrap());
+        assert_eq!(text("Vec<Option<u64>>"), "Vec<Option<u64>>");
+        assert_eq!(text("::shop::Order"), "::shop::Order");
+        assert_eq!(text("(u32, u32)"), "(u32, u32)");
+        assert_eq!(text("HashMap<String, Vec<u8>>"), "HashMap<String, Vec<u8>>");
+        assert_eq!(text("[u8; 4]"), "[u8; 4]");
+    }
 }
