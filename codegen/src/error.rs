@@ -6,7 +6,10 @@
 //! a `.proto` front end at a file and line. Its message (the [`ModelErrorKind`]'s `Display`)
 //! names the items in words and says what to change.
 
+use std::fmt;
+
 use crate::model::Answer;
+use crate::wire::NotEncodable;
 
 /// A rule of a well-formed actor that the model breaks.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -37,6 +40,17 @@ pub enum ModelItem {
         /// The argument.
         arg: usize,
     },
+    /// The type of a message argument of a handler.
+    ArgumentType {
+        /// The handler.
+        handler: usize,
+        /// The argument.
+        arg: usize,
+    },
+    /// What a handler answers: its reply type, or its reply slot.
+    Reply(usize),
+    /// The actor's generic parameters.
+    Generics,
     /// A state in a handler's `states`.
     State {
         /// The handler.
@@ -81,6 +95,24 @@ pub enum ModelItem {
     /// A stand-in, by its index in [`ActorModel::stand_ins`](crate::ActorModel::stand_ins):
     /// its name.
     StandIn(usize),
+}
+
+/// What a remote actor sends that cannot travel, in [`ModelErrorKind::NotEncodable`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WireItem {
+    /// A message argument, by name.
+    Argument(String),
+    /// The reply.
+    Reply,
+}
+
+impl fmt::Display for WireItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WireItem::Argument(name) => write!(f, "argument `{name}`"),
+            WireItem::Reply => f.write_str("the reply"),
+        }
+    }
 }
 
 /// What rule a model breaks. Names in the fields are as the user spells them, without `r#`.
@@ -336,6 +368,29 @@ pub enum ModelErrorKind {
         target: KeyTarget,
         /// The handler's message arguments.
         arguments: Vec<String>,
+    },
+    /// A remote actor's handler takes or returns a type that cannot travel as protobuf. At the
+    /// argument's type, or at the reply.
+    #[error("{item} of `{handler}` cannot travel on the wire: {why}")]
+    NotEncodable {
+        /// The handler.
+        handler: String,
+        /// The argument, or the reply.
+        item: WireItem,
+        /// The part of its type that cannot travel, and why.
+        why: NotEncodable,
+    },
+    /// A remote actor is generic. At its generic parameters.
+    #[error(
+        "a remote actor cannot be generic: its wire identity `{service}` would stand for every \
+         `{actor}<..>` alike, and a peer could not tell which types it sends; declare a \
+         concrete actor, or drop `remote`"
+    )]
+    RemoteGeneric {
+        /// The actor.
+        actor: String,
+        /// Its wire identity.
+        service: String,
     },
     /// A broadcast route on an ask. At the route.
     #[error(

@@ -28,8 +28,9 @@ mod generate;
 pub mod model;
 pub mod naming;
 mod validate;
+pub mod wire;
 
-pub use crate::error::{KeyTarget, ModelError, ModelErrorKind, ModelItem};
+pub use crate::error::{KeyTarget, ModelError, ModelErrorKind, ModelItem, WireItem};
 pub use crate::generate::{generate_actor, generate_handle};
 pub use crate::model::{
     ActorModel, AlternativeModel, Answer, ArgModel, BehaviourModel, HandleModel, HandlerModel,

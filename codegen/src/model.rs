@@ -24,6 +24,11 @@ pub struct ActorModel {
     /// [`proto_name`](Self::proto_name) it makes the actor's wire identity,
     /// `demo.v1.Greeter` (see [`naming::actor_wire_name`](crate::naming::actor_wire_name)).
     pub package: String,
+    /// Whether the actor can be called from other processes (`#[actor(remote)]`, or every
+    /// service of a `.proto` file): each handler's arguments and reply then travel as protobuf
+    /// messages (see [`wire`](crate::wire)), the actor is not generic, and the generator
+    /// implements `rakt::wire::RemoteActor` for it.
+    pub remote: bool,
     /// The actor's name on the wire: the `.proto` service name, or the Rust name (`Counter`)
     /// for an actor declared in Rust. An identifier.
     pub proto_name: String,

@@ -12,6 +12,8 @@
 //! | handle method for `add_item` | `add_item` |
 //! | the actor's wire identity (`CounterMsg::WIRE_NAME`) | `demo.v1.Counter` ([`actor_wire_name`]) |
 //! | the method's wire identity (`CounterMsg::wire_method`) | `demo.v1.Counter/AddItem` ([`method_wire_name`]) |
+//! | its arguments message (a remote actor) | `demo.v1.CounterAddItemRequest` ([`request_message`]) |
+//! | its reply message (an ask of a remote actor) | `demo.v1.CounterAddItemReply` ([`reply_message`]) |
 //!
 //! [`validate`](crate::validate()) rejects, with these helpers, a model whose names would clash
 //! ([`reserved_handle_method`], [`variant_ident`], [`variant_collisions`]) or whose wire
@@ -161,6 +163,18 @@ pub fn method_wire_name(package: &str, actor: &str, method: &str) -> String {
     format!("{}/{method}", actor_wire_name(package, actor))
 }
 
+/// The protobuf name of a method's arguments message, `demo.v1.GreeterSayHelloRequest`: in the
+/// actor's package, named after the actor and the method, so that two actors of one package
+/// can have methods of one name.
+pub fn request_message(package: &str, actor: &str, method: &str) -> String {
+    actor_wire_name(package, &format!("{actor}{method}Request"))
+}
+
+/// The protobuf name of an ask's reply message, `demo.v1.GreeterSayHelloReply`.
+pub fn reply_message(package: &str, actor: &str, method: &str) -> String {
+    actor_wire_name(package, &format!("{actor}{method}Reply"))
+}
+
 /// Whether `name` can be an actor's or a method's wire name: a letter or `_`, then letters,
 /// digits and `_` (letters as in Rust identifiers, so every handler name qualifies).
 pub fn is_wire_identifier(name: &str) -> bool {
@@ -288,6 +302,11 @@ mod tests {
             "demo.v1.Greeter/SayHello"
         );
         assert_eq!(method_wire_name("", "Counter", "Add"), "Counter/Add");
+        assert_eq!(
+            request_message("demo.v1", "Greeter", "SayHello"),
+            "demo.v1.GreeterSayHelloRequest"
+        );
+        assert_eq!(reply_message("", "Counter", "Total"), "CounterTotalReply");
         for good in ["Greeter", "_x", "say_hello2", "Zähler"] {
             assert!(is_wire_identifier(good), "{good}");
         }

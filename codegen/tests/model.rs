@@ -60,6 +60,7 @@ fn hand_built_model() {
     let actor = ActorModel {
         rust_name: ident("Greeter"),
         package: "demo.v1".to_owned(),
+        remote: false,
         proto_name: "Greeter".to_owned(),
         self_ty: parse_quote!(Greeter),
         handle_ty: naming::handle_type(&parse_quote!(Greeter)).expect("a path"),
@@ -116,6 +117,7 @@ fn hand_built_state_machine() {
     let actor = ActorModel {
         rust_name: ident("Greeter"),
         package: "demo.v1".to_owned(),
+        remote: false,
         proto_name: "Greeter".to_owned(),
         self_ty: parse_quote!(Greeter),
         handle_ty: naming::handle_type(&parse_quote!(Greeter)).expect("a path"),

@@ -56,6 +56,8 @@ pub const STATE_MARKER: &str = "state";
 pub const HANDLES_MARKER: &str = "handles";
 /// The attribute that tells a router pool how to route a handler's message.
 pub const ROUTE_MARKER: &str = "route";
+/// The attribute on a message argument that gives its field number on the wire.
+pub const FIELD_MARKER: &str = "field";
 
 /// Whether `attr` is one of the markers `#[actor]` reads on the block's items and strips:
 /// `#[pre_start]`, `#[post_start]`, `#[post_stop]`, `#[state]`, `#[handles]`, `#[route]`.
@@ -243,6 +245,8 @@ pub struct Param<'a> {
     pub name: Option<&'a Ident>,
     /// What the type makes of it.
     pub kind: ParamKind<'a>,
+    /// Its `#[field(N)]` attributes, in order (one is valid, on a message argument).
+    pub fields: Vec<&'a Attribute>,
 }
 
 /// What a parameter's type makes of it.
@@ -440,7 +444,17 @@ impl<'a> Param<'a> {
             },
             _ => ParamKind::Plain,
         };
-        Param { arg, name, kind }
+        let fields = arg
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident(FIELD_MARKER))
+            .collect();
+        Param {
+            arg,
+            name,
+            kind,
+            fields,
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! The options of `#[actor(...)]`: `mailbox` and `crate` on a struct or enum; `crate`,
-//! `states`, `initial`, `unhandled` and `stash_capacity` on an impl block.
+//! `states`, `initial`, `unhandled`, `stash_capacity` and `remote` on an impl block.
 //!
 //! Each option's value is checked here; how the options go together (`initial` needs
 //! `states`, ...) is checked in `valid`.
@@ -42,6 +42,16 @@ pub struct ImplOptions {
     pub unhandled: Option<Given<UnhandledModel>>,
     /// `stash_capacity = N`, N >= 1.
     pub stash_capacity: Option<NonZeroUsize>,
+    /// `remote` or `remote = "billing.v1"`: the actor can be called from other processes.
+    pub remote: Option<Given<Remote>>,
+}
+
+/// The value of `remote`: the package, as written.
+pub struct Remote {
+    /// The protobuf package, empty for `remote` alone.
+    pub package: String,
+    /// Where the package is written (the string literal), or the option itself.
+    pub at: TokenStream,
 }
 
 /// An option that was given, with its value if the value is valid (if not, the error is
@@ -55,7 +65,14 @@ pub struct Given<T> {
 }
 
 const DECL_OPTIONS: &[&str] = &["mailbox", "crate"];
-const IMPL_OPTIONS: &[&str] = &["states", "initial", "unhandled", "stash_capacity", "crate"];
+const IMPL_OPTIONS: &[&str] = &[
+    "states",
+    "initial",
+    "unhandled",
+    "stash_capacity",
+    "remote",
+    "crate",
+];
 
 /// Parses the options of `#[actor]` on a struct or enum; errors go to `cx`, and a bad option is
 /// left at its default.
@@ -77,12 +94,16 @@ pub fn decl_options(attr: TokenStream, cx: &Ctxt) -> DeclOptions {
                     options.krate = krate(&meta, cx);
                 }
             }
-            Some(name @ ("states" | "initial" | "unhandled" | "stash_capacity")) => unknown(
-                &meta,
-                DECL_OPTIONS,
-                &format!(" (`{name}` belongs on the impl block: `#[actor({name} = ..)] impl ..`)"),
-                cx,
-            ),
+            Some(name @ ("states" | "initial" | "unhandled" | "stash_capacity" | "remote")) => {
+                unknown(
+                    &meta,
+                    DECL_OPTIONS,
+                    &format!(
+                        " (`{name}` belongs on the impl block: `#[actor({name} = ..)] impl ..`)"
+                    ),
+                    cx,
+                )
+            }
             _ => unknown(&meta, DECL_OPTIONS, "", cx),
         }
     }
@@ -131,6 +152,14 @@ pub fn impl_options(attr: TokenStream, cx: &Ctxt) -> ImplOptions {
                     duplicate(&meta, cx);
                 } else {
                     options.stash_capacity = stash_capacity(&meta, cx);
+                }
+            }
+            Some("remote") => {
+                if options.remote.is_some() {
+                    duplicate(&meta, cx);
+                } else {
+                    let value = remote(&meta, cx);
+                    options.remote = Some(Given { meta, value });
                 }
             }
             Some("mailbox") => unknown(
@@ -266,6 +295,36 @@ fn stash_capacity(meta: &Meta, cx: &Ctxt) -> Option<NonZeroUsize> {
         }
         Err(err) => {
             cx.syn_error(err);
+            None
+        }
+    }
+}
+
+/// `remote` (no package) or `remote = "billing.v1"`. The package's form is a rule of the model,
+/// checked there.
+fn remote(meta: &Meta, cx: &Ctxt) -> Option<Remote> {
+    const HINT: &str = "`remote` makes the actor callable from other processes, with an optional \
+                        protobuf package: `remote` or `remote = \"billing.v1\"`";
+    match meta {
+        Meta::Path(path) => Some(Remote {
+            package: String::new(),
+            at: path.to_token_stream(),
+        }),
+        Meta::NameValue(MetaNameValue {
+            value: Expr::Lit(ExprLit {
+                lit: Lit::Str(lit), ..
+            }),
+            ..
+        }) => Some(Remote {
+            package: lit.value(),
+            at: lit.to_token_stream(),
+        }),
+        Meta::NameValue(nv) => {
+            cx.error_spanned_by(&nv.value, format!("invalid value for `remote`; {HINT}"));
+            None
+        }
+        Meta::List(_) => {
+            cx.error_spanned_by(meta, format!("invalid `remote` option; {HINT}"));
             None
         }
     }

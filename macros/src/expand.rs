@@ -18,7 +18,7 @@ use quote::{ToTokens, quote};
 use rakt_codegen::{HandleModel, generate_handle, naming};
 use syn::{ImplItem, Item, ItemImpl, Path};
 
-use crate::ast::{Decl, Impl, is_marker};
+use crate::ast::{Decl, FIELD_MARKER, Impl, is_marker};
 use crate::ctxt::Ctxt;
 use crate::lower::{EraseLifetimes, lower_impl};
 use crate::{attr, repair, valid};
@@ -91,10 +91,17 @@ pub fn default_krate() -> Path {
     path
 }
 
-/// The impl block without the markers (`#[pre_start]`, `#[state]`, ...), which are not real
-/// attributes.
+/// The impl block without the markers (`#[pre_start]`, `#[state]`, ..., and `#[field]` on
+/// parameters), which are not real attributes.
 fn strip_markers(mut item: ItemImpl) -> ItemImpl {
     for impl_item in &mut item.items {
+        if let ImplItem::Fn(f) = impl_item {
+            for input in &mut f.sig.inputs {
+                if let syn::FnArg::Typed(arg) = input {
+                    arg.attrs.retain(|attr| !attr.path().is_ident(FIELD_MARKER));
+                }
+            }
+        }
         let attrs = match impl_item {
             ImplItem::Fn(f) => &mut f.attrs,
             ImplItem::Const(c) => &mut c.attrs,

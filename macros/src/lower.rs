@@ -19,7 +19,7 @@ use syn::{
 
 use crate::ast::{HookKind, Impl, Method, Output, ParamKind};
 use crate::attr::ImplOptions;
-use crate::valid::Verdict;
+use crate::valid::{Verdict, given_field};
 
 /// A checked impl block as a model, with the method each of its items comes from (indices
 /// into [`Impl::methods`]).
@@ -35,6 +35,8 @@ pub struct Lowered {
     pub stand_ins: Vec<usize>,
     /// Per handler: the tokens that give its route, if it has one.
     pub routes: Vec<Option<TokenStream>>,
+    /// Where the package is written (`remote = "billing.v1"`), for a remote actor.
+    pub package_at: Option<TokenStream>,
     /// `Self` and the lifetimes as the model spells them, for stand-ins made later.
     replace_self: ReplaceSelf,
 }
@@ -88,11 +90,16 @@ pub fn lower_impl(input: &Impl, verdict: &Verdict, options: ImplOptions) -> Opti
                 .unwrap_or_else(|| InitialModel::Value(parse_quote!(::core::unreachable!()))),
             unhandled: options.unhandled.and_then(|unhandled| unhandled.value),
         });
+    let remote = options.remote.and_then(|remote| remote.value);
     let ok = &verdict.ok;
     let valid = || (0..input.methods.len()).filter(|&i| ok[i]);
     let mut lowered = Lowered {
         model: ActorModel {
-            package: String::new(),
+            package: remote
+                .as_ref()
+                .map(|remote| remote.package.clone())
+                .unwrap_or_default(),
+            remote: remote.is_some(),
             proto_name: rust_name.unraw().to_string(),
             rust_name,
             self_ty,
@@ -111,6 +118,7 @@ pub fn lower_impl(input: &Impl, verdict: &Verdict, options: ImplOptions) -> Opti
         alternatives: Vec::new(),
         stand_ins: Vec::new(),
         routes: Vec::new(),
+        package_at: remote.as_ref().map(|remote| remote.at.clone()),
         replace_self,
     };
     for index in (0..input.methods.len()).filter(|&i| input.methods[i].is_handler()) {
@@ -170,8 +178,8 @@ struct Signature {
     reply: ReplyKind,
 }
 
-/// The message arguments (field numbers by position, from 1), where the context and the slot
-/// go, and the reply.
+/// The message arguments (field numbers as `#[field(N)]` gives them, else by position, from 1),
+/// where the context and the slot go, and the reply.
 fn signature(method: &Method, replace_self: &mut ReplaceSelf) -> Option<Signature> {
     let mut owned = |ty: &Type| {
         let mut ty = ty.clone();
@@ -188,7 +196,11 @@ fn signature(method: &Method, replace_self: &mut ReplaceSelf) -> Option<Signatur
             ParamKind::Plain => args.push(ArgModel {
                 name: param.name?.clone(),
                 ty: owned(&param.arg.ty),
-                field: field_number(args.len()),
+                field: param
+                    .fields
+                    .first()
+                    .and_then(|attr| given_field(attr).ok())
+                    .unwrap_or_else(|| field_number(args.len())),
             }),
             ParamKind::CtxNotMutRef | ParamKind::SlotArity => return None,
         }

@@ -20,7 +20,7 @@ use quote::ToTokens;
 use rakt_codegen::{ModelError, ModelErrorKind, ModelItem, generate_actor, naming};
 use syn::ext::IdentExt;
 
-use crate::ast::{Impl, Method, ParamKind};
+use crate::ast::{Impl, Method, Output, Param, ParamKind};
 use crate::ctxt::{Ctxt, Phase};
 use crate::lower::Lowered;
 
@@ -38,7 +38,7 @@ pub fn generate(input: &Impl, mut lowered: Lowered, cx: &Ctxt) -> Option<TokenSt
         for error in &errors {
             let (phase, method) = phase(&lowered, error);
             cx.at(phase, method);
-            let at = place(input, &lowered, error.item)
+            let at = place_error(input, &lowered, error)
                 .unwrap_or_else(|| input.item.self_ty.to_token_stream());
             cx.error_spanned_by(at, error);
         }
@@ -57,7 +57,8 @@ fn phase(lowered: &Lowered, error: &ModelError) -> (Phase, usize) {
         | K::DuplicateArgument { .. }
         | K::FieldNumber { .. }
         | K::DuplicateFieldNumber { .. }
-        | K::ParameterPositions { .. } => Phase::Signatures,
+        | K::ParameterPositions { .. }
+        | K::NotEncodable { .. } => Phase::Signatures,
         K::ReservedName { .. } | K::UnusableVariant { .. } => Phase::Names,
         K::VariantCollision { .. } | K::HandlerWireName { .. } | K::DuplicateWireName { .. } => {
             Phase::Collisions
@@ -77,7 +78,7 @@ fn phase(lowered: &Lowered, error: &ModelError) -> (Phase, usize) {
             let method = lowered.handlers.get(handler).copied().unwrap_or(0);
             return (Phase::Overlaps, method);
         }
-        K::Package { .. } | K::ActorWireName { .. } => Phase::Block,
+        K::Package { .. } | K::ActorWireName { .. } | K::RemoteGeneric { .. } => Phase::Block,
     };
     let alternative = |handler: usize, alternative: usize| {
         lowered
@@ -87,9 +88,11 @@ fn phase(lowered: &Lowered, error: &ModelError) -> (Phase, usize) {
             .copied()
     };
     let method = match error.item {
-        ModelItem::Actor | ModelItem::Package => None,
+        ModelItem::Actor | ModelItem::Package | ModelItem::Generics => None,
         ModelItem::Handler(handler)
         | ModelItem::Argument { handler, .. }
+        | ModelItem::ArgumentType { handler, .. }
+        | ModelItem::Reply(handler)
         | ModelItem::State { handler, .. }
         | ModelItem::Route(handler) => lowered.handlers.get(handler).copied(),
         ModelItem::Alternative {
@@ -115,6 +118,24 @@ fn phase(lowered: &Lowered, error: &ModelError) -> (Phase, usize) {
     (phase, method.unwrap_or(0))
 }
 
+/// Where `error` goes: a field number at its `#[field(N)]` if the argument has one, anything
+/// else at the tokens its item came from.
+fn place_error(input: &Impl, lowered: &Lowered, error: &ModelError) -> Option<TokenStream> {
+    use ModelErrorKind as K;
+    if let (
+        K::FieldNumber { .. } | K::DuplicateFieldNumber { .. },
+        ModelItem::Argument { handler, arg },
+    ) = (&error.kind, error.item)
+    {
+        let method = input.methods.get(*lowered.handlers.get(handler)?)?;
+        let param = message_params(method).nth(arg)?;
+        if let Some(attr) = param.fields.first() {
+            return Some(attr.to_token_stream());
+        }
+    }
+    place(input, lowered, error.item)
+}
+
 /// Where an error about `item` goes: the user's tokens it came from.
 fn place(input: &Impl, lowered: &Lowered, item: ModelItem) -> Option<TokenStream> {
     let method = |index: usize| input.methods.get(index);
@@ -123,7 +144,24 @@ fn place(input: &Impl, lowered: &Lowered, item: ModelItem) -> Option<TokenStream
     };
     let model = &lowered.model;
     Some(match item {
-        ModelItem::Actor | ModelItem::Package => input.item.self_ty.to_token_stream(),
+        ModelItem::Actor => input.item.self_ty.to_token_stream(),
+        ModelItem::Package => lowered
+            .package_at
+            .clone()
+            .unwrap_or_else(|| input.item.self_ty.to_token_stream()),
+        ModelItem::Generics => {
+            let generics = &input.item.generics;
+            if generics.params.is_empty() {
+                input.item.self_ty.to_token_stream()
+            } else {
+                generics.to_token_stream()
+            }
+        }
+        ModelItem::ArgumentType { handler, arg } => {
+            let method = method(*lowered.handlers.get(handler)?)?;
+            message_params(method).nth(arg)?.arg.ty.to_token_stream()
+        }
+        ModelItem::Reply(handler) => reply_value(method(*lowered.handlers.get(handler)?)?),
         ModelItem::Handler(handler) => method(*lowered.handlers.get(handler)?)?
             .ident()
             .to_token_stream(),
@@ -173,14 +211,17 @@ fn place(input: &Impl, lowered: &Lowered, item: ModelItem) -> Option<TokenStream
     })
 }
 
-/// The pattern of message argument `index` of `method` (its parameters but the context and
-/// the reply slot).
-fn message_argument(method: &Method, index: usize) -> Option<TokenStream> {
-    let param = method
+/// The message arguments of `method`: its parameters but the context and the reply slot.
+fn message_params<'m, 'a>(method: &'m Method<'a>) -> impl Iterator<Item = &'m Param<'a>> {
+    method
         .params
         .iter()
         .filter(|p| matches!(p.kind, ParamKind::Plain))
-        .nth(index)?;
+}
+
+/// The pattern of message argument `index` of `method`.
+fn message_argument(method: &Method, index: usize) -> Option<TokenStream> {
+    let param = message_params(method).nth(index)?;
     Some(param.arg.pat.to_token_stream())
 }
 
@@ -197,6 +238,20 @@ fn reply(method: &Method) -> TokenStream {
     }
 }
 
+/// The type of the value `method` answers with, as written: `T` of its `ReplySlot<T, E>`, of
+/// its `Result<T, E>`, or its return type.
+fn reply_value(method: &Method) -> TokenStream {
+    let slot = method.params.iter().find_map(|p| match p.kind {
+        ParamKind::Slot { ok, .. } => Some(ok),
+        _ => None,
+    });
+    match (slot, &method.output) {
+        (Some(ok), _) => ok.to_token_stream(),
+        (None, Output::Result { ok, .. } | Output::Value(ok)) => ok.to_token_stream(),
+        (None, Output::Unit) => reply(method),
+    }
+}
+
 /// Leaves out what `errors` reject; `false` when that is nothing (an error about the actor
 /// itself, which nothing left out can mend).
 fn leave_out(input: &Impl, lowered: &mut Lowered, errors: &[ModelError]) -> bool {
@@ -206,10 +261,18 @@ fn leave_out(input: &Impl, lowered: &mut Lowered, errors: &[ModelError]) -> bool
     let mut alternative_states = BTreeSet::new();
     let mut routes = BTreeSet::new();
     let mut stand_ins = BTreeSet::new();
+    let mut local = false;
+    let mut package = false;
     for error in errors {
         match error.item {
-            ModelItem::Actor | ModelItem::Package => return false,
-            ModelItem::Handler(handler) | ModelItem::Argument { handler, .. } => {
+            ModelItem::Actor => return false,
+            // A bad package is left out, a generic actor stays local: the rest is generated.
+            ModelItem::Package => package = true,
+            ModelItem::Generics => local = true,
+            ModelItem::Handler(handler)
+            | ModelItem::Argument { handler, .. }
+            | ModelItem::ArgumentType { handler, .. }
+            | ModelItem::Reply(handler) => {
                 handlers.insert(handler);
             }
             ModelItem::State { handler, state } => {
@@ -252,6 +315,14 @@ fn leave_out(input: &Impl, lowered: &mut Lowered, errors: &[ModelError]) -> bool
     }
     let model = &mut lowered.model;
     let mut left_out = 0;
+    if package && !model.package.is_empty() {
+        model.package.clear();
+        left_out += 1;
+    }
+    if local && model.remote {
+        model.remote = false;
+        left_out += 1;
+    }
     // From the back, so that the indices of the errors stay right.
     for &(handler, state) in states.iter().rev() {
         if let Some(list) = model.handlers[handler].states.as_mut() {

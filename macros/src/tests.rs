@@ -470,3 +470,45 @@ fn fallbacks_after_errors() {
         ),
     ]));
 }
+
+#[test]
+fn remote_actor() {
+    insta::assert_snapshot!(expand_all(&[
+        (
+            quote!(),
+            quote! {
+                #[derive(Default)]
+                pub struct Shop {
+                    orders: Vec<Order>,
+                }
+            },
+        ),
+        (
+            quote!(remote = "shop.v1"),
+            quote! {
+                impl Shop {
+                    /// Places an order; its quantity is field 4 on the wire.
+                    pub fn place(
+                        &mut self,
+                        order: Order,
+                        #[field(4)] quantity: u32,
+                        notes: Vec<String>,
+                    ) -> Result<u64, OutOfStock> {
+                        self.orders.push(order);
+                        Ok(self.orders.len() as u64)
+                    }
+
+                    pub fn tag(&mut self, tags: HashMap<String, Color>, note: Option<bytes::Bytes>) {}
+
+                    pub fn total(&self) -> u64 {
+                        self.orders.len() as u64
+                    }
+
+                    pub fn audit(&self, reply: ReplySlot<(), String>) {
+                        reply.send(());
+                    }
+                }
+            },
+        ),
+    ]));
+}

@@ -96,6 +96,8 @@ mod stash;
 mod supervision;
 mod timetable;
 mod watch;
+#[cfg(feature = "wire")]
+pub mod wire;
 
 // The kernel.
 mod actor;
@@ -188,8 +190,15 @@ pub mod cron {
 ///
 /// **Options:** on the struct, `mailbox = bounded(N)` or `mailbox = unbounded` (the actor
 /// type's mailbox; a [`SpawnOptions`] mailbox overrides it); on the impl block, `states`,
-/// `initial`, `unhandled` and `stash_capacity` (below); on either item, `crate = "path"` when
-/// the `rakt` dependency is renamed.
+/// `initial`, `unhandled` and `stash_capacity` (below) and `remote`; on either item,
+/// `crate = "path"` when the `rakt` dependency is renamed.
+///
+/// **Remote actors** (feature `wire`): `remote`, or `remote = "shop.v1"` with a protobuf
+/// package, makes every handler's arguments and reply a protobuf message with a stable wire
+/// identity `<package>.<Actor>/<Method>`, and implements `rakt::wire::RemoteActor` (see that
+/// module for what travels and how). `#[field(N)]` on an argument gives its field number
+/// (else its position, from 1). A type that cannot travel is a compile error at its type that
+/// names the argument; a remote actor is not generic.
 ///
 /// **State machines:** `states = S` (a `#[derive(Debug)]` enum whose variants are the states)
 /// and `initial = ..` on the impl block make the actor a state machine. A state may carry data
@@ -383,4 +392,7 @@ pub mod __private {
     pub use crate::send::{Ask, Tell, ask, tell};
     pub use core::convert::Infallible;
     pub use core::marker::PhantomData;
+
+    #[cfg(feature = "wire")]
+    pub use crate::wire::__private as wire;
 }

@@ -124,7 +124,7 @@ impl<T, E> ReplySlot<T, E> {
 
     /// Delivers an answer; `false` if nobody receives it.
     #[inline]
-    fn deliver(mut self, outcome: Result<T, AskError<E>>) -> bool {
+    pub(crate) fn deliver(mut self, outcome: Result<T, AskError<E>>) -> bool {
         match self.take() {
             Inner::Single(tx) => tx.send(outcome).is_ok(),
             Inner::Shared(shared) => shared.answer(outcome),

@@ -114,6 +114,7 @@ pub(super) fn methods(cx: &Cx) -> TokenStream {
     let handle_ty = &model.handle_ty;
     let self_ty = &model.self_ty;
     let handle_docs = docs(&model.docs);
+    let schema_doc = super::remote::schema_doc(cx);
     let behaviour = model.behaviour.as_ref();
     let methods = cx
         .handlers
@@ -122,6 +123,7 @@ pub(super) fn methods(cx: &Cx) -> TokenStream {
     let stand_ins = model.stand_ins.iter().map(|s| stand_in(s, self_ty, &cx.rt));
     quote! {
         #handle_docs
+        #schema_doc
         impl #impl_generics #handle_ty #where_clause {
             #(#methods)*
             #(#stand_ins)*

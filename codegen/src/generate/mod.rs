@@ -13,11 +13,13 @@
 //! - `message`: the message enum, its `Message` impl and its wire identity;
 //! - `dispatch`: the `Actor` impl, which calls the handlers, their alternatives and the hooks;
 //! - `handle`: the handle struct (from a [`HandleModel`]) and the handle's methods;
+//! - `remote`: for a remote actor, `impl RemoteActor` and the codecs of its messages;
 //! - `tokens`: hygienic locals, doc paragraphs, span helpers.
 
 mod dispatch;
 mod handle;
 mod message;
+mod remote;
 mod tokens;
 
 use proc_macro2::{Ident, TokenStream};
@@ -40,10 +42,12 @@ pub fn generate_actor(model: &ActorModel) -> Result<TokenStream, Vec<ModelError>
     let message = message::generate(&cx);
     let actor = dispatch::generate(&cx);
     let methods = handle::methods(&cx);
+    let remote = remote::generate(&cx);
     Ok(quote! {
         #message
         #actor
         #methods
+        #remote
     })
 }
 

@@ -19,6 +19,7 @@ mod names;
 mod routes;
 mod signatures;
 mod states;
+mod wire;
 
 use std::ops::Deref;
 
@@ -27,9 +28,11 @@ use proc_macro2::Ident;
 use crate::error::ModelError;
 use crate::model::{ActorModel, ArgModel, HandlerModel, KeyModel};
 
+pub(crate) use self::wire::HandlerWire;
+
 /// Checks every rule of a well-formed actor on `model`: `Ok` if the generator can take it as it
 /// is, else every broken rule, each naming the item it is about (in the order: arguments, names,
-/// wire names, signatures, state lists, routes, alternatives).
+/// wire names, signatures, state lists, routes, alternatives, wire types).
 ///
 /// Stand-ins ([`ActorModel::stand_ins`]) are checked only for names every handle has (they
 /// would shadow them): they stand for handlers rejected already.
@@ -55,6 +58,8 @@ pub(crate) struct Handler<'m> {
     pub variant: Ident,
     /// Its route key and the argument the key starts at, for a `RouteModel::Key` route.
     pub key: Option<(&'m KeyModel, &'m ArgModel)>,
+    /// How its message travels, in a remote actor.
+    pub wire: Option<HandlerWire>,
 }
 
 impl Deref for Handler<'_> {
@@ -76,6 +81,7 @@ pub(crate) fn check(model: &ActorModel) -> Result<Valid<'_>, Vec<ModelError>> {
     states::lists(model, &mut rejected, &mut errors);
     let keys = routes::check(model, &mut errors);
     states::alternatives(model, &mut rejected, &mut errors);
+    let wires = wire::check(model, &mut rejected, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -85,11 +91,13 @@ pub(crate) fn check(model: &ActorModel) -> Result<Valid<'_>, Vec<ModelError>> {
         .iter()
         .zip(variants)
         .zip(keys)
-        .map(|((model, variant), key)| {
+        .zip(wires)
+        .map(|(((model, variant), key), wire)| {
             Some(Handler {
                 model,
                 variant: variant?,
                 key,
+                wire,
             })
         })
         .collect::<Option<Vec<_>>>();

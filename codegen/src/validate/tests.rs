@@ -63,6 +63,7 @@ fn counter() -> ActorModel {
     ActorModel {
         rust_name: ident("Counter"),
         package: "demo.v1".to_owned(),
+        remote: false,
         proto_name: "Counter".to_owned(),
         self_ty: parse_quote!(Counter),
         handle_ty: parse_quote!(CounterRef),
@@ -574,4 +575,101 @@ fn the_generator_refuses_an_invalid_model() {
     assert_eq!(errors[0].item, ModelItem::Route(0));
     model.handlers[0].route = None;
     assert!(generate_actor(&model).is_ok());
+}
+
+#[test]
+fn remote_models_pass() {
+    let mut model = counter();
+    model.remote = true;
+    model.handlers[0].args = vec![
+        ArgModel {
+            name: ident("order"),
+            ty: parse_quote!(shop::Order),
+            field: 1,
+        },
+        ArgModel {
+            name: ident("tags"),
+            ty: parse_quote!(HashMap<String, Vec<u8>>),
+            field: 2,
+        },
+    ];
+    model.handlers[1].reply = ReplyKind::AskResult {
+        ok: parse_quote!(()),
+        err: parse_quote!((u8, u8)),
+    };
+    assert_eq!(
+        validate(&model),
+        Ok(()),
+        "any error type travels, as text if need be"
+    );
+    let tokens = generate_actor(&model).expect("a valid model").to_string();
+    assert!(tokens.contains("RemoteActor"));
+    model.remote = false;
+    let tokens = generate_actor(&model).expect("a valid model").to_string();
+    assert!(
+        !tokens.contains("RemoteActor"),
+        "only a remote actor has codecs"
+    );
+}
+
+#[test]
+fn not_encodable_argument() {
+    let mut model = counter();
+    model.remote = true;
+    model.handlers[0].args[0].ty = parse_quote!(Vec<Option<u32>>);
+    let error = only_error(&model);
+    assert_eq!(error.item, ModelItem::ArgumentType { handler: 0, arg: 0 });
+    assert_eq!(
+        error.to_string(),
+        "argument `by` of `add` cannot travel on the wire: `Vec<Option<u32>>` is a list of \
+         options, and a repeated field has no empty elements: use `Vec<T>`"
+    );
+    // Not a rule for an actor that stays local.
+    model.remote = false;
+    assert_eq!(validate(&model), Ok(()));
+}
+
+#[test]
+fn not_encodable_reply() {
+    let mut model = counter();
+    model.remote = true;
+    model.handlers[1].reply = ReplyKind::Ask {
+        ok: parse_quote!(usize),
+    };
+    let error = only_error(&model);
+    assert_eq!(error.item, ModelItem::Reply(1));
+    assert_eq!(
+        error.kind,
+        ModelErrorKind::NotEncodable {
+            handler: "total".to_owned(),
+            item: crate::WireItem::Reply,
+            why: crate::wire::NotEncodable {
+                ty: "usize".to_owned(),
+                reason: crate::wire::WireReason::Integer { instead: "u64" },
+            },
+        }
+    );
+    // `()` is a reply, not an argument.
+    model.handlers[1].reply = ask();
+    model.handlers[0].args[0].ty = parse_quote!(());
+    assert_eq!(
+        only_error(&model).item,
+        ModelItem::ArgumentType { handler: 0, arg: 0 }
+    );
+}
+
+#[test]
+fn remote_generic() {
+    let mut model = counter();
+    model.remote = true;
+    model.generics = parse_quote!(<T>);
+    let error = only_error(&model);
+    assert_eq!(error.item, ModelItem::Generics);
+    assert_eq!(
+        error.kind,
+        ModelErrorKind::RemoteGeneric {
+            actor: "Counter".to_owned(),
+            service: "demo.v1.Counter".to_owned(),
+        }
+    );
 }

@@ -5,12 +5,13 @@
 //! `rakt_codegen::validate` once the block is lowered (see `repair.rs`).
 //!
 //! One file per seam: `signatures` (handlers and hooks), `states` (`#[state]` and
-//! `#[handles]`), `routes` (`#[route]`). The checks never stop at the first error. They return
+//! `#[handles]`), `routes` (`#[route]`), `fields` (`#[field]`). The checks never stop at the first error. They return
 //! what may still be lowered: an invalid handler or hook is left out of the model (so the rest
 //! of the crate still sees the enum, the dispatch and the valid handle methods), and only a
 //! block that cannot be modelled at all (a trait impl, a type that is not a named path)
 //! suppresses generation.
 
+mod fields;
 mod routes;
 mod signatures;
 mod states;
@@ -23,6 +24,8 @@ use syn::{GenericParam, Generics};
 use crate::ast::{Decl, HookKind, Impl, ROUTE_MARKER, STATE_MARKER};
 use crate::attr::ImplOptions;
 use crate::ctxt::{Ctxt, Phase};
+
+pub use self::fields::given_field;
 
 /// What may be lowered for an impl block.
 pub struct Verdict {
@@ -95,6 +98,7 @@ pub fn check_impl(input: &Impl, options: &ImplOptions, cx: &Ctxt) -> Verdict {
             true
         });
     }
+    fields::check(input, options.remote.is_some(), cx);
     cx.at(Phase::Markers, 0);
     for attr in &input.stray_markers {
         let marker = attr.path().to_token_stream();

@@ -61,9 +61,9 @@ async fn unsubscribed_and_stopped_actors_stop_receiving() {
     system.shutdown().await;
 }
 
+on_both_runtimes!(a_subscriber_closure_may_use_its_own_topic);
 /// A subscriber's closure ran while the topic was locked, so one that used the same topic
 /// (publishing, subscribing, unsubscribing) deadlocked.
-on_both_runtimes!(a_subscriber_closure_may_use_its_own_topic);
 async fn a_subscriber_closure_may_use_its_own_topic() {
     let system = ActorSystem::builder("topic-reentrant")
         .build()
