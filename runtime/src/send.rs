@@ -146,8 +146,10 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
             .mailbox
             .try_push(self.msg)
             .or_else(|refused| try_elsewhere(actor, refused))?;
+        let runtime = actor.cell.core.system.inner.runtime();
         Ok(PendingReply {
-            wait: ReplyWait::new(self.rx, timeout, actor).starting_now(),
+            wait: ReplyWait::new(self.rx, timeout).starting_now(runtime),
+            runtime: runtime.clone(),
         })
     }
 
@@ -175,7 +177,7 @@ impl<'a, A: Actor, T, E> IntoFuture for Ask<'a, A, T, E> {
         AskFuture {
             target: Target::new(self.actor),
             msg: Some(self.msg),
-            wait: ReplyWait::new(self.rx, timeout, self.actor),
+            wait: ReplyWait::new(self.rx, timeout),
         }
     }
 }
@@ -204,10 +206,10 @@ impl<A: Actor, T, E> Future for AskFuture<'_, A, T, E> {
                 Poll::Ready(Ok(false)) => {}
                 Poll::Ready(Err(error)) => return Poll::Ready(Err(error.into())),
                 // Waiting for room: the deadline runs from now.
-                Poll::Pending => return this.wait.poll_deadline(cx),
+                Poll::Pending => return this.wait.poll_deadline(cx, this.target.runtime()),
             }
         }
-        this.wait.poll(cx)
+        this.wait.poll(cx, || this.target.runtime())
     }
 }
 
@@ -331,6 +333,12 @@ impl<'a, A: Actor> Target<'a, A> {
         }
     }
 
+    /// The runtime the actor's system runs on, where an ask's timer goes if it is not armed
+    /// from inside a tokio task.
+    fn runtime(&self) -> &'a tokio::runtime::Handle {
+        self.actor.cell.core.system.inner.runtime()
+    }
+
     /// Queues the message in `slot`, waiting for room; a refusal is a dead letter and the
     /// caller's error, except a pool's, which routes the message.
     #[inline]
@@ -404,13 +412,16 @@ impl<'a, A: Actor> Target<'a, A> {
 #[must_use = "futures do nothing unless polled"]
 pub struct PendingReply<T, E = Infallible> {
     wait: ReplyWait<T, E>,
+    /// The actor's runtime, for the timer (see [`ReplyWait::poll_deadline`]).
+    runtime: tokio::runtime::Handle,
 }
 
 impl<T, E> Future for PendingReply<T, E> {
     type Output = Result<T, AskError<E>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().wait.poll(cx)
+        let this = self.get_mut();
+        this.wait.poll(cx, || &this.runtime)
     }
 }
 
@@ -435,9 +446,6 @@ impl<T, E> fmt::Debug for PendingReply<T, E> {
 struct ReplyWait<T, E> {
     rx: ReplyReceiver<T, E>,
     timeout: Duration,
-    /// The actor's runtime, kept only when the ask was made outside a tokio task: the timer
-    /// must be made in a runtime even if a foreign executor polls this future.
-    runtime: Option<tokio::runtime::Handle>,
     /// What the first `Pending` does (see [`Pace`]).
     pace: Pace,
     /// When the wait ends, if fixed at the send (a `try_send`); otherwise the timer runs the
@@ -448,28 +456,31 @@ struct ReplyWait<T, E> {
 }
 
 impl<T, E> ReplyWait<T, E> {
-    fn new<A: Actor>(rx: ReplyReceiver<T, E>, timeout: Duration, actor: &ActorRef<A>) -> Self {
-        let runtime = tokio::task::try_id()
-            .is_none()
-            .then(|| actor.cell.core.system.inner.runtime().clone());
+    fn new(rx: ReplyReceiver<T, E>, timeout: Duration) -> Self {
         ReplyWait {
             rx,
             timeout,
-            runtime,
             pace: Pace::Fresh,
             deadline: None,
             timer: None,
         }
     }
 
-    /// Fixes the deadline now: the timeout counts from the send.
-    fn starting_now(mut self) -> Self {
-        let _entered = self.runtime.as_ref().map(tokio::runtime::Handle::enter);
+    /// Fixes the deadline now, on the clock of the actor's `runtime`: the timeout counts from
+    /// the send.
+    fn starting_now(mut self, runtime: &tokio::runtime::Handle) -> Self {
+        let _entered = tokio::task::try_id().is_none().then(|| runtime.enter());
         self.deadline = Some(Instant::now() + self.timeout);
         self
     }
 
-    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, AskError<E>>> {
+    /// Polls for the reply; `runtime` gives the actor's runtime if the timer must be armed.
+    #[inline]
+    fn poll<'r>(
+        &mut self,
+        cx: &mut Context<'_>,
+        runtime: impl FnOnce() -> &'r tokio::runtime::Handle,
+    ) -> Poll<Result<T, AskError<E>>> {
         if let Poll::Ready(received) = Pin::new(&mut self.rx).poll(cx) {
             return Poll::Ready(reply_outcome(received));
         }
@@ -483,15 +494,22 @@ impl<T, E> ReplyWait<T, E> {
                 Pace::Waited => {}
             }
         }
-        self.poll_deadline(cx)
+        self.poll_deadline(cx, runtime())
     }
 
-    /// Arms the timer if needed and reports whether the deadline has passed.
-    fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, AskError<E>>> {
+    /// Arms the timer if needed and reports whether the deadline has passed. The timer is made
+    /// in the current runtime when polled from a tokio task, else in the actor's `runtime`
+    /// (a foreign executor, or a plain thread blocking on the future).
+    #[cold]
+    fn poll_deadline(
+        &mut self,
+        cx: &mut Context<'_>,
+        runtime: &tokio::runtime::Handle,
+    ) -> Poll<Result<T, AskError<E>>> {
         let timeout = self.timeout;
-        let (runtime, deadline) = (&self.runtime, self.deadline);
+        let deadline = self.deadline;
         let timer = self.timer.get_or_insert_with(|| {
-            let _entered = runtime.as_ref().map(tokio::runtime::Handle::enter);
+            let _entered = tokio::task::try_id().is_none().then(|| runtime.enter());
             Box::pin(match deadline {
                 Some(deadline) => sleep_until(deadline),
                 None => sleep(timeout),
