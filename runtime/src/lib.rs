@@ -50,6 +50,7 @@ extern crate self as rakt;
 mod actor;
 mod actor_ref;
 mod arc_ptr;
+mod atomic_waker;
 mod behaviour;
 mod cell;
 mod context;

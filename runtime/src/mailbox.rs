@@ -13,7 +13,11 @@ use std::collections::VecDeque;
 use std::task::{Context, Poll, Waker};
 
 use crate::failure::Failure;
+use crate::reply::channel::Watch;
 use crate::sync::{AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering, PoisonError};
+
+/// No watch: what tells and the runtime's own deliveries pass to `enqueue`.
+const NO_WATCH: Option<fn() -> Watch> = None;
 
 /// How many messages an actor's mailbox holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -104,6 +108,10 @@ pub(crate) struct Mailbox<M> {
     /// wait, under the lock it holds then: a store per message, on a line senders touch, made
     /// a pool of 4 with trivial handlers three times slower.
     in_batch: AtomicUsize,
+    /// Whether the state holds the watch on the asker of the batch in hand, so that a handler
+    /// that awaits lets it go (see [`Mailbox::awaiting`]) without taking the lock when there
+    /// is none. Only the actor's task reads and writes it.
+    watching: AtomicBool,
     /// `usize::MAX` when unbounded.
     capacity: usize,
     /// Closed for good from the start, refusing every message without taking the lock: a
@@ -115,13 +123,17 @@ struct State<M> {
     queue: VecDeque<M>,
     /// The actor task, when it waits for messages (or for a kill during a restart backoff).
     receiver: Option<Waker>,
-    /// Whether `receiver` waits for messages, so that a message wakes it to take a batch at
-    /// once; `false` while it waits out a restart backoff.
+    /// Whether the actor waits for messages, so that a message wakes it to take a batch at
+    /// once: set as it starts to wait, cleared as it takes a batch and while it waits out a
+    /// restart backoff.
     taking: bool,
     /// Senders waiting for room in a bounded mailbox.
     senders: Wakers,
-    /// Askers to wake when the actor takes its next batch (see [`Mailbox::poll_push_ask`]).
-    takers: Takers,
+    /// The asker whose request woke the actor as it waited for messages (see
+    /// [`Mailbox::poll_push_ask`]), so leads the next batch; then, once the actor has taken
+    /// that batch (`taking` is `false`), held until the actor is done with it. Letting go of
+    /// the watch wakes the asker if its request is still unanswered.
+    watch: Option<Watch>,
     /// Whether new messages are accepted.
     open: bool,
     stop: Option<StopKind>,
@@ -129,9 +141,8 @@ struct State<M> {
     signal: Option<Box<Signal>>,
 }
 
-/// Tasks waiting for something of the mailbox (senders for room, askers for the actor to take
-/// their request). Boxed on first use: most mailboxes never have any, and this sits in every
-/// mailbox.
+/// Senders waiting for room in a bounded mailbox. Boxed on first use: most mailboxes never have
+/// any, and this sits in every mailbox.
 #[derive(Default)]
 #[allow(clippy::box_collection)] // one word in every mailbox instead of a `Vec`'s three
 struct Wakers(Option<Box<Vec<Waker>>>);
@@ -156,52 +167,15 @@ impl Wakers {
             .map(|list| std::mem::take(&mut **list))
             .unwrap_or_default()
     }
-}
 
-/// Askers to wake when the actor takes its next batch. Almost always one (the asker that woke
-/// an idle actor), which sits inline: taking it out and putting the next one in allocates
-/// nothing; more wait in a list boxed on first use.
-#[derive(Default)]
-struct Takers {
-    one: Option<Waker>,
-    more: Wakers,
-}
-
-impl Takers {
-    fn register(&mut self, waker: &Waker) {
-        match &self.one {
-            None => self.one = Some(waker.clone()),
-            Some(one) if one.will_wake(waker) => {}
-            Some(_) => self.more.register(waker),
+    /// Hands back every waiting sender, if there is any.
+    #[inline]
+    fn take_any(&mut self) -> Option<Vec<Waker>> {
+        if self.is_empty() {
+            None
+        } else {
+            Some(self.take())
         }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.one.is_none() && self.more.is_empty()
-    }
-
-    /// Hands back every waiting asker, to be woken outside the lock.
-    fn take(&mut self) -> TakenTakers {
-        TakenTakers {
-            one: self.one.take(),
-            more: if self.more.is_empty() {
-                Vec::new()
-            } else {
-                self.more.take()
-            },
-        }
-    }
-}
-
-/// Askers taken out of a mailbox, woken once its lock is released.
-struct TakenTakers {
-    one: Option<Waker>,
-    more: Vec<Waker>,
-}
-
-impl TakenTakers {
-    fn wake(self) {
-        self.one.into_iter().chain(self.more).for_each(Waker::wake);
     }
 }
 
@@ -213,7 +187,7 @@ impl<M> Mailbox<M> {
                 receiver: None,
                 taking: false,
                 senders: Wakers::default(),
-                takers: Takers::default(),
+                watch: None,
                 open: true,
                 stop: None,
                 signal: None,
@@ -221,6 +195,7 @@ impl<M> Mailbox<M> {
             killed: AtomicBool::new(false),
             signalled: AtomicBool::new(false),
             in_batch: AtomicUsize::new(0),
+            watching: AtomicBool::new(false),
             capacity: config.capacity.unwrap_or(usize::MAX),
             sealed: false,
         }
@@ -266,27 +241,36 @@ impl<M> Mailbox<M> {
         if state.queue.len() >= self.capacity {
             return Err(PushError::Full(msg));
         }
-        self.enqueue(state, msg, None);
+        self.enqueue(state, msg, NO_WATCH);
         Ok(())
     }
 
     /// Queues `msg` under the held lock, then releases it and wakes the actor if it waits;
-    /// `true` if it was waiting for messages (so it takes a batch as soon as it runs).
-    /// `taker`, if given, is woken again when the actor takes that batch, but only then (see
+    /// `true` if it was waiting for messages (so it takes a batch as soon as it runs). If so,
+    /// the actor also keeps the watch that `watch` makes, if given (see
     /// [`Mailbox::poll_push_ask`]).
-    // Always inlined: on the tell path (`taker` is `None`) it folds to the push and the wake.
+    // Always inlined: on the tell path (`watch` is `None`) it folds to the push and the wake.
     #[inline(always)]
-    fn enqueue(&self, mut state: MutexGuard<'_, State<M>>, msg: M, taker: Option<&Waker>) -> bool {
+    fn enqueue(
+        &self,
+        mut state: MutexGuard<'_, State<M>>,
+        msg: M,
+        watch: Option<impl FnOnce() -> Watch>,
+    ) -> bool {
         state.queue.push_back(msg);
         let receiver = state.receiver.take();
         let taking = receiver.is_some() && state.taking;
-        if let (true, Some(taker)) = (taking, taker) {
-            state.takers.register(taker);
-        }
+        // Only the first message to wake a waiting actor comes with a watch: the next ones
+        // find no receiver. Were there one already, it would be let go, outside the lock.
+        let replaced = match (taking, watch) {
+            (true, Some(watch)) => state.watch.replace(watch()),
+            _ => None,
+        };
         drop(state);
         if let Some(waker) = receiver {
             waker.wake();
         }
+        drop(replaced);
         taking
     }
 
@@ -303,7 +287,7 @@ impl<M> Mailbox<M> {
         if !state.open {
             return Err(msg);
         }
-        self.enqueue(state, msg, None);
+        self.enqueue(state, msg, NO_WATCH);
         Ok(())
     }
 
@@ -315,29 +299,33 @@ impl<M> Mailbox<M> {
         cx: &mut Context<'_>,
         slot: &mut Option<M>,
     ) -> Poll<Result<(), PushError<M>>> {
-        self.push_waiting(cx, slot, false).map_ok(|_| ())
+        self.push_waiting(cx, slot, NO_WATCH).map_ok(|_| ())
     }
 
     /// [`poll_push`](Mailbox::poll_push) for a request whose caller waits for a reply. If the
-    /// actor was waiting for messages (so it runs next and takes this one promptly), the
-    /// caller's task is also woken when the actor takes its next batch, and `Ready(Ok(true))`
-    /// says so: the caller then needs no timer until the actor has the request in hand, and
-    /// arms one only if the reply is not there by that wake-up.
+    /// actor was waiting for messages, so that it runs next and takes this request first in
+    /// its next batch, the mailbox keeps the watch `watch` makes on the caller until the actor
+    /// is done with that batch, awaits inside a handler, stops, or turns to a supervision
+    /// signal; `Ready(Ok(true))` says so. The caller then needs no timer until the watch wakes
+    /// it, which happens only if its request is unanswered by then.
     #[inline]
     pub(crate) fn poll_push_ask(
         &self,
         cx: &mut Context<'_>,
         slot: &mut Option<M>,
+        watch: impl FnOnce() -> Watch,
     ) -> Poll<Result<bool, PushError<M>>> {
-        self.push_waiting(cx, slot, true)
+        self.push_waiting(cx, slot, Some(watch))
     }
 
+    /// Queues the message in `slot`, waiting for room; `Ready(Ok(true))` if the mailbox keeps
+    /// the watch.
     #[inline]
     fn push_waiting(
         &self,
         cx: &mut Context<'_>,
         slot: &mut Option<M>,
-        ask: bool,
+        watch: Option<impl FnOnce() -> Watch>,
     ) -> Poll<Result<bool, PushError<M>>> {
         let Some(msg) = slot.take() else {
             return Poll::Ready(Ok(false));
@@ -354,8 +342,9 @@ impl<M> Mailbox<M> {
             *slot = Some(msg);
             return Poll::Pending;
         }
-        let woke = self.enqueue(state, msg, ask.then(|| cx.waker()));
-        Poll::Ready(Ok(ask && woke))
+        let watched = watch.is_some();
+        let woke = self.enqueue(state, msg, watch);
+        Poll::Ready(Ok(watched && woke))
     }
 
     /// Queues as many messages from the front of `pending` as there is room for, under one
@@ -400,7 +389,8 @@ impl<M> Mailbox<M> {
     }
 
     /// Moves every queued message into `batch` (which must be empty), or reports a stop, or
-    /// registers the actor task to be woken.
+    /// registers the actor task to be woken. Coming back for messages, the actor is done with
+    /// the batch it took last: the watch it held for that batch is let go.
     pub(crate) fn poll_recv(
         &self,
         cx: &mut Context<'_>,
@@ -408,38 +398,70 @@ impl<M> Mailbox<M> {
     ) -> Poll<Received> {
         debug_assert!(batch.is_empty());
         let mut state = self.lock();
-        if state.stop == Some(StopKind::Kill) {
-            return Poll::Ready(Received::Stop(StopKind::Kill));
-        }
-        if state.signal.is_some() {
-            return Poll::Ready(Received::Signal);
-        }
-        if !state.queue.is_empty() {
+        // While the actor waits for messages, a watch is the next batch's, else the last one's.
+        let mut done = if state.taking {
+            None
+        } else {
+            state.watch.take()
+        };
+        let mut senders = None;
+        let received = if state.stop == Some(StopKind::Kill) {
+            Poll::Ready(Received::Stop(StopKind::Kill))
+        } else if state.signal.is_some() {
+            // The signal may take long (a restart backoff): the asker of a queued request
+            // stops waiting for the actor.
+            done = done.or_else(|| state.watch.take());
+            Poll::Ready(Received::Signal)
+        } else if !state.queue.is_empty() {
             std::mem::swap(&mut state.queue, batch);
             self.in_batch.store(batch.len() - 1, Ordering::Relaxed);
-            if !state.takers.is_empty() {
-                let takers = state.takers.take();
-                let senders = state.senders.take();
-                drop(state);
-                takers.wake();
-                senders.into_iter().for_each(Waker::wake);
-            } else if !state.senders.is_empty() {
-                let senders = state.senders.take();
-                drop(state);
-                senders.into_iter().for_each(Waker::wake);
+            state.taking = false;
+            self.watching
+                .store(state.watch.is_some(), Ordering::Relaxed);
+            senders = state.senders.take_any();
+            Poll::Ready(Received::Batch)
+        } else if let Some(kind) = state.stop {
+            Poll::Ready(Received::Stop(kind))
+        } else {
+            state.taking = true;
+            self.in_batch.store(0, Ordering::Relaxed);
+            match &mut state.receiver {
+                Some(waker) if waker.will_wake(cx.waker()) => {}
+                receiver => *receiver = Some(cx.waker().clone()),
             }
-            return Poll::Ready(Received::Batch);
+            Poll::Pending
+        };
+        drop(state);
+        drop(done);
+        if let Some(senders) = senders {
+            senders.into_iter().for_each(Waker::wake);
         }
-        if let Some(kind) = state.stop {
-            return Poll::Ready(Received::Stop(kind));
+        received
+    }
+
+    /// The actor awaits inside a handler, so may take long: the asker of the batch in hand, if
+    /// its request is still unanswered, stops waiting for the actor and arms its timer.
+    #[inline]
+    pub(crate) fn awaiting(&self) {
+        if self.watching.load(Ordering::Relaxed) {
+            self.let_go();
         }
-        state.taking = true;
-        self.in_batch.store(0, Ordering::Relaxed);
-        match &mut state.receiver {
-            Some(waker) if waker.will_wake(cx.waker()) => {}
-            receiver => *receiver = Some(cx.waker().clone()),
-        }
-        Poll::Pending
+    }
+
+    /// The actor leaves its loop (it failed, turned to a signal, or passivates): the asker of
+    /// the batch in hand, if any, no longer waits for the actor.
+    #[cold]
+    pub(crate) fn let_go(&self) {
+        self.watching.store(false, Ordering::Relaxed);
+        let done = {
+            let mut state = self.lock();
+            if state.taking {
+                None
+            } else {
+                state.watch.take()
+            }
+        };
+        drop(done);
     }
 
     /// Resolves once a kill is requested; registers the actor task otherwise (used while the
@@ -449,12 +471,15 @@ impl<M> Mailbox<M> {
         if state.stop == Some(StopKind::Kill) {
             return Poll::Ready(());
         }
-        // Not taking messages: an asker must not count on this actor to wake it soon.
+        // Not taking messages: an asker must not count on this actor to answer soon.
         state.taking = false;
+        let done = state.watch.take();
         match &mut state.receiver {
             Some(waker) if waker.will_wake(cx.waker()) => {}
             receiver => *receiver = Some(cx.waker().clone()),
         }
+        drop(state);
+        drop(done);
         Poll::Pending
     }
 
@@ -500,10 +525,10 @@ impl<M> Mailbox<M> {
         }
         let receiver = state.receiver.take();
         let senders = state.senders.take();
-        let takers = state.takers.take();
+        let watch = state.watch.take();
         drop(state);
         receiver.into_iter().chain(senders).for_each(Waker::wake);
-        takers.wake();
+        drop(watch);
     }
 
     /// Closes the mailbox for good and hands back whatever is still queued.
@@ -512,11 +537,11 @@ impl<M> Mailbox<M> {
         state.open = false;
         let rest = std::mem::take(&mut state.queue);
         let senders = state.senders.take();
-        let takers = state.takers.take();
+        let watch = state.watch.take();
         state.receiver = None;
         drop(state);
         senders.into_iter().for_each(Waker::wake);
-        takers.wake();
+        drop(watch);
         rest
     }
 

@@ -5,17 +5,17 @@
 //! (a deferred reply). Whoever holds the slot answers exactly once; dropping it unanswered tells
 //! the caller [`AskError::NoReply`].
 
+pub(crate) mod channel;
+
 use std::convert::Infallible;
 use std::fmt;
-
-use tokio::sync::oneshot;
 
 use crate::error::AskError;
 use crate::failure::Failure;
 use crate::sync::{Arc, AtomicUsize, Mutex, Ordering, PoisonError};
 
 /// What a caller waits on: the handler's value or why there is none.
-pub(crate) type ReplyReceiver<T, E> = oneshot::Receiver<Result<T, AskError<E>>>;
+pub(crate) type ReplyReceiver<T, E> = channel::Receiver<Result<T, AskError<E>>>;
 
 /// Why a queued message was never handled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub struct ReplySlot<T, E = Infallible> {
     inner: Inner<T, E>,
 }
 
-type Sender<T, E> = oneshot::Sender<Result<T, AskError<E>>>;
+type Sender<T, E> = channel::Sender<Result<T, AskError<E>>>;
 
 // No `Drop` on `ReplySlot` itself: an answer moves the inner value out and consumes it, with
 // nothing left to drop. Dropping an unanswered slot drops its sender (the caller then sees
@@ -139,14 +139,14 @@ impl<T, E> Shared<T, E> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .as_ref()
-            .is_none_or(oneshot::Sender::is_closed)
+            .is_none_or(channel::Sender::is_closed)
     }
 }
 
 impl<T, E> ReplySlot<T, E> {
     /// A slot and the receiver its caller waits on.
     pub(crate) fn channel() -> (Self, ReplyReceiver<T, E>) {
-        let (tx, rx) = oneshot::channel();
+        let (tx, rx) = channel::channel();
         (
             ReplySlot {
                 inner: Inner::Single(tx),

@@ -10,8 +10,9 @@
 use std::collections::VecDeque;
 use std::future::{Future, poll_fn};
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::task::Poll;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -22,7 +23,7 @@ use crate::cell::{Cell, stop_all};
 use crate::context::Ctx;
 use crate::event::{DeadLetterReason, Event, StopReason};
 use crate::failure::{Failure, catch_async, catch_sync};
-use crate::mailbox::{Received, Signal, StopKind};
+use crate::mailbox::{Mailbox, Received, Signal, StopKind};
 use crate::passivation::Passivation;
 use crate::supervision::{Directive, RestartLog, Supervision};
 
@@ -187,6 +188,9 @@ impl<A: Actor> Running<A> {
     /// What follows a run of the loop: `Ok` with where the loop goes on, or `Err` with why
     /// the actor stops.
     async fn after(&mut self, exit: Exit) -> Result<Phase, StopReason> {
+        // Whatever comes next takes a while: an asker still waiting for this actor to answer
+        // arms its timer.
+        self.cell.mailbox.let_go();
         let (failure, directive, own) = match exit {
             Exit::Stopped if self.cell.mailbox.is_killed() => return Err(StopReason::Killed),
             Exit::Stopped if self.passivating => return Err(StopReason::Passivated),
@@ -409,7 +413,11 @@ impl<A: Actor> Running<A> {
                 ctx.requeue_unstashed(batch);
             }
             while let Some(msg) = batch.pop_front() {
-                if let Err(failure) = actor.handle(msg, ctx).await {
+                let handling = Handling {
+                    handler: actor.handle(msg, ctx),
+                    mailbox: &cell.mailbox,
+                };
+                if let Err(failure) = handling.await {
                     return Exit::Failed(failure);
                 }
                 if passivator.as_mut().is_some_and(|p| p.count_one()) {
@@ -457,6 +465,30 @@ impl<A: Actor> Running<A> {
                 }
             }
         }
+    }
+}
+
+/// A handler at work: when it awaits, the mailbox lets go of the watch on the asker of the
+/// batch in hand (see `Mailbox::awaiting`), so that an unanswered asker arms its timer.
+struct Handling<'m, F, M> {
+    handler: F,
+    mailbox: &'m Mailbox<M>,
+}
+
+impl<F: Future, M> Future for Handling<'_, F, M> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // SAFETY: `handler` is structurally pinned: it is never moved out of `self`, and
+        // `Handling` has no `Drop` impl and only the auto `Unpin` (which requires `F: Unpin`).
+        let this = unsafe { self.get_unchecked_mut() };
+        // SAFETY: as above; `this` is not moved.
+        let polled = unsafe { Pin::new_unchecked(&mut this.handler) }.poll(cx);
+        if polled.is_pending() {
+            this.mailbox.awaiting();
+        }
+        polled
     }
 }
 

@@ -19,7 +19,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use tokio::sync::oneshot::error::RecvError;
 use tokio::time::{Instant, Sleep, sleep, sleep_until, timeout_at};
 
 use crate::actor::Actor;
@@ -27,6 +26,7 @@ use crate::actor_ref::ActorRef;
 use crate::error::{AskError, SendError};
 use crate::event::DeadLetterReason;
 use crate::mailbox::PushError;
+use crate::reply::channel::{RecvError, TryRecvError, Watch};
 use crate::reply::{ReplyReceiver, ReplySlot};
 
 /// A message on its way to an actor, with no reply.
@@ -168,7 +168,7 @@ impl<A: Actor, T, E> fmt::Debug for Ask<'_, A, T, E> {
     }
 }
 
-impl<'a, A: Actor, T, E> IntoFuture for Ask<'a, A, T, E> {
+impl<'a, A: Actor, T: Send + 'static, E: Send + 'static> IntoFuture for Ask<'a, A, T, E> {
     type Output = Result<T, AskError<E>>;
     type IntoFuture = AskFuture<'a, A, T, E>;
 
@@ -193,16 +193,26 @@ pub struct AskFuture<'a, A: Actor, T, E> {
 // Nothing is pinned in place: the message is moved, the timer lives in its own box.
 impl<A: Actor, T, E> Unpin for AskFuture<'_, A, T, E> {}
 
-impl<A: Actor, T, E> Future for AskFuture<'_, A, T, E> {
+impl<A: Actor, T: Send + 'static, E: Send + 'static> Future for AskFuture<'_, A, T, E> {
     type Output = Result<T, AskError<E>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if this.msg.is_some() {
-            match this.target.poll_push_ask(cx, &mut this.msg) {
-                // The actor takes the request next and wakes this task as it does: no need
-                // to yield for a second poll.
-                Poll::Ready(Ok(true)) => this.wait.pace = Pace::AwaitTake,
+            // The waker goes in first: the answer, or the actor letting go of its watch, may
+            // come as soon as the request is queued.
+            let rx = &mut this.wait.rx;
+            rx.register(cx.waker());
+            match this.target.poll_push_ask(cx, &mut this.msg, || rx.watch()) {
+                // The actor takes the request next and wakes this task if it is done with it
+                // unanswered: no timer, no poll until then (see `ReplyWait`).
+                Poll::Ready(Ok(true)) => {
+                    return match rx.try_recv() {
+                        Ok(outcome) => Poll::Ready(outcome),
+                        Err(TryRecvError::Closed) => Poll::Ready(Err(AskError::NoReply)),
+                        Err(TryRecvError::Empty) => Poll::Pending,
+                    };
+                }
                 Poll::Ready(Ok(false)) => {}
                 Poll::Ready(Err(error)) => return Poll::Ready(Err(error.into())),
                 // Waiting for room: the deadline runs from now.
@@ -349,24 +359,25 @@ impl<'a, A: Actor> Target<'a, A> {
     ) -> Poll<Result<(), SendError>> {
         let actor = self.routee.as_ref().unwrap_or(self.actor);
         match actor.cell.mailbox.poll_push(cx, slot) {
-            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused),
+            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused, None).map_ok(|_| ()),
             Poll::Ready(Ok(())) => Poll::Ready(Ok(())),
             Poll::Pending => Poll::Pending,
         }
     }
 
-    /// [`poll_push`](Target::poll_push) for an ask: `Ready(Ok(true))` when the actor will wake
-    /// the caller as it takes the request (see `Mailbox::poll_push_ask`).
+    /// [`poll_push`](Target::poll_push) for an ask: `Ready(Ok(true))` when the actor keeps the
+    /// watch `watch` makes on the caller (see `Mailbox::poll_push_ask`).
     #[inline]
     fn poll_push_ask(
         &mut self,
         cx: &mut Context<'_>,
         slot: &mut Option<A::Msg>,
+        watch: impl Fn() -> Watch,
     ) -> Poll<Result<bool, SendError>> {
         let actor = self.routee.as_ref().unwrap_or(self.actor);
-        match actor.cell.mailbox.poll_push_ask(cx, slot) {
-            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused).map_ok(|()| false),
-            Poll::Ready(Ok(taken)) => Poll::Ready(Ok(taken)),
+        match actor.cell.mailbox.poll_push_ask(cx, slot, &watch) {
+            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused, Some(&watch)),
+            Poll::Ready(Ok(watched)) => Poll::Ready(Ok(watched)),
             Poll::Pending => Poll::Pending,
         }
     }
@@ -381,7 +392,8 @@ impl<'a, A: Actor> Target<'a, A> {
         cx: &mut Context<'_>,
         slot: &mut Option<A::Msg>,
         refused: PushError<A::Msg>,
-    ) -> Poll<Result<(), SendError>> {
+        watch: Option<&dyn Fn() -> Watch>,
+    ) -> Poll<Result<bool, SendError>> {
         let (forward, msg) = match (self.actor.cell.forward.as_deref(), refused) {
             (Some(forward), PushError::Closed(msg)) => (forward, msg),
             (_, refused) => {
@@ -393,18 +405,28 @@ impl<'a, A: Actor> Target<'a, A> {
             forward.forget(leaving.id());
         }
         let waiting_on = &mut self.routee;
-        forward.push(self.actor, msg, &mut |routee, msg| {
+        let mut watched = false;
+        let pushed = forward.push(self.actor, msg, &mut |routee, msg| {
             *slot = Some(msg);
-            match routee.cell.mailbox.poll_push(cx, slot) {
+            let mailbox = &routee.cell.mailbox;
+            let pushed = match watch {
+                Some(watch) => mailbox.poll_push_ask(cx, slot, watch),
+                None => mailbox.poll_push(cx, slot).map_ok(|()| false),
+            };
+            match pushed {
                 Poll::Ready(Err(refused)) => Poll::Ready(Err(refused)),
-                Poll::Ready(Ok(())) => Poll::Ready(Ok(())),
+                Poll::Ready(Ok(kept)) => {
+                    watched = kept;
+                    Poll::Ready(Ok(()))
+                }
                 Poll::Pending => {
                     // Later polls wait on this routee's mailbox.
                     *waiting_on = Some(routee.clone());
                     Poll::Pending
                 }
             }
-        })
+        });
+        pushed.map_ok(|()| watched)
     }
 }
 
@@ -435,19 +457,22 @@ impl<T, E> fmt::Debug for PendingReply<T, E> {
 
 /// Waiting for a reply under a timeout, arming a timer only when the reply is slow.
 ///
-/// Most replies arrive within one scheduling round: the actor was woken by the request and
-/// runs before the caller is polled again. So the first `Pending` arms no tokio timer (whose
-/// registration and removal would cost more than the round trip itself); the wait only makes
-/// sure of a second poll: the actor wakes the caller as it takes the request when it was
-/// waiting for messages ([`Pace::AwaitTake`]), else the wait wakes itself once
-/// ([`Pace::Fresh`]). If the reply is still missing at that second poll, the timer is armed
-/// with the full timeout from then. A caller therefore never waits less than its timeout, and
-/// may wait one scheduling round more.
+/// Registering and removing a tokio timer costs more than a whole round trip, so most asks arm
+/// none. An ask queued to an actor that was waiting for messages leaves a watch on its caller
+/// with the actor (see `Mailbox::poll_push_ask`) and waits with no timer: it is woken once, by
+/// the answer, unless the actor is done with the batch that holds the request, awaits inside a
+/// handler, stops or turns to a supervision signal with the request unanswered; then the watch
+/// wakes it, and it arms its timer with the full timeout from then. Every other ask arms its
+/// timer at its first `Pending`, as the actor is busy or away; the reply of a `try_send` first
+/// yields once, as the actor may well answer within a scheduling round. A caller therefore
+/// never waits less than its timeout; it waits longer only by the time the actor spends on the
+/// batch that holds its request without awaiting, as a handler that blocks its thread delays
+/// everything else on that thread.
 struct ReplyWait<T, E> {
     rx: ReplyReceiver<T, E>,
     timeout: Duration,
-    /// What the first `Pending` does (see [`Pace`]).
-    pace: Pace,
+    /// Whether the first `Pending` wakes the task again instead of arming the timer.
+    yield_first: bool,
     /// When the wait ends, if fixed at the send (a `try_send`); otherwise the timer runs the
     /// whole timeout from when it is armed.
     deadline: Option<Instant>,
@@ -460,17 +485,18 @@ impl<T, E> ReplyWait<T, E> {
         ReplyWait {
             rx,
             timeout,
-            pace: Pace::Fresh,
+            yield_first: false,
             deadline: None,
             timer: None,
         }
     }
 
     /// Fixes the deadline now, on the clock of the actor's `runtime`: the timeout counts from
-    /// the send.
+    /// the send. The first `Pending` then yields rather than arming the timer.
     fn starting_now(mut self, runtime: &tokio::runtime::Handle) -> Self {
         let _entered = tokio::task::try_id().is_none().then(|| runtime.enter());
         self.deadline = Some(Instant::now() + self.timeout);
+        self.yield_first = true;
         self
     }
 
@@ -484,15 +510,9 @@ impl<T, E> ReplyWait<T, E> {
         if let Poll::Ready(received) = Pin::new(&mut self.rx).poll(cx) {
             return Poll::Ready(reply_outcome(received));
         }
-        if self.timer.is_none() {
-            match std::mem::replace(&mut self.pace, Pace::Waited) {
-                Pace::Fresh => {
-                    cx.waker().wake_by_ref();
-                    return Poll::Pending;
-                }
-                Pace::AwaitTake => return Poll::Pending,
-                Pace::Waited => {}
-            }
+        if std::mem::take(&mut self.yield_first) {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
         }
         self.poll_deadline(cx, runtime())
     }
@@ -518,20 +538,6 @@ impl<T, E> ReplyWait<T, E> {
         ready!(timer.as_mut().poll(cx));
         Poll::Ready(Err(AskError::Timeout(timeout)))
     }
-}
-
-/// How a reply wait gets the second poll at which it arms its timer, if the reply is not there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pace {
-    /// The first `Pending` wakes the task itself: one scheduling round for the reply.
-    Fresh,
-    /// The actor wakes the task as it takes the request (it was waiting for messages, so it
-    /// does so promptly): the first `Pending` just waits. A task that yields instead goes to
-    /// the back of its worker's queue and may be stolen by an idle worker, which then
-    /// ping-pongs with the actor across threads.
-    AwaitTake,
-    /// The next `Pending` arms the timer.
-    Waited,
 }
 
 /// What a caller makes of what came out of the reply channel.

@@ -76,6 +76,8 @@ pub struct Refused(pub String);
 pub struct Counter {
     total: u64,
     seen: Vec<u64>,
+    /// Reply slots of `hold`, never answered.
+    held: Vec<ReplySlot<u64>>,
 }
 
 #[actor]
@@ -137,6 +139,11 @@ impl Counter {
     /// Drops the reply slot without answering.
     pub fn forget(&self, reply: ReplySlot<u64>) {
         drop(reply);
+    }
+
+    /// Keeps the reply slot and never answers: a deferred reply that does not come.
+    pub fn hold(&mut self, reply: ReplySlot<u64>) {
+        self.held.push(reply);
     }
 
     /// Waits until `gate` is opened.

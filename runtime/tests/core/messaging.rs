@@ -97,6 +97,57 @@ async fn the_system_default_ask_timeout_applies_when_the_call_sets_none() {
     system.shutdown().await;
 }
 
+/// The actor waits for messages when the ask comes (it has just answered one), so the asker
+/// waits with no timer; the handler keeps the reply slot and returns: the asker must still
+/// time out, on time.
+#[tokio::test(start_paused = true)]
+async fn an_ask_whose_deferred_reply_never_comes_times_out_on_time() {
+    let system = system("held").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    assert_eq!(counter.total().await, Ok(0));
+    let started = tokio::time::Instant::now();
+    let timeout = Duration::from_millis(50);
+    // A guard: an asker left waiting with no timer would wait forever.
+    let guard = Duration::from_secs(1);
+    let held = tokio::time::timeout(guard, counter.hold().timeout(timeout)).await;
+    assert_eq!(held, Ok(Err(AskError::Timeout(timeout))));
+    assert_eq!(
+        started.elapsed(),
+        timeout,
+        "the timeout runs from the handler"
+    );
+    // Again with tells behind the request, in the same batch.
+    let held = tokio::time::timeout(guard, counter.hold().timeout(timeout).into_future());
+    let tells = async {
+        for by in 1..=3 {
+            counter.add(by).await.unwrap();
+        }
+    };
+    let started = tokio::time::Instant::now();
+    let (held, ()) = tokio::join!(held, tells);
+    assert_eq!(held, Ok(Err(AskError::Timeout(timeout))));
+    assert_eq!(started.elapsed(), timeout);
+    assert_eq!(counter.total().await, Ok(6), "the actor carries on");
+    system.shutdown().await;
+}
+
+/// The actor waits for messages when the ask comes, so the asker waits with no timer; the
+/// handler awaits far longer than the timeout: the asker times out on time.
+#[tokio::test(start_paused = true)]
+async fn an_ask_whose_handler_awaits_times_out_on_time() {
+    let system = system("awaits").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    assert_eq!(counter.total().await, Ok(0));
+    let started = tokio::time::Instant::now();
+    let timeout = Duration::from_millis(50);
+    assert_eq!(
+        counter.slow(Duration::from_secs(10)).timeout(timeout).await,
+        Err(AskError::Timeout(timeout))
+    );
+    assert_eq!(started.elapsed(), timeout, "not the handler's 10 s");
+    system.shutdown().await;
+}
+
 on_both_runtimes!(a_deferred_reply_arrives_from_another_task);
 async fn a_deferred_reply_arrives_from_another_task() {
     let system = system("deferred").await;
