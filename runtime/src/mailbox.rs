@@ -14,9 +14,9 @@ use std::task::{Context, Poll, Waker};
 
 use crate::failure::Failure;
 use crate::reply::channel::Watch;
-use crate::sync::{AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering, PoisonError};
+use crate::sync::{AtomicBool, AtomicU8, AtomicUsize, Mutex, MutexGuard, Ordering, PoisonError};
 
-/// No watch: what tells and the runtime's own deliveries pass to `enqueue`.
+/// No watch: what a tell passes to `push_waiting`.
 const NO_WATCH: Option<fn() -> Watch> = None;
 
 /// How many messages an actor's mailbox holds.
@@ -87,6 +87,28 @@ pub(crate) enum Signal {
     Stop,
 }
 
+/// A kill requested and a supervision signal waiting, as the actor loop reads them between
+/// two messages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Interrupts(u8);
+
+impl Interrupts {
+    const KILLED: u8 = 1;
+    const SIGNALLED: u8 = 2;
+
+    /// Whether a kill was requested.
+    #[inline]
+    pub(crate) fn killed(self) -> bool {
+        self.0 & Self::KILLED != 0
+    }
+
+    /// Whether a supervision signal waits.
+    #[inline]
+    pub(crate) fn signalled(self) -> bool {
+        self.0 & Self::SIGNALLED != 0
+    }
+}
+
 /// Why a message was not queued. The message comes back to the caller.
 pub(crate) enum PushError<M> {
     /// A bounded mailbox is at capacity.
@@ -98,19 +120,19 @@ pub(crate) enum PushError<M> {
 /// The queue of one actor.
 pub(crate) struct Mailbox<M> {
     state: Mutex<State<M>>,
-    /// Set by a kill, read by the actor loop between two messages of a batch.
-    killed: AtomicBool,
-    /// Set while a supervision signal waits, read likewise.
-    signalled: AtomicBool,
+    /// What the actor loop checks between two messages of a batch, in one load: `KILLED`, set
+    /// by a kill, and `SIGNALLED`, set while a supervision signal waits. Written under the
+    /// lock only, so a load and a store make a sound update.
+    interrupts: AtomicU8,
     /// How many messages of the last batch the actor took lie behind the one it begins with,
     /// until it looks for more: counted in [`Mailbox::len`], so a smallest-mailbox pool sees
     /// the work a routee already holds. Written only as the actor takes a batch or starts to
     /// wait, under the lock it holds then: a store per message, on a line senders touch, made
     /// a pool of 4 with trivial handlers three times slower.
     in_batch: AtomicUsize,
-    /// Whether the state holds the watch on the asker of the batch in hand, so that a handler
-    /// that awaits lets it go (see [`Mailbox::awaiting`]) without taking the lock when there
-    /// is none. Only the actor's task reads and writes it.
+    /// Whether the state holds the watch on the asker of the batch in hand: checked after
+    /// every poll of the actor's task (see [`Mailbox::polled`]) without taking the lock. Only
+    /// the actor's task reads and writes it.
     watching: AtomicBool,
     /// `usize::MAX` when unbounded.
     capacity: usize,
@@ -192,8 +214,7 @@ impl<M> Mailbox<M> {
                 stop: None,
                 signal: None,
             }),
-            killed: AtomicBool::new(false),
-            signalled: AtomicBool::new(false),
+            interrupts: AtomicU8::new(0),
             in_batch: AtomicUsize::new(0),
             watching: AtomicBool::new(false),
             capacity: config.capacity.unwrap_or(usize::MAX),
@@ -226,7 +247,24 @@ impl<M> Mailbox<M> {
     /// Whether a kill was requested.
     #[inline]
     pub(crate) fn is_killed(&self) -> bool {
-        self.killed.load(Ordering::Relaxed)
+        self.interrupts().killed()
+    }
+
+    /// Whether a kill was requested and whether a supervision signal waits, read together.
+    #[inline]
+    pub(crate) fn interrupts(&self) -> Interrupts {
+        Interrupts(self.interrupts.load(Ordering::Relaxed))
+    }
+
+    /// Sets or clears `bit` of the interrupts, under the held lock.
+    fn set_interrupt(&self, _locked: &mut State<M>, bit: u8, on: bool) {
+        let interrupts = self.interrupts.load(Ordering::Relaxed);
+        let interrupts = if on {
+            interrupts | bit
+        } else {
+            interrupts & !bit
+        };
+        self.interrupts.store(interrupts, Ordering::Relaxed);
     }
 
     /// Queues `msg` unless the mailbox is full or closed; never waits.
@@ -241,30 +279,43 @@ impl<M> Mailbox<M> {
         if state.queue.len() >= self.capacity {
             return Err(PushError::Full(msg));
         }
-        self.enqueue(state, msg, NO_WATCH);
+        self.enqueue(state, msg);
         Ok(())
     }
 
     /// Queues `msg` under the held lock, then releases it and wakes the actor if it waits;
-    /// `true` if it was waiting for messages (so it takes a batch as soon as it runs). If so,
-    /// the actor also keeps the watch that `watch` makes, if given (see
-    /// [`Mailbox::poll_push_ask`]).
-    // Always inlined: on the tell path (`watch` is `None`) it folds to the push and the wake.
+    /// `true` if it was waiting for messages (so it takes a batch as soon as it runs).
+    // Always inlined: it folds into every push.
     #[inline(always)]
-    fn enqueue(
+    fn enqueue(&self, mut state: MutexGuard<'_, State<M>>, msg: M) -> bool {
+        state.queue.push_back(msg);
+        let receiver = state.receiver.take();
+        let taking = receiver.is_some() && state.taking;
+        drop(state);
+        if let Some(waker) = receiver {
+            waker.wake();
+        }
+        taking
+    }
+
+    /// [`enqueue`](Mailbox::enqueue) for a request: if the actor was waiting for messages, it
+    /// also keeps the watch `watch` makes (see [`Mailbox::poll_push_ask`]).
+    #[inline(always)]
+    fn enqueue_watched(
         &self,
         mut state: MutexGuard<'_, State<M>>,
         msg: M,
-        watch: Option<impl FnOnce() -> Watch>,
+        watch: impl FnOnce() -> Watch,
     ) -> bool {
         state.queue.push_back(msg);
         let receiver = state.receiver.take();
         let taking = receiver.is_some() && state.taking;
-        // Only the first message to wake a waiting actor comes with a watch: the next ones
-        // find no receiver. Were there one already, it would be let go, outside the lock.
-        let replaced = match (taking, watch) {
-            (true, Some(watch)) => state.watch.replace(watch()),
-            _ => None,
+        // Only the first message to wake a waiting actor finds it taking, so there is never
+        // a watch already; were there one, it would be let go, outside the lock.
+        let replaced = if taking {
+            state.watch.replace(watch())
+        } else {
+            None
         };
         drop(state);
         if let Some(waker) = receiver {
@@ -287,7 +338,7 @@ impl<M> Mailbox<M> {
         if !state.open {
             return Err(msg);
         }
-        self.enqueue(state, msg, NO_WATCH);
+        self.enqueue(state, msg);
         Ok(())
     }
 
@@ -342,9 +393,14 @@ impl<M> Mailbox<M> {
             *slot = Some(msg);
             return Poll::Pending;
         }
-        let watched = watch.is_some();
-        let woke = self.enqueue(state, msg, watch);
-        Poll::Ready(Ok(watched && woke))
+        let watched = match watch {
+            Some(watch) => self.enqueue_watched(state, msg, watch),
+            None => {
+                self.enqueue(state, msg);
+                false
+            }
+        };
+        Poll::Ready(Ok(watched))
     }
 
     /// Queues as many messages from the front of `pending` as there is room for, under one
@@ -402,6 +458,7 @@ impl<M> Mailbox<M> {
         let mut done = if state.taking {
             None
         } else {
+            self.watching.store(false, Ordering::Relaxed);
             state.watch.take()
         };
         let mut senders = None;
@@ -439,19 +496,20 @@ impl<M> Mailbox<M> {
         received
     }
 
-    /// The actor awaits inside a handler, so may take long: the asker of the batch in hand, if
-    /// its request is still unanswered, stops waiting for the actor and arms its timer.
+    /// The actor's task returns from a poll. The loop itself yields only with no watch held
+    /// (waiting for messages, a restart backoff, a hook, its end): a watch still held means a
+    /// handler awaits, so may take long. The asker of the batch in hand, if its request is
+    /// still unanswered, then stops waiting for the actor and arms its timer.
     #[inline]
-    pub(crate) fn awaiting(&self) {
+    pub(crate) fn polled(&self) {
         if self.watching.load(Ordering::Relaxed) {
             self.let_go();
         }
     }
 
-    /// The actor leaves its loop (it failed, turned to a signal, or passivates): the asker of
-    /// the batch in hand, if any, no longer waits for the actor.
+    /// Lets go of the watch on the asker of the batch in hand, if any.
     #[cold]
-    pub(crate) fn let_go(&self) {
+    fn let_go(&self) {
         self.watching.store(false, Ordering::Relaxed);
         let done = {
             let mut state = self.lock();
@@ -491,7 +549,7 @@ impl<M> Mailbox<M> {
             return;
         }
         state.signal = Some(Box::new(signal));
-        self.signalled.store(true, Ordering::Relaxed);
+        self.set_interrupt(&mut state, Interrupts::SIGNALLED, true);
         let receiver = state.receiver.take();
         drop(state);
         if let Some(waker) = receiver {
@@ -502,14 +560,8 @@ impl<M> Mailbox<M> {
     /// The waiting supervision signal, if any.
     pub(crate) fn take_signal(&self) -> Option<Signal> {
         let mut state = self.lock();
-        self.signalled.store(false, Ordering::Relaxed);
+        self.set_interrupt(&mut state, Interrupts::SIGNALLED, false);
         state.signal.take().map(|signal| *signal)
-    }
-
-    /// Whether a supervision signal waits.
-    #[inline]
-    pub(crate) fn is_signalled(&self) -> bool {
-        self.signalled.load(Ordering::Relaxed)
     }
 
     /// Asks the actor to stop. From now on the mailbox accepts no messages; a graceful stop
@@ -521,7 +573,7 @@ impl<M> Mailbox<M> {
             state.stop = Some(kind);
         }
         if kind == StopKind::Kill {
-            self.killed.store(true, Ordering::Relaxed);
+            self.set_interrupt(&mut state, Interrupts::KILLED, true);
         }
         let receiver = state.receiver.take();
         let senders = state.senders.take();

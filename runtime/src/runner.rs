@@ -23,7 +23,7 @@ use crate::cell::{Cell, stop_all};
 use crate::context::Ctx;
 use crate::event::{DeadLetterReason, Event, StopReason};
 use crate::failure::{Failure, catch_async, catch_sync};
-use crate::mailbox::{Mailbox, Received, Signal, StopKind};
+use crate::mailbox::{Received, Signal, StopKind};
 use crate::passivation::Passivation;
 use crate::supervision::{Directive, RestartLog, Supervision};
 
@@ -151,16 +151,19 @@ pub(crate) fn run<A: Actor>(start: Start<A>) -> impl Future<Output = ()> + Send 
         supervision,
         extras,
     } = start;
-    Running {
-        actor,
-        ctx: Ctx::new(ActorRef::from_cell(Arc::clone(&cell))),
-        cell,
-        batch: VecDeque::new(),
-        supervision,
-        extras,
-        passivating: false,
+    ActorTask {
+        cell: Arc::clone(&cell),
+        live: Running {
+            actor,
+            ctx: Ctx::new(ActorRef::from_cell(Arc::clone(&cell))),
+            cell,
+            batch: VecDeque::new(),
+            supervision,
+            extras,
+            passivating: false,
+        }
+        .live(),
     }
-    .live()
 }
 
 impl<A: Actor> Running<A> {
@@ -188,9 +191,6 @@ impl<A: Actor> Running<A> {
     /// What follows a run of the loop: `Ok` with where the loop goes on, or `Err` with why
     /// the actor stops.
     async fn after(&mut self, exit: Exit) -> Result<Phase, StopReason> {
-        // Whatever comes next takes a while: an asker still waiting for this actor to answer
-        // arms its timer.
-        self.cell.mailbox.let_go();
         let (failure, directive, own) = match exit {
             Exit::Stopped if self.cell.mailbox.is_killed() => return Err(StopReason::Killed),
             Exit::Stopped if self.passivating => return Err(StopReason::Passivated),
@@ -413,23 +413,20 @@ impl<A: Actor> Running<A> {
                 ctx.requeue_unstashed(batch);
             }
             while let Some(msg) = batch.pop_front() {
-                let handling = Handling {
-                    handler: actor.handle(msg, ctx),
-                    mailbox: &cell.mailbox,
-                };
-                if let Err(failure) = handling.await {
+                if let Err(failure) = actor.handle(msg, ctx).await {
                     return Exit::Failed(failure);
                 }
                 if passivator.as_mut().is_some_and(|p| p.count_one()) {
                     return Exit::Passivate;
                 }
-                if cell.mailbox.is_killed() {
+                let interrupts = cell.mailbox.interrupts();
+                if interrupts.killed() {
                     return Exit::Stopped;
                 }
                 if ctx.has_unstashed() {
                     ctx.requeue_unstashed(batch);
                 }
-                if cell.mailbox.is_signalled()
+                if interrupts.signalled()
                     && let Some(signal) = cell.mailbox.take_signal()
                 {
                     return Exit::Signal(signal);
@@ -468,26 +465,25 @@ impl<A: Actor> Running<A> {
     }
 }
 
-/// A handler at work: when it awaits, the mailbox lets go of the watch on the asker of the
-/// batch in hand (see `Mailbox::awaiting`), so that an unanswered asker arms its timer.
-struct Handling<'m, F, M> {
-    handler: F,
-    mailbox: &'m Mailbox<M>,
+/// An actor's task: its loop, and after every poll of it a word to the mailbox, which lets go
+/// of the watch on an asker if a handler awaits (see `Mailbox::polled`). Checking once per
+/// poll of the task costs nothing per message.
+struct ActorTask<F, A: Actor> {
+    live: F,
+    cell: Arc<Cell<A>>,
 }
 
-impl<F: Future, M> Future for Handling<'_, F, M> {
+impl<F: Future, A: Actor> Future for ActorTask<F, A> {
     type Output = F::Output;
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        // SAFETY: `handler` is structurally pinned: it is never moved out of `self`, and
-        // `Handling` has no `Drop` impl and only the auto `Unpin` (which requires `F: Unpin`).
+        // SAFETY: `live` is structurally pinned: it is never moved out of `self`, and
+        // `ActorTask` has no `Drop` impl and only the auto `Unpin` (which requires `F: Unpin`).
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: as above; `this` is not moved.
-        let polled = unsafe { Pin::new_unchecked(&mut this.handler) }.poll(cx);
-        if polled.is_pending() {
-            this.mailbox.awaiting();
-        }
+        let polled = unsafe { Pin::new_unchecked(&mut this.live) }.poll(cx);
+        this.cell.mailbox.polled();
         polled
     }
 }

@@ -8,14 +8,14 @@
 //! Code elsewhere in the crate keeps `std::sync`: only what a model covers imports from here.
 
 #[cfg(not(all(test, loom)))]
-pub(crate) use std::sync::atomic::{AtomicBool, AtomicUsize};
+pub(crate) use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize};
 #[cfg(not(all(test, loom)))]
 pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
 #[cfg(not(all(test, loom)))]
 pub(crate) use tokio::sync::Notify;
 
 #[cfg(all(test, loom))]
-pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize};
+pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize};
 #[cfg(all(test, loom))]
 pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
 #[cfg(all(test, loom))]

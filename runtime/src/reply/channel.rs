@@ -93,12 +93,21 @@ impl<T> Sender<T> {
 }
 
 impl<T> Drop for Sender<T> {
+    #[inline]
     fn drop(&mut self) {
-        if let Some(inner) = self.inner.take()
-            && inner.state.fetch_or(TX_CLOSED, Ordering::AcqRel) & RX_CLOSED == 0
-        {
-            inner.waker.wake();
+        if let Some(inner) = self.inner.take() {
+            close(inner);
         }
+    }
+}
+
+/// A sender goes without a value: the caller learns it. Out of line, as it is rare and the
+/// drop of every message that carries a sender includes it.
+#[cold]
+#[inline(never)]
+fn close<T>(inner: Arc<Inner<T>>) {
+    if inner.state.fetch_or(TX_CLOSED, Ordering::AcqRel) & RX_CLOSED == 0 {
+        inner.waker.wake();
     }
 }
 

@@ -189,8 +189,9 @@ fn loom_mailbox_an_unanswered_asker_is_woken_as_the_actor_comes_back() {
     });
 }
 
-/// The handler of the watched request awaits: the actor lets go of the watch there, and the
-/// unanswered asker is woken, whatever the interleaving with the push.
+/// The handler of the watched request awaits: the actor's task returns from its poll holding
+/// the watch, lets go of it, and the unanswered asker is woken, whatever the interleaving with
+/// the push.
 #[test]
 fn loom_mailbox_an_unanswered_asker_is_woken_as_a_handler_awaits() {
     model(|| {
@@ -200,7 +201,8 @@ fn loom_mailbox_an_unanswered_asker_is_woken_as_a_handler_awaits() {
             move || ask(&mailbox, 0)
         });
         let (received, _) = receive(&mailbox, 1);
-        mailbox.awaiting();
+        // The actor's task returns from its poll with the handler awaiting.
+        mailbox.polled();
         check(&[asker.join().unwrap()], &received, &[]);
         come_back_to_nothing(&mailbox);
     });
@@ -229,8 +231,8 @@ fn loom_mailbox_an_unanswered_asker_is_woken_by_a_signal() {
                 Received::Stop(kind) => panic!("no stop was requested, got {kind:?}"),
             }
         }
-        // As the actor loop does on leaving for the signal.
-        mailbox.let_go();
+        // The actor's task may yield for the signal (a restart backoff).
+        mailbox.polled();
         assert!(mailbox.take_signal().is_some());
         signaller.join().unwrap();
         let left = mailbox.close();
@@ -458,7 +460,7 @@ fn loom_mailbox_a_signal_overtakes_the_stop_and_is_seen_once() {
             match block_on(poll_fn(|cx| mailbox.poll_recv(cx, &mut batch))) {
                 Received::Batch => received.extend(batch.drain(..)),
                 Received::Signal => {
-                    assert!(mailbox.is_signalled());
+                    assert!(mailbox.interrupts().signalled());
                     assert!(matches!(mailbox.take_signal(), Some(Signal::Stop)));
                     signals += 1;
                 }
@@ -469,7 +471,7 @@ fn loom_mailbox_a_signal_overtakes_the_stop_and_is_seen_once() {
             }
         }
         assert_eq!(signals, 1, "the signal is seen once, before the stop");
-        assert!(!mailbox.is_signalled());
+        assert!(!mailbox.interrupts().signalled());
         supervisor.join().unwrap();
         let left = mailbox.close();
         check(&[sender.join().unwrap()], &received, &Vec::from(left));
