@@ -96,17 +96,18 @@ impl Interrupts {
     const KILLED: u8 = 1;
     const SIGNALLED: u8 = 2;
 
+    /// Whether either is the case (without a kill, a supervision signal waits).
+    #[inline]
+    pub(crate) fn any(self) -> bool {
+        self.0 != 0
+    }
+
     /// Whether a kill was requested.
     #[inline]
     pub(crate) fn killed(self) -> bool {
         self.0 & Self::KILLED != 0
     }
 
-    /// Whether a supervision signal waits.
-    #[inline]
-    pub(crate) fn signalled(self) -> bool {
-        self.0 & Self::SIGNALLED != 0
-    }
 }
 
 /// Why a message was not queued. The message comes back to the caller.

@@ -419,17 +419,17 @@ impl<A: Actor> Running<A> {
                 if passivator.as_mut().is_some_and(|p| p.count_one()) {
                     return Exit::Passivate;
                 }
-                let interrupts = cell.mailbox.interrupts();
-                if interrupts.killed() {
-                    return Exit::Stopped;
-                }
                 if ctx.has_unstashed() {
                     ctx.requeue_unstashed(batch);
                 }
-                if interrupts.signalled()
-                    && let Some(signal) = cell.mailbox.take_signal()
-                {
-                    return Exit::Signal(signal);
+                let interrupts = cell.mailbox.interrupts();
+                if interrupts.any() {
+                    if interrupts.killed() {
+                        return Exit::Stopped;
+                    }
+                    if let Some(signal) = cell.mailbox.take_signal() {
+                        return Exit::Signal(signal);
+                    }
                 }
             }
             if batch.capacity() > KEEP_BATCH_CAPACITY {
