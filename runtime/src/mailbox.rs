@@ -107,7 +107,6 @@ impl Interrupts {
     pub(crate) fn killed(self) -> bool {
         self.0 & Self::KILLED != 0
     }
-
 }
 
 /// Why a message was not queued. The message comes back to the caller.

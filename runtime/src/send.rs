@@ -129,6 +129,11 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
 
     /// Waits at most `timeout` (for room in the mailbox and for the reply together) instead of
     /// the system's default ask timeout.
+    ///
+    /// A request to an actor that was waiting for messages is taken at once, and the timeout
+    /// starts only if no answer came by the time the actor has handled it (with what it took
+    /// along in the same batch) or awaits in a handler: a handler that blocks its thread holds
+    /// its caller as long.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
