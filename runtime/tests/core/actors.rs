@@ -141,9 +141,19 @@ impl Counter {
         drop(reply);
     }
 
-    /// Keeps the reply slot and never answers: a deferred reply that does not come.
+    /// Keeps the reply slot and never answers (unless `release` comes): a deferred reply.
     pub fn hold(&mut self, reply: ReplySlot<u64>) {
         self.held.push(reply);
+    }
+
+    /// How many reply slots `hold` keeps.
+    pub fn holding(&self) -> usize {
+        self.held.len()
+    }
+
+    /// Answers every held request with `x`, oldest first; whether each answer was received.
+    pub fn release(&mut self, x: u64) -> Vec<bool> {
+        self.held.drain(..).map(|reply| reply.send(x)).collect()
     }
 
     /// Waits until `gate` is opened.

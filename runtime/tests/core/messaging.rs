@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::task::Poll;
 
 use futures_util::FutureExt;
 use rakt::prelude::*;
@@ -145,6 +146,30 @@ async fn an_ask_whose_handler_awaits_times_out_on_time() {
         Err(AskError::Timeout(timeout))
     );
     assert_eq!(started.elapsed(), timeout, "not the handler's 10 s");
+    system.shutdown().await;
+}
+
+on_both_runtimes!(a_caller_that_gives_up_is_seen_by_the_deferred_handler);
+async fn a_caller_that_gives_up_is_seen_by_the_deferred_handler() {
+    let system = system("gives-up").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    let mut gone = counter.hold().into_future();
+    let first = std::future::poll_fn(|cx| Poll::Ready(gone.poll_unpin(cx))).await;
+    assert!(first.is_pending(), "queued, no answer yet");
+    drop(gone);
+    let kept = tokio::spawn({
+        let counter = counter.clone();
+        async move { counter.hold().await }
+    });
+    while counter.holding().await != Ok(2) {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(
+        counter.release(7).await,
+        Ok(vec![false, true]),
+        "the answer to the caller that gave up is refused, the other received"
+    );
+    assert_eq!(kept.await.unwrap(), Ok(7));
     system.shutdown().await;
 }
 
