@@ -130,7 +130,7 @@ pub(crate) struct Mailbox<M> {
     /// wait, under the lock it holds then: a store per message, on a line senders touch, made
     /// a pool of 4 with trivial handlers three times slower.
     in_batch: AtomicUsize,
-    /// Whether the state holds the watch on the asker of the batch in hand: checked after
+    /// Whether the state holds watches on askers of the batch in hand: checked after
     /// every poll of the actor's task (see [`Mailbox::polled`]) without taking the lock. Only
     /// the actor's task reads and writes it.
     watching: AtomicBool,
@@ -151,16 +151,72 @@ struct State<M> {
     taking: bool,
     /// Senders waiting for room in a bounded mailbox.
     senders: Wakers,
-    /// The asker whose request woke the actor as it waited for messages (see
-    /// [`Mailbox::poll_push_ask`]), so leads the next batch; then, once the actor has taken
-    /// that batch (`taking` is `false`), held until the actor is done with it. Letting go of
-    /// the watch wakes the asker if its request is still unanswered.
-    watch: Option<Watch>,
+    /// The askers whose requests came while the actor waited for messages or was about to take
+    /// them (see [`Mailbox::poll_push_ask`]), so are in its next batch; then, once the actor
+    /// has taken that batch (`taking` is `false`), held until the actor is done with it.
+    /// Letting go of a watch wakes its asker if the request is still unanswered.
+    watches: Watches,
     /// Whether new messages are accepted.
     open: bool,
     stop: Option<StopKind>,
     /// Boxed: rare, and this sits in every mailbox.
     signal: Option<Box<Signal>>,
+}
+
+/// Watches on askers (see [`State::watches`]). Almost always none or one, which sits inline;
+/// more (several askers in one batch) wait in a list boxed on first use. Dropped, they are let
+/// go.
+#[derive(Default)]
+#[allow(clippy::box_collection)] // one word in every mailbox instead of a `Vec`'s three
+struct Watches {
+    one: Option<Watch>,
+    /// Only used once `one` is taken.
+    more: Option<Box<Vec<Watch>>>,
+}
+
+impl Watches {
+    #[inline]
+    fn push(&mut self, watch: Watch) {
+        match self.one {
+            None => self.one = Some(watch),
+            Some(_) => self.push_more(watch),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn push_more(&mut self, watch: Watch) {
+        self.more.get_or_insert_with(Box::default).push(watch);
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.one.is_none()
+    }
+
+    /// Every watch, to be let go once the lock is released.
+    #[inline]
+    fn take(&mut self) -> Watches {
+        std::mem::take(self)
+    }
+
+    /// Lets go of every watch (dropping them does the same, with the list's drop in line).
+    #[inline]
+    fn let_go(self) {
+        let Watches { one, more } = self;
+        drop(one);
+        if let Some(more) = more {
+            let_go_of(more);
+        }
+    }
+}
+
+/// Lets go of the watches beyond the first.
+#[cold]
+#[inline(never)]
+#[allow(clippy::boxed_local, clippy::box_collection)] // the box as `Watches` holds it
+fn let_go_of(more: Box<Vec<Watch>>) {
+    drop(more);
 }
 
 /// Senders waiting for room in a bounded mailbox. Boxed on first use: most mailboxes never have
@@ -209,7 +265,7 @@ impl<M> Mailbox<M> {
                 receiver: None,
                 taking: false,
                 senders: Wakers::default(),
-                watch: None,
+                watches: Watches::default(),
                 open: true,
                 stop: None,
                 signal: None,
@@ -298,8 +354,9 @@ impl<M> Mailbox<M> {
         taking
     }
 
-    /// [`enqueue`](Mailbox::enqueue) for a request: if the actor was waiting for messages, it
-    /// also keeps the watch `watch` makes (see [`Mailbox::poll_push_ask`]).
+    /// [`enqueue`](Mailbox::enqueue) for a request: if the actor waits for messages, or was
+    /// woken to take them and has not yet, the request is in its next batch, and the mailbox
+    /// keeps the watch `watch` makes (see [`Mailbox::poll_push_ask`]); `true` if so.
     #[inline(always)]
     fn enqueue_watched(
         &self,
@@ -309,19 +366,14 @@ impl<M> Mailbox<M> {
     ) -> bool {
         state.queue.push_back(msg);
         let receiver = state.receiver.take();
-        let taking = receiver.is_some() && state.taking;
-        // Only the first message to wake a waiting actor finds it taking, so there is never
-        // a watch already; were there one, it would be let go, outside the lock.
-        let replaced = if taking {
-            state.watch.replace(watch())
-        } else {
-            None
-        };
+        let taking = state.taking;
+        if taking {
+            state.watches.push(watch());
+        }
         drop(state);
         if let Some(waker) = receiver {
             waker.wake();
         }
-        drop(replaced);
         taking
     }
 
@@ -354,11 +406,11 @@ impl<M> Mailbox<M> {
     }
 
     /// [`poll_push`](Mailbox::poll_push) for a request whose caller waits for a reply. If the
-    /// actor was waiting for messages, so that it runs next and takes this request first in
-    /// its next batch, the mailbox keeps the watch `watch` makes on the caller until the actor
-    /// is done with that batch, awaits inside a handler, stops, or turns to a supervision
-    /// signal; `Ready(Ok(true))` says so. The caller then needs no timer until the watch wakes
-    /// it, which happens only if its request is unanswered by then.
+    /// actor waits for messages (or was woken to take them and has not yet), so that it takes
+    /// this request in its very next batch, the mailbox keeps the watch `watch` makes on the
+    /// caller until the actor is done with that batch, awaits inside a handler, stops, or
+    /// turns to a supervision signal; `Ready(Ok(true))` says so. The caller then needs no timer
+    /// until the watch wakes it, which happens only if its request is unanswered by then.
     #[inline]
     pub(crate) fn poll_push_ask(
         &self,
@@ -446,7 +498,7 @@ impl<M> Mailbox<M> {
 
     /// Moves every queued message into `batch` (which must be empty), or reports a stop, or
     /// registers the actor task to be woken. Coming back for messages, the actor is done with
-    /// the batch it took last: the watch it held for that batch is let go.
+    /// the batch it took last: the watches it held for that batch are let go.
     pub(crate) fn poll_recv(
         &self,
         cx: &mut Context<'_>,
@@ -454,12 +506,13 @@ impl<M> Mailbox<M> {
     ) -> Poll<Received> {
         debug_assert!(batch.is_empty());
         let mut state = self.lock();
-        // While the actor waits for messages, a watch is the next batch's, else the last one's.
+        // While the actor waits for messages, the watches are the next batch's, else the last
+        // one's.
         let mut done = if state.taking {
-            None
+            Watches::default()
         } else {
             self.watching.store(false, Ordering::Relaxed);
-            state.watch.take()
+            state.watches.take()
         };
         let mut senders = None;
         let received = if state.stop == Some(StopKind::Kill) {
@@ -467,14 +520,16 @@ impl<M> Mailbox<M> {
         } else if state.signal.is_some() {
             // The signal may take long (a restart backoff): the asker of a queued request
             // stops waiting for the actor.
-            done = done.or_else(|| state.watch.take());
+            if done.is_empty() {
+                done = state.watches.take();
+            }
             Poll::Ready(Received::Signal)
         } else if !state.queue.is_empty() {
             std::mem::swap(&mut state.queue, batch);
             self.in_batch.store(batch.len() - 1, Ordering::Relaxed);
             state.taking = false;
             self.watching
-                .store(state.watch.is_some(), Ordering::Relaxed);
+                .store(!state.watches.is_empty(), Ordering::Relaxed);
             senders = state.senders.take_any();
             Poll::Ready(Received::Batch)
         } else if let Some(kind) = state.stop {
@@ -489,7 +544,7 @@ impl<M> Mailbox<M> {
             Poll::Pending
         };
         drop(state);
-        drop(done);
+        done.let_go();
         if let Some(senders) = senders {
             senders.into_iter().for_each(Waker::wake);
         }
@@ -498,8 +553,8 @@ impl<M> Mailbox<M> {
 
     /// The actor's task returns from a poll. The loop itself yields only with no watch held
     /// (waiting for messages, a restart backoff, a hook, its end): a watch still held means a
-    /// handler awaits, so may take long. The asker of the batch in hand, if its request is
-    /// still unanswered, then stops waiting for the actor and arms its timer.
+    /// handler awaits, so may take long. The askers of the batch in hand whose requests are
+    /// still unanswered then stop waiting for the actor and arm their timers.
     #[inline]
     pub(crate) fn polled(&self) {
         if self.watching.load(Ordering::Relaxed) {
@@ -507,19 +562,19 @@ impl<M> Mailbox<M> {
         }
     }
 
-    /// Lets go of the watch on the asker of the batch in hand, if any.
+    /// Lets go of the watches on the askers of the batch in hand.
     #[cold]
     fn let_go(&self) {
         self.watching.store(false, Ordering::Relaxed);
         let done = {
             let mut state = self.lock();
             if state.taking {
-                None
+                Watches::default()
             } else {
-                state.watch.take()
+                state.watches.take()
             }
         };
-        drop(done);
+        done.let_go();
     }
 
     /// Resolves once a kill is requested; registers the actor task otherwise (used while the
@@ -531,13 +586,13 @@ impl<M> Mailbox<M> {
         }
         // Not taking messages: an asker must not count on this actor to answer soon.
         state.taking = false;
-        let done = state.watch.take();
+        let done = state.watches.take();
         match &mut state.receiver {
             Some(waker) if waker.will_wake(cx.waker()) => {}
             receiver => *receiver = Some(cx.waker().clone()),
         }
         drop(state);
-        drop(done);
+        done.let_go();
         Poll::Pending
     }
 
@@ -577,10 +632,10 @@ impl<M> Mailbox<M> {
         }
         let receiver = state.receiver.take();
         let senders = state.senders.take();
-        let watch = state.watch.take();
+        let watches = state.watches.take();
         drop(state);
         receiver.into_iter().chain(senders).for_each(Waker::wake);
-        drop(watch);
+        watches.let_go();
     }
 
     /// Closes the mailbox for good and hands back whatever is still queued.
@@ -589,11 +644,11 @@ impl<M> Mailbox<M> {
         state.open = false;
         let rest = std::mem::take(&mut state.queue);
         let senders = state.senders.take();
-        let watch = state.watch.take();
+        let watches = state.watches.take();
         state.receiver = None;
         drop(state);
         senders.into_iter().for_each(Waker::wake);
-        drop(watch);
+        watches.let_go();
         rest
     }
 

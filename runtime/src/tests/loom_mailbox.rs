@@ -189,6 +189,26 @@ fn loom_mailbox_an_unanswered_asker_is_woken_as_the_actor_comes_back() {
     });
 }
 
+/// Two asks reach an actor that waits for messages (or was just woken to take them): each may
+/// leave a watch, as both requests are in its next batch, and each watched asker is woken when
+/// the actor comes back for more, whatever the interleaving.
+#[test]
+fn loom_mailbox_unanswered_askers_of_one_batch_are_all_woken() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::unbounded());
+        let askers: Vec<_> = (0..2)
+            .map(|sender| {
+                let mailbox = Arc::clone(&mailbox);
+                thread::spawn(move || ask(&mailbox, sender))
+            })
+            .collect();
+        let (received, _) = receive(&mailbox, 2);
+        come_back_to_nothing(&mailbox);
+        let askers: Vec<Sent> = askers.into_iter().map(|t| t.join().unwrap()).collect();
+        check(&askers, &received, &[]);
+    });
+}
+
 /// The handler of the watched request awaits: the actor's task returns from its poll holding
 /// the watch, lets go of it, and the unanswered asker is woken, whatever the interleaving with
 /// the push.

@@ -128,6 +128,21 @@ async fn an_ask_whose_deferred_reply_never_comes_times_out_on_time() {
     let (held, ()) = tokio::join!(held, tells);
     assert_eq!(held, Ok(Err(AskError::Timeout(timeout))));
     assert_eq!(started.elapsed(), timeout);
+    // Three asks from three tasks (each woken on its own) in one batch, each waiting with no
+    // timer.
+    let started = tokio::time::Instant::now();
+    let asks: Vec<_> = (0..3)
+        .map(|_| {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                tokio::time::timeout(guard, counter.hold().timeout(timeout)).await
+            })
+        })
+        .collect();
+    for ask in asks {
+        assert_eq!(ask.await.unwrap(), Ok(Err(AskError::Timeout(timeout))));
+    }
+    assert_eq!(started.elapsed(), timeout);
     assert_eq!(counter.total().await, Ok(6), "the actor carries on");
     system.shutdown().await;
 }
