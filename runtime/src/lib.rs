@@ -61,7 +61,8 @@
 //!    actor's shared record: mailbox, children, watchers, the forward seam), the runner (the
 //!    actor's task), the context [`Ctx`], the send and ask futures, and the [`ActorSystem`].
 //! 4. **Features over the kernel**: router pools (`router`), schedules and cron (`schedule`),
-//!    topics (`topic`). The kernel reaches one of these only through a seam: a cell whose sends
+//!    topics (`topic`), and behind cargo features the wire codecs (`wire`) and remoting
+//!    (`remote`). The kernel reaches one of these only through a seam: a cell whose sends
 //!    go elsewhere carries a `Forward` (a pool's router today, a remote proxy next), and a
 //!    sealed mailbox hands it whatever it refuses, so a send to a plain actor pays nothing.
 //!
@@ -77,6 +78,7 @@ extern crate self as rakt;
 
 // Foundations: import nothing but each other.
 mod arc_ptr;
+mod atomic_waker;
 mod describe;
 mod duplicate;
 mod error;
@@ -96,8 +98,6 @@ mod stash;
 mod supervision;
 mod timetable;
 mod watch;
-#[cfg(feature = "wire")]
-pub mod wire;
 
 // The kernel.
 mod actor;
@@ -109,15 +109,16 @@ mod send;
 mod system;
 
 // Features over the kernel.
+#[cfg(feature = "remote")]
+pub mod remote;
 mod router;
 mod schedule;
 mod topic;
+#[cfg(feature = "wire")]
+pub mod wire;
 
 #[cfg(all(test, loom))]
 mod tests;
-
-#[cfg(feature = "remote")]
-pub mod remote;
 
 pub use crate::actor::{Actor, ActorHandle, Message};
 pub use crate::actor_ref::{ActorRef, Stopping};

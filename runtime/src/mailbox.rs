@@ -13,7 +13,11 @@ use std::collections::VecDeque;
 use std::task::{Context, Poll, Waker};
 
 use crate::failure::Failure;
-use crate::sync::{AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering, PoisonError};
+use crate::reply::channel::Watch;
+use crate::sync::{AtomicBool, AtomicU8, AtomicUsize, Mutex, MutexGuard, Ordering, PoisonError};
+
+/// No watch: what a tell passes to `push_waiting`.
+const NO_WATCH: Option<fn() -> Watch> = None;
 
 /// How many messages an actor's mailbox holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -83,6 +87,28 @@ pub(crate) enum Signal {
     Stop,
 }
 
+/// A kill requested and a supervision signal waiting, as the actor loop reads them between
+/// two messages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Interrupts(u8);
+
+impl Interrupts {
+    const KILLED: u8 = 1;
+    const SIGNALLED: u8 = 2;
+
+    /// Whether either is the case (without a kill, a supervision signal waits).
+    #[inline]
+    pub(crate) fn any(self) -> bool {
+        self.0 != 0
+    }
+
+    /// Whether a kill was requested.
+    #[inline]
+    pub(crate) fn killed(self) -> bool {
+        self.0 & Self::KILLED != 0
+    }
+}
+
 /// Why a message was not queued. The message comes back to the caller.
 pub(crate) enum PushError<M> {
     /// A bounded mailbox is at capacity.
@@ -94,16 +120,20 @@ pub(crate) enum PushError<M> {
 /// The queue of one actor.
 pub(crate) struct Mailbox<M> {
     state: Mutex<State<M>>,
-    /// Set by a kill, read by the actor loop between two messages of a batch.
-    killed: AtomicBool,
-    /// Set while a supervision signal waits, read likewise.
-    signalled: AtomicBool,
+    /// What the actor loop checks between two messages of a batch, in one load: `KILLED`, set
+    /// by a kill, and `SIGNALLED`, set while a supervision signal waits. Written under the
+    /// lock only, so a load and a store make a sound update.
+    interrupts: AtomicU8,
     /// How many messages of the last batch the actor took lie behind the one it begins with,
     /// until it looks for more: counted in [`Mailbox::len`], so a smallest-mailbox pool sees
     /// the work a routee already holds. Written only as the actor takes a batch or starts to
     /// wait, under the lock it holds then: a store per message, on a line senders touch, made
     /// a pool of 4 with trivial handlers three times slower.
     in_batch: AtomicUsize,
+    /// Whether the state holds watches on askers of the batch in hand: checked after
+    /// every poll of the actor's task (see [`Mailbox::polled`]) without taking the lock. Only
+    /// the actor's task reads and writes it.
+    watching: AtomicBool,
     /// `usize::MAX` when unbounded.
     capacity: usize,
     /// Closed for good from the start, refusing every message without taking the lock: a
@@ -115,13 +145,17 @@ struct State<M> {
     queue: VecDeque<M>,
     /// The actor task, when it waits for messages (or for a kill during a restart backoff).
     receiver: Option<Waker>,
-    /// Whether `receiver` waits for messages, so that a message wakes it to take a batch at
-    /// once; `false` while it waits out a restart backoff.
+    /// Whether the actor waits for messages, so that a message wakes it to take a batch at
+    /// once: set as it starts to wait, cleared as it takes a batch and while it waits out a
+    /// restart backoff.
     taking: bool,
     /// Senders waiting for room in a bounded mailbox.
     senders: Wakers,
-    /// Askers to wake when the actor takes its next batch (see [`Mailbox::poll_push_ask`]).
-    takers: Takers,
+    /// The askers whose requests came while the actor waited for messages or was about to take
+    /// them (see [`Mailbox::poll_push_ask`]), so are in its next batch; then, once the actor
+    /// has taken that batch (`taking` is `false`), held until the actor is done with it.
+    /// Letting go of a watch wakes its asker if the request is still unanswered.
+    watches: Watches,
     /// Whether new messages are accepted.
     open: bool,
     stop: Option<StopKind>,
@@ -129,9 +163,64 @@ struct State<M> {
     signal: Option<Box<Signal>>,
 }
 
-/// Tasks waiting for something of the mailbox (senders for room, askers for the actor to take
-/// their request). Boxed on first use: most mailboxes never have any, and this sits in every
-/// mailbox.
+/// Watches on askers (see [`State::watches`]). Almost always none or one, which sits inline;
+/// more (several askers in one batch) wait in a list boxed on first use. Dropped, they are let
+/// go.
+#[derive(Default)]
+#[allow(clippy::box_collection)] // one word in every mailbox instead of a `Vec`'s three
+struct Watches {
+    one: Option<Watch>,
+    /// Only used once `one` is taken.
+    more: Option<Box<Vec<Watch>>>,
+}
+
+impl Watches {
+    #[inline]
+    fn push(&mut self, watch: Watch) {
+        match self.one {
+            None => self.one = Some(watch),
+            Some(_) => self.push_more(watch),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn push_more(&mut self, watch: Watch) {
+        self.more.get_or_insert_with(Box::default).push(watch);
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.one.is_none()
+    }
+
+    /// Every watch, to be let go once the lock is released.
+    #[inline]
+    fn take(&mut self) -> Watches {
+        std::mem::take(self)
+    }
+
+    /// Lets go of every watch (dropping them does the same, with the list's drop in line).
+    #[inline]
+    fn let_go(self) {
+        let Watches { one, more } = self;
+        drop(one);
+        if let Some(more) = more {
+            let_go_of(more);
+        }
+    }
+}
+
+/// Lets go of the watches beyond the first.
+#[cold]
+#[inline(never)]
+#[allow(clippy::boxed_local, clippy::box_collection)] // the box as `Watches` holds it
+fn let_go_of(more: Box<Vec<Watch>>) {
+    drop(more);
+}
+
+/// Senders waiting for room in a bounded mailbox. Boxed on first use: most mailboxes never have
+/// any, and this sits in every mailbox.
 #[derive(Default)]
 #[allow(clippy::box_collection)] // one word in every mailbox instead of a `Vec`'s three
 struct Wakers(Option<Box<Vec<Waker>>>);
@@ -156,52 +245,15 @@ impl Wakers {
             .map(|list| std::mem::take(&mut **list))
             .unwrap_or_default()
     }
-}
 
-/// Askers to wake when the actor takes its next batch. Almost always one (the asker that woke
-/// an idle actor), which sits inline: taking it out and putting the next one in allocates
-/// nothing; more wait in a list boxed on first use.
-#[derive(Default)]
-struct Takers {
-    one: Option<Waker>,
-    more: Wakers,
-}
-
-impl Takers {
-    fn register(&mut self, waker: &Waker) {
-        match &self.one {
-            None => self.one = Some(waker.clone()),
-            Some(one) if one.will_wake(waker) => {}
-            Some(_) => self.more.register(waker),
+    /// Hands back every waiting sender, if there is any.
+    #[inline]
+    fn take_any(&mut self) -> Option<Vec<Waker>> {
+        if self.is_empty() {
+            None
+        } else {
+            Some(self.take())
         }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.one.is_none() && self.more.is_empty()
-    }
-
-    /// Hands back every waiting asker, to be woken outside the lock.
-    fn take(&mut self) -> TakenTakers {
-        TakenTakers {
-            one: self.one.take(),
-            more: if self.more.is_empty() {
-                Vec::new()
-            } else {
-                self.more.take()
-            },
-        }
-    }
-}
-
-/// Askers taken out of a mailbox, woken once its lock is released.
-struct TakenTakers {
-    one: Option<Waker>,
-    more: Vec<Waker>,
-}
-
-impl TakenTakers {
-    fn wake(self) {
-        self.one.into_iter().chain(self.more).for_each(Waker::wake);
     }
 }
 
@@ -213,14 +265,14 @@ impl<M> Mailbox<M> {
                 receiver: None,
                 taking: false,
                 senders: Wakers::default(),
-                takers: Takers::default(),
+                watches: Watches::default(),
                 open: true,
                 stop: None,
                 signal: None,
             }),
-            killed: AtomicBool::new(false),
-            signalled: AtomicBool::new(false),
+            interrupts: AtomicU8::new(0),
             in_batch: AtomicUsize::new(0),
+            watching: AtomicBool::new(false),
             capacity: config.capacity.unwrap_or(usize::MAX),
             sealed: false,
         }
@@ -251,7 +303,24 @@ impl<M> Mailbox<M> {
     /// Whether a kill was requested.
     #[inline]
     pub(crate) fn is_killed(&self) -> bool {
-        self.killed.load(Ordering::Relaxed)
+        self.interrupts().killed()
+    }
+
+    /// Whether a kill was requested and whether a supervision signal waits, read together.
+    #[inline]
+    pub(crate) fn interrupts(&self) -> Interrupts {
+        Interrupts(self.interrupts.load(Ordering::Relaxed))
+    }
+
+    /// Sets or clears `bit` of the interrupts, under the held lock.
+    fn set_interrupt(&self, _locked: &mut State<M>, bit: u8, on: bool) {
+        let interrupts = self.interrupts.load(Ordering::Relaxed);
+        let interrupts = if on {
+            interrupts | bit
+        } else {
+            interrupts & !bit
+        };
+        self.interrupts.store(interrupts, Ordering::Relaxed);
     }
 
     /// Queues `msg` unless the mailbox is full or closed; never waits.
@@ -266,22 +335,40 @@ impl<M> Mailbox<M> {
         if state.queue.len() >= self.capacity {
             return Err(PushError::Full(msg));
         }
-        self.enqueue(state, msg, None);
+        self.enqueue(state, msg);
         Ok(())
     }
 
     /// Queues `msg` under the held lock, then releases it and wakes the actor if it waits;
     /// `true` if it was waiting for messages (so it takes a batch as soon as it runs).
-    /// `taker`, if given, is woken again when the actor takes that batch, but only then (see
-    /// [`Mailbox::poll_push_ask`]).
-    // Always inlined: on the tell path (`taker` is `None`) it folds to the push and the wake.
+    // Always inlined: it folds into every push.
     #[inline(always)]
-    fn enqueue(&self, mut state: MutexGuard<'_, State<M>>, msg: M, taker: Option<&Waker>) -> bool {
+    fn enqueue(&self, mut state: MutexGuard<'_, State<M>>, msg: M) -> bool {
         state.queue.push_back(msg);
         let receiver = state.receiver.take();
         let taking = receiver.is_some() && state.taking;
-        if let (true, Some(taker)) = (taking, taker) {
-            state.takers.register(taker);
+        drop(state);
+        if let Some(waker) = receiver {
+            waker.wake();
+        }
+        taking
+    }
+
+    /// [`enqueue`](Mailbox::enqueue) for a request: if the actor waits for messages, or was
+    /// woken to take them and has not yet, the request is in its next batch, and the mailbox
+    /// keeps the watch `watch` makes (see [`Mailbox::poll_push_ask`]); `true` if so.
+    #[inline(always)]
+    fn enqueue_watched(
+        &self,
+        mut state: MutexGuard<'_, State<M>>,
+        msg: M,
+        watch: impl FnOnce() -> Watch,
+    ) -> bool {
+        state.queue.push_back(msg);
+        let receiver = state.receiver.take();
+        let taking = state.taking;
+        if taking {
+            state.watches.push(watch());
         }
         drop(state);
         if let Some(waker) = receiver {
@@ -303,7 +390,7 @@ impl<M> Mailbox<M> {
         if !state.open {
             return Err(msg);
         }
-        self.enqueue(state, msg, None);
+        self.enqueue(state, msg);
         Ok(())
     }
 
@@ -315,29 +402,33 @@ impl<M> Mailbox<M> {
         cx: &mut Context<'_>,
         slot: &mut Option<M>,
     ) -> Poll<Result<(), PushError<M>>> {
-        self.push_waiting(cx, slot, false).map_ok(|_| ())
+        self.push_waiting(cx, slot, NO_WATCH).map_ok(|_| ())
     }
 
     /// [`poll_push`](Mailbox::poll_push) for a request whose caller waits for a reply. If the
-    /// actor was waiting for messages (so it runs next and takes this one promptly), the
-    /// caller's task is also woken when the actor takes its next batch, and `Ready(Ok(true))`
-    /// says so: the caller then needs no timer until the actor has the request in hand, and
-    /// arms one only if the reply is not there by that wake-up.
+    /// actor waits for messages (or was woken to take them and has not yet), so that it takes
+    /// this request in its very next batch, the mailbox keeps the watch `watch` makes on the
+    /// caller until the actor is done with that batch, awaits inside a handler, stops, or
+    /// turns to a supervision signal; `Ready(Ok(true))` says so. The caller then needs no timer
+    /// until the watch wakes it, which happens only if its request is unanswered by then.
     #[inline]
     pub(crate) fn poll_push_ask(
         &self,
         cx: &mut Context<'_>,
         slot: &mut Option<M>,
+        watch: impl FnOnce() -> Watch,
     ) -> Poll<Result<bool, PushError<M>>> {
-        self.push_waiting(cx, slot, true)
+        self.push_waiting(cx, slot, Some(watch))
     }
 
+    /// Queues the message in `slot`, waiting for room; `Ready(Ok(true))` if the mailbox keeps
+    /// the watch.
     #[inline]
     fn push_waiting(
         &self,
         cx: &mut Context<'_>,
         slot: &mut Option<M>,
-        ask: bool,
+        watch: Option<impl FnOnce() -> Watch>,
     ) -> Poll<Result<bool, PushError<M>>> {
         let Some(msg) = slot.take() else {
             return Poll::Ready(Ok(false));
@@ -354,8 +445,14 @@ impl<M> Mailbox<M> {
             *slot = Some(msg);
             return Poll::Pending;
         }
-        let woke = self.enqueue(state, msg, ask.then(|| cx.waker()));
-        Poll::Ready(Ok(ask && woke))
+        let watched = match watch {
+            Some(watch) => self.enqueue_watched(state, msg, watch),
+            None => {
+                self.enqueue(state, msg);
+                false
+            }
+        };
+        Poll::Ready(Ok(watched))
     }
 
     /// Queues as many messages from the front of `pending` as there is room for, under one
@@ -400,7 +497,8 @@ impl<M> Mailbox<M> {
     }
 
     /// Moves every queued message into `batch` (which must be empty), or reports a stop, or
-    /// registers the actor task to be woken.
+    /// registers the actor task to be woken. Coming back for messages, the actor is done with
+    /// the batch it took last: the watches it held for that batch are let go.
     pub(crate) fn poll_recv(
         &self,
         cx: &mut Context<'_>,
@@ -408,38 +506,75 @@ impl<M> Mailbox<M> {
     ) -> Poll<Received> {
         debug_assert!(batch.is_empty());
         let mut state = self.lock();
-        if state.stop == Some(StopKind::Kill) {
-            return Poll::Ready(Received::Stop(StopKind::Kill));
-        }
-        if state.signal.is_some() {
-            return Poll::Ready(Received::Signal);
-        }
-        if !state.queue.is_empty() {
+        // While the actor waits for messages, the watches are the next batch's, else the last
+        // one's.
+        let mut done = if state.taking {
+            Watches::default()
+        } else {
+            self.watching.store(false, Ordering::Relaxed);
+            state.watches.take()
+        };
+        let mut senders = None;
+        let received = if state.stop == Some(StopKind::Kill) {
+            Poll::Ready(Received::Stop(StopKind::Kill))
+        } else if state.signal.is_some() {
+            // The signal may take long (a restart backoff): the asker of a queued request
+            // stops waiting for the actor.
+            if done.is_empty() {
+                done = state.watches.take();
+            }
+            Poll::Ready(Received::Signal)
+        } else if !state.queue.is_empty() {
             std::mem::swap(&mut state.queue, batch);
             self.in_batch.store(batch.len() - 1, Ordering::Relaxed);
-            if !state.takers.is_empty() {
-                let takers = state.takers.take();
-                let senders = state.senders.take();
-                drop(state);
-                takers.wake();
-                senders.into_iter().for_each(Waker::wake);
-            } else if !state.senders.is_empty() {
-                let senders = state.senders.take();
-                drop(state);
-                senders.into_iter().for_each(Waker::wake);
+            state.taking = false;
+            self.watching
+                .store(!state.watches.is_empty(), Ordering::Relaxed);
+            senders = state.senders.take_any();
+            Poll::Ready(Received::Batch)
+        } else if let Some(kind) = state.stop {
+            Poll::Ready(Received::Stop(kind))
+        } else {
+            state.taking = true;
+            self.in_batch.store(0, Ordering::Relaxed);
+            match &mut state.receiver {
+                Some(waker) if waker.will_wake(cx.waker()) => {}
+                receiver => *receiver = Some(cx.waker().clone()),
             }
-            return Poll::Ready(Received::Batch);
+            Poll::Pending
+        };
+        drop(state);
+        done.let_go();
+        if let Some(senders) = senders {
+            senders.into_iter().for_each(Waker::wake);
         }
-        if let Some(kind) = state.stop {
-            return Poll::Ready(Received::Stop(kind));
+        received
+    }
+
+    /// The actor's task returns from a poll. The loop itself yields only with no watch held
+    /// (waiting for messages, a restart backoff, a hook, its end): a watch still held means a
+    /// handler awaits, so may take long. The askers of the batch in hand whose requests are
+    /// still unanswered then stop waiting for the actor and arm their timers.
+    #[inline]
+    pub(crate) fn polled(&self) {
+        if self.watching.load(Ordering::Relaxed) {
+            self.let_go();
         }
-        state.taking = true;
-        self.in_batch.store(0, Ordering::Relaxed);
-        match &mut state.receiver {
-            Some(waker) if waker.will_wake(cx.waker()) => {}
-            receiver => *receiver = Some(cx.waker().clone()),
-        }
-        Poll::Pending
+    }
+
+    /// Lets go of the watches on the askers of the batch in hand.
+    #[cold]
+    fn let_go(&self) {
+        self.watching.store(false, Ordering::Relaxed);
+        let done = {
+            let mut state = self.lock();
+            if state.taking {
+                Watches::default()
+            } else {
+                state.watches.take()
+            }
+        };
+        done.let_go();
     }
 
     /// Resolves once a kill is requested; registers the actor task otherwise (used while the
@@ -449,12 +584,15 @@ impl<M> Mailbox<M> {
         if state.stop == Some(StopKind::Kill) {
             return Poll::Ready(());
         }
-        // Not taking messages: an asker must not count on this actor to wake it soon.
+        // Not taking messages: an asker must not count on this actor to answer soon.
         state.taking = false;
+        let done = state.watches.take();
         match &mut state.receiver {
             Some(waker) if waker.will_wake(cx.waker()) => {}
             receiver => *receiver = Some(cx.waker().clone()),
         }
+        drop(state);
+        done.let_go();
         Poll::Pending
     }
 
@@ -466,7 +604,7 @@ impl<M> Mailbox<M> {
             return;
         }
         state.signal = Some(Box::new(signal));
-        self.signalled.store(true, Ordering::Relaxed);
+        self.set_interrupt(&mut state, Interrupts::SIGNALLED, true);
         let receiver = state.receiver.take();
         drop(state);
         if let Some(waker) = receiver {
@@ -477,14 +615,8 @@ impl<M> Mailbox<M> {
     /// The waiting supervision signal, if any.
     pub(crate) fn take_signal(&self) -> Option<Signal> {
         let mut state = self.lock();
-        self.signalled.store(false, Ordering::Relaxed);
+        self.set_interrupt(&mut state, Interrupts::SIGNALLED, false);
         state.signal.take().map(|signal| *signal)
-    }
-
-    /// Whether a supervision signal waits.
-    #[inline]
-    pub(crate) fn is_signalled(&self) -> bool {
-        self.signalled.load(Ordering::Relaxed)
     }
 
     /// Asks the actor to stop. From now on the mailbox accepts no messages; a graceful stop
@@ -496,14 +628,14 @@ impl<M> Mailbox<M> {
             state.stop = Some(kind);
         }
         if kind == StopKind::Kill {
-            self.killed.store(true, Ordering::Relaxed);
+            self.set_interrupt(&mut state, Interrupts::KILLED, true);
         }
         let receiver = state.receiver.take();
         let senders = state.senders.take();
-        let takers = state.takers.take();
+        let watches = state.watches.take();
         drop(state);
         receiver.into_iter().chain(senders).for_each(Waker::wake);
-        takers.wake();
+        watches.let_go();
     }
 
     /// Closes the mailbox for good and hands back whatever is still queued.
@@ -512,11 +644,11 @@ impl<M> Mailbox<M> {
         state.open = false;
         let rest = std::mem::take(&mut state.queue);
         let senders = state.senders.take();
-        let takers = state.takers.take();
+        let watches = state.watches.take();
         state.receiver = None;
         drop(state);
         senders.into_iter().for_each(Waker::wake);
-        takers.wake();
+        watches.let_go();
         rest
     }
 

@@ -5,17 +5,17 @@
 //! (a deferred reply). Whoever holds the slot answers exactly once; dropping it unanswered tells
 //! the caller [`AskError::NoReply`].
 
+pub(crate) mod channel;
+
 use std::convert::Infallible;
 use std::fmt;
-
-use tokio::sync::oneshot;
 
 use crate::error::AskError;
 use crate::failure::Failure;
 use crate::sync::{Arc, AtomicUsize, Mutex, Ordering, PoisonError};
 
 /// What a caller waits on: the handler's value or why there is none.
-pub(crate) type ReplyReceiver<T, E> = oneshot::Receiver<Result<T, AskError<E>>>;
+pub(crate) type ReplyReceiver<T, E> = channel::Receiver<Result<T, AskError<E>>>;
 
 /// Why a queued message was never handled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,15 +51,53 @@ pub struct ReplySlot<T, E = Infallible> {
     inner: Inner<T, E>,
 }
 
-type Sender<T, E> = oneshot::Sender<Result<T, AskError<E>>>;
+type Sender<T, E> = channel::Sender<Result<T, AskError<E>>>;
 
+// No `Drop` on `ReplySlot` itself: an answer moves the inner value out and consumes it, with
+// nothing left to drop. Dropping an unanswered slot drops its sender (the caller then sees
+// `NoReply`) or its shared copy (which withdraws).
 enum Inner<T, E> {
     /// The one slot of an ordinary ask.
     Single(Sender<T, E>),
     /// One of several copies of a routed request.
-    Shared(Arc<Shared<T, E>>),
-    /// Answered or handed over (only seen while dropping).
+    Shared(SharedCopy<T, E>),
+    /// Only for a moment, while [`share_reply`] turns a single slot into a shared copy.
     Spent,
+}
+
+/// One copy of a routed request: it answers, or withdraws when dropped unanswered.
+struct SharedCopy<T, E> {
+    shared: Arc<Shared<T, E>>,
+    /// Whether this copy has spoken (answered or been rejected) already.
+    spoken: bool,
+}
+
+impl<T, E> SharedCopy<T, E> {
+    fn new(shared: Arc<Shared<T, E>>) -> Self {
+        SharedCopy {
+            shared,
+            spoken: false,
+        }
+    }
+
+    fn answer(mut self, outcome: Result<T, AskError<E>>) -> bool {
+        self.spoken = true;
+        self.shared.answer(outcome)
+    }
+
+    fn withdraw(mut self, error: AskError<E>) {
+        self.spoken = true;
+        self.shared.withdraw(error);
+    }
+}
+
+impl<T, E> Drop for SharedCopy<T, E> {
+    fn drop(&mut self) {
+        // A copy dropped unanswered says so only if no other copy is still out.
+        if !self.spoken {
+            self.shared.withdraw(AskError::NoReply);
+        }
+    }
 }
 
 /// What the copies of a routed request share.
@@ -101,14 +139,14 @@ impl<T, E> Shared<T, E> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .as_ref()
-            .is_none_or(oneshot::Sender::is_closed)
+            .is_none_or(channel::Sender::is_closed)
     }
 }
 
 impl<T, E> ReplySlot<T, E> {
     /// A slot and the receiver its caller waits on.
     pub(crate) fn channel() -> (Self, ReplyReceiver<T, E>) {
-        let (tx, rx) = oneshot::channel();
+        let (tx, rx) = channel::channel();
         (
             ReplySlot {
                 inner: Inner::Single(tx),
@@ -124,10 +162,10 @@ impl<T, E> ReplySlot<T, E> {
 
     /// Delivers an answer; `false` if nobody receives it.
     #[inline]
-    pub(crate) fn deliver(mut self, outcome: Result<T, AskError<E>>) -> bool {
-        match self.take() {
+    pub(crate) fn deliver(self, outcome: Result<T, AskError<E>>) -> bool {
+        match self.inner {
             Inner::Single(tx) => tx.send(outcome).is_ok(),
-            Inner::Shared(shared) => shared.answer(outcome),
+            Inner::Shared(copy) => copy.answer(outcome),
             Inner::Spent => false,
         }
     }
@@ -154,7 +192,7 @@ impl<T, E> ReplySlot<T, E> {
     pub fn is_closed(&self) -> bool {
         match &self.inner {
             Inner::Single(tx) => tx.is_closed(),
-            Inner::Shared(shared) => shared.is_closed(),
+            Inner::Shared(copy) => copy.shared.is_closed(),
             Inner::Spent => true,
         }
     }
@@ -165,11 +203,19 @@ impl<T, E> ReplySlot<T, E> {
 /// `__private`.
 pub fn share_reply<T, E>(slot: &mut ReplySlot<T, E>) -> ReplySlot<T, E> {
     let shared = match slot.take() {
-        Inner::Single(tx) => Arc::new(Shared {
-            tx: Mutex::new(Some(tx)),
-            outstanding: AtomicUsize::new(1),
-        }),
-        Inner::Shared(shared) => shared,
+        Inner::Single(tx) => {
+            let shared = Arc::new(Shared {
+                tx: Mutex::new(Some(tx)),
+                outstanding: AtomicUsize::new(1),
+            });
+            slot.inner = Inner::Shared(SharedCopy::new(Arc::clone(&shared)));
+            shared
+        }
+        Inner::Shared(copy) => {
+            let shared = Arc::clone(&copy.shared);
+            slot.inner = Inner::Shared(copy);
+            shared
+        }
         Inner::Spent => {
             return ReplySlot {
                 inner: Inner::Spent,
@@ -177,9 +223,8 @@ pub fn share_reply<T, E>(slot: &mut ReplySlot<T, E>) -> ReplySlot<T, E> {
         }
     };
     shared.outstanding.fetch_add(1, Ordering::AcqRel);
-    slot.inner = Inner::Shared(Arc::clone(&shared));
     ReplySlot {
-        inner: Inner::Shared(shared),
+        inner: Inner::Shared(SharedCopy::new(shared)),
     }
 }
 
@@ -219,28 +264,18 @@ pub fn settle_result<T, E>(
 }
 
 /// Answers a request that will never be handled. Used by generated code, through `__private`.
-pub fn reject_reply<T, E>(mut slot: ReplySlot<T, E>, why: Rejection) {
+pub fn reject_reply<T, E>(slot: ReplySlot<T, E>, why: Rejection) {
     let error = match why {
         Rejection::Stopped => AskError::Stopped,
         Rejection::Unhandled { state } => AskError::Unhandled { state },
         Rejection::StashFull { capacity } => AskError::StashFull { capacity },
     };
-    match slot.take() {
+    match slot.inner {
         Inner::Single(tx) => {
             let _ = tx.send(Err(error));
         }
-        Inner::Shared(shared) => shared.withdraw(error),
+        Inner::Shared(copy) => copy.withdraw(error),
         Inner::Spent => {}
-    }
-}
-
-impl<T, E> Drop for ReplySlot<T, E> {
-    fn drop(&mut self) {
-        // A single slot's receiver sees the sender go (`NoReply`); a shared copy says so only
-        // if no other copy is still out.
-        if let Inner::Shared(shared) = self.take() {
-            shared.withdraw(AskError::NoReply);
-        }
     }
 }
 

@@ -10,8 +10,9 @@
 use std::collections::VecDeque;
 use std::future::{Future, poll_fn};
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::task::Poll;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -150,16 +151,19 @@ pub(crate) fn run<A: Actor>(start: Start<A>) -> impl Future<Output = ()> + Send 
         supervision,
         extras,
     } = start;
-    Running {
-        actor,
-        ctx: Ctx::new(ActorRef::from_cell(Arc::clone(&cell))),
-        cell,
-        batch: VecDeque::new(),
-        supervision,
-        extras,
-        passivating: false,
+    ActorTask {
+        cell: Arc::clone(&cell),
+        live: Running {
+            actor,
+            ctx: Ctx::new(ActorRef::from_cell(Arc::clone(&cell))),
+            cell,
+            batch: VecDeque::new(),
+            supervision,
+            extras,
+            passivating: false,
+        }
+        .live(),
     }
-    .live()
 }
 
 impl<A: Actor> Running<A> {
@@ -415,16 +419,17 @@ impl<A: Actor> Running<A> {
                 if passivator.as_mut().is_some_and(|p| p.count_one()) {
                     return Exit::Passivate;
                 }
-                if cell.mailbox.is_killed() {
-                    return Exit::Stopped;
-                }
                 if ctx.has_unstashed() {
                     ctx.requeue_unstashed(batch);
                 }
-                if cell.mailbox.is_signalled()
-                    && let Some(signal) = cell.mailbox.take_signal()
-                {
-                    return Exit::Signal(signal);
+                let interrupts = cell.mailbox.interrupts();
+                if interrupts.any() {
+                    if interrupts.killed() {
+                        return Exit::Stopped;
+                    }
+                    if let Some(signal) = cell.mailbox.take_signal() {
+                        return Exit::Signal(signal);
+                    }
                 }
             }
             if batch.capacity() > KEEP_BATCH_CAPACITY {
@@ -457,6 +462,29 @@ impl<A: Actor> Running<A> {
                 }
             }
         }
+    }
+}
+
+/// An actor's task: its loop, and after every poll of it a word to the mailbox, which lets go
+/// of the watch on an asker if a handler awaits (see `Mailbox::polled`). Checking once per
+/// poll of the task costs nothing per message.
+struct ActorTask<F, A: Actor> {
+    live: F,
+    cell: Arc<Cell<A>>,
+}
+
+impl<F: Future, A: Actor> Future for ActorTask<F, A> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // SAFETY: `live` is structurally pinned: it is never moved out of `self`, and
+        // `ActorTask` has no `Drop` impl and only the auto `Unpin` (which requires `F: Unpin`).
+        let this = unsafe { self.get_unchecked_mut() };
+        // SAFETY: as above; `this` is not moved.
+        let polled = unsafe { Pin::new_unchecked(&mut this.live) }.poll(cx);
+        this.cell.mailbox.polled();
+        polled
     }
 }
 

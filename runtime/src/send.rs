@@ -19,7 +19,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use tokio::sync::oneshot::error::RecvError;
 use tokio::time::{Instant, Sleep, sleep, sleep_until, timeout_at};
 
 use crate::actor::Actor;
@@ -27,6 +26,7 @@ use crate::actor_ref::ActorRef;
 use crate::error::{AskError, SendError};
 use crate::event::DeadLetterReason;
 use crate::mailbox::PushError;
+use crate::reply::channel::{RecvError, TryRecvError, Watch};
 use crate::reply::{ReplyReceiver, ReplySlot};
 
 /// A message on its way to an actor, with no reply.
@@ -129,6 +129,11 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
 
     /// Waits at most `timeout` (for room in the mailbox and for the reply together) instead of
     /// the system's default ask timeout.
+    ///
+    /// A request to an actor that was waiting for messages is taken at once, and the timeout
+    /// starts only if no answer came by the time the actor has handled it (with what it took
+    /// along in the same batch) or awaits in a handler: a handler that blocks its thread holds
+    /// its caller as long.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -146,8 +151,10 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
             .mailbox
             .try_push(self.msg)
             .or_else(|refused| try_elsewhere(actor, refused))?;
+        let runtime = actor.cell.core.system.inner.runtime();
         Ok(PendingReply {
-            wait: ReplyWait::new(self.rx, timeout, actor).starting_now(),
+            wait: ReplyWait::new(self.rx, timeout).starting_now(runtime),
+            runtime: runtime.clone(),
         })
     }
 
@@ -166,7 +173,7 @@ impl<A: Actor, T, E> fmt::Debug for Ask<'_, A, T, E> {
     }
 }
 
-impl<'a, A: Actor, T, E> IntoFuture for Ask<'a, A, T, E> {
+impl<'a, A: Actor, T: Send + 'static, E: Send + 'static> IntoFuture for Ask<'a, A, T, E> {
     type Output = Result<T, AskError<E>>;
     type IntoFuture = AskFuture<'a, A, T, E>;
 
@@ -175,7 +182,7 @@ impl<'a, A: Actor, T, E> IntoFuture for Ask<'a, A, T, E> {
         AskFuture {
             target: Target::new(self.actor),
             msg: Some(self.msg),
-            wait: ReplyWait::new(self.rx, timeout, self.actor),
+            wait: ReplyWait::new(self.rx, timeout),
         }
     }
 }
@@ -191,23 +198,33 @@ pub struct AskFuture<'a, A: Actor, T, E> {
 // Nothing is pinned in place: the message is moved, the timer lives in its own box.
 impl<A: Actor, T, E> Unpin for AskFuture<'_, A, T, E> {}
 
-impl<A: Actor, T, E> Future for AskFuture<'_, A, T, E> {
+impl<A: Actor, T: Send + 'static, E: Send + 'static> Future for AskFuture<'_, A, T, E> {
     type Output = Result<T, AskError<E>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if this.msg.is_some() {
-            match this.target.poll_push_ask(cx, &mut this.msg) {
-                // The actor takes the request next and wakes this task as it does: no need
-                // to yield for a second poll.
-                Poll::Ready(Ok(true)) => this.wait.pace = Pace::AwaitTake,
+            // The waker goes in first: the answer, or the actor letting go of its watch, may
+            // come as soon as the request is queued.
+            let rx = &mut this.wait.rx;
+            rx.register(cx.waker());
+            match this.target.poll_push_ask(cx, &mut this.msg, || rx.watch()) {
+                // The actor takes the request next and wakes this task if it is done with it
+                // unanswered: no timer, no poll until then (see `ReplyWait`).
+                Poll::Ready(Ok(true)) => {
+                    return match rx.try_recv() {
+                        Ok(outcome) => Poll::Ready(outcome),
+                        Err(TryRecvError::Closed) => Poll::Ready(Err(AskError::NoReply)),
+                        Err(TryRecvError::Empty) => Poll::Pending,
+                    };
+                }
                 Poll::Ready(Ok(false)) => {}
                 Poll::Ready(Err(error)) => return Poll::Ready(Err(error.into())),
                 // Waiting for room: the deadline runs from now.
-                Poll::Pending => return this.wait.poll_deadline(cx),
+                Poll::Pending => return this.wait.poll_deadline(cx, this.target.runtime()),
             }
         }
-        this.wait.poll(cx)
+        this.wait.poll(cx, || this.target.runtime())
     }
 }
 
@@ -331,6 +348,12 @@ impl<'a, A: Actor> Target<'a, A> {
         }
     }
 
+    /// The runtime the actor's system runs on, where an ask's timer goes if it is not armed
+    /// from inside a tokio task.
+    fn runtime(&self) -> &'a tokio::runtime::Handle {
+        self.actor.cell.core.system.inner.runtime()
+    }
+
     /// Queues the message in `slot`, waiting for room; a refusal is a dead letter and the
     /// caller's error, except a pool's, which routes the message.
     #[inline]
@@ -341,24 +364,25 @@ impl<'a, A: Actor> Target<'a, A> {
     ) -> Poll<Result<(), SendError>> {
         let actor = self.routee.as_ref().unwrap_or(self.actor);
         match actor.cell.mailbox.poll_push(cx, slot) {
-            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused),
+            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused, None).map_ok(|_| ()),
             Poll::Ready(Ok(())) => Poll::Ready(Ok(())),
             Poll::Pending => Poll::Pending,
         }
     }
 
-    /// [`poll_push`](Target::poll_push) for an ask: `Ready(Ok(true))` when the actor will wake
-    /// the caller as it takes the request (see `Mailbox::poll_push_ask`).
+    /// [`poll_push`](Target::poll_push) for an ask: `Ready(Ok(true))` when the actor keeps the
+    /// watch `watch` makes on the caller (see `Mailbox::poll_push_ask`).
     #[inline]
     fn poll_push_ask(
         &mut self,
         cx: &mut Context<'_>,
         slot: &mut Option<A::Msg>,
+        watch: impl Fn() -> Watch,
     ) -> Poll<Result<bool, SendError>> {
         let actor = self.routee.as_ref().unwrap_or(self.actor);
-        match actor.cell.mailbox.poll_push_ask(cx, slot) {
-            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused).map_ok(|()| false),
-            Poll::Ready(Ok(taken)) => Poll::Ready(Ok(taken)),
+        match actor.cell.mailbox.poll_push_ask(cx, slot, &watch) {
+            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused, Some(&watch)),
+            Poll::Ready(Ok(watched)) => Poll::Ready(Ok(watched)),
             Poll::Pending => Poll::Pending,
         }
     }
@@ -373,7 +397,8 @@ impl<'a, A: Actor> Target<'a, A> {
         cx: &mut Context<'_>,
         slot: &mut Option<A::Msg>,
         refused: PushError<A::Msg>,
-    ) -> Poll<Result<(), SendError>> {
+        watch: Option<&dyn Fn() -> Watch>,
+    ) -> Poll<Result<bool, SendError>> {
         let (forward, msg) = match (self.actor.cell.forward(), refused) {
             (Some(forward), PushError::Closed(msg)) => (forward, msg),
             (_, refused) => {
@@ -385,18 +410,28 @@ impl<'a, A: Actor> Target<'a, A> {
             forward.forget(leaving.id());
         }
         let waiting_on = &mut self.routee;
-        forward.push(self.actor, msg, &mut |routee, msg| {
+        let mut watched = false;
+        let pushed = forward.push(self.actor, msg, &mut |routee, msg| {
             *slot = Some(msg);
-            match routee.cell.mailbox.poll_push(cx, slot) {
+            let mailbox = &routee.cell.mailbox;
+            let pushed = match watch {
+                Some(watch) => mailbox.poll_push_ask(cx, slot, watch),
+                None => mailbox.poll_push(cx, slot).map_ok(|()| false),
+            };
+            match pushed {
                 Poll::Ready(Err(refused)) => Poll::Ready(Err(refused)),
-                Poll::Ready(Ok(())) => Poll::Ready(Ok(())),
+                Poll::Ready(Ok(kept)) => {
+                    watched = kept;
+                    Poll::Ready(Ok(()))
+                }
                 Poll::Pending => {
                     // Later polls wait on this routee's mailbox.
                     *waiting_on = Some(routee.clone());
                     Poll::Pending
                 }
             }
-        })
+        });
+        pushed.map_ok(|()| watched)
     }
 }
 
@@ -404,13 +439,16 @@ impl<'a, A: Actor> Target<'a, A> {
 #[must_use = "futures do nothing unless polled"]
 pub struct PendingReply<T, E = Infallible> {
     wait: ReplyWait<T, E>,
+    /// The actor's runtime, for the timer (see [`ReplyWait::poll_deadline`]).
+    runtime: tokio::runtime::Handle,
 }
 
 impl<T, E> Future for PendingReply<T, E> {
     type Output = Result<T, AskError<E>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().wait.poll(cx)
+        let this = self.get_mut();
+        this.wait.poll(cx, || &this.runtime)
     }
 }
 
@@ -424,22 +462,22 @@ impl<T, E> fmt::Debug for PendingReply<T, E> {
 
 /// Waiting for a reply under a timeout, arming a timer only when the reply is slow.
 ///
-/// Most replies arrive within one scheduling round: the actor was woken by the request and
-/// runs before the caller is polled again. So the first `Pending` arms no tokio timer (whose
-/// registration and removal would cost more than the round trip itself); the wait only makes
-/// sure of a second poll: the actor wakes the caller as it takes the request when it was
-/// waiting for messages ([`Pace::AwaitTake`]), else the wait wakes itself once
-/// ([`Pace::Fresh`]). If the reply is still missing at that second poll, the timer is armed
-/// with the full timeout from then. A caller therefore never waits less than its timeout, and
-/// may wait one scheduling round more.
+/// Registering and removing a tokio timer costs more than a whole round trip, so most asks arm
+/// none. An ask queued to an actor that was waiting for messages leaves a watch on its caller
+/// with the actor (see `Mailbox::poll_push_ask`) and waits with no timer: it is woken once, by
+/// the answer, unless the actor is done with the batch that holds the request, awaits inside a
+/// handler, stops or turns to a supervision signal with the request unanswered; then the watch
+/// wakes it, and it arms its timer with the full timeout from then. Every other ask arms its
+/// timer at its first `Pending`, as the actor is busy or away; the reply of a `try_send` first
+/// yields once, as the actor may well answer within a scheduling round. A caller therefore
+/// never waits less than its timeout; it waits longer only by the time the actor spends on the
+/// batch that holds its request without awaiting, as a handler that blocks its thread delays
+/// everything else on that thread.
 struct ReplyWait<T, E> {
     rx: ReplyReceiver<T, E>,
     timeout: Duration,
-    /// The actor's runtime, kept only when the ask was made outside a tokio task: the timer
-    /// must be made in a runtime even if a foreign executor polls this future.
-    runtime: Option<tokio::runtime::Handle>,
-    /// What the first `Pending` does (see [`Pace`]).
-    pace: Pace,
+    /// Whether the first `Pending` wakes the task again instead of arming the timer.
+    yield_first: bool,
     /// When the wait ends, if fixed at the send (a `try_send`); otherwise the timer runs the
     /// whole timeout from when it is armed.
     deadline: Option<Instant>,
@@ -448,50 +486,55 @@ struct ReplyWait<T, E> {
 }
 
 impl<T, E> ReplyWait<T, E> {
-    fn new<A: Actor>(rx: ReplyReceiver<T, E>, timeout: Duration, actor: &ActorRef<A>) -> Self {
-        let runtime = tokio::task::try_id()
-            .is_none()
-            .then(|| actor.cell.core.system.inner.runtime().clone());
+    fn new(rx: ReplyReceiver<T, E>, timeout: Duration) -> Self {
         ReplyWait {
             rx,
             timeout,
-            runtime,
-            pace: Pace::Fresh,
+            yield_first: false,
             deadline: None,
             timer: None,
         }
     }
 
-    /// Fixes the deadline now: the timeout counts from the send.
-    fn starting_now(mut self) -> Self {
-        let _entered = self.runtime.as_ref().map(tokio::runtime::Handle::enter);
+    /// Fixes the deadline now, on the clock of the actor's `runtime`: the timeout counts from
+    /// the send. The first `Pending` then yields rather than arming the timer.
+    fn starting_now(mut self, runtime: &tokio::runtime::Handle) -> Self {
+        let _entered = tokio::task::try_id().is_none().then(|| runtime.enter());
         self.deadline = Some(Instant::now() + self.timeout);
+        self.yield_first = true;
         self
     }
 
-    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, AskError<E>>> {
+    /// Polls for the reply; `runtime` gives the actor's runtime if the timer must be armed.
+    #[inline]
+    fn poll<'r>(
+        &mut self,
+        cx: &mut Context<'_>,
+        runtime: impl FnOnce() -> &'r tokio::runtime::Handle,
+    ) -> Poll<Result<T, AskError<E>>> {
         if let Poll::Ready(received) = Pin::new(&mut self.rx).poll(cx) {
             return Poll::Ready(reply_outcome(received));
         }
-        if self.timer.is_none() {
-            match std::mem::replace(&mut self.pace, Pace::Waited) {
-                Pace::Fresh => {
-                    cx.waker().wake_by_ref();
-                    return Poll::Pending;
-                }
-                Pace::AwaitTake => return Poll::Pending,
-                Pace::Waited => {}
-            }
+        if std::mem::take(&mut self.yield_first) {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
         }
-        self.poll_deadline(cx)
+        self.poll_deadline(cx, runtime())
     }
 
-    /// Arms the timer if needed and reports whether the deadline has passed.
-    fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, AskError<E>>> {
+    /// Arms the timer if needed and reports whether the deadline has passed. The timer is made
+    /// in the current runtime when polled from a tokio task, else in the actor's `runtime`
+    /// (a foreign executor, or a plain thread blocking on the future).
+    #[cold]
+    fn poll_deadline(
+        &mut self,
+        cx: &mut Context<'_>,
+        runtime: &tokio::runtime::Handle,
+    ) -> Poll<Result<T, AskError<E>>> {
         let timeout = self.timeout;
-        let (runtime, deadline) = (&self.runtime, self.deadline);
+        let deadline = self.deadline;
         let timer = self.timer.get_or_insert_with(|| {
-            let _entered = runtime.as_ref().map(tokio::runtime::Handle::enter);
+            let _entered = tokio::task::try_id().is_none().then(|| runtime.enter());
             Box::pin(match deadline {
                 Some(deadline) => sleep_until(deadline),
                 None => sleep(timeout),
@@ -500,20 +543,6 @@ impl<T, E> ReplyWait<T, E> {
         ready!(timer.as_mut().poll(cx));
         Poll::Ready(Err(AskError::Timeout(timeout)))
     }
-}
-
-/// How a reply wait gets the second poll at which it arms its timer, if the reply is not there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pace {
-    /// The first `Pending` wakes the task itself: one scheduling round for the reply.
-    Fresh,
-    /// The actor wakes the task as it takes the request (it was waiting for messages, so it
-    /// does so promptly): the first `Pending` just waits. A task that yields instead goes to
-    /// the back of its worker's queue and may be stolen by an idle worker, which then
-    /// ping-pongs with the actor across threads.
-    AwaitTake,
-    /// The next `Pending` arms the timer.
-    Waited,
 }
 
 /// What a caller makes of what came out of the reply channel.

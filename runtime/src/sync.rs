@@ -1,5 +1,6 @@
-//! The synchronisation primitives of the runtime's hand-made concurrency: the reply slot that
-//! routed copies share, the mailbox, the termination wait, the child set and the watch list.
+//! The synchronisation primitives of the runtime's hand-made concurrency: the reply channel and
+//! the reply slot that routed copies share, the mailbox, the termination wait, the child set and
+//! the watch list.
 //!
 //! In every ordinary build these are `std`'s (and tokio's `Notify`), re-exported as they are:
 //! no wrapper, no cost. In the unit tests built with `RUSTFLAGS="--cfg loom"` they are loom's,
@@ -7,14 +8,14 @@
 //! Code elsewhere in the crate keeps `std::sync`: only what a model covers imports from here.
 
 #[cfg(not(all(test, loom)))]
-pub(crate) use std::sync::atomic::{AtomicBool, AtomicUsize};
+pub(crate) use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize};
 #[cfg(not(all(test, loom)))]
 pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
 #[cfg(not(all(test, loom)))]
 pub(crate) use tokio::sync::Notify;
 
 #[cfg(all(test, loom))]
-pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize};
+pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize};
 #[cfg(all(test, loom))]
 pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
 #[cfg(all(test, loom))]
@@ -22,6 +23,35 @@ pub(crate) use loom_notify::Notify;
 
 pub(crate) use std::sync::PoisonError;
 pub(crate) use std::sync::atomic::Ordering;
+
+#[cfg(all(test, loom))]
+pub(crate) use loom::hint::spin_loop;
+#[cfg(not(all(test, loom)))]
+pub(crate) use std::hint::spin_loop;
+
+#[cfg(all(test, loom))]
+pub(crate) use loom::cell::UnsafeCell;
+#[cfg(not(all(test, loom)))]
+pub(crate) use std_cell::UnsafeCell;
+
+/// `std`'s `UnsafeCell` behind loom's interface (`with_mut`), so that code written for loom's
+/// (which checks every access against the other threads') builds unchanged.
+#[cfg(not(all(test, loom)))]
+mod std_cell {
+    pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+    impl<T> UnsafeCell<T> {
+        pub(crate) const fn new(value: T) -> Self {
+            UnsafeCell(std::cell::UnsafeCell::new(value))
+        }
+
+        /// Runs `f` with a pointer to the value; the caller makes sure no other access overlaps.
+        #[inline(always)]
+        pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+            f(self.0.get())
+        }
+    }
+}
 
 /// tokio's `Notify` cannot run under loom: it takes a `std` lock around the waker's clone,
 /// which loom may interrupt, and the thread it switches to would block on that lock for real.

@@ -5,11 +5,13 @@
 //! supervision signal before it; and every task that waits is woken (loom fails a model whose
 //! threads all wait): the actor by a tell, a push past the bound, a signal, a stop or (in a
 //! restart backoff) a kill; a sender waiting for room by the actor taking a batch, a stop or a
-//! close; an asker by the actor taking its request, or by a stop or close.
+//! close; an asker left waiting with no timer (a watch kept by the actor) by the actor letting
+//! go of the watch: as it comes back for messages, awaits in a handler, stops, closes or turns
+//! to a signal.
 
 use std::collections::VecDeque;
 use std::future::poll_fn;
-use std::task::Poll;
+use std::task::{Context, Poll, Waker};
 
 use loom::future::block_on;
 use loom::sync::Arc;
@@ -17,6 +19,7 @@ use loom::thread;
 
 use super::model;
 use crate::mailbox::{Mailbox, MailboxConfig, PushError, Received, Signal, StopKind};
+use crate::reply::channel::{TryRecvError, channel};
 
 /// A message: its sender and its place in that sender's sequence.
 type Msg = (u8, u8);
@@ -124,18 +127,22 @@ fn loom_mailbox_a_tell_wakes_the_waiting_actor() {
     });
 }
 
-/// Pushes an ask as `sender`; if the mailbox says the actor will wake the asker as it takes the
-/// request, waits for that wake-up (the asker arms no timer until then).
+/// Pushes an ask as `sender`, as `AskFuture` does: the caller's waker first, then the request
+/// with a watch on the caller. If the mailbox keeps the watch, waits until something wakes the
+/// caller (the asker would arm its timer then). Nobody ever answers: the reply slot stays with
+/// this thread, as a deferred reply that never comes.
 fn ask(mailbox: &Mailbox<Msg>, sender: u8) -> Sent {
-    let mut slot = Some((sender, 0));
-    let mut awaiting_take = false;
+    let (slot, mut rx) = channel::<u8>();
+    let mut msg = Some((sender, 0));
+    let mut watched = false;
     let pushed = block_on(poll_fn(|cx| {
-        if awaiting_take {
+        if watched {
             return Poll::Ready(Ok(()));
         }
-        match mailbox.poll_push_ask(cx, &mut slot) {
+        rx.register(cx.waker());
+        match mailbox.poll_push_ask(cx, &mut msg, || rx.watch()) {
             Poll::Ready(Ok(true)) => {
-                awaiting_take = true;
+                watched = true;
                 Poll::Pending
             }
             Poll::Ready(Ok(false)) => Poll::Ready(Ok(())),
@@ -143,15 +150,25 @@ fn ask(mailbox: &Mailbox<Msg>, sender: u8) -> Sent {
             Poll::Pending => Poll::Pending,
         }
     }));
+    assert_eq!(rx.try_recv(), Err(TryRecvError::Empty), "nobody answered");
+    drop(slot);
     let mut sent = Sent::default();
     sent.record((sender, 0), pushed);
     sent
 }
 
-/// An ask reaching an actor that waits for messages is told the actor will wake it as it takes
-/// the request, and is woken: whatever the interleaving with the actor and another sender.
+/// The actor comes back for messages once more and finds none (it would wait then).
+fn come_back_to_nothing(mailbox: &Mailbox<Msg>) {
+    let mut batch = VecDeque::new();
+    let polled = mailbox.poll_recv(&mut Context::from_waker(Waker::noop()), &mut batch);
+    assert_eq!(polled, Poll::Pending);
+}
+
+/// An ask reaching an actor that waits for messages leaves a watch with it; the actor takes the
+/// request (while another sender tells) and, coming back for more, lets go of the watch, which
+/// wakes the unanswered asker: whatever the interleaving.
 #[test]
-fn loom_mailbox_an_asker_is_woken_as_the_actor_takes_its_request() {
+fn loom_mailbox_an_unanswered_asker_is_woken_as_the_actor_comes_back() {
     model(|| {
         let mailbox = mailbox(MailboxConfig::unbounded());
         let asker = thread::spawn({
@@ -163,6 +180,7 @@ fn loom_mailbox_an_asker_is_woken_as_the_actor_takes_its_request() {
             move || try_push_all(&mailbox, 1, 1)
         });
         let (received, _) = receive(&mailbox, 2);
+        come_back_to_nothing(&mailbox);
         check(
             &[asker.join().unwrap(), sender.join().unwrap()],
             &received,
@@ -171,7 +189,78 @@ fn loom_mailbox_an_asker_is_woken_as_the_actor_takes_its_request() {
     });
 }
 
-/// An asker waiting for the actor to take its request is woken by a kill instead.
+/// Two asks reach an actor that waits for messages (or was just woken to take them): each may
+/// leave a watch, as both requests are in its next batch, and each watched asker is woken when
+/// the actor comes back for more, whatever the interleaving.
+#[test]
+fn loom_mailbox_unanswered_askers_of_one_batch_are_all_woken() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::unbounded());
+        let askers: Vec<_> = (0..2)
+            .map(|sender| {
+                let mailbox = Arc::clone(&mailbox);
+                thread::spawn(move || ask(&mailbox, sender))
+            })
+            .collect();
+        let (received, _) = receive(&mailbox, 2);
+        come_back_to_nothing(&mailbox);
+        let askers: Vec<Sent> = askers.into_iter().map(|t| t.join().unwrap()).collect();
+        check(&askers, &received, &[]);
+    });
+}
+
+/// The handler of the watched request awaits: the actor's task returns from its poll holding
+/// the watch, lets go of it, and the unanswered asker is woken, whatever the interleaving with
+/// the push.
+#[test]
+fn loom_mailbox_an_unanswered_asker_is_woken_as_a_handler_awaits() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::unbounded());
+        let asker = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || ask(&mailbox, 0)
+        });
+        let (received, _) = receive(&mailbox, 1);
+        // The actor's task returns from its poll with the handler awaiting.
+        mailbox.polled();
+        check(&[asker.join().unwrap()], &received, &[]);
+        come_back_to_nothing(&mailbox);
+    });
+}
+
+/// A signal comes while the actor waits for messages, as an ask arrives: the actor turns to the
+/// signal (which may take a restart backoff) and the asker is woken, whichever came first.
+#[test]
+fn loom_mailbox_an_unanswered_asker_is_woken_by_a_signal() {
+    model(|| {
+        let mailbox = mailbox(MailboxConfig::unbounded());
+        let asker = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || ask(&mailbox, 0)
+        });
+        let signaller = thread::spawn({
+            let mailbox = Arc::clone(&mailbox);
+            move || mailbox.signal(Signal::Stop)
+        });
+        let mut batch = VecDeque::new();
+        let mut received = Vec::new();
+        loop {
+            match block_on(poll_fn(|cx| mailbox.poll_recv(cx, &mut batch))) {
+                Received::Batch => received.extend(batch.drain(..)),
+                Received::Signal => break,
+                Received::Stop(kind) => panic!("no stop was requested, got {kind:?}"),
+            }
+        }
+        // The actor's task may yield for the signal (a restart backoff).
+        mailbox.polled();
+        assert!(mailbox.take_signal().is_some());
+        signaller.join().unwrap();
+        let left = mailbox.close();
+        check(&[asker.join().unwrap()], &received, &Vec::from(left));
+    });
+}
+
+/// An asker left waiting for the actor is woken by a kill instead.
 #[test]
 fn loom_mailbox_an_asker_is_woken_by_a_kill() {
     model(|| {
@@ -391,7 +480,7 @@ fn loom_mailbox_a_signal_overtakes_the_stop_and_is_seen_once() {
             match block_on(poll_fn(|cx| mailbox.poll_recv(cx, &mut batch))) {
                 Received::Batch => received.extend(batch.drain(..)),
                 Received::Signal => {
-                    assert!(mailbox.is_signalled());
+                    assert!(mailbox.interrupts().any());
                     assert!(matches!(mailbox.take_signal(), Some(Signal::Stop)));
                     signals += 1;
                 }
@@ -402,7 +491,7 @@ fn loom_mailbox_a_signal_overtakes_the_stop_and_is_seen_once() {
             }
         }
         assert_eq!(signals, 1, "the signal is seen once, before the stop");
-        assert!(!mailbox.is_signalled());
+        assert!(!mailbox.interrupts().any());
         supervisor.join().unwrap();
         let left = mailbox.close();
         check(&[sender.join().unwrap()], &received, &Vec::from(left));

@@ -5,6 +5,7 @@
 //! interleaving of their lock, atomic and wake-up operations (up to a bound on preemptions),
 //! and fails on a broken assertion, a deadlock (a task that nobody wakes) or a leaked `Arc`.
 
+mod loom_atomic_waker;
 mod loom_cell;
 mod loom_mailbox;
 mod loom_pool;

@@ -2,7 +2,7 @@
 //!
 //! `#[actor(remote)]` reads each argument and reply type and builds its codec out of these
 //! pieces: a scalar (`UInt64`, `Str`, `VecBytes`, ...), a prost message or enum
-//! ([`MessageCodec`], [`EnumCodec`], found by [`probe`](super::probe) for any other path), and the
+//! ([`MessageCodec`], [`EnumCodec`], found by the `probe` module for any other path), and the
 //! containers [`Repeated`], [`Optional`], [`HashMapCodec`] and [`BTreeMapCodec`]. Each codec is a
 //! zero-sized value whose [`Codec::Value`] is the Rust type; the bytes it writes are the bytes
 //! prost writes for the same field of a `#[derive(prost::Message)]` struct:

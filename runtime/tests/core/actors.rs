@@ -76,6 +76,8 @@ pub struct Refused(pub String);
 pub struct Counter {
     total: u64,
     seen: Vec<u64>,
+    /// Reply slots of `hold`, never answered.
+    held: Vec<ReplySlot<u64>>,
 }
 
 #[actor]
@@ -137,6 +139,21 @@ impl Counter {
     /// Drops the reply slot without answering.
     pub fn forget(&self, reply: ReplySlot<u64>) {
         drop(reply);
+    }
+
+    /// Keeps the reply slot and never answers (unless `release` comes): a deferred reply.
+    pub fn hold(&mut self, reply: ReplySlot<u64>) {
+        self.held.push(reply);
+    }
+
+    /// How many reply slots `hold` keeps.
+    pub fn holding(&self) -> usize {
+        self.held.len()
+    }
+
+    /// Answers every held request with `x`, oldest first; whether each answer was received.
+    pub fn release(&mut self, x: u64) -> Vec<bool> {
+        self.held.drain(..).map(|reply| reply.send(x)).collect()
     }
 
     /// Waits until `gate` is opened.

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::task::Poll;
 
 use futures_util::FutureExt;
 use rakt::prelude::*;
@@ -94,6 +95,96 @@ async fn the_system_default_ask_timeout_applies_when_the_call_sets_none() {
     let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
     let late = counter.slow(Duration::from_secs(1)).await;
     assert_eq!(late, Err(AskError::Timeout(Duration::from_millis(200))));
+    system.shutdown().await;
+}
+
+/// The actor waits for messages when the ask comes (it has just answered one), so the asker
+/// waits with no timer; the handler keeps the reply slot and returns: the asker must still
+/// time out, on time.
+#[tokio::test(start_paused = true)]
+async fn an_ask_whose_deferred_reply_never_comes_times_out_on_time() {
+    let system = system("held").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    assert_eq!(counter.total().await, Ok(0));
+    let started = tokio::time::Instant::now();
+    let timeout = Duration::from_millis(50);
+    // A guard: an asker left waiting with no timer would wait forever.
+    let guard = Duration::from_secs(1);
+    let held = tokio::time::timeout(guard, counter.hold().timeout(timeout)).await;
+    assert_eq!(held, Ok(Err(AskError::Timeout(timeout))));
+    assert_eq!(
+        started.elapsed(),
+        timeout,
+        "the timeout runs from the handler"
+    );
+    // Again with tells behind the request, in the same batch.
+    let held = tokio::time::timeout(guard, counter.hold().timeout(timeout).into_future());
+    let tells = async {
+        for by in 1..=3 {
+            counter.add(by).await.unwrap();
+        }
+    };
+    let started = tokio::time::Instant::now();
+    let (held, ()) = tokio::join!(held, tells);
+    assert_eq!(held, Ok(Err(AskError::Timeout(timeout))));
+    assert_eq!(started.elapsed(), timeout);
+    // Three asks from three tasks (each woken on its own) in one batch, each waiting with no
+    // timer.
+    let started = tokio::time::Instant::now();
+    let asks: Vec<_> = (0..3)
+        .map(|_| {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                tokio::time::timeout(guard, counter.hold().timeout(timeout)).await
+            })
+        })
+        .collect();
+    for ask in asks {
+        assert_eq!(ask.await.unwrap(), Ok(Err(AskError::Timeout(timeout))));
+    }
+    assert_eq!(started.elapsed(), timeout);
+    assert_eq!(counter.total().await, Ok(6), "the actor carries on");
+    system.shutdown().await;
+}
+
+/// The actor waits for messages when the ask comes, so the asker waits with no timer; the
+/// handler awaits far longer than the timeout: the asker times out on time.
+#[tokio::test(start_paused = true)]
+async fn an_ask_whose_handler_awaits_times_out_on_time() {
+    let system = system("awaits").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    assert_eq!(counter.total().await, Ok(0));
+    let started = tokio::time::Instant::now();
+    let timeout = Duration::from_millis(50);
+    assert_eq!(
+        counter.slow(Duration::from_secs(10)).timeout(timeout).await,
+        Err(AskError::Timeout(timeout))
+    );
+    assert_eq!(started.elapsed(), timeout, "not the handler's 10 s");
+    system.shutdown().await;
+}
+
+on_both_runtimes!(a_caller_that_gives_up_is_seen_by_the_deferred_handler);
+async fn a_caller_that_gives_up_is_seen_by_the_deferred_handler() {
+    let system = system("gives-up").await;
+    let counter: CounterRef = system.spawn_anonymous(Counter::default()).await.unwrap();
+    let mut gone = counter.hold().into_future();
+    let first = std::future::poll_fn(|cx| Poll::Ready(gone.poll_unpin(cx))).await;
+    assert!(first.is_pending(), "queued, no answer yet");
+    drop(gone);
+    let kept = tokio::spawn({
+        let counter = counter.clone();
+        async move { counter.hold().await }
+    });
+    while counter.holding().await != Ok(2) {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(
+        counter.release(7).await,
+        Ok(vec![false, true]),
+        "the answer to the caller that gave up is refused, the other received"
+    );
+    assert_eq!(kept.await.unwrap(), Ok(7));
     system.shutdown().await;
 }
 
