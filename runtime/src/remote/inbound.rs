@@ -168,9 +168,10 @@ pub struct ReplyTo {
 
 impl ReplyTo {
     pub(crate) fn new(link: Arc<Session>, correlation_id: u64, timeout_ms: u64) -> Self {
-        let deadline = (timeout_ms > 0).then(|| {
-            Instant::now() + std::time::Duration::from_millis(timeout_ms.min(u64::MAX / 2))
-        });
+        // A timeout too far out for the clock is no deadline at all.
+        let deadline = (timeout_ms > 0)
+            .then(|| Instant::now().checked_add(std::time::Duration::from_millis(timeout_ms)))
+            .flatten();
         ReplyTo {
             correlation_id,
             timeout_ms,

@@ -60,6 +60,26 @@ impl fmt::Debug for Shared {
 }
 
 impl Shared {
+    /// A node's shared state without a server, for tests of links in isolation.
+    #[cfg(test)]
+    pub(crate) fn detached(config: NodeConfig, inbound: Arc<dyn Inbound>, uid: u64) -> Arc<Shared> {
+        Arc::new(Shared {
+            address: NodeAddress {
+                system: config.system.clone(),
+                host: config.advertise_host.clone(),
+                port: 1,
+                uid,
+            },
+            config,
+            inbound,
+            counters: Counters::default(),
+            closing: AtomicBool::new(false),
+            shutdown: watch::channel(false).0,
+            accepted: Mutex::new(HashMap::new()),
+            next_accepted: AtomicU64::new(0),
+        })
+    }
+
     pub(crate) fn is_closing(&self) -> bool {
         self.closing.load(Ordering::Acquire)
     }
