@@ -508,10 +508,10 @@ impl NodeConfigBuilder {
                 got: self.max_frame_bytes,
             });
         }
-        if let Some(token) = &self.auth_token {
-            if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(NodeConfigError::InvalidAuthToken);
-            }
+        if let Some(token) = &self.auth_token
+            && (token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()))
+        {
+            return Err(NodeConfigError::InvalidAuthToken);
         }
         for (name, value) in [
             ("connect_timeout", self.connect_timeout),

@@ -339,10 +339,10 @@ impl RemoteError {
     /// The typed error a failed gRPC call stands for: the [`ErrorDetail`] in the status's
     /// details when there is one, otherwise [`RemoteError::Status`] with the code.
     pub fn from_status(status: &Status) -> Self {
-        if !status.details().is_empty() {
-            if let Ok(detail) = ErrorDetail::decode(status.details()) {
-                return RemoteError::from_detail(detail);
-            }
+        if !status.details().is_empty()
+            && let Ok(detail) = ErrorDetail::decode(status.details())
+        {
+            return RemoteError::from_detail(detail);
         }
         RemoteError::Status {
             code: status.code(),

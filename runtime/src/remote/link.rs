@@ -25,6 +25,11 @@ use super::proto::v1::{Envelope, ErrorCause, Frame, NodeAddress, Reply, reply};
 
 /// What a link's writer is given to send.
 #[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "envelopes are nearly everything a link queues; boxing them would cost an \
+              allocation per message"
+)]
 pub(crate) enum Out {
     /// A tell or an ask, with its size in a frame and the peer `uid` it is for (0: any).
     Envelope {

@@ -435,11 +435,11 @@ impl Node {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take();
-        if let Some(mut server) = server {
-            if tokio::time::timeout(grace, &mut server).await.is_err() {
-                warn!("the remoting server did not stop within the shutdown grace");
-                server.abort();
-            }
+        if let Some(mut server) = server
+            && tokio::time::timeout(grace, &mut server).await.is_err()
+        {
+            warn!("the remoting server did not stop within the shutdown grace");
+            server.abort();
         }
         let readers: Vec<AbortHandle> = self
             .inner

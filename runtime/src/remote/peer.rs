@@ -290,10 +290,10 @@ impl Peer {
     /// the stream too, then stops it.
     pub(crate) async fn finish(&self, grace: Duration) {
         let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(mut task) = task {
-            if tokio::time::timeout(grace, &mut task).await.is_err() {
-                task.abort();
-            }
+        if let Some(mut task) = task
+            && tokio::time::timeout(grace, &mut task).await.is_err()
+        {
+            task.abort();
         }
     }
 }

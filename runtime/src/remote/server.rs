@@ -75,19 +75,19 @@ impl Server {
         let Some(from) = handshake.from.filter(|from| !from.system.is_empty()) else {
             return Err(malformed("the handshake does not say who is calling"));
         };
-        if let Some(to) = &handshake.to {
-            if to.system != me.system || (to.uid != 0 && to.uid != me.uid) {
-                return Err(detail_status(&detail(
-                    ErrorCause::WrongNode,
-                    format!(
-                        "this is {} (incarnation {}), not {} (incarnation {})",
-                        node_text(me),
-                        me.uid,
-                        node_text(to),
-                        to.uid
-                    ),
-                )));
-            }
+        if let Some(to) = &handshake.to
+            && (to.system != me.system || (to.uid != 0 && to.uid != me.uid))
+        {
+            return Err(detail_status(&detail(
+                ErrorCause::WrongNode,
+                format!(
+                    "this is {} (incarnation {}), not {} (incarnation {})",
+                    node_text(me),
+                    me.uid,
+                    node_text(to),
+                    to.uid
+                ),
+            )));
         }
         let version = handshake.protocol_version.min(PROTOCOL_VERSION);
         let max_frame = match handshake.max_frame_bytes {
