@@ -26,7 +26,7 @@
 //! - **Ordering and delivery**: at most once; the envelopes one node sends to another go out
 //!   in the order of the calls, on one stream, so every sender–receiver pair keeps its order.
 //! - **Batching**: a link's writer puts everything queued while the previous frame was being
-//!   written into the next frame, up to the peer's `max_frame_bytes` ([`writer`] below).
+//!   written into the next frame, up to the peer's `max_frame_bytes` ([below](#the-writer)).
 //! - **Asks**: each waits under a correlation id with its own timeout, which also travels in
 //!   the envelope; a reply completes it; when its link ends every ask waiting on it fails at
 //!   once ([`RemoteError::ConnectionLost`], [`RemoteError::NodeLeft`]).
@@ -51,7 +51,7 @@
 //! (the served side of the handshake and the calls), `service` (auth, interceptors, layers,
 //! TLS and the tonic plumbing).
 //!
-//! # `writer`
+//! # The writer
 //!
 //! The frames of a link are a `Stream` tonic pulls from. Each pull takes everything queued
 //! since the last one, in order, into one frame, stopping before the frame would exceed the

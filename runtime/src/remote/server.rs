@@ -157,6 +157,11 @@ impl Remoting for Server {
         };
         let writer = Writer::new(session.clone(), outbox, hello, None);
         let id = self.shared.accepted(session.clone());
+        if self.shared.is_closing() {
+            // Shutdown began after the check above and may have missed this link.
+            self.shared.accepted_ended(id);
+            return Err(shutting_down());
+        }
         self.shared.link_event(LinkEvent::Up {
             peer: peer.clone(),
             direction: Direction::Inbound,
