@@ -215,7 +215,6 @@ async fn next<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> T {
         .expect("the hook is alive")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tells_from_four_senders_arrive_each_in_its_order() {
     let (a, _, _) = node("a", |c| c).await;
     let (b, _, mut seen) = node("b", |c| c).await;
@@ -309,7 +308,6 @@ async fn a_burst_is_coalesced_into_frames_within_the_peers_limit() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn asks_get_their_own_replies() {
     let (a, _, _) = node("a", |c| c).await;
     let (b, _, _) = node("b", |c| c).await;
@@ -330,7 +328,6 @@ async fn asks_get_their_own_replies() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unanswered_ask_times_out_and_its_timeout_travels() {
     let (a, _, _) = node("a", |c| c).await;
     let (b, recorder, mut seen) = node("b", |c| c).await;
@@ -382,7 +379,6 @@ async fn an_unanswered_ask_times_out_and_its_timeout_travels() {
     assert_eq!(reply.as_ref(), b"still here");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn per_call_errors_are_typed_and_leave_other_calls_alone() {
     let (a, _, _) = node("a", |c| c).await;
     let (b, _, _) = node("b", |c| c).await;
@@ -424,7 +420,6 @@ async fn per_call_errors_are_typed_and_leave_other_calls_alone() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_auth_token_is_required_and_checked() {
     let (b, _, _) = node("b", |c| c.auth_token("right-token")).await;
     let target = at(b.address(), "/user/echo");
@@ -469,7 +464,6 @@ async fn the_auth_token_is_required_and_checked() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_refuses_links_meant_for_another_node() {
     let (a, _, _) = node("a", |c| c).await;
     let (b, _, _) = node("b", |c| c).await;
@@ -576,7 +570,6 @@ fn handshake(from: &str, to: NodeAddress, version: u32) -> Vec<u8> {
     .encode_to_vec()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn handshakes_of_other_versions_and_other_incarnations_are_refused() {
     let (b, _, _) = node("b", |c| c).await;
     let me = b.address().clone();
@@ -613,7 +606,6 @@ async fn handshakes_of_other_versions_and_other_incarnations_are_refused() {
     assert_eq!(hello.max_frame_bytes, rakt::remote::DEFAULT_MAX_FRAME_BYTES);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn garbage_gets_a_status_and_the_node_keeps_serving() {
     let (a, _, _) = node("a", |c| c).await;
     let (b, _, _) = node("b", |c| c).await;
@@ -728,7 +720,6 @@ impl Doomed {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_peer_fails_pending_asks_at_once_and_comes_back_on_its_port() {
     let (events, mut links) = collector::<LinkEvent>();
     let (a, _, _) = node("a", |c| c.on_link_event(events)).await;
@@ -834,7 +825,6 @@ async fn a_killed_peer_fails_pending_asks_at_once_and_comes_back_on_its_port() {
     again.kill();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tells_to_an_unreachable_node_become_dead_letters_then_fail_fast() {
     let (hook, mut dead) = collector::<DeadLetter>();
     let (a, _, _) = node("a", |c| {
@@ -891,7 +881,6 @@ async fn tells_to_an_unreachable_node_become_dead_letters_then_fail_fast() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_graceful_shutdown_tells_peers_it_was_on_purpose() {
     let (events, mut links) = collector::<LinkEvent>();
     let (a, _, _) = node("a", |c| c.on_link_event(events)).await;
@@ -927,7 +916,6 @@ async fn a_graceful_shutdown_tells_peers_it_was_on_purpose() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_envelope_too_large_for_the_peer_is_refused() {
     let (hook, mut dead) = collector::<DeadLetter>();
     let (a, _, _) = node("a", |c| c.on_dead_letter(hook).max_frame_bytes(4096)).await;
@@ -978,7 +966,6 @@ async fn an_envelope_too_large_for_the_peer_is_refused() {
     assert!(a.ask(target, "echo", Bytes::new(), WITHIN).await.is_ok());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lookup_spawn_stop_and_watch() {
     let (a, _, _) = node("a", |c| c).await;
     let (b, recorder, _) = node("b", |c| c).await;
@@ -1044,7 +1031,6 @@ async fn lookup_spawn_stop_and_watch() {
     assert_eq!(end.cause(), StopCause::NodeUnreachable);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_interceptors_and_layers_run_on_both_sides() {
     let calls = Arc::new(AtomicUsize::new(0));
     let counted = calls.clone();
@@ -1113,7 +1099,6 @@ async fn user_interceptors_and_layers_run_on_both_sides() {
 }
 
 #[cfg(feature = "remote-gzip")]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gzip_compressed_links_carry_asks() {
     use rakt::remote::Compression;
     let (a, _, _) = node("a", |c| c.compression(Compression::Gzip)).await;
@@ -1197,3 +1182,47 @@ fn handles_cross_threads() {
     both::<ReplyTo>();
     both::<RemoteError>();
 }
+
+/// Runs each test on a multi-thread runtime (2 workers, as on this machine) and on a single
+/// thread.
+macro_rules! on_both_runtimes {
+    ($($(#[$meta:meta])* $name:ident),* $(,)?) => {
+        mod multi_thread {
+            $(
+                $(#[$meta])*
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name().await
+                }
+            )*
+        }
+        mod current_thread {
+            $(
+                $(#[$meta])*
+                #[tokio::test(flavor = "current_thread")]
+                async fn $name() {
+                    super::$name().await
+                }
+            )*
+        }
+    };
+}
+
+on_both_runtimes!(
+    tells_from_four_senders_arrive_each_in_its_order,
+    asks_get_their_own_replies,
+    an_unanswered_ask_times_out_and_its_timeout_travels,
+    per_call_errors_are_typed_and_leave_other_calls_alone,
+    the_auth_token_is_required_and_checked,
+    a_node_refuses_links_meant_for_another_node,
+    handshakes_of_other_versions_and_other_incarnations_are_refused,
+    garbage_gets_a_status_and_the_node_keeps_serving,
+    a_killed_peer_fails_pending_asks_at_once_and_comes_back_on_its_port,
+    tells_to_an_unreachable_node_become_dead_letters_then_fail_fast,
+    a_graceful_shutdown_tells_peers_it_was_on_purpose,
+    an_envelope_too_large_for_the_peer_is_refused,
+    lookup_spawn_stop_and_watch,
+    user_interceptors_and_layers_run_on_both_sides,
+    #[cfg(feature = "remote-gzip")]
+    gzip_compressed_links_carry_asks,
+);

@@ -132,19 +132,13 @@ impl Session {
         self.state().reason.clone()
     }
 
-    fn lost(&self) -> RemoteError {
-        self.reason()
-            .unwrap_or_else(|| RemoteError::ConnectionLost {
-                node: node_text(self.peer_node()),
-                reason: "the link's writer is gone".into(),
-            })
-    }
-
     /// Checks an envelope against what the handshake said (when it has been read) and queues
     /// it. `uid` is the peer incarnation the envelope is for (0: any).
     fn enqueue(&self, envelope: Envelope, uid: u64) -> Result<(), RemoteError> {
-        if self.is_closed() {
-            return Err(self.lost());
+        if self.is_closed()
+            && let Some(reason) = self.reason()
+        {
+            return Err(reason);
         }
         let size = field_size(envelope.encoded_len());
         if let Some(peer) = self.peer() {
@@ -155,13 +149,18 @@ impl Session {
                 return Err(wrong_incarnation(&peer.node, uid));
             }
         }
-        self.outbox
-            .send(Out::Envelope {
-                envelope,
-                size,
-                uid,
-            })
-            .map_err(|_| self.lost())
+        let queued = self.outbox.send(Out::Envelope {
+            envelope,
+            size,
+            uid,
+        });
+        if let Err(mpsc::error::SendError(item)) = queued {
+            // The writer is gone, so the link is ending, but may not know why yet: what is
+            // refused now is handled as if the writer had still held it (a tell becomes a
+            // dead letter, an ask fails) with the reason the link's end gives.
+            self.spill(vec![item]);
+        }
+        Ok(())
     }
 
     /// Queues a tell.

@@ -233,3 +233,44 @@ proptest! {
         read_bytes(&damaged);
     }
 }
+
+/// Found by a TLS test under load: a connection refused so fast that tonic dropped the link's
+/// writer before the asker queued its ask made the ask fail with a made-up "writer is gone"
+/// instead of the link's real reason (here, the refused TLS handshake).
+#[test]
+fn what_is_queued_after_the_writer_is_gone_fails_with_the_links_reason() {
+    let letters = Arc::new(Mutex::new(Vec::new()));
+    let seen = letters.clone();
+    let config = NodeConfig::builder("me")
+        .on_dead_letter(move |letter| seen.lock().unwrap().push(letter))
+        .build()
+        .expect("valid");
+    let shared = Shared::detached(config, Arc::new(Counting::default()), ME_UID);
+    let (session, outbox) = Session::new(shared, peer());
+    drop(outbox); // tonic dropped the writer; the link's task has not said why yet
+
+    let target = || Envelope {
+        target: Some(ActorAddress::default()),
+        ..Envelope::default()
+    };
+    let (_, mut outcome) = session
+        .ask(target(), 0, 100)
+        .expect("waits for the link's end");
+    session
+        .tell(target(), 0)
+        .expect("taken, as if the writer had held it");
+    assert!(outcome.try_recv().is_err(), "nothing is known yet");
+
+    let reason = super::RemoteError::Unreachable {
+        node: "peer@127.0.0.1:2".into(),
+        reason: "TLS handshake refused".into(),
+    };
+    session.close(reason.clone());
+    assert_eq!(
+        outcome.try_recv().expect("failed at once"),
+        Err(reason.clone())
+    );
+    let letters = letters.lock().unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].reason, reason);
+}
