@@ -167,8 +167,10 @@ impl Peer {
                 reason: format!("{:?}: {}", status.code(), status.message()),
             },
         };
-        debug!(peer = %node_text(&peer), %reason, "link ended");
         session.close(reason.clone());
+        // The first reason stands: a link this node ended itself (shutdown) says so.
+        let reason = session.reason().unwrap_or(reason);
+        debug!(peer = %node_text(&peer), %reason, "link ended");
         session.end_stream(None);
         drop(frames);
         self.ended(&session, reason, 0);

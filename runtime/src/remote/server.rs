@@ -185,8 +185,10 @@ impl Remoting for Server {
                     Some(read_failure(&status, limit)),
                 ),
             };
-            debug!(peer = %node_text(&peer), %reason, "inbound link ended");
             session.close(reason.clone());
+            // The first reason stands: a link this node ended itself (shutdown) says so.
+            let reason = session.reason().unwrap_or(reason);
+            debug!(peer = %node_text(&peer), %reason, "inbound link ended");
             session.end_stream(end);
             shared.accepted_ended(id);
             shared.link_event(LinkEvent::Down {
