@@ -235,7 +235,21 @@ impl Peer {
     pub(crate) fn refused(&self, status: &tonic::Status) -> RemoteError {
         match RemoteError::from_status(status) {
             RemoteError::Status { code, message } => {
-                self.unreachable(format!("{code:?}: {message}"))
+                // A connection failure's status says little ("transport error"); its sources
+                // say what failed (refused, TLS, ...).
+                let mut why = format!("{code:?}: {message}");
+                let mut last = message;
+                let mut source = std::error::Error::source(status);
+                while let Some(error) = source {
+                    let text = error.to_string();
+                    if text != last {
+                        why.push_str(": ");
+                        why.push_str(&text);
+                        last = text;
+                    }
+                    source = error.source();
+                }
+                self.unreachable(why)
             }
             typed => typed,
         }
