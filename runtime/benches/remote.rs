@@ -290,8 +290,11 @@ fn asks(c: &mut Criterion, rt: &Runtime) {
         id: 0,
     };
     // Open the link before measuring.
-    rt.block_on(a.ask(target.clone(), METHOD, payload(), Duration::from_secs(5)))
-        .expect("warm");
+    rt.block_on(async {
+        a.ask(target.clone(), METHOD, payload(), Duration::from_secs(5))
+            .await
+    })
+    .expect("warm");
 
     let mut group = c.benchmark_group("remote_ask");
     group

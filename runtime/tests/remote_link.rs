@@ -1185,6 +1185,27 @@ async fn a_port_in_use_is_a_start_error() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thread_outside_any_runtime_can_tell() {
+    let (a, _, _) = node("a", |c| c).await;
+    let (b, _, mut seen) = node("b", |c| c).await;
+    let target = at(b.address(), "/user/sink");
+    std::thread::spawn(move || {
+        for seq in 0..3u8 {
+            a.tell(target.clone(), "seq", Bytes::from(vec![seq]))
+                .expect("queued from a plain thread");
+        }
+    })
+    .join()
+    .expect("the thread finished");
+    let payloads: Vec<_> = next_envelopes(&mut seen, 3)
+        .await
+        .into_iter()
+        .map(|envelope| envelope.payload)
+        .collect();
+    assert_eq!(payloads, [&[0u8][..], &[1], &[2]]);
+}
+
 #[test]
 fn handles_cross_threads() {
     fn both<T: Send + Sync>() {}

@@ -37,6 +37,8 @@ pub(crate) struct Shared {
     pub(crate) address: NodeAddress,
     pub(crate) config: NodeConfig,
     pub(crate) inbound: Arc<dyn Inbound>,
+    /// The runtime the node started on: its tasks run there, whichever thread sends.
+    pub(crate) runtime: tokio::runtime::Handle,
     pub(crate) counters: Counters,
     closing: AtomicBool,
     /// Flips to `true` when the node starts shutting down (watch streams end on it).
@@ -62,7 +64,12 @@ impl fmt::Debug for Shared {
 impl Shared {
     /// A node's shared state without a server, for tests of links in isolation.
     #[cfg(test)]
-    pub(crate) fn detached(config: NodeConfig, inbound: Arc<dyn Inbound>, uid: u64) -> Arc<Shared> {
+    pub(crate) fn detached(
+        config: NodeConfig,
+        inbound: Arc<dyn Inbound>,
+        uid: u64,
+        runtime: tokio::runtime::Handle,
+    ) -> Arc<Shared> {
         Arc::new(Shared {
             address: NodeAddress {
                 system: config.system.clone(),
@@ -72,6 +79,7 @@ impl Shared {
             },
             config,
             inbound,
+            runtime,
             counters: Counters::default(),
             closing: AtomicBool::new(false),
             shutdown: watch::channel(false).0,
@@ -179,7 +187,8 @@ impl Node {
     /// bound (the address it reports is the real one, port 0 resolved). The node's `uid` is
     /// drawn at random, non-zero, per start.
     ///
-    /// Must be called inside a tokio runtime; the node's tasks run on it.
+    /// Must be called inside a tokio runtime; the node's tasks run on it. Its other methods
+    /// may then be called from any thread (tells and asks need no runtime of their own).
     pub async fn start(config: NodeConfig, inbound: impl Inbound) -> Result<Node, StartError> {
         Node::start_shared(config, Arc::new(inbound)).await
     }
@@ -215,6 +224,7 @@ impl Node {
             address,
             config,
             inbound,
+            runtime: tokio::runtime::Handle::current(),
             counters: Counters::default(),
             closing: AtomicBool::new(false),
             shutdown,
@@ -283,6 +293,8 @@ impl Node {
                 node: super::error::node_text(node),
                 reason: format!("{} is not a TCP port", node.port),
             })?;
+        // The client's connection tasks belong on the node's runtime, whichever thread sends.
+        let _runtime = self.inner.shared.runtime.enter();
         let client = super::service::client(&self.inner.shared.config, &node.host, port).map_err(
             |reason| RemoteError::Unreachable {
                 node: super::error::node_text(node),

@@ -121,10 +121,12 @@ impl Peer {
         };
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
         let writer = Writer::new(session.clone(), outbox, hello, Some(ready_rx));
-        let task = tokio::spawn(
-            self.clone()
-                .run(session.clone(), writer, ready_tx, failures),
-        );
+        let task = self.shared.runtime.spawn(self.clone().run(
+            session.clone(),
+            writer,
+            ready_tx,
+            failures,
+        ));
         *self.task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);
         session
     }

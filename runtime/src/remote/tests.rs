@@ -50,6 +50,16 @@ impl Inbound for Counting {
     }
 }
 
+/// A runtime for the detached links' handle (they spawn nothing).
+fn runtime() -> tokio::runtime::Handle {
+    static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime")
+    });
+    RUNTIME.handle().clone()
+}
+
 fn peer() -> NodeAddress {
     NodeAddress {
         system: "peer".into(),
@@ -67,7 +77,7 @@ fn read_bytes(bytes: &[u8]) {
     };
     let counting = Arc::new(Counting::default());
     let config = NodeConfig::builder("me").build().expect("valid");
-    let shared = Shared::detached(config, counting.clone(), ME_UID);
+    let shared = Shared::detached(config, counting.clone(), ME_UID, runtime());
     let (session, outbox) = Session::new(shared, peer());
     session.set_peer(PeerInfo {
         node: peer(),
@@ -245,7 +255,7 @@ fn what_is_queued_after_the_writer_is_gone_fails_with_the_links_reason() {
         .on_dead_letter(move |letter| seen.lock().unwrap().push(letter))
         .build()
         .expect("valid");
-    let shared = Shared::detached(config, Arc::new(Counting::default()), ME_UID);
+    let shared = Shared::detached(config, Arc::new(Counting::default()), ME_UID, runtime());
     let (session, outbox) = Session::new(shared, peer());
     drop(outbox); // tonic dropped the writer; the link's task has not said why yet
 
