@@ -231,7 +231,7 @@ fn tells(c: &mut Criterion, rt: &Runtime) {
                             let (a, target) = (a.clone(), target.clone());
                             tokio::spawn(async move {
                                 for n in 0..TELLS / SENDERS {
-                                    a.tell(target.clone(), METHOD, payload()).expect("queued");
+                                    a.tell(&target, METHOD, payload()).expect("queued");
                                     if n % 256 == 0 {
                                         tokio::task::yield_now().await;
                                     }
@@ -291,7 +291,7 @@ fn asks(c: &mut Criterion, rt: &Runtime) {
     };
     // Open the link before measuring.
     rt.block_on(async {
-        a.ask(target.clone(), METHOD, payload(), Duration::from_secs(5))
+        a.ask(&target, METHOD, payload(), Duration::from_secs(5))
             .await
     })
     .expect("warm");
@@ -323,7 +323,7 @@ fn asks(c: &mut Criterion, rt: &Runtime) {
             on_worker(rt, async move {
                 let start = Instant::now();
                 for _ in 0..iters {
-                    a.ask(target.clone(), METHOD, payload(), Duration::from_secs(5))
+                    a.ask(&target, METHOD, payload(), Duration::from_secs(5))
                         .await
                         .expect("ask");
                 }

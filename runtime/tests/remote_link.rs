@@ -250,8 +250,7 @@ async fn tells_from_four_senders_arrive_each_in_its_order() {
                     let mut payload = Vec::with_capacity(8);
                     payload.put_u32(sender);
                     payload.put_u32(seq);
-                    a.tell(target.clone(), "seq", payload.into())
-                        .expect("queued");
+                    a.tell(&target, "seq", payload.into()).expect("queued");
                     if seq % 64 == 0 {
                         tokio::task::yield_now().await;
                     }
@@ -303,7 +302,7 @@ async fn a_burst_is_coalesced_into_frames_within_the_peers_limit() {
         bytes += 1
             + prost::encoding::encoded_len_varint(envelope.encoded_len() as u64)
             + envelope.encoded_len();
-        a.tell(target.clone(), "seq", payload).expect("queued");
+        a.tell(&target, "seq", payload).expect("queued");
     }
     let envelopes = next_envelopes(&mut seen, TELLS).await;
     for (seq, envelope) in envelopes.iter().enumerate() {
@@ -335,7 +334,7 @@ async fn asks_get_their_own_replies() {
     let asks: Vec<_> = (0..200u32)
         .map(|i| {
             a.ask(
-                target.clone(),
+                &target,
                 "echo",
                 Bytes::from(i.to_be_bytes().to_vec()),
                 WITHIN,
@@ -354,12 +353,7 @@ async fn an_unanswered_ask_times_out_and_its_timeout_travels() {
     let target = at(b.address(), "/user/echo");
 
     let error = a
-        .ask(
-            target.clone(),
-            "hold",
-            Bytes::new(),
-            Duration::from_millis(300),
-        )
+        .ask(&target, "hold", Bytes::new(), Duration::from_millis(300))
         .await
         .expect_err("nobody answers");
     assert_eq!(
@@ -381,19 +375,14 @@ async fn an_unanswered_ask_times_out_and_its_timeout_travels() {
     }
     // A sub-millisecond timeout is rounded up, not down to "no deadline".
     let _ = a
-        .ask(
-            target.clone(),
-            "hold",
-            Bytes::new(),
-            Duration::from_micros(10),
-        )
+        .ask(&target, "hold", Bytes::new(), Duration::from_micros(10))
         .await;
     assert_eq!(next_envelopes(&mut seen, 1).await[0].timeout_ms, 1);
 
     // A late answer reaches nobody and harms nothing: the link still serves.
     recorder.held.lock().unwrap().clear();
     let reply = a
-        .ask(target, "echo", Bytes::from_static(b"still here"), WITHIN)
+        .ask(&target, "echo", Bytes::from_static(b"still here"), WITHIN)
         .await
         .expect("a reply");
     assert_eq!(reply.as_ref(), b"still here");
@@ -404,10 +393,10 @@ async fn per_call_errors_are_typed_and_leave_other_calls_alone() {
     let (b, _, _) = node("b", |c| c).await;
     let target = at(b.address(), "/user/echo");
 
-    let dropped = a.ask(target.clone(), "drop", Bytes::new(), WITHIN);
-    let failed = a.ask(target.clone(), "fail", Bytes::new(), WITHIN);
-    let newer = a.ask(target.clone(), "future-cause", Bytes::new(), WITHIN);
-    let fine = a.ask(target.clone(), "echo", Bytes::from_static(b"ok"), WITHIN);
+    let dropped = a.ask(&target, "drop", Bytes::new(), WITHIN);
+    let failed = a.ask(&target, "fail", Bytes::new(), WITHIN);
+    let newer = a.ask(&target, "future-cause", Bytes::new(), WITHIN);
+    let fine = a.ask(&target, "echo", Bytes::from_static(b"ok"), WITHIN);
     assert_eq!(dropped.await, Err(RemoteError::NoReply));
     assert_eq!(
         failed.await,
@@ -428,12 +417,12 @@ async fn per_call_errors_are_typed_and_leave_other_calls_alone() {
     let mut stale = target.clone();
     stale.node.as_mut().unwrap().uid = b.address().uid.wrapping_add(1);
     let error = a
-        .ask(stale, "echo", Bytes::new(), WITHIN)
+        .ask(&stale, "echo", Bytes::new(), WITHIN)
         .await
         .expect_err("another incarnation");
     assert!(matches!(error, RemoteError::WrongNode { .. }), "{error:?}");
     assert_eq!(
-        a.ask(target, "echo", Bytes::from_static(b"again"), WITHIN)
+        a.ask(&target, "echo", Bytes::from_static(b"again"), WITHIN)
             .await
             .as_deref(),
         Ok(&b"again"[..])
@@ -447,7 +436,7 @@ async fn the_auth_token_is_required_and_checked() {
     let (right, _, _) = node("a", |c| c.auth_token("right-token")).await;
     assert_eq!(
         right
-            .ask(target.clone(), "echo", Bytes::from_static(b"in"), WITHIN)
+            .ask(&target, "echo", Bytes::from_static(b"in"), WITHIN)
             .await
             .as_deref(),
         Ok(&b"in"[..])
@@ -455,7 +444,7 @@ async fn the_auth_token_is_required_and_checked() {
 
     let (wrong, _, _) = node("c", |c| c.auth_token("wrong-token")).await;
     let error = wrong
-        .ask(target.clone(), "echo", Bytes::new(), WITHIN)
+        .ask(&target, "echo", Bytes::new(), WITHIN)
         .await
         .expect_err("refused");
     assert!(
@@ -465,7 +454,7 @@ async fn the_auth_token_is_required_and_checked() {
 
     let (hook, mut dead) = collector::<DeadLetter>();
     let (none, _, _) = node("d", |c| c.on_dead_letter(hook)).await;
-    let told = none.tell(target.clone(), "echo", Bytes::from_static(b"lost"));
+    let told = none.tell(&target, "echo", Bytes::from_static(b"lost"));
     let reason = undelivered(told, &mut dead, b"lost").await;
     assert!(
         matches!(reason, RemoteError::Unauthenticated { .. }),
@@ -487,7 +476,7 @@ async fn a_node_refuses_links_meant_for_another_node() {
     let mut elsewhere = b.address().clone();
     elsewhere.system = "not-b".into();
     let error = a
-        .ask(at(&elsewhere, "/user/echo"), "echo", Bytes::new(), WITHIN)
+        .ask(&at(&elsewhere, "/user/echo"), "echo", Bytes::new(), WITHIN)
         .await
         .expect_err("b is not not-b");
     assert!(matches!(error, RemoteError::WrongNode { .. }), "{error:?}");
@@ -629,11 +618,7 @@ async fn garbage_gets_a_status_and_the_node_keeps_serving() {
     let me = b.address().clone();
     let target = at(&me, "/user/echo");
     // A link from a to b is up before the garbage arrives, and must survive it.
-    assert!(
-        a.ask(target.clone(), "echo", Bytes::new(), WITHIN)
-            .await
-            .is_ok()
-    );
+    assert!(a.ask(&target, "echo", Bytes::new(), WITHIN).await.is_ok());
 
     let garbage = vec![0x12, 0xff, 0xff, 0xff, 0x0f, 0x01];
     let status = raw_link(&me, vec![garbage.clone()])
@@ -694,7 +679,7 @@ async fn garbage_gets_a_status_and_the_node_keeps_serving() {
 
     // a's link was not disturbed.
     assert_eq!(
-        a.ask(target, "echo", Bytes::from_static(b"fine"), WITHIN)
+        a.ask(&target, "echo", Bytes::from_static(b"fine"), WITHIN)
             .await
             .as_deref(),
         Ok(&b"fine"[..])
@@ -745,14 +730,7 @@ async fn a_killed_peer_fails_pending_asks_at_once_and_comes_back_on_its_port() {
     let target = at(&first, "/user/echo");
 
     let pending: Vec<_> = (0..3)
-        .map(|_| {
-            a.ask(
-                target.clone(),
-                "hold",
-                Bytes::new(),
-                Duration::from_secs(60),
-            )
-        })
+        .map(|_| a.ask(&target, "hold", Bytes::new(), Duration::from_secs(60)))
         .map(tokio::spawn)
         .collect();
     next_envelopes(&mut seen, 3).await;
@@ -785,12 +763,7 @@ async fn a_killed_peer_fails_pending_asks_at_once_and_comes_back_on_its_port() {
     // While it is down, asks fail fast (no hang) ...
     let error = timeout(
         WITHIN,
-        a.ask(
-            target.clone(),
-            "echo",
-            Bytes::new(),
-            Duration::from_secs(60),
-        ),
+        a.ask(&target, "echo", Bytes::new(), Duration::from_secs(60)),
     )
     .await
     .expect("fails fast")
@@ -808,7 +781,7 @@ async fn a_killed_peer_fails_pending_asks_at_once_and_comes_back_on_its_port() {
         loop {
             match a
                 .ask(
-                    at(&second, "/user/echo"),
+                    &at(&second, "/user/echo"),
                     "echo",
                     Bytes::from_static(b"back"),
                     WITHIN,
@@ -835,7 +808,7 @@ async fn a_killed_peer_fails_pending_asks_at_once_and_comes_back_on_its_port() {
     assert_eq!(up.uid, second.uid, "the link is to the new incarnation");
     // An address of the dead incarnation is refused by the new one.
     let error = a
-        .ask(target, "echo", Bytes::new(), WITHIN)
+        .ask(&target, "echo", Bytes::new(), WITHIN)
         .await
         .expect_err("stale");
     assert!(matches!(error, RemoteError::WrongNode { .. }), "{error:?}");
@@ -861,14 +834,9 @@ async fn tells_to_an_unreachable_node_become_dead_letters_then_fail_fast() {
         uid: 0,
     };
     let target = at(&nowhere, "/user/echo");
-    let first = a.tell(target.clone(), "seq", Bytes::from_static(b"1"));
-    let second = a.tell(target.clone(), "seq", Bytes::from_static(b"2"));
-    let ask = a.ask(
-        target.clone(),
-        "echo",
-        Bytes::new(),
-        Duration::from_secs(60),
-    );
+    let first = a.tell(&target, "seq", Bytes::from_static(b"1"));
+    let second = a.tell(&target, "seq", Bytes::from_static(b"2"));
+    let ask = a.ask(&target, "echo", Bytes::new(), Duration::from_secs(60));
     for (told, payload) in [(first, b"1"), (second, b"2")] {
         let reason = undelivered(told, &mut dead, payload).await;
         assert!(
@@ -886,7 +854,7 @@ async fn tells_to_an_unreachable_node_become_dead_letters_then_fail_fast() {
     );
     // Within the backoff, a tell is refused at the call.
     let error = a
-        .tell(target, "seq", Bytes::from_static(b"3"))
+        .tell(&target, "seq", Bytes::from_static(b"3"))
         .expect_err("in backoff");
     assert!(
         matches!(error, RemoteError::Unreachable { .. }),
@@ -899,12 +867,7 @@ async fn a_graceful_shutdown_tells_peers_it_was_on_purpose() {
     let (a, _, _) = node("a", |c| c.on_link_event(events)).await;
     let (b, _, mut seen) = node("b", |c| c).await;
     let target = at(b.address(), "/user/echo");
-    let held = tokio::spawn(a.ask(
-        target.clone(),
-        "hold",
-        Bytes::new(),
-        Duration::from_secs(60),
-    ));
+    let held = tokio::spawn(a.ask(&target, "hold", Bytes::new(), Duration::from_secs(60)));
     next_envelopes(&mut seen, 1).await;
 
     timeout(WITHIN, b.shutdown())
@@ -924,7 +887,7 @@ async fn a_graceful_shutdown_tells_peers_it_was_on_purpose() {
     }
     // b's own calls after shutdown are refused.
     assert_eq!(
-        b.tell(at(a.address(), "/user/x"), "seq", Bytes::new()),
+        b.tell(&at(a.address(), "/user/x"), "seq", Bytes::new()),
         Err(RemoteError::LocalShutdown)
     );
 }
@@ -937,27 +900,21 @@ async fn an_envelope_too_large_for_the_peer_is_refused() {
     let big = Bytes::from(vec![1u8; 8 * 1024]);
 
     // Before the link is up the limit is not known yet: the writer refuses it.
-    let told = a.tell(target.clone(), "seq", big.clone());
+    let told = a.tell(&target, "seq", big.clone());
     let reason = undelivered(told, &mut dead, &big).await;
     assert!(
         matches!(reason, RemoteError::FrameTooLarge { limit: 4096, .. }),
         "{reason:?}"
     );
     // Once it is up, at the call.
-    assert!(
-        a.ask(target.clone(), "echo", Bytes::new(), WITHIN)
-            .await
-            .is_ok()
-    );
-    let error = a
-        .tell(target.clone(), "seq", big.clone())
-        .expect_err("too large");
+    assert!(a.ask(&target, "echo", Bytes::new(), WITHIN).await.is_ok());
+    let error = a.tell(&target, "seq", big.clone()).expect_err("too large");
     assert!(
         matches!(error, RemoteError::FrameTooLarge { limit: 4096, size } if size > 8 * 1024),
         "{error:?}"
     );
     let error = a
-        .ask(target.clone(), "echo", big, WITHIN)
+        .ask(&target, "echo", big, WITHIN)
         .await
         .expect_err("too large");
     assert!(
@@ -966,14 +923,14 @@ async fn an_envelope_too_large_for_the_peer_is_refused() {
     );
     // A reply too large for the asker's frames becomes an error for that ask.
     let error = a
-        .ask(target.clone(), "big", Bytes::new(), WITHIN)
+        .ask(&target, "big", Bytes::new(), WITHIN)
         .await
         .expect_err("the reply does not fit");
     assert!(
         matches!(error, RemoteError::FrameTooLarge { limit: 4096, .. }),
         "{error:?}"
     );
-    assert!(a.ask(target, "echo", Bytes::new(), WITHIN).await.is_ok());
+    assert!(a.ask(&target, "echo", Bytes::new(), WITHIN).await.is_ok());
 }
 
 async fn lookup_spawn_stop_and_watch() {
@@ -1097,7 +1054,7 @@ async fn user_interceptors_and_layers_run_on_both_sides() {
     );
     assert_eq!(
         tenant
-            .ask(target, "echo", Bytes::from_static(b"t"), WITHIN)
+            .ask(&target, "echo", Bytes::from_static(b"t"), WITHIN)
             .await
             .as_deref(),
         Ok(&b"t"[..])
@@ -1116,7 +1073,7 @@ async fn gzip_compressed_links_carry_asks() {
     let payload = Bytes::from(vec![b'z'; 32 * 1024]);
     assert_eq!(
         a.ask(
-            at(b.address(), "/user/echo"),
+            &at(b.address(), "/user/echo"),
             "echo",
             payload.clone(),
             WITHIN
@@ -1192,7 +1149,7 @@ async fn a_thread_outside_any_runtime_can_tell() {
     let target = at(b.address(), "/user/sink");
     std::thread::spawn(move || {
         for seq in 0..3u8 {
-            a.tell(target.clone(), "seq", Bytes::from(vec![seq]))
+            a.tell(&target, "seq", Bytes::from(vec![seq]))
                 .expect("queued from a plain thread");
         }
     })

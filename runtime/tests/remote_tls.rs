@@ -81,7 +81,7 @@ fn echo(node: &Node) -> ActorAddress {
 }
 
 async fn ask(from: &Node, to: &Node) -> Result<Bytes, RemoteError> {
-    from.ask(echo(to), "echo", Bytes::from_static(b"over tls"), WITHIN)
+    from.ask(&echo(to), "echo", Bytes::from_static(b"over tls"), WITHIN)
         .await
 }
 

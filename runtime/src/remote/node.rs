@@ -9,8 +9,9 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use prost::bytes::Bytes;
@@ -153,9 +154,9 @@ impl Shared {
 /// let node = Node::start(NodeConfig::builder("a").build()?, NothingHere).await?;
 /// let peer = node.address().clone(); // a real peer's address in practice
 /// let target = ActorAddress { node: Some(peer), path: "/user/echo".into(), id: 0 };
-/// node.tell(target.clone(), "demo.v1.Echo/say", "hi".into())?;
+/// node.tell(&target, "demo.v1.Echo/say", "hi".into())?;
 /// let reply = node
-///     .ask(target, "demo.v1.Echo/echo", "ping".into(), Duration::from_secs(1))
+///     .ask(&target, "demo.v1.Echo/echo", "ping".into(), Duration::from_secs(1))
 ///     .await?;
 /// node.shutdown().await;
 /// # let _ = reply;
@@ -169,7 +170,9 @@ pub struct Node {
 
 struct NodeInner {
     shared: Arc<Shared>,
-    peers: Mutex<HashMap<(String, String, u32), Arc<Peer>>>,
+    /// The peers, by a hash of their system, host and port.
+    peers: RwLock<HashMap<u64, Vec<Arc<Peer>>>>,
+    peer_hasher: std::hash::RandomState,
     server: Mutex<Option<JoinHandle<()>>>,
     stop_server: Mutex<Option<oneshot::Sender<()>>>,
 }
@@ -254,7 +257,8 @@ impl Node {
         Ok(Node {
             inner: Arc::new(NodeInner {
                 shared,
-                peers: Mutex::new(HashMap::new()),
+                peers: RwLock::new(HashMap::new()),
+                peer_hasher: std::hash::RandomState::new(),
                 server: Mutex::new(Some(server)),
                 stop_server: Mutex::new(Some(stop_server)),
             }),
@@ -276,15 +280,30 @@ impl Node {
         &self.inner.shared
     }
 
-    /// The connection to `node`, made on first use.
-    pub(crate) fn peer(&self, node: &NodeAddress) -> Result<Arc<Peer>, RemoteError> {
+    /// Runs `f` on the connection to `node`, made on first use.
+    pub(crate) fn with_peer<R>(
+        &self,
+        node: &NodeAddress,
+        f: impl FnOnce(&Arc<Peer>) -> R,
+    ) -> Result<R, RemoteError> {
         if self.inner.shared.is_closing() {
             return Err(RemoteError::LocalShutdown);
         }
-        let key = (node.system.clone(), node.host.clone(), node.port);
-        let mut peers = self.inner.peers.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(peer) = peers.get(&key) {
-            return Ok(peer.clone());
+        // The common case, a known peer, allocates nothing and shares the map with other
+        // senders.
+        let hash = self
+            .inner
+            .peer_hasher
+            .hash_one((&node.system, &node.host, node.port));
+        {
+            let peers = self.inner.peers.read().unwrap_or_else(|p| p.into_inner());
+            if let Some(peer) = peers.get(&hash).and_then(|peers| find(peers, node)) {
+                return Ok(f(peer));
+            }
+        }
+        let mut peers = self.inner.peers.write().unwrap_or_else(|p| p.into_inner());
+        if let Some(peer) = peers.get(&hash).and_then(|peers| find(peers, node)) {
+            return Ok(f(peer));
         }
         let port = u16::try_from(node.port)
             .ok()
@@ -306,24 +325,14 @@ impl Node {
             ..node.clone()
         };
         let peer = Arc::new(Peer::new(self.inner.shared.clone(), target, client));
-        peers.insert(key, peer.clone());
-        Ok(peer)
+        let result = f(&peer);
+        peers.entry(hash).or_default().push(peer);
+        Ok(result)
     }
 
-    /// The peer an envelope goes to, the incarnation it is for, and the envelope with its
-    /// target's node left out (the link's peer is that node).
-    fn route(&self, mut envelope: Envelope) -> Result<(Arc<Peer>, u64, Envelope), RemoteError> {
-        let target = envelope
-            .target
-            .as_mut()
-            .ok_or_else(|| RemoteError::NoNode {
-                path: String::new(),
-            })?;
-        let node = target.node.take().ok_or_else(|| RemoteError::NoNode {
-            path: target.path.clone(),
-        })?;
-        let peer = self.peer(&node)?;
-        Ok((peer, node.uid, envelope))
+    /// The connection to `node`, made on first use.
+    pub(crate) fn peer(&self, node: &NodeAddress) -> Result<Arc<Peer>, RemoteError> {
+        self.with_peer(node, Arc::clone)
     }
 
     /// Tells `method` of the actor at `target` (whose `node` says where it lives) with the
@@ -337,23 +346,22 @@ impl Node {
     /// and then cannot be sent reaches the [dead-letter hook](super::NodeConfigBuilder::on_dead_letter).
     pub fn tell(
         &self,
-        target: ActorAddress,
+        target: &ActorAddress,
         method: impl Into<String>,
         payload: Bytes,
     ) -> Result<(), RemoteError> {
-        self.tell_envelope(Envelope {
-            target: Some(target),
-            method: method.into(),
-            payload,
-            ..Envelope::default()
-        })
+        let node = target.node.as_ref().ok_or_else(|| no_node(target))?;
+        self.with_peer(node, |peer| {
+            peer.tell(envelope_for(target, method.into(), payload), node.uid)
+        })?
     }
 
     /// [`tell`](Self::tell) with a whole envelope (to give its sender and trace context);
-    /// its `correlation_id` and `timeout_ms` are ignored.
-    pub fn tell_envelope(&self, envelope: Envelope) -> Result<(), RemoteError> {
-        let (peer, uid, envelope) = self.route(envelope)?;
-        peer.link()?.tell(envelope, uid)
+    /// its target's `node` says where it goes, and its `correlation_id` and `timeout_ms` are
+    /// ignored.
+    pub fn tell_envelope(&self, mut envelope: Envelope) -> Result<(), RemoteError> {
+        let node = take_node(&mut envelope)?;
+        self.with_peer(&node, |peer| peer.tell(envelope, node.uid))?
     }
 
     /// Asks `method` of the actor at `target` with the encoded arguments `payload`, and
@@ -367,59 +375,52 @@ impl Node {
     /// on is gone, or the peer's error for this ask. Dropping the future forgets the ask.
     pub fn ask(
         &self,
-        target: ActorAddress,
+        target: &ActorAddress,
         method: impl Into<String>,
         payload: Bytes,
         timeout: Duration,
     ) -> impl Future<Output = Result<Bytes, RemoteError>> + Send + 'static {
-        self.ask_envelope(
-            Envelope {
-                target: Some(target),
-                method: method.into(),
-                payload,
-                ..Envelope::default()
-            },
-            timeout,
-        )
+        let started = match &target.node {
+            None => Err(no_node(target)),
+            Some(node) => {
+                self.start_ask(node, envelope_for(target, method.into(), payload), timeout)
+            }
+        };
+        finish_ask(started, timeout)
     }
 
     /// [`ask`](Self::ask) with a whole envelope (to give its sender and trace context); its
     /// `correlation_id` and `timeout_ms` are set by the node.
     pub fn ask_envelope(
         &self,
-        envelope: Envelope,
+        mut envelope: Envelope,
         timeout: Duration,
     ) -> impl Future<Output = Result<Bytes, RemoteError>> + Send + 'static {
-        let started = if timeout.is_zero() {
-            Err(RemoteError::Timeout { timeout })
-        } else {
-            self.route(envelope).and_then(|(peer, uid, envelope)| {
-                let session = peer.link()?;
-                let (id, outcome) = session.ask(envelope, uid, RemoteError::timeout_ms(timeout))?;
-                Ok((
-                    AskGuard {
-                        session,
-                        id,
-                        armed: true,
-                    },
-                    outcome,
-                ))
-            })
-        };
-        async move {
-            let (mut guard, outcome) = started?;
-            let result = tokio::time::timeout(timeout, outcome).await;
-            guard.armed = false;
-            match result {
-                Ok(Ok(outcome)) => outcome,
-                // The table dropped the slot without an outcome: only when the link is gone.
-                Ok(Err(_)) => Err(guard.session.reason().unwrap_or(RemoteError::LocalShutdown)),
-                Err(_) => {
-                    guard.session.pending.remove(guard.id);
-                    Err(RemoteError::Timeout { timeout })
-                }
-            }
+        let started =
+            take_node(&mut envelope).and_then(|node| self.start_ask(&node, envelope, timeout));
+        finish_ask(started, timeout)
+    }
+
+    /// Queues an ask on the link to `node`.
+    fn start_ask(
+        &self,
+        node: &NodeAddress,
+        envelope: Envelope,
+        timeout: Duration,
+    ) -> Result<(AskGuard, oneshot::Receiver<super::pending::Outcome>), RemoteError> {
+        if timeout.is_zero() {
+            return Err(RemoteError::Timeout { timeout });
         }
+        let session = self.with_peer(node, |peer| peer.link())??;
+        let (id, outcome) = session.ask(envelope, node.uid, RemoteError::timeout_ms(timeout))?;
+        Ok((
+            AskGuard {
+                session,
+                id,
+                armed: true,
+            },
+            outcome,
+        ))
     }
 
     /// Shuts the node down on purpose: refuses new calls and links; ends every link after
@@ -433,9 +434,10 @@ impl Node {
         let peers: Vec<Arc<Peer>> = self
             .inner
             .peers
-            .lock()
+            .read()
             .unwrap_or_else(|p| p.into_inner())
             .values()
+            .flatten()
             .cloned()
             .collect();
         for peer in &peers {
@@ -475,9 +477,10 @@ impl NodeInner {
         self.shared.shutdown.send_replace(true);
         for peer in self
             .peers
-            .lock()
+            .read()
             .unwrap_or_else(|p| p.into_inner())
             .values()
+            .flatten()
         {
             peer.close();
         }
@@ -505,6 +508,66 @@ impl NodeInner {
 impl Drop for NodeInner {
     fn drop(&mut self) {
         self.begin_shutdown();
+    }
+}
+
+/// The peer among those of one hash that is `node`.
+fn find<'a>(peers: &'a [Arc<Peer>], node: &NodeAddress) -> Option<&'a Arc<Peer>> {
+    peers.iter().find(|peer| {
+        let target = peer.target();
+        target.port == node.port && target.host == node.host && target.system == node.system
+    })
+}
+
+fn no_node(target: &ActorAddress) -> RemoteError {
+    RemoteError::NoNode {
+        path: target.path.clone(),
+    }
+}
+
+/// An envelope for `target`, without its node (the link's peer is that node).
+fn envelope_for(target: &ActorAddress, method: String, payload: Bytes) -> Envelope {
+    Envelope {
+        target: Some(ActorAddress {
+            node: None,
+            path: target.path.clone(),
+            id: target.id,
+        }),
+        method,
+        payload,
+        ..Envelope::default()
+    }
+}
+
+/// Takes the node out of an envelope's target.
+fn take_node(envelope: &mut Envelope) -> Result<NodeAddress, RemoteError> {
+    let target = envelope
+        .target
+        .as_mut()
+        .ok_or_else(|| RemoteError::NoNode {
+            path: String::new(),
+        })?;
+    target.node.take().ok_or_else(|| RemoteError::NoNode {
+        path: target.path.clone(),
+    })
+}
+
+/// Waits for an ask's outcome, up to its timeout.
+async fn finish_ask(
+    started: Result<(AskGuard, oneshot::Receiver<super::pending::Outcome>), RemoteError>,
+    timeout: Duration,
+) -> Result<Bytes, RemoteError> {
+    let (mut guard, outcome) = started?;
+    let result = tokio::time::timeout(timeout, outcome).await;
+    guard.armed = false;
+    match result {
+        Ok(Ok(outcome)) => outcome,
+        // The table dropped the slot without an outcome: only when the link is gone.
+        Ok(Err(_)) => Err(guard.session.reason().unwrap_or(RemoteError::LocalShutdown)),
+        Err(_) => {
+            guard.session.pending.remove(guard.id);
+            Err(RemoteError::Timeout { timeout })
+        }
     }
 }
 

@@ -17,6 +17,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use arc_swap::ArcSwapOption;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tonic::Streaming;
@@ -27,7 +28,7 @@ use super::error::{RemoteError, node_text};
 use super::events::{Direction, LinkEvent};
 use super::link::{PeerInfo, Session};
 use super::node::{PROTOCOL_VERSION, Shared};
-use super::proto::v1::{Frame, Handshake, NodeAddress};
+use super::proto::v1::{Envelope, Frame, Handshake, NodeAddress};
 use super::service::Client;
 use super::writer::{ClientFrames, Writer};
 
@@ -55,6 +56,8 @@ pub(crate) struct Peer {
     /// The gRPC client to the peer.
     pub(crate) client: Client,
     state: Mutex<State>,
+    /// The live link, for senders to find without the lock (kept equal to `State::Live`).
+    live: ArcSwapOption<Session>,
     /// The task running the current link.
     task: Mutex<Option<JoinHandle<()>>>,
 }
@@ -66,6 +69,7 @@ impl Peer {
             target,
             client,
             state: Mutex::new(State::Idle),
+            live: ArcSwapOption::empty(),
             task: Mutex::new(None),
         }
     }
@@ -74,6 +78,24 @@ impl Peer {
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The peer as dialed (system, host, port).
+    pub(crate) fn target(&self) -> &NodeAddress {
+        &self.target
+    }
+
+    /// Queues a tell on the link (see [`link`](Self::link)).
+    pub(crate) fn tell(self: &Arc<Self>, envelope: Envelope, uid: u64) -> Result<(), RemoteError> {
+        // The common case, a live link, takes no lock and touches no shared counter.
+        let live = self.live.load();
+        if let Some(session) = &*live
+            && !session.is_closed()
+        {
+            return session.tell(envelope, uid);
+        }
+        drop(live);
+        self.link()?.tell(envelope, uid)
     }
 
     /// The link to send on: the live one, or a new one (connecting) if there is none and no
@@ -103,6 +125,7 @@ impl Peer {
         };
         let session = self.open(failures);
         *state = State::Live(session.clone());
+        self.live.store(Some(session.clone()));
         Ok(session)
     }
 
@@ -263,6 +286,7 @@ impl Peer {
         {
             let mut state = self.state();
             if matches!(&*state, State::Live(live) if Arc::ptr_eq(live, session)) {
+                self.live.store(None);
                 *state = if failures == 0 {
                     State::Idle
                 } else {
@@ -298,6 +322,7 @@ impl Peer {
     /// pending asks fail now.
     pub(crate) fn close(&self) {
         let old = std::mem::replace(&mut *self.state(), State::Closed);
+        self.live.store(None);
         if let State::Live(session) = old {
             session.close(RemoteError::LocalShutdown);
             session.end_stream(None);
