@@ -1,0 +1,363 @@
+//! One `Link` stream between this node and a peer, whichever side opened it: its outbox (what
+//! its [writer](super::writer) puts into frames), its pending asks, what the handshake said
+//! about the peer, the reading of incoming frames, and its end.
+//!
+//! This module owns a link's life after the handshake: enqueueing envelopes and replies,
+//! dispatching incoming envelopes to [`Inbound`](super::Inbound) and replies to pending asks,
+//! refusing envelopes for another node, and closing (every pending ask fails at once, tells
+//! that never left become dead letters). Opening links (handshakes, reconnects) is the
+//! [peer](super::peer)'s and the [server](super::server)'s.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use prost::Message;
+use tokio::sync::{mpsc, oneshot};
+use tonic::{Status, Streaming};
+use tracing::{debug, trace};
+
+use super::error::{RemoteError, detail, node_text};
+use super::events::{DeadLetter, Direction};
+use super::inbound::ReplyTo;
+use super::node::Shared;
+use super::pending::{Outcome, Pending};
+use super::proto::v1::{Envelope, ErrorCause, Frame, NodeAddress, Reply, reply};
+
+/// What a link's writer is given to send.
+#[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "envelopes are nearly everything a link queues; boxing them would cost an \
+              allocation per message"
+)]
+pub(crate) enum Out {
+    /// A tell or an ask, with its size in a frame and the peer `uid` it is for (0: any).
+    Envelope {
+        envelope: Envelope,
+        size: usize,
+        uid: u64,
+    },
+    /// The answer to one of the peer's asks, with its size in a frame.
+    Reply { reply: Reply, size: usize },
+    /// End the stream after what was queued before: `None` with `OK` (on purpose), or with
+    /// the status (server side only; a client's stream just ends).
+    End(Option<Status>),
+}
+
+/// The bytes a repeated message field of `len` bytes takes in a frame (tags 2 and 3 take one
+/// byte).
+pub(crate) fn field_size(len: usize) -> usize {
+    1 + prost::encoding::encoded_len_varint(len as u64) + len
+}
+
+/// What the handshake told about the peer.
+#[derive(Debug, Clone)]
+pub(crate) struct PeerInfo {
+    /// The peer's own address, with its `uid`.
+    pub(crate) node: NodeAddress,
+    /// The largest frame the peer accepts.
+    pub(crate) max_frame: usize,
+}
+
+/// One link: its outbox, pending asks and state.
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub(crate) shared: Arc<Shared>,
+    outbox: mpsc::UnboundedSender<Out>,
+    pub(crate) pending: Pending,
+    /// The peer's handshake, once read.
+    peer: OnceLock<PeerInfo>,
+    /// The address dialed (outbound), for messages before the handshake.
+    dialed: NodeAddress,
+    /// Set once the link has ended.
+    closed: AtomicBool,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// Why the link ended, once it has.
+    reason: Option<RemoteError>,
+    /// Tells the writer gave back (it was dropped) before the link knew why it ended.
+    spilled: Vec<Envelope>,
+}
+
+impl Session {
+    /// A new link and the receiving end of its outbox (for its writer).
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        dialed: NodeAddress,
+    ) -> (Arc<Session>, mpsc::UnboundedReceiver<Out>) {
+        let (outbox, rx) = mpsc::unbounded_channel();
+        let session = Session {
+            shared,
+            outbox,
+            pending: Pending::default(),
+            peer: OnceLock::new(),
+            dialed,
+            closed: AtomicBool::new(false),
+            state: Mutex::new(State::default()),
+        };
+        (Arc::new(session), rx)
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Records the peer's handshake.
+    pub(crate) fn set_peer(&self, info: PeerInfo) {
+        let _ = self.peer.set(info);
+    }
+
+    /// The peer's handshake, once read.
+    pub(crate) fn peer(&self) -> Option<&PeerInfo> {
+        self.peer.get()
+    }
+
+    /// The peer's address: from its handshake, or as dialed before that.
+    pub(crate) fn peer_node(&self) -> &NodeAddress {
+        self.peer.get().map_or(&self.dialed, |info| &info.node)
+    }
+
+    /// Whether the link has ended.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Why the link ended, if it has.
+    pub(crate) fn reason(&self) -> Option<RemoteError> {
+        self.state().reason.clone()
+    }
+
+    /// Checks an envelope against what the handshake said (when it has been read) and queues
+    /// it. `uid` is the peer incarnation the envelope is for (0: any).
+    fn enqueue(&self, envelope: Envelope, uid: u64) -> Result<(), RemoteError> {
+        if self.is_closed()
+            && let Some(reason) = self.reason()
+        {
+            return Err(reason);
+        }
+        let size = field_size(envelope.encoded_len());
+        if let Some(peer) = self.peer() {
+            if size > peer.max_frame {
+                return Err(RemoteError::frame_too_large(size, peer.max_frame as u64));
+            }
+            if uid != 0 && uid != peer.node.uid {
+                return Err(wrong_incarnation(&peer.node, uid));
+            }
+        }
+        let queued = self.outbox.send(Out::Envelope {
+            envelope,
+            size,
+            uid,
+        });
+        if let Err(mpsc::error::SendError(item)) = queued {
+            // The writer is gone, so the link is ending, but may not know why yet: what is
+            // refused now is handled as if the writer had still held it (a tell becomes a
+            // dead letter, an ask fails) with the reason the link's end gives.
+            self.spill(vec![item]);
+        }
+        Ok(())
+    }
+
+    /// Queues a tell.
+    pub(crate) fn tell(&self, mut envelope: Envelope, uid: u64) -> Result<(), RemoteError> {
+        envelope.correlation_id = 0;
+        envelope.timeout_ms = 0;
+        self.enqueue(envelope, uid)
+    }
+
+    /// Registers and queues an ask: its id and where its outcome arrives.
+    pub(crate) fn ask(
+        &self,
+        mut envelope: Envelope,
+        uid: u64,
+        timeout_ms: u64,
+    ) -> Result<(u64, oneshot::Receiver<Outcome>), RemoteError> {
+        let (id, rx) = self.pending.register()?;
+        envelope.correlation_id = id;
+        envelope.timeout_ms = timeout_ms;
+        match self.enqueue(envelope, uid) {
+            Ok(()) => Ok((id, rx)),
+            Err(error) => {
+                self.pending.remove(id);
+                Err(error)
+            }
+        }
+    }
+
+    /// Queues the answer to one of the peer's asks; dropped if the link has ended.
+    pub(crate) fn enqueue_reply(&self, reply: Reply) {
+        let size = field_size(reply.encoded_len());
+        let _ = self.outbox.send(Out::Reply { reply, size });
+    }
+
+    /// Ends the writer's stream after what is queued: with `OK` (`None`) or a status.
+    pub(crate) fn end_stream(&self, status: Option<Status>) {
+        let _ = self.outbox.send(Out::End(status));
+    }
+
+    /// The link has ended for `reason`: every pending ask fails with it, at once, and tells
+    /// the writer gave back become dead letters. Later calls keep the first reason.
+    pub(crate) fn close(&self, reason: RemoteError) {
+        let spilled = {
+            let mut state = self.state();
+            if state.reason.is_some() {
+                return;
+            }
+            state.reason = Some(reason.clone());
+            self.closed.store(true, Ordering::Release);
+            std::mem::take(&mut state.spilled)
+        };
+        self.pending.close(&reason);
+        for envelope in spilled {
+            self.dead_letter(envelope, Direction::Outbound, reason.clone());
+        }
+    }
+
+    /// What the writer still held when it was dropped: tells become dead letters (now, or
+    /// when the link learns why it ended); asks fail with the link (they are still pending);
+    /// replies are dropped (their askers failed with the link on their side).
+    pub(crate) fn spill(&self, items: Vec<Out>) {
+        let tells = items.into_iter().filter_map(|item| match item {
+            Out::Envelope { envelope, .. } if envelope.correlation_id == 0 => Some(envelope),
+            _ => None,
+        });
+        let mut state = self.state();
+        match state.reason.clone() {
+            None => state.spilled.extend(tells),
+            Some(reason) => {
+                drop(state);
+                for envelope in tells {
+                    self.dead_letter(envelope, Direction::Outbound, reason.clone());
+                }
+            }
+        }
+    }
+
+    /// An envelope the writer could not put into a frame: its ask fails, or its tell becomes
+    /// a dead letter.
+    pub(crate) fn reject(&self, envelope: Envelope, reason: RemoteError) {
+        if envelope.correlation_id != 0 {
+            self.pending.complete(envelope.correlation_id, Err(reason));
+        } else {
+            self.dead_letter(envelope, Direction::Outbound, reason);
+        }
+    }
+
+    pub(crate) fn dead_letter(
+        &self,
+        envelope: Envelope,
+        direction: Direction,
+        reason: RemoteError,
+    ) {
+        debug!(peer = %node_text(self.peer_node()), method = %envelope.method, %reason, "dead letter");
+        if let Some(hook) = &self.shared.config.dead_letters {
+            hook(DeadLetter {
+                envelope,
+                peer: self.peer_node().clone(),
+                direction,
+                reason,
+            });
+        }
+    }
+
+    /// Reads the peer's frames until the stream ends: `Ok(())` when it ended with `OK`, the
+    /// status otherwise.
+    pub(crate) async fn read(
+        self: &Arc<Self>,
+        frames: &mut Streaming<Frame>,
+    ) -> Result<(), Status> {
+        while let Some(frame) = frames.message().await? {
+            self.receive(frame);
+        }
+        Ok(())
+    }
+
+    /// Handles one frame from the peer: envelopes to the node's [`Inbound`](super::Inbound)
+    /// (or refused), replies to their pending asks.
+    pub(crate) fn receive(self: &Arc<Self>, frame: Frame) {
+        self.shared
+            .counters
+            .received(frame.envelopes.len(), frame.replies.len());
+        if frame.handshake.is_some() {
+            debug!(peer = %node_text(self.peer_node()), "a handshake after the first frame: ignored");
+        }
+        for envelope in frame.envelopes {
+            self.deliver(envelope);
+        }
+        for reply in frame.replies {
+            let outcome = match reply.outcome {
+                Some(reply::Outcome::Payload(payload)) => Ok(payload),
+                Some(reply::Outcome::Error(error)) => Err(RemoteError::from_detail(error)),
+                None => Err(RemoteError::Unspecified {
+                    cause: 0,
+                    message: "a reply without an outcome".into(),
+                }),
+            };
+            if !self.pending.complete(reply.correlation_id, outcome) {
+                trace!(
+                    id = reply.correlation_id,
+                    "a reply nobody waits for (timed out)"
+                );
+            }
+        }
+    }
+
+    fn deliver(self: &Arc<Self>, envelope: Envelope) {
+        let me = &self.shared.address;
+        let refusal = match &envelope.target {
+            None => Some(detail(
+                ErrorCause::UnknownActor,
+                "the envelope has no target",
+            )),
+            Some(target) => match &target.node {
+                Some(node) if node.system != me.system => Some(detail(
+                    ErrorCause::WrongNode,
+                    format!("this is system `{}`, not `{}`", me.system, node.system),
+                )),
+                Some(node) if node.uid != 0 && node.uid != me.uid => Some(detail(
+                    ErrorCause::WrongNode,
+                    format!(
+                        "this is incarnation {} of {}, not {}",
+                        me.uid,
+                        node_text(me),
+                        node.uid
+                    ),
+                )),
+                _ => None,
+            },
+        };
+        if let Some(refusal) = refusal {
+            if envelope.correlation_id != 0 {
+                self.enqueue_reply(Reply {
+                    correlation_id: envelope.correlation_id,
+                    outcome: Some(reply::Outcome::Error(refusal)),
+                });
+            } else {
+                let reason = RemoteError::from_detail(refusal);
+                self.dead_letter(envelope, Direction::Inbound, reason);
+            }
+            return;
+        }
+        let reply = (envelope.correlation_id != 0)
+            .then(|| ReplyTo::new(self.clone(), envelope.correlation_id, envelope.timeout_ms));
+        self.shared
+            .inbound
+            .envelope(self.peer_node(), envelope, reply);
+    }
+}
+
+/// The error for an envelope meant for another incarnation of the peer.
+pub(crate) fn wrong_incarnation(peer: &NodeAddress, uid: u64) -> RemoteError {
+    RemoteError::WrongNode {
+        message: format!(
+            "the target is incarnation {uid} of {}, which now runs incarnation {}",
+            node_text(peer),
+            peer.uid
+        ),
+    }
+}

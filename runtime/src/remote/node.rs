@@ -1,0 +1,587 @@
+//! A running node: [`Node::start`] binds the listener and serves the `Remoting` service,
+//! [`Node::tell`] and [`Node::ask`] send over the link to the target's node, and
+//! [`Node::shutdown`] ends every link on purpose.
+//!
+//! This module owns the node's lifetime and what all its links share ([`Shared`]): its
+//! address, settings, [`Inbound`], counters, and the registry of peers and of the links peers
+//! opened. The unary calls (lookup, spawn, stop, watch) are in [`calls`](super::calls).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use prost::bytes::Bytes;
+use tokio::sync::{oneshot, watch};
+use tokio::task::{AbortHandle, JoinHandle};
+use tonic::transport::server::TcpIncoming;
+use tracing::{debug, warn};
+
+use super::config::NodeConfig;
+use super::error::{RemoteError, StartError};
+use super::events::{Counters, LinkEvent, LinkStats};
+use super::inbound::Inbound;
+use super::link::Session;
+use super::peer::Peer;
+use super::proto::v1::{ActorAddress, Envelope, NodeAddress};
+use super::server::Server;
+
+/// The protocol version this node speaks (`proto/rakt/v1` describes version 1).
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// What every link and call of a node shares.
+pub(crate) struct Shared {
+    /// The node's own address, with its `uid`.
+    pub(crate) address: NodeAddress,
+    pub(crate) config: NodeConfig,
+    pub(crate) inbound: Arc<dyn Inbound>,
+    /// The runtime the node started on: its tasks run there, whichever thread sends.
+    pub(crate) runtime: tokio::runtime::Handle,
+    pub(crate) counters: Counters,
+    closing: AtomicBool,
+    /// Flips to `true` when the node starts shutting down (watch streams end on it).
+    pub(crate) shutdown: watch::Sender<bool>,
+    /// The links peers opened to this node, by a local id.
+    accepted: Mutex<HashMap<u64, Accepted>>,
+    next_accepted: AtomicU64,
+}
+
+struct Accepted {
+    session: Arc<Session>,
+    reader: Option<AbortHandle>,
+}
+
+impl fmt::Debug for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Shared")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Shared {
+    /// A node's shared state without a server, for tests of links in isolation.
+    #[cfg(test)]
+    pub(crate) fn detached(
+        config: NodeConfig,
+        inbound: Arc<dyn Inbound>,
+        uid: u64,
+        runtime: tokio::runtime::Handle,
+    ) -> Arc<Shared> {
+        Arc::new(Shared {
+            address: NodeAddress {
+                system: config.system.clone(),
+                host: config.advertise_host.clone(),
+                port: 1,
+                uid,
+            },
+            config,
+            inbound,
+            runtime,
+            counters: Counters::default(),
+            closing: AtomicBool::new(false),
+            shutdown: watch::channel(false).0,
+            accepted: Mutex::new(HashMap::new()),
+            next_accepted: AtomicU64::new(0),
+        })
+    }
+
+    pub(crate) fn is_closing(&self) -> bool {
+        self.closing.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn link_event(&self, event: LinkEvent) {
+        if let Some(hook) = &self.config.link_events {
+            hook(event);
+        }
+    }
+
+    /// Registers a link a peer opened; its id for [`accepted_reader`](Self::accepted_reader)
+    /// and [`accepted_ended`](Self::accepted_ended).
+    pub(crate) fn accepted(&self, session: Arc<Session>) -> u64 {
+        let id = self.next_accepted.fetch_add(1, Ordering::Relaxed);
+        self.lock_accepted().insert(
+            id,
+            Accepted {
+                session,
+                reader: None,
+            },
+        );
+        id
+    }
+
+    pub(crate) fn accepted_reader(&self, id: u64, reader: AbortHandle) {
+        if let Some(accepted) = self.lock_accepted().get_mut(&id) {
+            accepted.reader = Some(reader);
+        }
+    }
+
+    pub(crate) fn accepted_ended(&self, id: u64) {
+        self.lock_accepted().remove(&id);
+    }
+
+    fn lock_accepted(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Accepted>> {
+        self.accepted.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A node of a rakt cluster: the `Remoting` server on its listener, and its links to peers.
+///
+/// Cheap to clone (every clone is the same node). The node keeps serving until
+/// [`shutdown`](Self::shutdown), or until its last clone is dropped (which begins the same
+/// shutdown without waiting for it).
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use rakt::remote::proto::v1::ActorAddress;
+/// use rakt::remote::{Inbound, Node, NodeConfig};
+///
+/// struct NothingHere;
+/// impl Inbound for NothingHere {
+///     fn envelope(
+///         &self,
+///         _from: &rakt::remote::proto::v1::NodeAddress,
+///         _envelope: rakt::remote::proto::v1::Envelope,
+///         _reply: Option<rakt::remote::ReplyTo>,
+///     ) {
+///     }
+/// }
+///
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let node = Node::start(NodeConfig::builder("a").build()?, NothingHere).await?;
+/// let peer = node.address().clone(); // a real peer's address in practice
+/// let target = ActorAddress { node: Some(peer), path: "/user/echo".into(), id: 0 };
+/// node.tell(&target, "demo.v1.Echo/say", "hi".into())?;
+/// let reply = node
+///     .ask(&target, "demo.v1.Echo/echo", "ping".into(), Duration::from_secs(1))
+///     .await?;
+/// node.shutdown().await;
+/// # let _ = reply;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Node {
+    inner: Arc<NodeInner>,
+}
+
+struct NodeInner {
+    shared: Arc<Shared>,
+    /// The peers, by a hash of their system, host and port.
+    peers: RwLock<HashMap<u64, Vec<Arc<Peer>>>>,
+    peer_hasher: std::hash::RandomState,
+    server: Mutex<Option<JoinHandle<()>>>,
+    stop_server: Mutex<Option<oneshot::Sender<()>>>,
+}
+
+impl fmt::Debug for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Node")
+            .field("address", &self.inner.shared.address)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Node {
+    /// Binds the configured host and port and starts serving; resolves once the listener is
+    /// bound (the address it reports is the real one, port 0 resolved). The node's `uid` is
+    /// drawn at random, non-zero, per start.
+    ///
+    /// Must be called inside a tokio runtime; the node's tasks run on it. Its other methods
+    /// may then be called from any thread (tells and asks need no runtime of their own).
+    pub async fn start(config: NodeConfig, inbound: impl Inbound) -> Result<Node, StartError> {
+        Node::start_shared(config, Arc::new(inbound)).await
+    }
+
+    /// [`start`](Self::start) with an `Inbound` already shared.
+    pub async fn start_shared(
+        config: NodeConfig,
+        inbound: Arc<dyn Inbound>,
+    ) -> Result<Node, StartError> {
+        let bind_address = format!("{}:{}", config.listen_host, config.listen_port);
+        let listener =
+            tokio::net::TcpListener::bind((config.listen_host.as_str(), config.listen_port))
+                .await
+                .map_err(|source| StartError::Bind {
+                    address: bind_address.clone(),
+                    source,
+                })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartError::Bind {
+                address: bind_address,
+                source,
+            })?
+            .port();
+        let address = NodeAddress {
+            system: config.system.clone(),
+            host: config.advertise_host.clone(),
+            port: u32::from(port),
+            uid: fastrand::u64(1..),
+        };
+        let (shutdown, _) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            address,
+            config,
+            inbound,
+            runtime: tokio::runtime::Handle::current(),
+            counters: Counters::default(),
+            closing: AtomicBool::new(false),
+            shutdown,
+            accepted: Mutex::new(HashMap::new()),
+            next_accepted: AtomicU64::new(0),
+        });
+        let (builder, service) = super::service::server(
+            &shared.config,
+            Arc::new(Server {
+                shared: shared.clone(),
+            }),
+        )?;
+        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+        let (stop_server, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let signal = async {
+                let _ = stopped.await;
+            };
+            if let Err(error) = builder
+                .serve_with_incoming_shutdown(service, incoming, signal)
+                .await
+            {
+                warn!(%error, "the remoting server failed");
+            }
+        });
+        debug!(address = ?shared.address, "node started");
+        Ok(Node {
+            inner: Arc::new(NodeInner {
+                shared,
+                peers: RwLock::new(HashMap::new()),
+                peer_hasher: std::hash::RandomState::new(),
+                server: Mutex::new(Some(server)),
+                stop_server: Mutex::new(Some(stop_server)),
+            }),
+        })
+    }
+
+    /// The node's address as peers reach it: system, advertised host, the bound port, and this
+    /// start's `uid`.
+    pub fn address(&self) -> &NodeAddress {
+        &self.inner.shared.address
+    }
+
+    /// Traffic counters since the node started.
+    pub fn stats(&self) -> LinkStats {
+        self.inner.shared.counters.snapshot()
+    }
+
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.inner.shared
+    }
+
+    /// Runs `f` on the connection to `node`, made on first use.
+    pub(crate) fn with_peer<R>(
+        &self,
+        node: &NodeAddress,
+        f: impl FnOnce(&Arc<Peer>) -> R,
+    ) -> Result<R, RemoteError> {
+        if self.inner.shared.is_closing() {
+            return Err(RemoteError::LocalShutdown);
+        }
+        // The common case, a known peer, allocates nothing and shares the map with other
+        // senders.
+        let hash = self
+            .inner
+            .peer_hasher
+            .hash_one((&node.system, &node.host, node.port));
+        {
+            let peers = self.inner.peers.read().unwrap_or_else(|p| p.into_inner());
+            if let Some(peer) = peers.get(&hash).and_then(|peers| find(peers, node)) {
+                return Ok(f(peer));
+            }
+        }
+        let mut peers = self.inner.peers.write().unwrap_or_else(|p| p.into_inner());
+        if let Some(peer) = peers.get(&hash).and_then(|peers| find(peers, node)) {
+            return Ok(f(peer));
+        }
+        let port = u16::try_from(node.port)
+            .ok()
+            .filter(|port| *port != 0)
+            .ok_or_else(|| RemoteError::Unreachable {
+                node: super::error::node_text(node),
+                reason: format!("{} is not a TCP port", node.port),
+            })?;
+        // The client's connection tasks belong on the node's runtime, whichever thread sends.
+        let _runtime = self.inner.shared.runtime.enter();
+        let client = super::service::client(&self.inner.shared.config, &node.host, port).map_err(
+            |reason| RemoteError::Unreachable {
+                node: super::error::node_text(node),
+                reason,
+            },
+        )?;
+        let target = NodeAddress {
+            uid: 0,
+            ..node.clone()
+        };
+        let peer = Arc::new(Peer::new(self.inner.shared.clone(), target, client));
+        let result = f(&peer);
+        peers.entry(hash).or_default().push(peer);
+        Ok(result)
+    }
+
+    /// The connection to `node`, made on first use.
+    pub(crate) fn peer(&self, node: &NodeAddress) -> Result<Arc<Peer>, RemoteError> {
+        self.with_peer(node, Arc::clone)
+    }
+
+    /// Tells `method` of the actor at `target` (whose `node` says where it lives) with the
+    /// encoded arguments `payload`. Returns once the tell is queued on the link to that node
+    /// (opened on first use); never waits for the network.
+    ///
+    /// An error means the tell was not queued (the caller reports it as a dead letter if it
+    /// wants one): no node in `target`, the peer within its reconnect backoff, the envelope
+    /// too large for the peer's frames (when the link is up and knows the limit), the target
+    /// for another incarnation of the peer, or this node shutting down. A tell that is queued
+    /// and then cannot be sent reaches the [dead-letter hook](super::NodeConfigBuilder::on_dead_letter).
+    pub fn tell(
+        &self,
+        target: &ActorAddress,
+        method: impl Into<String>,
+        payload: Bytes,
+    ) -> Result<(), RemoteError> {
+        let node = target.node.as_ref().ok_or_else(|| no_node(target))?;
+        self.with_peer(node, |peer| {
+            peer.tell(envelope_for(target, method.into(), payload), node.uid)
+        })?
+    }
+
+    /// [`tell`](Self::tell) with a whole envelope (to give its sender and trace context);
+    /// its target's `node` says where it goes, and its `correlation_id` and `timeout_ms` are
+    /// ignored.
+    pub fn tell_envelope(&self, mut envelope: Envelope) -> Result<(), RemoteError> {
+        let node = take_node(&mut envelope)?;
+        self.with_peer(&node, |peer| peer.tell(envelope, node.uid))?
+    }
+
+    /// Asks `method` of the actor at `target` with the encoded arguments `payload`, and
+    /// waits up to `timeout` for the encoded reply.
+    ///
+    /// The ask is queued when this method is called (before the future is first polled), so
+    /// asks and tells keep the order of the calls. The timeout travels with it (`timeout_ms`),
+    /// so the receiver skips it once nobody waits. Errors: those of [`tell`](Self::tell), then
+    /// [`RemoteError::Timeout`] when no reply came in time, [`RemoteError::ConnectionLost`] /
+    /// [`RemoteError::NodeLeft`] / [`RemoteError::Unreachable`] as soon as the link it waits
+    /// on is gone, or the peer's error for this ask. Dropping the future forgets the ask.
+    pub fn ask(
+        &self,
+        target: &ActorAddress,
+        method: impl Into<String>,
+        payload: Bytes,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<Bytes, RemoteError>> + Send + 'static {
+        let started = match &target.node {
+            None => Err(no_node(target)),
+            Some(node) => {
+                self.start_ask(node, envelope_for(target, method.into(), payload), timeout)
+            }
+        };
+        finish_ask(started, timeout)
+    }
+
+    /// [`ask`](Self::ask) with a whole envelope (to give its sender and trace context); its
+    /// `correlation_id` and `timeout_ms` are set by the node.
+    pub fn ask_envelope(
+        &self,
+        mut envelope: Envelope,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<Bytes, RemoteError>> + Send + 'static {
+        let started =
+            take_node(&mut envelope).and_then(|node| self.start_ask(&node, envelope, timeout));
+        finish_ask(started, timeout)
+    }
+
+    /// Queues an ask on the link to `node`.
+    fn start_ask(
+        &self,
+        node: &NodeAddress,
+        envelope: Envelope,
+        timeout: Duration,
+    ) -> Result<(AskGuard, oneshot::Receiver<super::pending::Outcome>), RemoteError> {
+        if timeout.is_zero() {
+            return Err(RemoteError::Timeout { timeout });
+        }
+        let session = self.with_peer(node, |peer| peer.link())??;
+        let (id, outcome) = session.ask(envelope, node.uid, RemoteError::timeout_ms(timeout))?;
+        Ok((
+            AskGuard {
+                session,
+                id,
+                armed: true,
+            },
+            outcome,
+        ))
+    }
+
+    /// Shuts the node down on purpose: refuses new calls and links; ends every link after
+    /// what is queued on it (peers see the streams end with `OK`, so they know it was on
+    /// purpose); fails asks still waiting with [`RemoteError::LocalShutdown`]; ends watch
+    /// streams with `UNAVAILABLE`; and waits (up to the configured grace) for peers to close
+    /// their side and for the server to stop. Idempotent.
+    pub async fn shutdown(&self) {
+        self.inner.begin_shutdown();
+        let grace = self.inner.shared.config.shutdown_grace;
+        let peers: Vec<Arc<Peer>> = self
+            .inner
+            .peers
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .flatten()
+            .cloned()
+            .collect();
+        for peer in &peers {
+            peer.finish(grace).await;
+        }
+        let server = self
+            .inner
+            .server
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(mut server) = server
+            && tokio::time::timeout(grace, &mut server).await.is_err()
+        {
+            warn!("the remoting server did not stop within the shutdown grace");
+            server.abort();
+        }
+        let readers: Vec<AbortHandle> = self
+            .inner
+            .shared
+            .lock_accepted()
+            .drain()
+            .filter_map(|(_, accepted)| accepted.reader)
+            .collect();
+        for reader in readers {
+            reader.abort();
+        }
+    }
+}
+
+impl NodeInner {
+    /// The part of shutting down that does not wait.
+    fn begin_shutdown(&self) {
+        if self.shared.closing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.shared.shutdown.send_replace(true);
+        for peer in self
+            .peers
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .flatten()
+        {
+            peer.close();
+        }
+        let accepted: Vec<Arc<Session>> = self
+            .shared
+            .lock_accepted()
+            .values()
+            .map(|accepted| accepted.session.clone())
+            .collect();
+        for session in accepted {
+            session.close(RemoteError::LocalShutdown);
+            session.end_stream(None);
+        }
+        if let Some(stop) = self
+            .stop_server
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl Drop for NodeInner {
+    fn drop(&mut self) {
+        self.begin_shutdown();
+    }
+}
+
+/// The peer among those of one hash that is `node`.
+fn find<'a>(peers: &'a [Arc<Peer>], node: &NodeAddress) -> Option<&'a Arc<Peer>> {
+    peers.iter().find(|peer| {
+        let target = peer.target();
+        target.port == node.port && target.host == node.host && target.system == node.system
+    })
+}
+
+fn no_node(target: &ActorAddress) -> RemoteError {
+    RemoteError::NoNode {
+        path: target.path.clone(),
+    }
+}
+
+/// An envelope for `target`, without its node (the link's peer is that node).
+fn envelope_for(target: &ActorAddress, method: String, payload: Bytes) -> Envelope {
+    Envelope {
+        target: Some(ActorAddress {
+            node: None,
+            path: target.path.clone(),
+            id: target.id,
+        }),
+        method,
+        payload,
+        ..Envelope::default()
+    }
+}
+
+/// Takes the node out of an envelope's target.
+fn take_node(envelope: &mut Envelope) -> Result<NodeAddress, RemoteError> {
+    let target = envelope
+        .target
+        .as_mut()
+        .ok_or_else(|| RemoteError::NoNode {
+            path: String::new(),
+        })?;
+    target.node.take().ok_or_else(|| RemoteError::NoNode {
+        path: target.path.clone(),
+    })
+}
+
+/// Waits for an ask's outcome, up to its timeout.
+async fn finish_ask(
+    started: Result<(AskGuard, oneshot::Receiver<super::pending::Outcome>), RemoteError>,
+    timeout: Duration,
+) -> Result<Bytes, RemoteError> {
+    let (mut guard, outcome) = started?;
+    let result = tokio::time::timeout(timeout, outcome).await;
+    guard.armed = false;
+    match result {
+        Ok(Ok(outcome)) => outcome,
+        // The table dropped the slot without an outcome: only when the link is gone.
+        Ok(Err(_)) => Err(guard.session.reason().unwrap_or(RemoteError::LocalShutdown)),
+        Err(_) => {
+            guard.session.pending.remove(guard.id);
+            Err(RemoteError::Timeout { timeout })
+        }
+    }
+}
+
+/// An ask in flight: forgets it in the link's table if the asker stops waiting.
+struct AskGuard {
+    session: Arc<Session>,
+    id: u64,
+    armed: bool,
+}
+
+impl Drop for AskGuard {
+    fn drop(&mut self) {
+        if self.armed {
+            self.session.pending.remove(self.id);
+        }
+    }
+}

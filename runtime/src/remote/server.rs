@@ -1,0 +1,315 @@
+//! The `Remoting` service a node serves: the inbound side of the `Link` handshake, and the
+//! lookup, spawn, stop and watch calls, answered by the node's [`Inbound`](super::Inbound).
+//!
+//! This module owns the server's refusals (a handshake from a version this node does not
+//! speak, for another node, or malformed; a call while shutting down) and turns the
+//! `Inbound`'s answers into messages and statuses. The auth token is checked before any of
+//! this runs, by the [gate](super::service::ServerGate).
+
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use futures_util::stream::{self, BoxStream};
+use tonic::{Code, Request, Response, Status, Streaming};
+use tracing::debug;
+
+use super::config::DEFAULT_MAX_FRAME_BYTES;
+use super::error::{RemoteError, detail, detail_status, node_text};
+use super::events::{Direction, LinkEvent};
+use super::inbound::WatchStart;
+use super::link::{PeerInfo, Session};
+use super::node::{PROTOCOL_VERSION, Shared};
+use super::proto::v1::remoting_server::Remoting;
+use super::proto::v1::{
+    ActorAddress, ErrorCause, ErrorDetail, Frame, Handshake, LookupRequest, LookupResponse,
+    NodeAddress, SpawnRequest, SpawnResponse, StopCause, StopRequest, StopResponse, Terminated,
+    WatchEvent, WatchRequest, error_detail, watch_event,
+};
+use super::writer::Writer;
+
+/// The node's implementation of the generated service.
+pub(crate) struct Server {
+    pub(crate) shared: Arc<Shared>,
+}
+
+fn malformed(message: impl Into<String>) -> Status {
+    detail_status(&detail(ErrorCause::MalformedPayload, message))
+}
+
+fn shutting_down() -> Status {
+    detail_status(&detail(
+        ErrorCause::ShuttingDown,
+        "the node is shutting down",
+    ))
+}
+
+impl Server {
+    /// The address with this node filled in where it is unset.
+    fn here(&self, mut address: ActorAddress) -> ActorAddress {
+        if address.node.is_none() {
+            address.node = Some(self.shared.address.clone());
+        }
+        address
+    }
+
+    /// Checks the caller's handshake: who it is, the version both speak, its frame limit.
+    fn check(&self, first: Frame) -> Result<(NodeAddress, u32, usize), Status> {
+        let me = &self.shared.address;
+        let Some(handshake) = first.handshake else {
+            return Err(malformed("the first frame of a link must hold a handshake"));
+        };
+        if !first.envelopes.is_empty() || !first.replies.is_empty() {
+            return Err(malformed(
+                "the first frame of a link must hold only the handshake",
+            ));
+        }
+        if handshake.protocol_version == 0 {
+            return Err(detail_status(&ErrorDetail {
+                cause: ErrorCause::IncompatibleVersion.into(),
+                message: format!(
+                    "protocol version 0 is not one this node speaks (1 to {PROTOCOL_VERSION})"
+                ),
+                detail: Some(error_detail::Detail::ProtocolVersion(PROTOCOL_VERSION)),
+            }));
+        }
+        let Some(from) = handshake.from.filter(|from| !from.system.is_empty()) else {
+            return Err(malformed("the handshake does not say who is calling"));
+        };
+        if let Some(to) = &handshake.to
+            && (to.system != me.system || (to.uid != 0 && to.uid != me.uid))
+        {
+            return Err(detail_status(&detail(
+                ErrorCause::WrongNode,
+                format!(
+                    "this is {} (incarnation {}), not {} (incarnation {})",
+                    node_text(me),
+                    me.uid,
+                    node_text(to),
+                    to.uid
+                ),
+            )));
+        }
+        let version = handshake.protocol_version.min(PROTOCOL_VERSION);
+        let max_frame = match handshake.max_frame_bytes {
+            0 => DEFAULT_MAX_FRAME_BYTES,
+            bytes => bytes,
+        } as usize;
+        Ok((from, version, max_frame))
+    }
+}
+
+/// The status a link's server side ends with when reading the caller's frames failed.
+fn read_failure(status: &Status, limit: u32) -> Status {
+    match status.code() {
+        // tonic reports a frame that does not decode as `INTERNAL`, one over the decoding
+        // limit as `OUT_OF_RANGE`.
+        Code::Internal => malformed(format!("a frame did not decode: {}", status.message())),
+        Code::OutOfRange | Code::ResourceExhausted => detail_status(&ErrorDetail {
+            cause: ErrorCause::FrameTooLarge.into(),
+            message: status.message().to_owned(),
+            detail: Some(error_detail::Detail::FrameLimit(limit)),
+        }),
+        _ => status.clone(),
+    }
+}
+
+#[tonic::async_trait]
+impl Remoting for Server {
+    type LinkStream = Writer;
+    type WatchStream = BoxStream<'static, Result<WatchEvent, Status>>;
+
+    async fn link(
+        &self,
+        request: Request<Streaming<Frame>>,
+    ) -> Result<Response<Self::LinkStream>, Status> {
+        if self.shared.is_closing() {
+            return Err(shutting_down());
+        }
+        let mut frames = request.into_inner();
+        let timeout = self.shared.config.connect_timeout;
+        let first = match tokio::time::timeout(timeout, frames.message()).await {
+            Err(_) => {
+                return Err(Status::deadline_exceeded(format!(
+                    "no handshake within {timeout:?}"
+                )));
+            }
+            Ok(Err(status)) => {
+                return Err(read_failure(&status, self.shared.config.max_frame_bytes));
+            }
+            Ok(Ok(None)) => return Err(malformed("the link ended before its handshake")),
+            Ok(Ok(Some(first))) => first,
+        };
+        let (peer, version, max_frame) = self.check(first)?;
+
+        let (session, outbox) = Session::new(self.shared.clone(), peer.clone());
+        session.set_peer(PeerInfo {
+            node: peer.clone(),
+            max_frame,
+        });
+        let hello = Frame {
+            handshake: Some(Handshake {
+                protocol_version: version,
+                from: Some(self.shared.address.clone()),
+                to: None,
+                max_frame_bytes: self.shared.config.max_frame_bytes,
+            }),
+            ..Frame::default()
+        };
+        let writer = Writer::new(session.clone(), outbox, hello, None);
+        let id = self.shared.accepted(session.clone());
+        if self.shared.is_closing() {
+            // Shutdown began after the check above and may have missed this link.
+            self.shared.accepted_ended(id);
+            return Err(shutting_down());
+        }
+        self.shared.link_event(LinkEvent::Up {
+            peer: peer.clone(),
+            direction: Direction::Inbound,
+        });
+        let shared = self.shared.clone();
+        let limit = self.shared.config.max_frame_bytes;
+        let reader = tokio::spawn(async move {
+            let (reason, end) = match session.read(&mut frames).await {
+                // The caller ended its half on purpose: finish ours the same way.
+                Ok(()) => (
+                    RemoteError::NodeLeft {
+                        node: node_text(&peer),
+                    },
+                    None,
+                ),
+                Err(status) => (
+                    RemoteError::ConnectionLost {
+                        node: node_text(&peer),
+                        reason: format!("{:?}: {}", status.code(), status.message()),
+                    },
+                    Some(read_failure(&status, limit)),
+                ),
+            };
+            session.close(reason.clone());
+            // The first reason stands: a link this node ended itself (shutdown) says so.
+            let reason = session.reason().unwrap_or(reason);
+            debug!(peer = %node_text(&peer), %reason, "inbound link ended");
+            session.end_stream(end);
+            shared.accepted_ended(id);
+            shared.link_event(LinkEvent::Down {
+                peer,
+                direction: Direction::Inbound,
+                reason,
+            });
+        });
+        self.shared.accepted_reader(id, reader.abort_handle());
+        Ok(Response::new(writer))
+    }
+
+    async fn lookup(
+        &self,
+        request: Request<LookupRequest>,
+    ) -> Result<Response<LookupResponse>, Status> {
+        if self.shared.is_closing() {
+            return Err(shutting_down());
+        }
+        let Some(address) = request.into_inner().address else {
+            return Err(malformed("a lookup needs an address"));
+        };
+        let found = self
+            .shared
+            .inbound
+            .lookup(address)
+            .await
+            .map_err(|error| detail_status(&error))?;
+        Ok(Response::new(match found {
+            Some(found) => LookupResponse {
+                found: true,
+                address: Some(self.here(found.address)),
+                kind: found.kind,
+            },
+            None => LookupResponse::default(),
+        }))
+    }
+
+    async fn spawn(
+        &self,
+        request: Request<SpawnRequest>,
+    ) -> Result<Response<SpawnResponse>, Status> {
+        if self.shared.is_closing() {
+            return Err(shutting_down());
+        }
+        let address = self
+            .shared
+            .inbound
+            .spawn(request.into_inner())
+            .await
+            .map_err(|error| detail_status(&error))?;
+        Ok(Response::new(SpawnResponse {
+            address: Some(self.here(address)),
+        }))
+    }
+
+    async fn stop(&self, request: Request<StopRequest>) -> Result<Response<StopResponse>, Status> {
+        let StopRequest { address, kill } = request.into_inner();
+        let Some(address) = address else {
+            return Err(malformed("a stop needs an address"));
+        };
+        let stopped = self
+            .shared
+            .inbound
+            .stop(address, kill)
+            .await
+            .map_err(|error| detail_status(&error))?;
+        Ok(Response::new(StopResponse { stopped }))
+    }
+
+    async fn watch(
+        &self,
+        request: Request<WatchRequest>,
+    ) -> Result<Response<Self::WatchStream>, Status> {
+        if self.shared.is_closing() {
+            return Err(shutting_down());
+        }
+        let Some(address) = request.into_inner().address else {
+            return Err(malformed("a watch needs an address"));
+        };
+        let start = self
+            .shared
+            .inbound
+            .watch(address.clone())
+            .await
+            .map_err(|error| detail_status(&error))?;
+        let stream: Self::WatchStream = match start {
+            WatchStart::NotFound => stream::iter([Ok(WatchEvent {
+                event: Some(watch_event::Event::Terminated(Terminated {
+                    address: Some(self.here(address)),
+                    cause: StopCause::NotFound.into(),
+                    message: String::new(),
+                })),
+            })])
+            .boxed(),
+            WatchStart::Watching {
+                address,
+                terminated,
+            } => {
+                let watching = WatchEvent {
+                    event: Some(watch_event::Event::Watching(self.here(address))),
+                };
+                let mut shutdown = self.shared.shutdown.subscribe();
+                let end = async move {
+                    tokio::select! {
+                        terminated = terminated => match terminated {
+                            Ok(terminated) => Ok(WatchEvent {
+                                event: Some(watch_event::Event::Terminated(terminated)),
+                            }),
+                            Err(_) => Err(Status::unavailable(
+                                "the watch ended without the actor's termination",
+                            )),
+                        },
+                        _ = shutdown.wait_for(|closing| *closing) => Err(shutting_down()),
+                    }
+                };
+                stream::iter([Ok(watching)])
+                    .chain(stream::once(end))
+                    .boxed()
+            }
+        };
+        Ok(Response::new(stream))
+    }
+}
