@@ -50,7 +50,7 @@ impl<A: Actor> ActorRef<A> {
 
     /// The actor's address.
     pub fn path(&self) -> ActorPath {
-        self.cell.core.path()
+        self.cell.path()
     }
 
     /// The actor's name, `None` for an anonymous actor.

@@ -50,6 +50,27 @@ impl<A: Actor> Cell<A> {
     pub(crate) fn forward(&self) -> Option<&dyn Forward<A>> {
         self.forward.as_deref().map(|forward| &**forward)
     }
+
+    /// The actor's address: the forward's, when it stands for an actor elsewhere (a remote
+    /// actor's proxy), else the cell's place in the tree.
+    pub(crate) fn path(&self) -> ActorPath {
+        match self.forward().and_then(|forward| forward.path()) {
+            Some(path) => path,
+            None => self.core.path(),
+        }
+    }
+
+    /// Registers a watcher of this actor, or tells it at once if the actor is gone; the
+    /// notice carries [`path`](Self::path).
+    pub(crate) fn add_watcher(&self, watcher: ActorId, notify: WatchNotify) {
+        self.core
+            .watchers
+            .add(watcher, notify, |reason| Terminated {
+                id: self.core.id,
+                path: self.path(),
+                reason,
+            });
+    }
 }
 
 /// The type-independent part of a cell.
@@ -265,6 +286,12 @@ pub(crate) trait Forward<A: Actor>: Send + Sync + 'static {
 
     /// The forward itself, for the feature that made it.
     fn as_any(&self) -> &dyn Any;
+
+    /// The address of what the cell stands for, when that is not the cell's place in the tree
+    /// (a remote actor's proxy); `None`: the cell's own path.
+    fn path(&self) -> Option<ActorPath> {
+        None
+    }
 }
 
 /// The type-erased view of a cell.

@@ -93,6 +93,7 @@ mod sync;
 // Feature state the kernel carries: one leaf module, one value in the cell or the system.
 mod behaviour;
 mod event;
+mod extension;
 mod passivation;
 mod stash;
 mod supervision;

@@ -22,6 +22,7 @@ use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, Children, Core, Forward, Node, stop_all};
 use crate::error::{ConfigError, SpawnError};
 use crate::event::{Event, EventStream, Events};
+use crate::extension::Extensions;
 use crate::failure;
 use crate::id::ActorId;
 use crate::mailbox::{Mailbox, MailboxConfig, StopKind};
@@ -65,6 +66,8 @@ pub(crate) struct SystemInner {
     supervision: Arc<Supervision>,
     passivation: Passivation,
     quiet_panics: bool,
+    /// What features over the kernel keep per system (the `extension` module's).
+    pub(crate) extensions: Extensions,
 }
 
 impl SystemInner {
@@ -234,6 +237,7 @@ impl ActorSystemBuilder {
                 supervision: Arc::new(self.supervision),
                 passivation: self.passivation,
                 quiet_panics: self.quiet_panics,
+                extensions: Extensions::new(),
             }),
         })
     }
@@ -396,6 +400,33 @@ impl ActorSystem {
         self.spawn_in(None, first, options, Some(Box::new(factory)))
     }
 
+    /// The live actor named `name`, whatever its type, for features that find actors by name
+    /// (remoting).
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
+    pub(crate) fn named(&self, name: &str) -> Option<Arc<dyn Node>> {
+        self.inner.names().get(name).cloned()
+    }
+
+    /// A cell outside the tree and the registry, with a sealed mailbox: every send to it goes
+    /// to the forward `make` builds (given the cell, weakly, for what it does later). Not
+    /// counted among the live actors, never stopped by its parent: a handle to something
+    /// elsewhere (a remote actor's proxy).
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
+    pub(crate) fn detached_cell<A: Actor>(
+        &self,
+        name: Option<Arc<str>>,
+        make: impl FnOnce(&std::sync::Weak<Cell<A>>) -> Box<dyn Forward<A>>,
+    ) -> Arc<Cell<A>> {
+        let id = ActorId::new(self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 1);
+        Arc::new_cyclic(|me| {
+            Cell::new(
+                Core::new(id, name, None, self.clone()),
+                Mailbox::sealed(),
+                Some(make(me)),
+            )
+        })
+    }
+
     /// The live actor named `name`, if there is one of type `H::Actor`.
     pub fn lookup<H: ActorHandle>(&self, name: &str) -> Option<H> {
         let node = self.inner.names().get(name).cloned()?;
@@ -450,6 +481,10 @@ impl ActorSystem {
             .get_or_init(|| async {
                 tracing::debug!(system = %self.inner.name, "actor system shutting down");
                 stop_all(self.inner.guardian.close(), StopKind::Graceful).await;
+                // Features stop after the actors that may still use them.
+                for hook in self.inner.extensions.take_shutdown_hooks() {
+                    hook().await;
+                }
                 tracing::debug!(system = %self.inner.name, "actor system stopped");
             })
             .await;

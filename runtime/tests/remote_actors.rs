@@ -1,0 +1,383 @@
+//! Actors across nodes (feature `remote`): two actor systems in one process, each with a node
+//! on 127.0.0.1 port 0, one serving a registered kind and the other calling it through the
+//! actor's own typed handle.
+//!
+//! Real sockets need real time, so nothing here runs on the paused clock; every wait is
+//! bounded and the evidence is an outcome (a reply, a typed error, a `Terminated`), never the
+//! time a sleep took.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use prost::bytes::Bytes;
+use rakt::prelude::*;
+use rakt::remote::proto::v1::ActorAddress;
+use rakt::remote::{NodeConfig, RemoteError, Remoting, StartError, parse_address};
+use tokio::sync::mpsc;
+use tokio::time::timeout;
+
+/// How long any one outcome may take before a test fails.
+const WITHIN: Duration = Duration::from_secs(10);
+
+/// Records values; served remotely.
+#[actor]
+#[derive(Default)]
+pub struct Log {
+    seen: Vec<u64>,
+}
+
+#[actor(remote = "test.v1")]
+impl Log {
+    /// Records `value` (a tell).
+    pub fn push(&mut self, value: u64) {
+        self.seen.push(value);
+    }
+
+    /// What was recorded, in order.
+    pub fn seen(&self) -> Vec<u64> {
+        self.seen.clone()
+    }
+
+    /// `by` added to the count of values, unless it is 0.
+    pub fn checked(&self, by: u64) -> Result<u64, String> {
+        if by == 0 {
+            return Err("zero".to_owned());
+        }
+        Ok(self.seen.len() as u64 + by)
+    }
+
+    /// Answers after `ms` milliseconds.
+    pub async fn slow(&self, ms: u64) -> u64 {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        ms
+    }
+
+    /// Panics.
+    pub fn boom(&self) -> u64 {
+        panic!("boom")
+    }
+}
+
+/// Another registered kind.
+#[actor]
+#[derive(Default)]
+pub struct Other;
+
+#[actor(remote = "test.v1")]
+impl Other {
+    /// Nothing.
+    pub fn ping(&self) {}
+}
+
+/// A remote actor whose kind the server does not register.
+#[actor]
+#[derive(Default)]
+pub struct Unregistered;
+
+#[actor(remote = "test.v1")]
+impl Unregistered {
+    /// Nothing.
+    pub fn ping(&self) {}
+}
+
+/// Hears of the actors it watches through `tx`.
+#[actor]
+pub struct Watcher {
+    tx: mpsc::UnboundedSender<Terminated>,
+}
+
+#[actor]
+impl Watcher {
+    /// Watches `target`.
+    pub fn watch(&mut self, target: LogRef, ctx: &mut Ctx<Self>) {
+        ctx.watch(&target, |gone| WatcherMsg::Ended { gone });
+    }
+
+    /// A watched actor ended.
+    pub fn ended(&mut self, gone: Terminated) {
+        let _ = self.tx.send(gone);
+    }
+}
+
+/// A system named `name` with a node on 127.0.0.1, port 0.
+async fn node(name: &str) -> (ActorSystem, Remoting) {
+    let system = ActorSystem::builder(name)
+        .quiet_panics()
+        .build()
+        .await
+        .unwrap();
+    let config = NodeConfig::builder(name)
+        .listen("127.0.0.1", 0)
+        .build()
+        .unwrap();
+    let remoting = Remoting::start(&system, config).await.unwrap();
+    (system, remoting)
+}
+
+/// A server with a `Log` named `log` (restarted on failure), and a client.
+async fn pair() -> (ActorSystem, Remoting, LogRef, ActorSystem) {
+    let (server, remoting) = node("server").await;
+    server.register::<Log>();
+    server.register::<Other>();
+    let log: LogRef = server
+        .spawn_supervised("log", Log::default(), Supervision::restart())
+        .await
+        .unwrap();
+    let (client, _) = node("client").await;
+    (server, remoting, log, client)
+}
+
+async fn remote_log(client: &ActorSystem, remoting: &Remoting) -> LogRef {
+    timeout(
+        WITHIN,
+        client.lookup_remote(&remoting.actor_address("/user/log")),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tells_keep_their_order_and_asks_answer() {
+    let (server, remoting, local, client) = pair().await;
+    let log = remote_log(&client, &remoting).await;
+    assert_eq!(
+        log.path().as_str(),
+        remoting.actor_address("/user/log"),
+        "a remote handle's path is its remote address"
+    );
+    for value in 0..200 {
+        log.push(value).await.unwrap();
+    }
+    log.push(200).try_send().unwrap();
+    log.actor_ref()
+        .tell_batch((201..300).map(|value| LogMsg::Push { value }))
+        .await
+        .unwrap();
+    let seen = timeout(WITHIN, log.seen()).await.unwrap().unwrap();
+    assert_eq!(seen, (0..300).collect::<Vec<_>>());
+    assert_eq!(local.seen().await.unwrap().len(), 300, "the same actor");
+    let replies = log
+        .actor_ref()
+        .ask_batch((1..=3).map(|by| move |reply| LogMsg::Checked { by, reply }))
+        .await;
+    let replies: Vec<u64> = replies.into_iter().map(Result::unwrap).collect();
+    assert_eq!(replies, [301, 302, 303]);
+    client.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_travel_typed() {
+    let (server, remoting, _local, client) = pair().await;
+    let log = remote_log(&client, &remoting).await;
+    // The handler's own error.
+    assert_eq!(
+        log.checked(0).await,
+        Err(AskError::Handler("zero".to_owned()))
+    );
+    // The caller's timeout.
+    let slow = log.slow(2_000).timeout(Duration::from_millis(50)).await;
+    assert_eq!(slow, Err(AskError::Timeout(Duration::from_millis(50))));
+    // A panic on the remote node: a typed failure here, and the node (and, restarted, the
+    // actor) goes on serving.
+    assert!(matches!(log.boom().await, Err(AskError::Failed(why)) if why.contains("boom")));
+    assert_eq!(timeout(WITHIN, log.checked(1)).await.unwrap(), Ok(1));
+    client.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookups_that_find_nothing_usable_are_typed_errors() {
+    let (server, remoting, _local, client) = pair().await;
+    let _unregistered: UnregisteredRef = server.spawn("plain", Unregistered).await.unwrap();
+    let nobody = client
+        .lookup_remote::<LogRef>(&remoting.actor_address("/user/nobody"))
+        .await;
+    assert!(
+        matches!(nobody, Err(RemoteError::UnknownActor { .. })),
+        "{nobody:?}"
+    );
+    let wrong = client
+        .lookup_remote::<OtherRef>(&remoting.actor_address("/user/log"))
+        .await;
+    assert_eq!(
+        wrong,
+        Err(RemoteError::WrongKind {
+            expected: "test.v1.Other",
+            found: "test.v1.Log".to_owned()
+        })
+    );
+    let plain = client
+        .lookup_remote::<UnregisteredRef>(&remoting.actor_address("/user/plain"))
+        .await;
+    assert!(
+        matches!(plain, Err(RemoteError::UnknownKind { .. })),
+        "{plain:?}"
+    );
+    let malformed = client
+        .lookup_remote::<LogRef>("rakt://server@127.0.0.1/user/log")
+        .await;
+    assert!(matches!(malformed, Err(RemoteError::InvalidAddress { .. })));
+    let unstarted = ActorSystem::builder("bare").build().await.unwrap();
+    let bare = unstarted
+        .lookup_remote::<LogRef>(&remoting.actor_address("/user/log"))
+        .await;
+    assert_eq!(bare, Err(RemoteError::NotStarted));
+    // A method the actor lacks and bytes that are not its arguments: typed, for that call.
+    let remote = Remoting::of(&client).unwrap();
+    let target: ActorAddress = parse_address(&remoting.actor_address("/user/log")).unwrap();
+    let unknown = remote
+        .node()
+        .ask(&target, "test.v1.Log/Nope", Bytes::new(), WITHIN)
+        .await;
+    assert!(
+        matches!(unknown, Err(RemoteError::UnknownMethod { .. })),
+        "{unknown:?}"
+    );
+    let garbage = remote
+        .node()
+        .ask(
+            &target,
+            "test.v1.Log/Checked",
+            Bytes::from_static(&[0x0a, 0x09]),
+            WITHIN,
+        )
+        .await;
+    assert!(
+        matches!(garbage, Err(RemoteError::MalformedPayload { .. })),
+        "{garbage:?}"
+    );
+    // A tell that does not decode is a dead letter on the serving system.
+    let mut events = server.events();
+    remote
+        .node()
+        .tell(&target, "test.v1.Log/Nope", Bytes::new())
+        .unwrap();
+    let dead = timeout(WITHIN, async {
+        loop {
+            if let Some(Event::DeadLetter(dead)) = events.next().await {
+                return dead;
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        matches!(dead.reason, DeadLetterReason::Remote { .. }),
+        "{dead:?}"
+    );
+    // One node per system, named after it.
+    let again = Remoting::start(
+        &client,
+        NodeConfig::builder("client")
+            .listen("127.0.0.1", 0)
+            .build()
+            .unwrap(),
+    )
+    .await;
+    assert!(matches!(again, Err(StartError::AlreadyStarted)));
+    let misnamed = Remoting::start(
+        &unstarted,
+        NodeConfig::builder("other")
+            .listen("127.0.0.1", 0)
+            .build()
+            .unwrap(),
+    )
+    .await;
+    assert!(matches!(misnamed, Err(StartError::SystemName { .. })));
+    client.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_handles_compare_by_the_remote_actor() {
+    let (server, remoting, local, client) = pair().await;
+    let one = remote_log(&client, &remoting).await;
+    let two = remote_log(&client, &remoting).await;
+    assert_eq!(one, two, "two lookups of one actor are equal");
+    let set: HashSet<LogRef> = [one.clone(), two.clone()].into_iter().collect();
+    assert_eq!(set.len(), 1);
+    assert_ne!(one, local, "a remote handle never equals a local one");
+    let here: LogRef = client.spawn("log", Log::default()).await.unwrap();
+    assert_ne!(one, here);
+    client.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remote_stop_stops_the_actor() {
+    let (server, remoting, local, client) = pair().await;
+    let log = remote_log(&client, &remoting).await;
+    assert!(log.is_alive());
+    timeout(WITHIN, log.stop()).await.unwrap();
+    assert!(!log.is_alive());
+    timeout(WITHIN, local.stop()).await.unwrap();
+    assert!(
+        server.lookup::<LogRef>("log").is_none(),
+        "stopped on its node"
+    );
+    assert_eq!(log.push(1).await, Err(SendError::Stopped));
+    assert_eq!(log.seen().await, Err(AskError::Stopped));
+    client.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_gone_mid_ask_fails_the_ask_promptly() {
+    let (server, remoting, _local, client) = pair().await;
+    let log = remote_log(&client, &remoting).await;
+    let asked =
+        tokio::spawn(async move { log.slow(60_000).timeout(Duration::from_secs(60)).await });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    remoting.node().shutdown().await;
+    let outcome = timeout(WITHIN, asked).await.expect("no hang").unwrap();
+    assert!(matches!(outcome, Err(AskError::Remote(_))), "{outcome:?}");
+    client.shutdown().await;
+    // The server's actor is still in its minute-long handler: the system is dropped, not
+    // shut down.
+    drop(server);
+}
+
+/// A watcher on the client, watching the remote `log`; its notices arrive on the receiver.
+async fn watching(client: &ActorSystem, log: &LogRef) -> mpsc::UnboundedReceiver<Terminated> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let watcher: WatcherRef = client.spawn_anonymous(Watcher { tx }).await.unwrap();
+    watcher.watch(log.clone()).await.unwrap();
+    rx
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watching_a_remote_actor_hears_of_its_stop() {
+    let (server, remoting, local, client) = pair().await;
+    let log = remote_log(&client, &remoting).await;
+    let mut ended = watching(&client, &log).await;
+    // Stopped on its own node, by a local handle there.
+    timeout(WITHIN, local.stop()).await.unwrap();
+    let gone = timeout(WITHIN, ended.recv()).await.unwrap().unwrap();
+    assert_eq!(gone.reason, StopReason::Stopped);
+    assert_eq!(gone.path.as_str(), remoting.actor_address("/user/log"));
+    assert_eq!(gone.id, log.id());
+    assert!(!log.is_alive(), "the handle knows");
+    client.shutdown().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watching_a_remote_actor_hears_of_its_node_going_away() {
+    let (server, remoting, _local, client) = pair().await;
+    let log = remote_log(&client, &remoting).await;
+    let mut ended = watching(&client, &log).await;
+    // Let the watch reach the server before it goes: a watch that starts after is refused
+    // as unreachable too, so either way the notice says so.
+    remoting.node().shutdown().await;
+    let gone = timeout(WITHIN, ended.recv()).await.unwrap().unwrap();
+    assert!(
+        matches!(gone.reason, StopReason::Unreachable(_)),
+        "{gone:?}"
+    );
+    assert!(!log.is_alive());
+    client.shutdown().await;
+    server.shutdown().await;
+}
