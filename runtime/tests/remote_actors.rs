@@ -381,3 +381,90 @@ async fn watching_a_remote_actor_hears_of_its_node_going_away() {
     client.shutdown().await;
     server.shutdown().await;
 }
+
+/// The constructor arguments of a remotely spawned `Log`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Seed {
+    /// The values the log starts with.
+    #[prost(uint64, repeated, tag = "1")]
+    pub values: Vec<u64>,
+}
+
+/// Field 1 with another wire type than `Seed`'s: not a `Seed`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct NotASeed {
+    /// A fixed-width field where `Seed` has varints.
+    #[prost(fixed64, tag = "1")]
+    pub values: u64,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registered_kinds_spawn_remotely() {
+    let (server, remoting) = node("server").await;
+    server.register_spawn(|seed: Seed| Log { seen: seed.values });
+    server.register_default::<Other>();
+    server.register::<Unregistered>();
+    let (client, _) = node("client").await;
+    let at = rakt::remote::node_address_text(remoting.address());
+    let log: LogRef = timeout(
+        WITHIN,
+        client.spawn_remote(&at, "seeded", Seed { values: vec![4, 5] }),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    log.push(6).await.unwrap();
+    assert_eq!(log.seen().await.unwrap(), [4, 5, 6]);
+    let local = server
+        .lookup::<LogRef>("seeded")
+        .expect("spawned on the server");
+    assert_eq!(local.seen().await.unwrap(), [4, 5, 6]);
+    assert_eq!(
+        log,
+        remote_log_at(&client, &remoting, "/user/seeded").await,
+        "the spawned handle is the looked-up one"
+    );
+    let other: OtherRef = client.spawn_remote(&at, "other", ()).await.unwrap();
+    other.ping().await.unwrap();
+    // What cannot be spawned: typed errors.
+    let taken = client.spawn_remote::<OtherRef, _>(&at, "other", ()).await;
+    assert!(
+        matches!(taken, Err(RemoteError::NameTaken { .. })),
+        "{taken:?}"
+    );
+    let plain = client
+        .spawn_remote::<UnregisteredRef, _>(&at, "plain", ())
+        .await;
+    assert!(
+        matches!(plain, Err(RemoteError::UnknownKind { .. })),
+        "{plain:?}"
+    );
+    let bad = client
+        .spawn_remote::<LogRef, _>(&at, "bad", NotASeed { values: 1 })
+        .await;
+    assert!(
+        matches!(bad, Err(RemoteError::MalformedPayload { .. })),
+        "{bad:?}"
+    );
+    let anonymous = client.spawn_remote::<OtherRef, _>(&at, "", ()).await;
+    assert!(
+        matches!(anonymous, Err(RemoteError::InvalidName { .. })),
+        "{anonymous:?}"
+    );
+    let nowhere = client
+        .spawn_remote::<OtherRef, _>("rakt://server@", "x", ())
+        .await;
+    assert!(
+        matches!(nowhere, Err(RemoteError::InvalidAddress { .. })),
+        "{nowhere:?}"
+    );
+    client.shutdown().await;
+    server.shutdown().await;
+}
+
+async fn remote_log_at(client: &ActorSystem, remoting: &Remoting, path: &str) -> LogRef {
+    timeout(WITHIN, client.lookup_remote(&remoting.actor_address(path)))
+        .await
+        .unwrap()
+        .unwrap()
+}

@@ -14,6 +14,35 @@ pub fn parse_address(text: &str) -> Result<ActorAddress, RemoteError> {
         address: text.to_owned(),
         reason,
     };
+    let slash = text
+        .get("rakt://".len()..)
+        .and_then(|rest| rest.find('/'))
+        .ok_or_else(|| invalid("it has no actor path (`/user/<name>`)"))?;
+    let (node, path) = text.split_at("rakt://".len() + slash);
+    let node = parse_node(node).map_err(|error| match error {
+        RemoteError::InvalidAddress { reason, .. } => invalid(reason),
+        other => other,
+    })?;
+    let names = path
+        .strip_prefix("/user/")
+        .ok_or_else(|| invalid("the path does not begin with `/user/`"))?;
+    if names.split('/').any(str::is_empty) {
+        return Err(invalid("the path has an empty actor name"));
+    }
+    Ok(ActorAddress {
+        node: Some(node),
+        path: path.to_owned(),
+        id: 0,
+    })
+}
+
+/// Parses a node's address, `rakt://<system>@<host>:<port>` (an IPv6 host in brackets), with
+/// `uid` 0 (whichever incarnation answers).
+pub fn parse_node(text: &str) -> Result<NodeAddress, RemoteError> {
+    let invalid = |reason| RemoteError::InvalidAddress {
+        address: text.to_owned(),
+        reason,
+    };
     let rest = text
         .strip_prefix("rakt://")
         .ok_or_else(|| invalid("it does not begin with `rakt://`"))?;
@@ -29,10 +58,7 @@ pub fn parse_address(text: &str) -> Result<ActorAddress, RemoteError> {
             "the system name is empty or not a valid system name",
         ));
     }
-    let slash = rest
-        .find('/')
-        .ok_or_else(|| invalid("it has no actor path (`/user/<name>`)"))?;
-    let (authority, path) = rest.split_at(slash);
+    let authority = rest;
     let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
         let (host, after) = bracketed
             .split_once(']')
@@ -49,27 +75,27 @@ pub fn parse_address(text: &str) -> Result<ActorAddress, RemoteError> {
     if host.is_empty() {
         return Err(invalid("the host is empty"));
     }
+    if host.contains(['/', '@']) || (host.contains(':') && !authority.starts_with('[')) {
+        return Err(invalid(
+            "the host is not a host name or an address (IPv6 in brackets)",
+        ));
+    }
     let port: u16 = port
         .parse()
         .ok()
         .filter(|port| *port != 0)
         .ok_or_else(|| invalid("the port is not a number from 1 to 65535"))?;
-    let names = path
-        .strip_prefix("/user/")
-        .ok_or_else(|| invalid("the path does not begin with `/user/`"))?;
-    if names.split('/').any(str::is_empty) {
-        return Err(invalid("the path has an empty actor name"));
-    }
-    Ok(ActorAddress {
-        node: Some(NodeAddress {
-            system: system.to_owned(),
-            host: host.to_owned(),
-            port: u32::from(port),
-            uid: 0,
-        }),
-        path: path.to_owned(),
-        id: 0,
+    Ok(NodeAddress {
+        system: system.to_owned(),
+        host: host.to_owned(),
+        port: u32::from(port),
+        uid: 0,
     })
+}
+
+/// `rakt://<system>@<host>:<port>` (an IPv6 host in brackets).
+pub fn node_address_text(node: &NodeAddress) -> String {
+    format!("rakt://{}", super::error::node_text(node))
 }
 
 /// `rakt://<system>@<host>:<port><path>` (an IPv6 host in brackets).
@@ -100,6 +126,9 @@ mod tests {
             ("sys", "host", 9)
         );
         assert_eq!(address.path, "/user/x");
+        let node = parse_node("rakt://sys@[::1]:7").unwrap();
+        assert_eq!(node_address_text(&node), "rakt://sys@[::1]:7");
+        assert!(parse_node("rakt://sys@h:7/user/x").is_err());
     }
 
     #[test]
@@ -116,6 +145,7 @@ mod tests {
             "rakt://sys@h:1/user/",
             "rakt://sys@h:1",
             "rakt://sys@[::1:1/user/x",
+            "rakt://sys@h:1:2/user/x",
         ] {
             assert!(
                 matches!(parse_address(text), Err(RemoteError::InvalidAddress { .. })),

@@ -89,7 +89,7 @@ mod server;
 mod service;
 mod writer;
 
-pub use address::{address_text, parse_address};
+pub use address::{address_text, node_address_text, parse_address, parse_node};
 pub use calls::RemoteWatch;
 #[cfg(feature = "remote-gzip")]
 pub use config::Compression;

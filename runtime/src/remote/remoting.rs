@@ -1,6 +1,7 @@
 //! Remoting joined to the actor system: [`Remoting::start`] gives a system a [`Node`],
-//! [`ActorSystem::register`] makes a kind of actor reachable from other nodes, and
-//! [`ActorSystem::lookup_remote`] returns an actor of another node as its own typed handle.
+//! [`ActorSystem::register`] makes a kind of actor reachable from other nodes (and
+//! [`ActorSystem::register_spawn`] spawnable by them), and [`ActorSystem::lookup_remote`] /
+//! [`ActorSystem::spawn_remote`] return an actor of another node as its own typed handle.
 //!
 //! This module owns the system's side of the transport: the [`Remoting`] value the system
 //! keeps among its extensions (the node, the registered kinds, the proxies made so far), the
@@ -27,26 +28,27 @@
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 
 use futures_util::future::BoxFuture;
 use prost::bytes::Bytes;
 use tokio::sync::oneshot;
 
-use super::address::{address_text, parse_address};
+use super::address::{address_text, parse_address, parse_node};
 use super::config::NodeConfig;
 use super::error::{RemoteError, StartError, detail};
 use super::inbound::{Found, Inbound, ReplyTo, WatchStart};
 use super::node::Node;
 use super::proto::v1::{
-    ActorAddress, Envelope, ErrorCause, ErrorDetail, NodeAddress, StopCause,
+    ActorAddress, Envelope, ErrorCause, ErrorDetail, NodeAddress, SpawnRequest, StopCause,
     Terminated as WireTerminated,
 };
 use super::proxy::{ProxyKey, RemoteProxy, proxy_key};
 use crate::actor::ActorHandle;
 use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, Node as Tree};
-use crate::error::AskError;
+use crate::error::{AskError, SpawnError};
 use crate::event::{DeadLetterReason, StopReason};
 use crate::id::{ActorId, ActorPath};
 use crate::mailbox::StopKind;
@@ -225,6 +227,82 @@ impl ActorSystem {
         kinds(self).insert::<A>();
     }
 
+    /// Registers `A` (as [`register`](ActorSystem::register) does) and lets other nodes spawn
+    /// it ([`spawn_remote`](ActorSystem::spawn_remote)) from constructor arguments `M`, a
+    /// prost message (`()` for none), with `make`. Registering again replaces the
+    /// constructor. A constructor that panics fails that spawn only.
+    ///
+    /// ```no_run
+    /// # use rakt::prelude::*;
+    /// # #[actor] #[derive(Default)] pub struct Counter { total: u64 }
+    /// # #[actor(remote)] impl Counter { pub fn total(&self) -> u64 { self.total } }
+    /// /// The constructor's arguments.
+    /// #[derive(Clone, PartialEq, prost::Message)]
+    /// pub struct Start {
+    ///     #[prost(uint64, tag = "1")]
+    ///     pub total: u64,
+    /// }
+    ///
+    /// # async fn demo(server: ActorSystem, client: ActorSystem, node: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// server.register_spawn(|start: Start| Counter { total: start.total });
+    /// // On another node, with `node` = `rakt://server@host:port`:
+    /// let counter: CounterRef = client.spawn_remote(node, "counter", Start { total: 5 }).await?;
+    /// assert_eq!(counter.total().await?, 5);
+    /// # Ok(()) }
+    /// ```
+    pub fn register_spawn<A, M>(&self, make: impl Fn(M) -> A + Send + Sync + 'static)
+    where
+        A: RemoteActor,
+        M: prost::Message + Default + 'static,
+    {
+        kinds(self).insert_spawner::<A>(Arc::new(SpawnWith {
+            make: Arc::new(make),
+            kind: PhantomData,
+        }));
+    }
+
+    /// [`register_spawn`](ActorSystem::register_spawn) for a kind made with `Default`, spawned
+    /// with the arguments `()`.
+    pub fn register_default<A: RemoteActor + Default>(&self) {
+        self.register_spawn(|()| A::default());
+    }
+
+    /// Spawns an actor of kind `H::Actor`, registered for spawning on the node at `node`
+    /// (`rakt://<system>@<host>:<port>`), named `name` under its `/user/`, with the
+    /// constructor arguments `args`; its handle, as [`lookup_remote`](ActorSystem::lookup_remote)
+    /// would give it.
+    ///
+    /// # Errors
+    /// [`RemoteError::NotStarted`]; [`RemoteError::InvalidAddress`] for a malformed node;
+    /// [`RemoteError::UnknownKind`] when the kind is not registered for spawning there;
+    /// [`RemoteError::NameTaken`] / [`RemoteError::InvalidName`] for the name;
+    /// [`RemoteError::MalformedPayload`] when `args` are not the registered constructor's;
+    /// [`RemoteError::HandlerFailed`] when the constructor panicked; the transport's errors.
+    pub async fn spawn_remote<H, M>(
+        &self,
+        node: &str,
+        name: &str,
+        args: M,
+    ) -> Result<H, RemoteError>
+    where
+        H: ActorHandle,
+        H::Actor: RemoteActor,
+        M: prost::Message,
+    {
+        let remoting = Remoting::of(self).ok_or(RemoteError::NotStarted)?;
+        let node = parse_node(node)?;
+        let address = remoting
+            .node()
+            .spawn(
+                &node,
+                <H::Actor as RemoteActor>::SERVICE,
+                Bytes::from(args.encode_to_vec()),
+                Some(name.to_owned()),
+            )
+            .await?;
+        Ok(H::from_actor_ref(remoting.proxy(self, address)))
+    }
+
     /// The actor at `address` (`rakt://<system>@<host>:<port>/user/<name>`) on another node,
     /// as the actor's own handle: tell, ask (with its timeout), `try_send`, the batch forms,
     /// `stop`, `is_alive`, equality and hashing work as for a local actor, with the same error
@@ -276,9 +354,27 @@ fn kinds(system: &ActorSystem) -> Arc<Kinds> {
 #[derive(Default)]
 struct Kinds {
     by_type: RwLock<HashMap<TypeId, Arc<dyn Kind>>>,
+    /// The kinds other nodes may spawn, by wire name.
+    spawners: RwLock<HashMap<&'static str, Arc<dyn Spawner>>>,
 }
 
 impl Kinds {
+    fn insert_spawner<A: RemoteActor>(&self, spawner: Arc<dyn Spawner>) {
+        self.insert::<A>();
+        self.spawners
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(A::SERVICE, spawner);
+    }
+
+    fn spawner(&self, kind: &str) -> Option<Arc<dyn Spawner>> {
+        self.spawners
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(kind)
+            .cloned()
+    }
+
     fn insert<A: RemoteActor>(&self) {
         self.by_type
             .write()
@@ -291,6 +387,74 @@ impl Kinds {
         let any = Arc::clone(cell).into_any();
         let by_type = self.by_type.read().unwrap_or_else(PoisonError::into_inner);
         by_type.get(&(*any).type_id()).cloned()
+    }
+}
+
+/// How a kind registered for spawning is spawned from the wire.
+trait Spawner: Send + Sync + 'static {
+    /// Decodes `args`, makes the actor and spawns it as `name`; its address on this node.
+    fn spawn(
+        &self,
+        system: ActorSystem,
+        args: Bytes,
+        name: String,
+    ) -> BoxFuture<'static, Result<ActorAddress, ErrorDetail>>;
+}
+
+/// Spawns `A` from constructor arguments `M` with `make`.
+struct SpawnWith<A, M, F> {
+    make: Arc<F>,
+    kind: PhantomData<fn(M) -> A>,
+}
+
+impl<A, M, F> Spawner for SpawnWith<A, M, F>
+where
+    A: RemoteActor,
+    M: prost::Message + Default + 'static,
+    F: Fn(M) -> A + Send + Sync + 'static,
+{
+    fn spawn(
+        &self,
+        system: ActorSystem,
+        args: Bytes,
+        name: String,
+    ) -> BoxFuture<'static, Result<ActorAddress, ErrorDetail>> {
+        let make = Arc::clone(&self.make);
+        Box::pin(async move {
+            if name.is_empty() {
+                return Err(detail(
+                    ErrorCause::InvalidName,
+                    "a remote spawn needs a name: an anonymous actor cannot be reached",
+                ));
+            }
+            let args = M::decode(args).map_err(|error| {
+                detail(
+                    ErrorCause::MalformedPayload,
+                    format!("the constructor arguments of `{}`: {error}", A::SERVICE),
+                )
+            })?;
+            let actor = catch_unwind(AssertUnwindSafe(|| make(args))).map_err(|_| {
+                detail(
+                    ErrorCause::HandlerFailed,
+                    format!("the constructor of `{}` panicked", A::SERVICE),
+                )
+            })?;
+            let spawned = system.spawn(&name, actor).await;
+            let handle = spawned.map_err(|error| {
+                let cause = match &error {
+                    SpawnError::DuplicateName(_) => ErrorCause::NameTaken,
+                    SpawnError::InvalidName { .. } => ErrorCause::InvalidName,
+                    SpawnError::Stopping => ErrorCause::ShuttingDown,
+                    _ => ErrorCause::Unspecified,
+                };
+                detail(cause, error.to_string())
+            })?;
+            Ok(ActorAddress {
+                node: None,
+                path: format!("/user/{name}"),
+                id: handle.id().get(),
+            })
+        })
     }
 }
 
@@ -510,6 +674,28 @@ impl Inbound for SystemInbound {
             Err(why) => Err(why),
         };
         Box::pin(async move { found })
+    }
+
+    fn spawn(
+        &self,
+        request: SpawnRequest,
+    ) -> BoxFuture<'static, Result<ActorAddress, ErrorDetail>> {
+        let system = match self.system() {
+            Ok(system) => system,
+            Err(gone) => return Box::pin(async move { Err(gone) }),
+        };
+        match self.kinds.spawner(&request.kind) {
+            Some(spawner) => spawner.spawn(system, request.args, request.name),
+            None => {
+                let kind = request.kind;
+                Box::pin(async move {
+                    Err(detail(
+                        ErrorCause::UnknownKind,
+                        format!("no kind `{kind}` is registered for spawning"),
+                    ))
+                })
+            }
+        }
     }
 
     fn stop(
