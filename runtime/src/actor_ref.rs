@@ -182,7 +182,7 @@ impl<A: Actor> ActorRef<A> {
         };
         match self.cell.forward() {
             Some(forward) => {
-                let pushed = forward.push(self, msg, &mut |routee, msg| {
+                let pushed = forward.push(self, msg, None, &mut |routee, msg| {
                     Poll::Ready(
                         routee
                             .cell

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::task::Poll;
+use std::time::Duration;
 
 use crate::actor::{Actor, Message};
 use crate::actor_ref::ActorRef;
@@ -264,11 +265,15 @@ pub(crate) type PushTo<'a, A> =
 /// Only the refusal path reaches it, so sends to ordinary actors pay nothing for it.
 pub(crate) trait Forward<A: Actor>: Send + Sync + 'static {
     /// Hands `msg` on from `me`, pushing it with `push` on the actor it goes to; the outcome
-    /// of the send (a message not delivered is a dead letter already).
+    /// of the send (a message not delivered is a dead letter already). `timeout` is the
+    /// caller's, for an ask that waits under one (a forward that sends the ask to another
+    /// node passes it on); `None` for a tell, or an ask whose caller's timeout is not at
+    /// hand (a batch), which waits under the system's default.
     fn push(
         &self,
         me: &ActorRef<A>,
         msg: A::Msg,
+        timeout: Option<Duration>,
         push: &mut PushTo<'_, A>,
     ) -> Poll<Result<(), SendError>>;
 

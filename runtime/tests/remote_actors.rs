@@ -468,3 +468,67 @@ async fn remote_log_at(client: &ActorSystem, remoting: &Remoting, path: &str) ->
         .unwrap()
         .unwrap()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_callers_timeout_travels_with_the_ask() {
+    let (server, remoting) = node("server").await;
+    server.register::<Log>();
+    let _log: LogRef = server.spawn("log", Log::default()).await.unwrap();
+    // The client's default is a minute: only the per-call timeout can end the ask sooner.
+    let client = ActorSystem::builder("client")
+        .ask_timeout(Duration::from_secs(60))
+        .build()
+        .await
+        .unwrap();
+    let config = NodeConfig::builder("client")
+        .listen("127.0.0.1", 0)
+        .build()
+        .unwrap();
+    Remoting::start(&client, config).await.unwrap();
+    let log = remote_log(&client, &remoting).await;
+    let outcome = log.slow(60_000).timeout(Duration::from_millis(100)).await;
+    assert_eq!(outcome, Err(AskError::Timeout(Duration::from_millis(100))));
+    // The handler is still asleep, yet the server answers the ask: its deadline passed.
+    timeout(WITHIN, async {
+        while remoting.node().stats().replies_sent == 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the server gave up on the ask at the caller's deadline");
+    client.shutdown().await;
+    // The server's actor is still in its minute-long handler: dropped, not shut down.
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tell_to_a_node_that_went_away_is_a_dead_letter() {
+    let (server, remoting, _local, client) = pair().await;
+    let log = remote_log(&client, &remoting).await;
+    log.push(1).await.unwrap();
+    remoting.node().shutdown().await;
+    let mut events = client.events();
+    // Refused at the call (the peer is gone or in its backoff) or lost after it was queued:
+    // a dead letter on the sender's event stream either way.
+    let sent = log.push(2).await;
+    assert!(
+        matches!(sent, Ok(()) | Err(SendError::Unreachable)),
+        "{sent:?}"
+    );
+    let dead = timeout(WITHIN, async {
+        loop {
+            if let Some(Event::DeadLetter(dead)) = events.next().await {
+                return dead;
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        matches!(dead.reason, DeadLetterReason::Remote { .. }),
+        "{dead:?}"
+    );
+    assert_eq!(dead.target.as_str(), remoting.actor_address("/user/log"));
+    client.shutdown().await;
+    server.shutdown().await;
+}

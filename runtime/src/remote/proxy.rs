@@ -128,6 +128,7 @@ impl<A: RemoteActor> Forward<A> for RemoteProxy<A> {
         &self,
         me: &ActorRef<A>,
         msg: A::Msg,
+        timeout: Option<Duration>,
         _push: &mut PushTo<'_, A>,
     ) -> Poll<Result<(), SendError>> {
         if self.shared.stopped.load(Ordering::Acquire) {
@@ -154,14 +155,12 @@ impl<A: RemoteActor> Forward<A> for RemoteProxy<A> {
             );
         };
         // Queued now, so asks and tells keep the order of the calls; the reply comes back on a
-        // task of its own. The system's ask timeout travels with it; a shorter timeout of the
-        // caller's ends the caller's wait sooner.
-        let reply = self.node.ask(
-            &self.address,
-            method,
-            Bytes::from(payload),
-            self.ask_timeout,
-        );
+        // task of its own. The caller's timeout travels with it (the system's default when it
+        // is not at hand: a batch), so the actor's node skips the ask once nobody waits.
+        let timeout = timeout.unwrap_or(self.ask_timeout);
+        let reply = self
+            .node
+            .ask(&self.address, method, Bytes::from(payload), timeout);
         let shared = Arc::clone(&self.shared);
         self.runtime.spawn(async move {
             match reply.await {

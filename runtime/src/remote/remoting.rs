@@ -36,8 +36,9 @@ use prost::bytes::Bytes;
 use tokio::sync::oneshot;
 
 use super::address::{address_text, parse_address, parse_node};
-use super::config::NodeConfig;
+use super::config::{DeadLetterHook, NodeConfig};
 use super::error::{RemoteError, StartError, detail};
+use super::events::{DeadLetter as RemoteDeadLetter, Direction};
 use super::inbound::{Found, Inbound, ReplyTo, WatchStart};
 use super::node::Node;
 use super::proto::v1::{
@@ -119,7 +120,10 @@ impl std::fmt::Debug for Remoting {
 impl Remoting {
     /// Starts `system`'s node: binds the configured listener and serves the system's
     /// registered kinds. The node shuts down with the system
-    /// ([`ActorSystem::shutdown`], after its actors have stopped).
+    /// ([`ActorSystem::shutdown`], after its actors have stopped). The tells the node accepts
+    /// and then cannot deliver become dead letters on the system's event stream
+    /// ([`DeadLetterReason::Remote`]) before they reach the configuration's own
+    /// [`on_dead_letter`](super::NodeConfigBuilder::on_dead_letter) hook.
     ///
     /// # Errors
     /// Those of [`Node::start`]; [`StartError::SystemName`] when the configuration names
@@ -134,6 +138,8 @@ impl Remoting {
         if Remoting::of(system).is_some() {
             return Err(StartError::AlreadyStarted);
         }
+        let mut config = config;
+        config.dead_letters = Some(dead_letters_to(system, config.dead_letters.take()));
         let inbound = SystemInbound {
             system: Arc::downgrade(&system.inner),
             kinds: kinds(system),
@@ -340,6 +346,33 @@ impl ActorSystem {
         }
         Ok(H::from_actor_ref(remoting.proxy(self, found.address)))
     }
+}
+
+/// The node's dead-letter hook: the tells it could not deliver go to `system`'s event stream
+/// (as [`DeadLetterReason::Remote`]), then to the hook the configuration had, if any.
+fn dead_letters_to(system: &ActorSystem, then: Option<DeadLetterHook>) -> DeadLetterHook {
+    let system = Arc::downgrade(&system.inner);
+    Arc::new(move |dead: RemoteDeadLetter| {
+        if let Some(inner) = system.upgrade() {
+            // An envelope on its way names its target's node by the link it is on.
+            let mut target = dead.envelope.target.clone().unwrap_or_default();
+            if target.node.is_none() && dead.direction == Direction::Outbound {
+                target.node = Some(dead.peer.clone());
+            }
+            let target = address_text(&target);
+            inner.events.dead_letter(
+                || ActorPath::new(target.clone()),
+                "remote message",
+                || Some(dead.envelope.method.clone()),
+                DeadLetterReason::Remote {
+                    reason: dead.reason.to_string(),
+                },
+            );
+        }
+        if let Some(then) = &then {
+            then(dead);
+        }
+    })
 }
 
 /// The kinds registered in `system`, made on first use.
