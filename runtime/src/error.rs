@@ -131,4 +131,14 @@ pub enum ConfigError {
     /// `build` was called outside a tokio runtime, or in one without its timer enabled.
     #[error("rakt needs a tokio runtime with the time driver enabled: {0}")]
     Runtime(&'static str),
+    /// A feature asked for on the builder could not start (`remote`: the node could not bind
+    /// its listener, or its TLS settings were refused); the system was shut down again.
+    /// `Remoting::start` on a built system gives the feature's own typed error instead.
+    #[error("{feature} could not start: {reason}")]
+    Feature {
+        /// The feature, as its builder method is named (`remote`).
+        feature: &'static str,
+        /// Why, in the feature's words.
+        reason: String,
+    },
 }

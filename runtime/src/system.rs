@@ -115,6 +115,25 @@ impl SystemInner {
 /// stores them without knowing the feature (topics today).
 pub(crate) type Named = Mutex<HashMap<Arc<str>, (&'static str, Box<dyn Any + Send + Sync>)>>;
 
+/// Work a feature over the kernel does as the system is built, after the system exists and
+/// before [`build`](ActorSystemBuilder::build) returns it (starting a remoting node, say);
+/// an error fails the build. Added by the feature's own builder method.
+pub(crate) type Starter = Arc<
+    dyn Fn(ActorSystem) -> std::pin::Pin<Box<dyn Future<Output = Result<(), ConfigError>> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// The starters a builder carries, in the order they were added.
+#[derive(Clone, Default)]
+struct Starters(Vec<Starter>);
+
+impl fmt::Debug for Starters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} feature(s) to start", self.0.len())
+    }
+}
+
 /// Builds an [`ActorSystem`]; start with [`ActorSystem::builder`].
 #[derive(Debug, Clone)]
 pub struct ActorSystemBuilder {
@@ -125,9 +144,18 @@ pub struct ActorSystemBuilder {
     mailbox: MailboxConfig,
     event_buffer: usize,
     quiet_panics: bool,
+    starters: Starters,
 }
 
 impl ActorSystemBuilder {
+    /// Has `starter` run as the system is built (see [`Starter`]); for features' builder
+    /// methods (`remote`).
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
+    pub(crate) fn with_starter(mut self, starter: Starter) -> Self {
+        self.starters.0.push(starter);
+        self
+    }
+
     /// The timeout of an ask that does not set its own (default: [`DEFAULT_ASK_TIMEOUT`]).
     pub fn ask_timeout(mut self, timeout: Duration) -> Self {
         self.ask_timeout = timeout;
@@ -192,7 +220,9 @@ impl ActorSystemBuilder {
     }
 
     /// Checks the configuration and starts the system on the current tokio runtime, which
-    /// must have its time driver enabled (`#[tokio::main]` does).
+    /// must have its time driver enabled (`#[tokio::main]` does); then starts the features
+    /// asked for (a remoting node with `remote`), and shuts the system down again if one
+    /// fails ([`ConfigError::Feature`]).
     pub async fn build(self) -> Result<ActorSystem, ConfigError> {
         let valid_name = !self.name.is_empty()
             && self
@@ -218,7 +248,8 @@ impl ActorSystemBuilder {
             failure::install_quiet_hook();
         }
         tracing::debug!(system = %self.name, "actor system started");
-        Ok(ActorSystem {
+        let starters = self.starters;
+        let system = ActorSystem {
             inner: Arc::new(SystemInner {
                 name: self.name.into_boxed_str(),
                 ask_timeout: self.ask_timeout,
@@ -239,7 +270,15 @@ impl ActorSystemBuilder {
                 quiet_panics: self.quiet_panics,
                 extensions: Extensions::new(),
             }),
-        })
+        };
+        for start in &starters.0 {
+            if let Err(error) = start(system.clone()).await {
+                // What started before it stops again.
+                system.shutdown().await;
+                return Err(error);
+            }
+        }
+        Ok(system)
     }
 }
 
@@ -322,6 +361,7 @@ impl ActorSystem {
             supervision: Supervision::default(),
             passivation: Passivation::never(),
             quiet_panics: false,
+            starters: Starters::default(),
         }
     }
 

@@ -532,3 +532,42 @@ async fn a_tell_to_a_node_that_went_away_is_a_dead_letter() {
     client.shutdown().await;
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_that_cannot_start_fails_the_build() {
+    let (taken, remoting) = node("taken").await;
+    let port = u16::try_from(remoting.address().port).unwrap();
+    let config = NodeConfig::builder("second")
+        .listen("127.0.0.1", port)
+        .build()
+        .unwrap();
+    let built = ActorSystem::builder("second").remote(config).build().await;
+    assert!(
+        matches!(
+            built,
+            Err(ConfigError::Feature {
+                feature: "remote",
+                ..
+            })
+        ),
+        "{built:?}"
+    );
+    let misnamed = NodeConfig::builder("other")
+        .listen("127.0.0.1", 0)
+        .build()
+        .unwrap();
+    let built = ActorSystem::builder("third").remote(misnamed).build().await;
+    assert!(
+        matches!(built, Err(ConfigError::Feature { .. })),
+        "{built:?}"
+    );
+    taken.shutdown().await;
+    // The node stops with its system: its port is free again.
+    let config = NodeConfig::builder("again")
+        .listen("127.0.0.1", port)
+        .build()
+        .unwrap();
+    let again = ActorSystem::builder("again").remote(config).build().await;
+    assert!(again.is_ok(), "{again:?}");
+    again.unwrap().shutdown().await;
+}

@@ -56,9 +56,9 @@ impl Echo {
 
 /// A system named `name` with a node on 127.0.0.1 (a free port).
 async fn start(name: &str) -> Result<(ActorSystem, Remoting), Box<dyn std::error::Error>> {
-    let system = ActorSystem::builder(name).build().await?;
     let config = NodeConfig::builder(name).listen("127.0.0.1", 0).build()?;
-    let remoting = Remoting::start(&system, config).await?;
+    let system = ActorSystem::builder(name).remote(config).build().await?;
+    let remoting = Remoting::of(&system).ok_or("the node did not start")?;
     Ok((system, remoting))
 }
 

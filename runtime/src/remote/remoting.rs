@@ -49,11 +49,11 @@ use super::proxy::{ProxyKey, RemoteProxy, proxy_key};
 use crate::actor::ActorHandle;
 use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, Node as Tree};
-use crate::error::{AskError, SpawnError};
+use crate::error::{AskError, ConfigError, SpawnError};
 use crate::event::{DeadLetterReason, StopReason};
 use crate::id::{ActorId, ActorPath};
 use crate::mailbox::StopKind;
-use crate::system::{ActorSystem, SystemInner};
+use crate::system::{ActorSystem, ActorSystemBuilder, SystemInner};
 use crate::wire::{EncodedReply, RemoteActor};
 
 /// A system's remoting: its [`Node`] and what the system serves through it. Cheap to clone.
@@ -222,6 +222,43 @@ impl Remoting {
         });
         proxies.insert(key, Box::new(Arc::downgrade(&cell)));
         ActorRef::from_cell(cell)
+    }
+}
+
+impl ActorSystemBuilder {
+    /// Starts a remoting node with the system ([`Remoting::start`] as part of
+    /// [`build`](ActorSystemBuilder::build)); `config` must name the same system. Get the
+    /// node back with [`Remoting::of`].
+    ///
+    /// ```no_run
+    /// # use rakt::prelude::*;
+    /// use rakt::remote::{NodeConfig, Remoting};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let config = NodeConfig::builder("orders").listen("0.0.0.0", 4000).build()?;
+    /// let system = ActorSystem::builder("orders").remote(config).build().await?;
+    /// let remoting = Remoting::of(&system).expect("started with the system");
+    /// println!("listening on port {}", remoting.address().port);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// `build` fails with [`ConfigError::Feature`] (`feature` = `"remote"`) when the node
+    /// does not start ([`StartError`] says why, in `reason`).
+    pub fn remote(self, config: NodeConfig) -> Self {
+        self.with_starter(Arc::new(move |system: ActorSystem| {
+            let config = config.clone();
+            Box::pin(async move {
+                Remoting::start(&system, config)
+                    .await
+                    .map(drop)
+                    .map_err(|error| ConfigError::Feature {
+                        feature: "remote",
+                        reason: error.to_string(),
+                    })
+            })
+        }))
     }
 }
 
