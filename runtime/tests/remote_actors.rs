@@ -20,6 +20,44 @@ use tokio::time::timeout;
 /// How long any one outcome may take before a test fails.
 const WITHIN: Duration = Duration::from_secs(10);
 
+/// Runs each test on a multi-thread runtime and on a single thread.
+macro_rules! on_both_runtimes {
+    ($($name:ident),* $(,)?) => {
+        mod multi_thread {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name().await;
+                }
+            )*
+        }
+
+        mod current_thread {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name().await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_runtimes!(
+    tells_keep_their_order_and_asks_answer,
+    errors_travel_typed,
+    lookups_that_find_nothing_usable_are_typed_errors,
+    remote_handles_compare_by_the_remote_actor,
+    a_remote_stop_stops_the_actor,
+    a_node_gone_mid_ask_fails_the_ask_promptly,
+    watching_a_remote_actor_hears_of_its_stop,
+    watching_a_remote_actor_hears_of_its_node_going_away,
+    registered_kinds_spawn_remotely,
+    the_callers_timeout_travels_with_the_ask,
+    a_tell_to_a_node_that_went_away_is_a_dead_letter,
+    a_node_that_cannot_start_fails_the_build,
+);
+
 /// Records values; served remotely.
 #[actor]
 #[derive(Default)]
@@ -138,7 +176,6 @@ async fn remote_log(client: &ActorSystem, remoting: &Remoting) -> LogRef {
     .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tells_keep_their_order_and_asks_answer() {
     let (server, remoting, local, client) = pair().await;
     let log = remote_log(&client, &remoting).await;
@@ -164,11 +201,12 @@ async fn tells_keep_their_order_and_asks_answer() {
         .await;
     let replies: Vec<u64> = replies.into_iter().map(Result::unwrap).collect();
     assert_eq!(replies, [301, 302, 303]);
+    let pending = log.checked(4).try_send().unwrap();
+    assert_eq!(timeout(WITHIN, pending).await.unwrap(), Ok(304));
     client.shutdown().await;
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_travel_typed() {
     let (server, remoting, _local, client) = pair().await;
     let log = remote_log(&client, &remoting).await;
@@ -188,7 +226,6 @@ async fn errors_travel_typed() {
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lookups_that_find_nothing_usable_are_typed_errors() {
     let (server, remoting, _local, client) = pair().await;
     let _unregistered: UnregisteredRef = server.spawn("plain", Unregistered).await.unwrap();
@@ -291,7 +328,6 @@ async fn lookups_that_find_nothing_usable_are_typed_errors() {
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remote_handles_compare_by_the_remote_actor() {
     let (server, remoting, local, client) = pair().await;
     let one = remote_log(&client, &remoting).await;
@@ -306,7 +342,6 @@ async fn remote_handles_compare_by_the_remote_actor() {
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_remote_stop_stops_the_actor() {
     let (server, remoting, local, client) = pair().await;
     let log = remote_log(&client, &remoting).await;
@@ -324,7 +359,6 @@ async fn a_remote_stop_stops_the_actor() {
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_gone_mid_ask_fails_the_ask_promptly() {
     let (server, remoting, _local, client) = pair().await;
     let log = remote_log(&client, &remoting).await;
@@ -348,7 +382,6 @@ async fn watching(client: &ActorSystem, log: &LogRef) -> mpsc::UnboundedReceiver
     rx
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watching_a_remote_actor_hears_of_its_stop() {
     let (server, remoting, local, client) = pair().await;
     let log = remote_log(&client, &remoting).await;
@@ -364,7 +397,6 @@ async fn watching_a_remote_actor_hears_of_its_stop() {
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watching_a_remote_actor_hears_of_its_node_going_away() {
     let (server, remoting, _local, client) = pair().await;
     let log = remote_log(&client, &remoting).await;
@@ -378,6 +410,9 @@ async fn watching_a_remote_actor_hears_of_its_node_going_away() {
         "{gone:?}"
     );
     assert!(!log.is_alive());
+    // The handle says why it no longer sends.
+    assert!(matches!(log.seen().await, Err(AskError::Remote(_))));
+    assert_eq!(log.push(1).await, Err(SendError::Unreachable));
     client.shutdown().await;
     server.shutdown().await;
 }
@@ -398,7 +433,6 @@ pub struct NotASeed {
     pub values: u64,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registered_kinds_spawn_remotely() {
     let (server, remoting) = node("server").await;
     server.register_spawn(|seed: Seed| Log { seen: seed.values });
@@ -469,7 +503,6 @@ async fn remote_log_at(client: &ActorSystem, remoting: &Remoting, path: &str) ->
         .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_callers_timeout_travels_with_the_ask() {
     let (server, remoting) = node("server").await;
     server.register::<Log>();
@@ -501,7 +534,6 @@ async fn the_callers_timeout_travels_with_the_ask() {
     drop(server);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tell_to_a_node_that_went_away_is_a_dead_letter() {
     let (server, remoting, _local, client) = pair().await;
     let log = remote_log(&client, &remoting).await;
@@ -533,7 +565,6 @@ async fn a_tell_to_a_node_that_went_away_is_a_dead_letter() {
     server.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_that_cannot_start_fails_the_build() {
     let (taken, remoting) = node("taken").await;
     let port = u16::try_from(remoting.address().port).unwrap();

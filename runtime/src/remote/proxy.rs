@@ -10,7 +10,7 @@
 
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, OnceLock, Weak};
 use std::task::Poll;
 use std::time::Duration;
 
@@ -57,12 +57,17 @@ struct ProxyState<A: RemoteActor> {
     /// Set once the actor is known to be stopping or gone (a stop, its `Terminated`, an
     /// ask that found no actor).
     stopped: AtomicBool,
+    /// Why the actor's node is unreachable, when that is how the handle ended.
+    unreachable: OnceLock<String>,
     cell: Weak<Cell<A>>,
 }
 
 impl<A: RemoteActor> ProxyState<A> {
     /// The actor is gone: the handle is no longer alive, and its watchers hear why (once).
     fn ended(&self, reason: StopReason) {
+        if let StopReason::Unreachable(why) = &reason {
+            let _ = self.unreachable.set(why.clone());
+        }
         self.stopped.store(true, Ordering::Release);
         if let Some(cell) = self.cell.upgrade()
             && !cell.core.is_terminated()
@@ -88,6 +93,7 @@ impl<A: RemoteActor> RemoteProxy<A> {
     ) -> Self {
         let shared = Arc::new(ProxyState {
             stopped: AtomicBool::new(false),
+            unreachable: OnceLock::new(),
             cell,
         });
         let runtime = system.inner.runtime().clone();
@@ -117,6 +123,20 @@ impl<A: RemoteActor> RemoteProxy<A> {
     }
 }
 
+impl<A: RemoteActor> RemoteProxy<A> {
+    /// A tell that cannot go to the actor's node: a dead letter here, and the caller's error.
+    #[cold]
+    fn undelivered(&self, me: &ActorRef<A>, method: &'static str, why: String) -> SendError {
+        me.cell.core.system.inner.events.dead_letter(
+            || self.path.clone(),
+            method,
+            || None,
+            DeadLetterReason::Remote { reason: why },
+        );
+        SendError::Unreachable
+    }
+}
+
 impl<A: RemoteActor> Drop for RemoteProxy<A> {
     fn drop(&mut self) {
         self.watch.abort();
@@ -132,25 +152,25 @@ impl<A: RemoteActor> Forward<A> for RemoteProxy<A> {
         _push: &mut PushTo<'_, A>,
     ) -> Poll<Result<(), SendError>> {
         if self.shared.stopped.load(Ordering::Acquire) {
-            me.cell.give_up(msg, DeadLetterReason::Stopped);
-            return Poll::Ready(Err(SendError::Stopped));
+            let Some(why) = self.shared.unreachable.get() else {
+                me.cell.give_up(msg, DeadLetterReason::Stopped);
+                return Poll::Ready(Err(SendError::Stopped));
+            };
+            // The node went away: the handle no longer sends, and says why.
+            return Poll::Ready(match A::encode_call(msg).into_parts() {
+                (_, _, Some(settler)) => {
+                    settler.fail(AskError::Remote(why.clone()));
+                    Ok(())
+                }
+                (method, _, None) => Err(self.undelivered(me, method, why.clone())),
+            });
         }
         let (method, payload, settler) = A::encode_call(msg).into_parts();
         let Some(settler) = settler else {
             return Poll::Ready(
                 match self.node.tell(&self.address, method, Bytes::from(payload)) {
                     Ok(()) => Ok(()),
-                    Err(error) => {
-                        me.cell.core.system.inner.events.dead_letter(
-                            || self.path.clone(),
-                            method,
-                            || None,
-                            DeadLetterReason::Remote {
-                                reason: error.to_string(),
-                            },
-                        );
-                        Err(SendError::Unreachable)
-                    }
+                    Err(error) => Err(self.undelivered(me, method, error.to_string())),
                 },
             );
         };
