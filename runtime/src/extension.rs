@@ -15,7 +15,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 /// Work a feature does when the system shuts down, after every actor has stopped.
 pub(crate) type ShutdownHook = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
