@@ -261,7 +261,7 @@ pub(crate) type PushTo<'a, A> =
     dyn FnMut(&ActorRef<A>, <A as Actor>::Msg) -> Pushed<<A as Actor>::Msg> + 'a;
 
 /// The one seam for sends that go elsewhere: a cell with a `Forward` has a sealed mailbox,
-/// and every message it refuses is handed here (a router pool today, a remote proxy next).
+/// and every message it refuses is handed here (a router pool's, a remote actor's proxy).
 /// Only the refusal path reaches it, so sends to ordinary actors pay nothing for it.
 pub(crate) trait Forward<A: Actor>: Send + Sync + 'static {
     /// Hands `msg` on from `me`, pushing it with `push` on the actor it goes to; the outcome
