@@ -351,7 +351,9 @@ impl ActorSystem {
     /// `stop`, `is_alive`, equality and hashing work as for a local actor, with the same error
     /// types ([`SendError::Unreachable`](crate::SendError::Unreachable) and
     /// [`AskError::Remote`] for what only the network causes). Two lookups of one remote
-    /// actor give equal handles; a remote handle never equals a local one. Watching it
+    /// actor give equal handles; a remote handle never equals a local one. Its `path()` is the
+    /// remote address; its `id()` is this system's own for the handle (unique here, stable
+    /// while the handle lives), not the id the actor has on its node. Watching it
     /// ([`Ctx::watch`](crate::Ctx::watch)) delivers `Terminated` when it stops or its node
     /// becomes unreachable ([`StopReason::Unreachable`]).
     ///
