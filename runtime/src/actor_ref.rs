@@ -50,7 +50,7 @@ impl<A: Actor> ActorRef<A> {
 
     /// The actor's address.
     pub fn path(&self) -> ActorPath {
-        self.cell.core.path()
+        self.cell.path()
     }
 
     /// The actor's name, `None` for an anonymous actor.
@@ -182,7 +182,7 @@ impl<A: Actor> ActorRef<A> {
         };
         match self.cell.forward() {
             Some(forward) => {
-                let pushed = forward.push(self, msg, &mut |routee, msg| {
+                let pushed = forward.push(self, msg, None, &mut |routee, msg| {
                     Poll::Ready(
                         routee
                             .cell

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::task::Poll;
+use std::time::Duration;
 
 use crate::actor::{Actor, Message};
 use crate::actor_ref::ActorRef;
@@ -49,6 +50,27 @@ impl<A: Actor> Cell<A> {
     /// Where this cell's sends go, if elsewhere.
     pub(crate) fn forward(&self) -> Option<&dyn Forward<A>> {
         self.forward.as_deref().map(|forward| &**forward)
+    }
+
+    /// The actor's address: the forward's, when it stands for an actor elsewhere (a remote
+    /// actor's proxy), else the cell's place in the tree.
+    pub(crate) fn path(&self) -> ActorPath {
+        match self.forward().and_then(|forward| forward.path()) {
+            Some(path) => path,
+            None => self.core.path(),
+        }
+    }
+
+    /// Registers a watcher of this actor, or tells it at once if the actor is gone; the
+    /// notice carries [`path`](Self::path).
+    pub(crate) fn add_watcher(&self, watcher: ActorId, notify: WatchNotify) {
+        self.core
+            .watchers
+            .add(watcher, notify, |reason| Terminated {
+                id: self.core.id,
+                path: self.path(),
+                reason,
+            });
     }
 }
 
@@ -239,15 +261,19 @@ pub(crate) type PushTo<'a, A> =
     dyn FnMut(&ActorRef<A>, <A as Actor>::Msg) -> Pushed<<A as Actor>::Msg> + 'a;
 
 /// The one seam for sends that go elsewhere: a cell with a `Forward` has a sealed mailbox,
-/// and every message it refuses is handed here (a router pool today, a remote proxy next).
+/// and every message it refuses is handed here (a router pool's, a remote actor's proxy).
 /// Only the refusal path reaches it, so sends to ordinary actors pay nothing for it.
 pub(crate) trait Forward<A: Actor>: Send + Sync + 'static {
     /// Hands `msg` on from `me`, pushing it with `push` on the actor it goes to; the outcome
-    /// of the send (a message not delivered is a dead letter already).
+    /// of the send (a message not delivered is a dead letter already). `timeout` is the
+    /// caller's, for an ask that waits under one (a forward that sends the ask to another
+    /// node passes it on); `None` for a tell, or an ask whose caller's timeout is not at
+    /// hand (a batch), which waits under the system's default.
     fn push(
         &self,
         me: &ActorRef<A>,
         msg: A::Msg,
+        timeout: Option<Duration>,
         push: &mut PushTo<'_, A>,
     ) -> Poll<Result<(), SendError>>;
 
@@ -265,6 +291,12 @@ pub(crate) trait Forward<A: Actor>: Send + Sync + 'static {
 
     /// The forward itself, for the feature that made it.
     fn as_any(&self) -> &dyn Any;
+
+    /// The address of what the cell stands for, when that is not the cell's place in the tree
+    /// (a remote actor's proxy); `None`: the cell's own path.
+    fn path(&self) -> Option<ActorPath> {
+        None
+    }
 }
 
 /// The type-erased view of a cell.

@@ -145,9 +145,10 @@ impl<A: Actor> Ctx<A> {
         target: &H,
         on_terminated: impl FnOnce(Terminated) -> A::Msg + Send + 'static,
     ) {
-        let node: Arc<dyn Node> = target.actor_ref().cell.to_arc();
+        let cell = &target.actor_ref().cell;
+        let node: Arc<dyn Node> = cell.to_arc();
         let me = self.myself.clone();
-        node.core().add_watcher(
+        cell.add_watcher(
             self.id(),
             Box::new(move |terminated| {
                 me.deliver(on_terminated(terminated));

@@ -17,6 +17,12 @@ pub enum SendError {
     /// The actor has stopped (or is stopping) and accepts no more messages.
     #[error("the actor is stopped")]
     Stopped,
+    /// The actor lives on another node (a remote handle) and the message could not be sent
+    /// there: the node is unreachable or within its reconnect backoff, the message is too
+    /// large for its frames, or this node is shutting down. The message is a dead letter
+    /// ([`DeadLetterReason::Remote`](crate::DeadLetterReason::Remote) says why); retry later.
+    #[error("the actor's node is unreachable")]
+    Unreachable,
 }
 
 /// Why an ask produced no reply value.
@@ -60,6 +66,12 @@ pub enum AskError<E = Infallible> {
         /// The stash's capacity.
         capacity: usize,
     },
+    /// The actor lives on another node (a remote handle) and the transport failed: the node
+    /// could not be reached, the connection was lost or the node left while the request was
+    /// out, or the peer refused it for a reason that is none of the above (the text says
+    /// which). The request may or may not have been handled: delivery is at most once.
+    #[error("remote: {0}")]
+    Remote(String),
 }
 
 impl<E> From<SendError> for AskError<E> {
@@ -67,6 +79,7 @@ impl<E> From<SendError> for AskError<E> {
         match error {
             SendError::MailboxFull => AskError::MailboxFull,
             SendError::Stopped => AskError::Stopped,
+            SendError::Unreachable => AskError::Remote("the actor's node is unreachable".into()),
         }
     }
 }
@@ -118,4 +131,14 @@ pub enum ConfigError {
     /// `build` was called outside a tokio runtime, or in one without its timer enabled.
     #[error("rakt needs a tokio runtime with the time driver enabled: {0}")]
     Runtime(&'static str),
+    /// A feature asked for on the builder could not start (`remote`: the node could not bind
+    /// its listener, or its TLS settings were refused); the system was shut down again.
+    /// `Remoting::start` on a built system gives the feature's own typed error instead.
+    #[error("{feature} could not start: {reason}")]
+    Feature {
+        /// The feature, as its builder method is named (`remote`).
+        feature: &'static str,
+        /// Why, in the feature's words.
+        reason: String,
+    },
 }

@@ -95,6 +95,9 @@ pub enum StopReason {
     Passivated,
     /// A router pool whose last routee stopped (the routees' own `Stopped` events say why).
     NoRoutees,
+    /// A remote actor (watched through a remote handle) whose node became unreachable, or
+    /// could not be asked: its fate is unknown. The text says what failed.
+    Unreachable(String),
 }
 
 /// A message that could not be delivered or handled.
@@ -146,6 +149,13 @@ pub enum DeadLetterReason {
         /// The stash's capacity.
         capacity: usize,
     },
+    /// A message to or from another node that could not be delivered (remoting): the node
+    /// was unreachable, or the receiving node found no such actor, no such method, or a
+    /// payload that does not decode.
+    Remote {
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 impl fmt::Display for DeadLetterReason {
@@ -161,6 +171,7 @@ impl fmt::Display for DeadLetterReason {
                     "not handled in this state, and the stash is full ({capacity})"
                 )
             }
+            DeadLetterReason::Remote { reason } => write!(f, "remote: {reason}"),
         }
     }
 }

@@ -55,16 +55,20 @@
 //! 2. **Feature state the kernel carries**, one leaf module each, whose one value the kernel
 //!    holds: the supervision policy, the watcher list (`watch`), the [`EventStream`], the
 //!    [`Passivation`] setting, the behaviour's state and the stash, the actor's timer list
-//!    (`timetable`). The kernel calls them through that value alone; each takes paths and
-//!    ids, never cells.
+//!    (`timetable`), and the system's extensions (`extension`: a value per type that a
+//!    feature over the kernel keeps per system, and the hooks that stop it at shutdown). The
+//!    kernel calls them through that value alone; each takes paths and ids, never cells.
 //! 3. **The kernel**: the [`Actor`] trait and its message, the [`ActorRef`], the cell (the
 //!    actor's shared record: mailbox, children, watchers, the forward seam), the runner (the
 //!    actor's task), the context [`Ctx`], the send and ask futures, and the [`ActorSystem`].
 //! 4. **Features over the kernel**: router pools (`router`), schedules and cron (`schedule`),
 //!    topics (`topic`), and behind cargo features the wire codecs (`wire`) and remoting
 //!    (`remote`). The kernel reaches one of these only through a seam: a cell whose sends
-//!    go elsewhere carries a `Forward` (a pool's router today, a remote proxy next), and a
-//!    sealed mailbox hands it whatever it refuses, so a send to a plain actor pays nothing.
+//!    go elsewhere carries a `Forward` (a pool's router, or a remote actor's proxy in a cell
+//!    outside the tree), and a sealed mailbox hands it whatever it refuses, so a send to a
+//!    plain actor pays nothing; a feature keeps its per-system state among the system's
+//!    extensions, and starts with the system through the builder's starters
+//!    (`ActorSystemBuilder::remote`).
 //!
 //! One facade rule: a feature over the kernel writes its entry points on [`ActorSystem`] and
 //! [`Ctx`] ([`spawn_pool`](ActorSystem::spawn_pool), [`schedule_once`](ActorSystem::schedule_once),
@@ -93,6 +97,7 @@ mod sync;
 // Feature state the kernel carries: one leaf module, one value in the cell or the system.
 mod behaviour;
 mod event;
+mod extension;
 mod passivation;
 mod stash;
 mod supervision;

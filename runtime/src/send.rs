@@ -52,7 +52,7 @@ impl<'a, A: Actor> Tell<'a, A> {
             .cell
             .mailbox
             .try_push(self.msg)
-            .or_else(|refused| try_elsewhere(actor, refused))
+            .or_else(|refused| try_elsewhere(actor, refused, None))
     }
 }
 
@@ -150,7 +150,7 @@ impl<'a, A: Actor, T, E> Ask<'a, A, T, E> {
             .cell
             .mailbox
             .try_push(self.msg)
-            .or_else(|refused| try_elsewhere(actor, refused))?;
+            .or_else(|refused| try_elsewhere(actor, refused, Some(timeout)))?;
         let runtime = actor.cell.core.system.inner.runtime();
         Ok(PendingReply {
             wait: ReplyWait::new(self.rx, timeout).starting_now(runtime),
@@ -208,7 +208,11 @@ impl<A: Actor, T: Send + 'static, E: Send + 'static> Future for AskFuture<'_, A,
             // come as soon as the request is queued.
             let rx = &mut this.wait.rx;
             rx.register(cx.waker());
-            match this.target.poll_push_ask(cx, &mut this.msg, || rx.watch()) {
+            let timeout = this.wait.timeout;
+            match this
+                .target
+                .poll_push_ask(cx, &mut this.msg, || rx.watch(), timeout)
+            {
                 // The actor takes the request next and wakes this task if it is done with it
                 // unanswered: no timer, no poll until then (see `ReplyWait`).
                 Poll::Ready(Ok(true)) => {
@@ -378,10 +382,11 @@ impl<'a, A: Actor> Target<'a, A> {
         cx: &mut Context<'_>,
         slot: &mut Option<A::Msg>,
         watch: impl Fn() -> Watch,
+        timeout: Duration,
     ) -> Poll<Result<bool, SendError>> {
         let actor = self.routee.as_ref().unwrap_or(self.actor);
         match actor.cell.mailbox.poll_push_ask(cx, slot, &watch) {
-            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused, Some(&watch)),
+            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused, Some((&watch, timeout))),
             Poll::Ready(Ok(watched)) => Poll::Ready(Ok(watched)),
             Poll::Pending => Poll::Pending,
         }
@@ -397,8 +402,9 @@ impl<'a, A: Actor> Target<'a, A> {
         cx: &mut Context<'_>,
         slot: &mut Option<A::Msg>,
         refused: PushError<A::Msg>,
-        watch: Option<&dyn Fn() -> Watch>,
+        ask: Option<(&dyn Fn() -> Watch, Duration)>,
     ) -> Poll<Result<bool, SendError>> {
+        let (watch, timeout) = ask.unzip();
         let (forward, msg) = match (self.actor.cell.forward(), refused) {
             (Some(forward), PushError::Closed(msg)) => (forward, msg),
             (_, refused) => {
@@ -411,7 +417,7 @@ impl<'a, A: Actor> Target<'a, A> {
         }
         let waiting_on = &mut self.routee;
         let mut watched = false;
-        let pushed = forward.push(self.actor, msg, &mut |routee, msg| {
+        let pushed = forward.push(self.actor, msg, timeout, &mut |routee, msg| {
             *slot = Some(msg);
             let mailbox = &routee.cell.mailbox;
             let pushed = match watch {
@@ -558,10 +564,11 @@ pub(crate) fn reply_outcome<T, E>(
 fn try_elsewhere<A: Actor>(
     actor: &ActorRef<A>,
     refused: PushError<A::Msg>,
+    timeout: Option<Duration>,
 ) -> Result<(), SendError> {
     match (actor.cell.forward(), refused) {
         (Some(forward), PushError::Closed(msg)) => {
-            let pushed = forward.push(actor, msg, &mut |routee, msg| {
+            let pushed = forward.push(actor, msg, timeout, &mut |routee, msg| {
                 Poll::Ready(routee.cell.mailbox.try_push(msg))
             });
             // `try_push` never waits, so the push is always ready.

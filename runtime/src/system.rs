@@ -22,6 +22,7 @@ use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, Children, Core, Forward, Node, stop_all};
 use crate::error::{ConfigError, SpawnError};
 use crate::event::{Event, EventStream, Events};
+use crate::extension::Extensions;
 use crate::failure;
 use crate::id::ActorId;
 use crate::mailbox::{Mailbox, MailboxConfig, StopKind};
@@ -65,6 +66,8 @@ pub(crate) struct SystemInner {
     supervision: Arc<Supervision>,
     passivation: Passivation,
     quiet_panics: bool,
+    /// What features over the kernel keep per system (the `extension` module's).
+    pub(crate) extensions: Extensions,
 }
 
 impl SystemInner {
@@ -112,6 +115,25 @@ impl SystemInner {
 /// stores them without knowing the feature (topics today).
 pub(crate) type Named = Mutex<HashMap<Arc<str>, (&'static str, Box<dyn Any + Send + Sync>)>>;
 
+/// Work a feature over the kernel does as the system is built, after the system exists and
+/// before [`build`](ActorSystemBuilder::build) returns it (starting a remoting node, say);
+/// an error fails the build. Added by the feature's own builder method.
+pub(crate) type Starter = Arc<
+    dyn Fn(ActorSystem) -> std::pin::Pin<Box<dyn Future<Output = Result<(), ConfigError>> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// The starters a builder carries, in the order they were added.
+#[derive(Clone, Default)]
+struct Starters(Vec<Starter>);
+
+impl fmt::Debug for Starters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} feature(s) to start", self.0.len())
+    }
+}
+
 /// Builds an [`ActorSystem`]; start with [`ActorSystem::builder`].
 #[derive(Debug, Clone)]
 pub struct ActorSystemBuilder {
@@ -122,9 +144,18 @@ pub struct ActorSystemBuilder {
     mailbox: MailboxConfig,
     event_buffer: usize,
     quiet_panics: bool,
+    starters: Starters,
 }
 
 impl ActorSystemBuilder {
+    /// Has `starter` run as the system is built (see [`Starter`]); for features' builder
+    /// methods (`remote`).
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
+    pub(crate) fn with_starter(mut self, starter: Starter) -> Self {
+        self.starters.0.push(starter);
+        self
+    }
+
     /// The timeout of an ask that does not set its own (default: [`DEFAULT_ASK_TIMEOUT`]).
     pub fn ask_timeout(mut self, timeout: Duration) -> Self {
         self.ask_timeout = timeout;
@@ -189,7 +220,9 @@ impl ActorSystemBuilder {
     }
 
     /// Checks the configuration and starts the system on the current tokio runtime, which
-    /// must have its time driver enabled (`#[tokio::main]` does).
+    /// must have its time driver enabled (`#[tokio::main]` does); then starts the features
+    /// asked for (a remoting node with `remote`), and shuts the system down again if one
+    /// fails ([`ConfigError::Feature`]).
     pub async fn build(self) -> Result<ActorSystem, ConfigError> {
         let valid_name = !self.name.is_empty()
             && self
@@ -215,7 +248,8 @@ impl ActorSystemBuilder {
             failure::install_quiet_hook();
         }
         tracing::debug!(system = %self.name, "actor system started");
-        Ok(ActorSystem {
+        let starters = self.starters;
+        let system = ActorSystem {
             inner: Arc::new(SystemInner {
                 name: self.name.into_boxed_str(),
                 ask_timeout: self.ask_timeout,
@@ -234,8 +268,17 @@ impl ActorSystemBuilder {
                 supervision: Arc::new(self.supervision),
                 passivation: self.passivation,
                 quiet_panics: self.quiet_panics,
+                extensions: Extensions::new(),
             }),
-        })
+        };
+        for start in &starters.0 {
+            if let Err(error) = start(system.clone()).await {
+                // What started before it stops again.
+                system.shutdown().await;
+                return Err(error);
+            }
+        }
+        Ok(system)
     }
 }
 
@@ -318,6 +361,7 @@ impl ActorSystem {
             supervision: Supervision::default(),
             passivation: Passivation::never(),
             quiet_panics: false,
+            starters: Starters::default(),
         }
     }
 
@@ -396,6 +440,33 @@ impl ActorSystem {
         self.spawn_in(None, first, options, Some(Box::new(factory)))
     }
 
+    /// The live actor named `name`, whatever its type, for features that find actors by name
+    /// (remoting).
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
+    pub(crate) fn named(&self, name: &str) -> Option<Arc<dyn Node>> {
+        self.inner.names().get(name).cloned()
+    }
+
+    /// A cell outside the tree and the registry, with a sealed mailbox: every send to it goes
+    /// to the forward `make` builds (given the cell, weakly, for what it does later). Not
+    /// counted among the live actors, never stopped by its parent: a handle to something
+    /// elsewhere (a remote actor's proxy).
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
+    pub(crate) fn detached_cell<A: Actor>(
+        &self,
+        name: Option<Arc<str>>,
+        make: impl FnOnce(&std::sync::Weak<Cell<A>>) -> Box<dyn Forward<A>>,
+    ) -> Arc<Cell<A>> {
+        let id = ActorId::new(self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 1);
+        Arc::new_cyclic(|me| {
+            Cell::new(
+                Core::new(id, name, None, self.clone()),
+                Mailbox::sealed(),
+                Some(make(me)),
+            )
+        })
+    }
+
     /// The live actor named `name`, if there is one of type `H::Actor`.
     pub fn lookup<H: ActorHandle>(&self, name: &str) -> Option<H> {
         let node = self.inner.names().get(name).cloned()?;
@@ -450,6 +521,10 @@ impl ActorSystem {
             .get_or_init(|| async {
                 tracing::debug!(system = %self.inner.name, "actor system shutting down");
                 stop_all(self.inner.guardian.close(), StopKind::Graceful).await;
+                // Features stop after the actors that may still use them.
+                for hook in self.inner.extensions.take_shutdown_hooks() {
+                    hook().await;
+                }
                 tracing::debug!(system = %self.inner.name, "actor system stopped");
             })
             .await;

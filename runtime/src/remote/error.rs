@@ -194,6 +194,26 @@ pub enum RemoteError {
         /// The peer's explanation.
         message: String,
     },
+    /// An actor address that is not `rakt://<system>@<host>:<port>/user/<name>...`.
+    #[error("`{address}` is not a remote actor address: {reason}")]
+    InvalidAddress {
+        /// The address as given.
+        address: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The actor found at the address is of another kind than the handle asked for.
+    #[error("the actor is a `{found}`, not a `{expected}`")]
+    WrongKind {
+        /// The wire name of the kind the handle is for (`RemoteActor::SERVICE`).
+        expected: &'static str,
+        /// The wire name of the kind found.
+        found: String,
+    },
+    /// This actor system has no node: start one with
+    /// [`Remoting::start`](super::Remoting::start) first.
+    #[error("this actor system has no remoting node")]
+    NotStarted,
     /// A gRPC call failed with a status that carried no `ErrorDetail` (a proxy, a transport
     /// failure, or a server that is not a rakt node).
     #[error("gRPC status {code:?}: {message}")]
@@ -362,6 +382,9 @@ impl RemoteError {
                 (ErrorCause::UnknownActor, None)
             }
             RemoteError::Unreachable { .. }
+            | RemoteError::InvalidAddress { .. }
+            | RemoteError::WrongKind { .. }
+            | RemoteError::NotStarted
             | RemoteError::ConnectionLost { .. }
             | RemoteError::Unspecified { .. }
             | RemoteError::Status { .. } => (ErrorCause::Unspecified, None),
@@ -498,4 +521,16 @@ pub enum StartError {
     /// The TLS settings were refused by rustls.
     #[error("TLS: {0}")]
     Tls(String),
+    /// [`Remoting::start`](super::Remoting::start): the actor system has a node already.
+    #[error("this actor system has a remoting node already")]
+    AlreadyStarted,
+    /// [`Remoting::start`](super::Remoting::start): the node configuration names another
+    /// system than the actor system's.
+    #[error("the node is configured for system `{node}`, the actor system is `{system}`")]
+    SystemName {
+        /// The system the node configuration names.
+        node: String,
+        /// The actor system's name.
+        system: String,
+    },
 }

@@ -3,9 +3,18 @@
 //! This module owns rakt's side of the network: the `rakt.v1` wire protocol ([`proto`]), the
 //! messages and the gRPC client and server that nodes speak to each other, and the transport
 //! that carries opaque payload bytes between nodes over it. The kernel never imports this
-//! module, and this module does not reach into the kernel's internals: remote handles are to
-//! plug into the kernel's forwarding seam, the one router pools use, so that local sends pay
-//! nothing for remoting.
+//! module: a remote handle is a cell outside the tree whose sealed mailbox hands every send to
+//! a remote proxy, through the kernel's forwarding seam (the one router pools use), so local
+//! sends pay nothing for remoting; and the system keeps its [`Remoting`] among its extensions,
+//! which also stop the node when the system shuts down.
+//!
+//! # Actors across nodes
+//!
+//! [`Remoting::start`] gives an actor system a node; [`ActorSystem::register`](crate::ActorSystem::register)
+//! makes a kind of `#[actor(remote)]` actor reachable; and
+//! [`ActorSystem::lookup_remote`](crate::ActorSystem::lookup_remote) returns an actor of
+//! another node (`rakt://<system>@<host>:<port>/user/<name>`, see [`parse_address`]) as the
+//! actor's own typed handle, which tells, asks, stops and is watched as a local one is.
 //!
 //! The protocol's source of truth is `proto/rakt/v1/*.proto` in the repository, whose comments
 //! document every message and field (and appear here as the generated items' docs). The Rust
@@ -42,7 +51,10 @@
 //!   cause: each is a typed error for that call only. Nothing a peer sends makes the node
 //!   panic, and other links are unaffected.
 //!
-//! The modules, one concept each: `config` (settings and their checks), `error` (typed errors
+//! The modules, one concept each: `address` (the text form of actor addresses), `remoting`
+//! (the system's remoting: start, registered kinds, lookups, and the [`Inbound`] that
+//! delivers to local actors), `proxy` (the remote handle's forward), `config` (settings and
+//! their checks), `error` (typed errors
 //! and the cause/status mapping), `events` (dead letters, link events, counters), `inbound`
 //! (the [`Inbound`] contract and [`ReplyTo`]), `node` (a node's lifetime, tell and ask),
 //! `calls` (lookup, spawn, stop, watch), `peer` (the connection to one peer: connect,
@@ -60,6 +72,7 @@
 //! next frame carries all of it: a quiet link sends one envelope per frame with no added
 //! latency, a busy one coalesces by itself, with no timer.
 
+mod address;
 mod calls;
 mod config;
 mod error;
@@ -70,10 +83,13 @@ mod node;
 mod peer;
 mod pending;
 pub mod proto;
+mod proxy;
+mod remoting;
 mod server;
 mod service;
 mod writer;
 
+pub use address::{address_text, node_address_text, parse_address, parse_node};
 pub use calls::RemoteWatch;
 #[cfg(feature = "remote-gzip")]
 pub use config::Compression;
@@ -87,6 +103,7 @@ pub use error::{NodeConfigError, RemoteError, StartError, cause_code, detail_sta
 pub use events::{DeadLetter, Direction, LinkEvent, LinkStats};
 pub use inbound::{Found, Inbound, ReplyTo, WatchStart};
 pub use node::{Node, PROTOCOL_VERSION};
+pub use remoting::Remoting;
 pub use service::HttpService;
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::any::Any;
 use std::fmt;
 use std::sync::{Arc, Weak};
 use std::task::Poll;
+use std::time::Duration;
 
 use super::strategy::{Router, router_of};
 use super::{Pool, PoolError, Routing};
@@ -146,6 +147,7 @@ impl<A: Actor> Forward<A> for Router<A> {
         &self,
         me: &ActorRef<A>,
         msg: A::Msg,
+        _timeout: Option<Duration>,
         push: &mut PushTo<'_, A>,
     ) -> Poll<Result<(), SendError>> {
         self.route(me, msg, push)

@@ -292,6 +292,7 @@ fn plain<E>(error: AskError<E>) -> Result<AskError, E> {
         AskError::NoReply => AskError::NoReply,
         AskError::Unhandled { state } => AskError::Unhandled { state },
         AskError::StashFull { capacity } => AskError::StashFull { capacity },
+        AskError::Remote(why) => AskError::Remote(why),
     })
 }
 
@@ -306,6 +307,7 @@ fn widen<E>(error: AskError) -> AskError<E> {
         AskError::NoReply => AskError::NoReply,
         AskError::Unhandled { state } => AskError::Unhandled { state },
         AskError::StashFull { capacity } => AskError::StashFull { capacity },
+        AskError::Remote(why) => AskError::Remote(why),
     }
 }
 

@@ -1,0 +1,267 @@
+//! The remote handle: a cell outside the local tree whose sealed mailbox hands every send to a
+//! [`RemoteProxy`], the `Forward` that encodes it with the actor's wire codec and sends it
+//! over the node.
+//!
+//! This module owns what a handle to another node's actor does: tells and asks (encoded with
+//! `RemoteActor::encode_call`, then `Node::tell` / `Node::ask`), the mapping of transport
+//! errors into [`SendError`] and [`AskError`], stop (`Node::stop`), and the remote watch that
+//! marks the handle stopped, and tells its local watchers, when the actor stops or its node
+//! becomes unreachable. Local sends never reach it: only a sealed mailbox's refusal does.
+
+use std::any::Any;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
+use std::task::Poll;
+use std::time::Duration;
+
+use prost::bytes::Bytes;
+use tokio::task::AbortHandle;
+
+use super::address::address_text;
+use super::error::RemoteError;
+use super::node::Node;
+use super::proto::v1::{ActorAddress, StopCause, Terminated as WireTerminated};
+use crate::actor_ref::ActorRef;
+use crate::cell::{Cell, Forward, PushTo};
+use crate::error::{AskError, SendError};
+use crate::event::{DeadLetterReason, StopReason};
+use crate::id::{ActorId, ActorPath};
+use crate::mailbox::{Signal, StopKind};
+use crate::system::ActorSystem;
+use crate::watch::Terminated;
+use crate::wire::RemoteActor;
+
+/// One incarnation of a remote actor: its node's `uid`, its path, its id.
+pub(super) type ProxyKey = (u64, String, u64);
+
+/// What identifies one incarnation of a remote actor.
+pub(super) fn proxy_key(address: &ActorAddress) -> ProxyKey {
+    let uid = address.node.as_ref().map_or(0, |node| node.uid);
+    (uid, address.path.clone(), address.id)
+}
+
+/// Where the sends to one remote actor go.
+pub(super) struct RemoteProxy<A: RemoteActor> {
+    node: Node,
+    address: ActorAddress,
+    path: ActorPath,
+    shared: Arc<ProxyState<A>>,
+    runtime: tokio::runtime::Handle,
+    ask_timeout: Duration,
+    /// The remote watch, ended with the proxy.
+    watch: AbortHandle,
+}
+
+/// What the proxy's tasks share with it.
+struct ProxyState<A: RemoteActor> {
+    /// Set once the actor is known to be stopping or gone (a stop, its `Terminated`, an
+    /// ask that found no actor).
+    stopped: AtomicBool,
+    /// Why the actor's node is unreachable, when that is how the handle ended.
+    unreachable: OnceLock<String>,
+    cell: Weak<Cell<A>>,
+}
+
+impl<A: RemoteActor> ProxyState<A> {
+    /// The actor is gone: the handle is no longer alive, and its watchers hear why (once).
+    fn ended(&self, reason: StopReason) {
+        if let StopReason::Unreachable(why) = &reason {
+            let _ = self.unreachable.set(why.clone());
+        }
+        self.stopped.store(true, Ordering::Release);
+        if let Some(cell) = self.cell.upgrade()
+            && !cell.core.is_terminated()
+        {
+            cell.core.mark_terminated();
+            cell.core.watchers.close(&reason, |reason| Terminated {
+                id: cell.core.id,
+                path: cell.path(),
+                reason,
+            });
+        }
+    }
+}
+
+impl<A: RemoteActor> RemoteProxy<A> {
+    /// The proxy of the actor at `address` (with its node's `uid` and the actor's id), for
+    /// the cell `cell`; starts the remote watch.
+    pub(super) fn new(
+        node: Node,
+        address: ActorAddress,
+        cell: Weak<Cell<A>>,
+        system: &ActorSystem,
+    ) -> Self {
+        let shared = Arc::new(ProxyState {
+            stopped: AtomicBool::new(false),
+            unreachable: OnceLock::new(),
+            cell,
+        });
+        let runtime = system.inner.runtime().clone();
+        let watch = {
+            let node = node.clone();
+            let address = address.clone();
+            let shared = Arc::clone(&shared);
+            runtime
+                .spawn(async move {
+                    let reason = match node.watch(address).await {
+                        Ok(watch) => stop_reason(&watch.terminated().await),
+                        Err(error) => StopReason::Unreachable(error.to_string()),
+                    };
+                    shared.ended(reason);
+                })
+                .abort_handle()
+        };
+        RemoteProxy {
+            path: ActorPath::new(address_text(&address)),
+            node,
+            address,
+            shared,
+            runtime,
+            ask_timeout: system.ask_timeout(),
+            watch,
+        }
+    }
+}
+
+impl<A: RemoteActor> RemoteProxy<A> {
+    /// A tell that cannot go to the actor's node: a dead letter here, and the caller's error.
+    #[cold]
+    fn undelivered(&self, me: &ActorRef<A>, method: &'static str, why: String) -> SendError {
+        me.cell.core.system.inner.events.dead_letter(
+            || self.path.clone(),
+            method,
+            || None,
+            DeadLetterReason::Remote { reason: why },
+        );
+        SendError::Unreachable
+    }
+}
+
+impl<A: RemoteActor> Drop for RemoteProxy<A> {
+    fn drop(&mut self) {
+        self.watch.abort();
+    }
+}
+
+impl<A: RemoteActor> Forward<A> for RemoteProxy<A> {
+    fn push(
+        &self,
+        me: &ActorRef<A>,
+        msg: A::Msg,
+        timeout: Option<Duration>,
+        _push: &mut PushTo<'_, A>,
+    ) -> Poll<Result<(), SendError>> {
+        if self.shared.stopped.load(Ordering::Acquire) {
+            let Some(why) = self.shared.unreachable.get() else {
+                me.cell.give_up(msg, DeadLetterReason::Stopped);
+                return Poll::Ready(Err(SendError::Stopped));
+            };
+            // The node went away: the handle no longer sends, and says why.
+            return Poll::Ready(match A::encode_call(msg).into_parts() {
+                (_, _, Some(settler)) => {
+                    settler.fail(AskError::Remote(why.clone()));
+                    Ok(())
+                }
+                (method, _, None) => Err(self.undelivered(me, method, why.clone())),
+            });
+        }
+        let (method, payload, settler) = A::encode_call(msg).into_parts();
+        let Some(settler) = settler else {
+            return Poll::Ready(
+                match self.node.tell(&self.address, method, Bytes::from(payload)) {
+                    Ok(()) => Ok(()),
+                    Err(error) => Err(self.undelivered(me, method, error.to_string())),
+                },
+            );
+        };
+        // Queued now, so asks and tells keep the order of the calls; the reply comes back on a
+        // task of its own. The caller's timeout travels with it (the system's default when it
+        // is not at hand: a batch), so the actor's node skips the ask once nobody waits.
+        let timeout = timeout.unwrap_or(self.ask_timeout);
+        let reply = self
+            .node
+            .ask(&self.address, method, Bytes::from(payload), timeout);
+        let shared = Arc::clone(&self.shared);
+        self.runtime.spawn(async move {
+            match reply.await {
+                Ok(bytes) => {
+                    let _ = settler.settle(&bytes);
+                }
+                Err(error) => {
+                    if matches!(error, RemoteError::UnknownActor { .. }) {
+                        shared.ended(StopReason::Stopped);
+                    }
+                    settler.fail(ask_error(error));
+                }
+            }
+        });
+        Poll::Ready(Ok(()))
+    }
+
+    fn forget(&self, _target: ActorId) {}
+
+    fn is_stopping(&self) -> bool {
+        self.shared.stopped.load(Ordering::Acquire)
+    }
+
+    fn request_stop(&self, _cell: &Cell<A>, kind: StopKind) {
+        if self.shared.stopped.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let node = self.node.clone();
+        let address = self.address.clone();
+        let shared = Arc::clone(&self.shared);
+        self.runtime.spawn(async move {
+            let reason = match node.stop(address, kind == StopKind::Kill).await {
+                Ok(_) if kind == StopKind::Kill => StopReason::Killed,
+                Ok(_) => StopReason::Stopped,
+                // Its fate is unknown; the handle stops waiting for it all the same.
+                Err(error) => StopReason::Unreachable(error.to_string()),
+            };
+            shared.ended(reason);
+        });
+    }
+
+    /// A remote actor has no local supervisor.
+    fn signal(&self, _cell: &Cell<A>, _signal: Signal) {}
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn path(&self) -> Option<ActorPath> {
+        Some(self.path.clone())
+    }
+}
+
+/// A remote ask's failure as the caller's [`AskError`]: the actor's own outcomes as they
+/// would be locally, what only the network causes as [`AskError::Remote`].
+fn ask_error(error: RemoteError) -> AskError {
+    match error {
+        RemoteError::UnknownActor { .. } | RemoteError::Stopped { .. } => AskError::Stopped,
+        RemoteError::MailboxFull { .. } => AskError::MailboxFull,
+        RemoteError::Timeout { timeout } => AskError::Timeout(timeout),
+        RemoteError::HandlerFailed { message } => AskError::Failed(message),
+        RemoteError::NoReply => AskError::NoReply,
+        RemoteError::UnhandledInState { state } => AskError::Unhandled { state },
+        RemoteError::StashFull { capacity } => AskError::StashFull {
+            capacity: usize::try_from(capacity).unwrap_or(usize::MAX),
+        },
+        other => AskError::Remote(other.to_string()),
+    }
+}
+
+/// The protocol's stop cause as a local stop reason.
+fn stop_reason(terminated: &WireTerminated) -> StopReason {
+    let message = terminated.message.clone();
+    match StopCause::try_from(terminated.cause).unwrap_or(StopCause::Unspecified) {
+        StopCause::Stopped | StopCause::NotFound | StopCause::Unspecified => StopReason::Stopped,
+        StopCause::Killed => StopReason::Killed,
+        StopCause::Failed => StopReason::Failed(message),
+        StopCause::RestartsExhausted => StopReason::RestartsExhausted(message),
+        StopCause::Escalated => StopReason::Escalated(message),
+        StopCause::Passivated => StopReason::Passivated,
+        StopCause::NoRoutees => StopReason::NoRoutees,
+        StopCause::NodeUnreachable => StopReason::Unreachable(message),
+    }
+}
