@@ -15,7 +15,7 @@ use tonic::{Request, Status};
 
 use super::error::NodeConfigError;
 use super::events::{DeadLetter, LinkEvent};
-use super::service::{HttpService, Interceptor, LayerFn};
+use super::layer::{HttpService, Interceptor, LayerFn, layer_fn};
 
 /// The largest frame a node accepts unless configured otherwise: gRPC's default message limit,
 /// 4 MiB.
@@ -398,7 +398,7 @@ impl NodeConfigBuilder {
         <L::Service as tower::Service<tonic::codegen::http::Request<tonic::body::Body>>>::Future:
             Send + 'static,
     {
-        self.server_layers.push(super::service::layer_fn(layer));
+        self.server_layers.push(layer_fn(layer));
         self
     }
 
@@ -419,7 +419,7 @@ impl NodeConfigBuilder {
         <L::Service as tower::Service<tonic::codegen::http::Request<tonic::body::Body>>>::Future:
             Send + 'static,
     {
-        self.client_layers.push(super::service::layer_fn(layer));
+        self.client_layers.push(layer_fn(layer));
         self
     }
 

@@ -6,6 +6,7 @@
 //! transport validates and decodes what arrives (handshake, frames, targets on another node)
 //! and hands the rest here; it never looks at payloads.
 
+use std::fmt;
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
@@ -14,7 +15,6 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use super::error::detail;
-use super::link::Session;
 use super::proto::v1::{
     ActorAddress, Envelope, ErrorCause, ErrorDetail, NodeAddress, Reply, SpawnRequest, Terminated,
     error_detail, reply,
@@ -163,11 +163,18 @@ pub struct ReplyTo {
     correlation_id: u64,
     timeout_ms: u64,
     deadline: Option<Instant>,
-    link: Option<Arc<Session>>,
+    link: Option<Arc<dyn ReplyLink>>,
+}
+
+/// Where a [`ReplyTo`] queues its answer: the link the ask came on. Links implement it, so
+/// this contract does not depend on them.
+pub(crate) trait ReplyLink: fmt::Debug + Send + Sync {
+    /// Queues the answer to one of the peer's asks; dropped if the link has ended.
+    fn enqueue_reply(&self, reply: Reply);
 }
 
 impl ReplyTo {
-    pub(crate) fn new(link: Arc<Session>, correlation_id: u64, timeout_ms: u64) -> Self {
+    pub(crate) fn new(link: Arc<dyn ReplyLink>, correlation_id: u64, timeout_ms: u64) -> Self {
         // A timeout too far out for the clock is no deadline at all.
         let deadline = (timeout_ms > 0)
             .then(|| Instant::now().checked_add(std::time::Duration::from_millis(timeout_ms)))

@@ -1,12 +1,12 @@
 //! One `Link` stream between this node and a peer, whichever side opened it: its outbox (what
-//! its [writer](super::writer) puts into frames), its pending asks, what the handshake said
-//! about the peer, the reading of incoming frames, and its end.
+//! its writer puts into frames), its pending asks, what the handshake said about the peer, the
+//! reading of incoming frames, and its end.
 //!
 //! This module owns a link's life after the handshake: enqueueing envelopes and replies,
 //! dispatching incoming envelopes to [`Inbound`](super::Inbound) and replies to pending asks,
 //! refusing envelopes for another node, and closing (every pending ask fails at once, tells
-//! that never left become dead letters). Opening links (handshakes, reconnects) is the
-//! [peer](super::peer)'s and the [server](super::server)'s.
+//! that never left become dead letters). Opening links (handshakes, reconnects) is the peer's
+//! (outbound) and the server's (inbound); both build on this module, which imports neither.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -18,10 +18,10 @@ use tracing::{debug, trace};
 
 use super::error::{RemoteError, detail, node_text};
 use super::events::{DeadLetter, Direction};
-use super::inbound::ReplyTo;
-use super::node::Shared;
+use super::inbound::{ReplyLink, ReplyTo};
 use super::pending::{Outcome, Pending};
 use super::proto::v1::{Envelope, ErrorCause, Frame, NodeAddress, Reply, reply};
+use super::shared::Shared;
 
 /// What a link's writer is given to send.
 #[derive(Debug)]
@@ -189,12 +189,6 @@ impl Session {
         }
     }
 
-    /// Queues the answer to one of the peer's asks; dropped if the link has ended.
-    pub(crate) fn enqueue_reply(&self, reply: Reply) {
-        let size = field_size(reply.encoded_len());
-        let _ = self.outbox.send(Out::Reply { reply, size });
-    }
-
     /// Ends the writer's stream after what is queued: with `OK` (`None`) or a status.
     pub(crate) fn end_stream(&self, status: Option<Status>) {
         let _ = self.outbox.send(Out::End(status));
@@ -348,6 +342,14 @@ impl Session {
         self.shared
             .inbound
             .envelope(self.peer_node(), envelope, reply);
+    }
+}
+
+impl ReplyLink for Session {
+    /// Queues the answer to one of the peer's asks; dropped if the link has ended.
+    fn enqueue_reply(&self, reply: Reply) {
+        let size = field_size(reply.encoded_len());
+        let _ = self.outbox.send(Out::Reply { reply, size });
     }
 }
 

@@ -51,17 +51,20 @@
 //!   cause: each is a typed error for that call only. Nothing a peer sends makes the node
 //!   panic, and other links are unaffected.
 //!
-//! The modules, one concept each: `address` (the text form of actor addresses), `remoting`
+//! The modules, one concept each, each importing only those listed before it (the kernel
+//! aside): `proto` (the generated wire types), `error` (typed errors and the cause/status
+//! mapping), `address` (the text form of actor addresses), `events` (dead letters, link
+//! events, counters), `pending` (the asks one link waits on), `layer` (user tower layers and
+//! interceptors, erased), `config` (settings and their checks), `service` (auth, interceptors,
+//! layers, TLS and the tonic plumbing), `inbound` (the [`Inbound`] contract and [`ReplyTo`]),
+//! `shared` (what a node's links and calls share: its address and protocol version, settings,
+//! `Inbound`, runtime, counters, shutting down), `link` (one stream's outbox, pending asks,
+//! reading and end), `writer` (frames and their batching), `peer` (the connection to one
+//! peer: connect, handshake, backoff), `server` (the served side of the handshake and the
+//! calls, and the links peers opened), `node` (a node's lifetime, its peers, tell and ask),
+//! `calls` (lookup, spawn, stop, watch), `proxy` (the remote handle's forward), `remoting`
 //! (the system's remoting: start, registered kinds, lookups, and the [`Inbound`] that
-//! delivers to local actors), `proxy` (the remote handle's forward), `config` (settings and
-//! their checks), `error` (typed errors
-//! and the cause/status mapping), `events` (dead letters, link events, counters), `inbound`
-//! (the [`Inbound`] contract and [`ReplyTo`]), `node` (a node's lifetime, tell and ask),
-//! `calls` (lookup, spawn, stop, watch), `peer` (the connection to one peer: connect,
-//! handshake, backoff), `link` (one stream's outbox, pending asks, reading and end),
-//! `pending` (the asks one link waits on), `writer` (frames and their batching), `server`
-//! (the served side of the handshake and the calls), `service` (auth, interceptors, layers,
-//! TLS and the tonic plumbing).
+//! delivers to local actors).
 //!
 //! # The writer
 //!
@@ -78,6 +81,7 @@ mod config;
 mod error;
 mod events;
 mod inbound;
+mod layer;
 mod link;
 mod node;
 mod peer;
@@ -87,6 +91,7 @@ mod proxy;
 mod remoting;
 mod server;
 mod service;
+mod shared;
 mod writer;
 
 pub use address::{address_text, node_address_text, parse_address, parse_node};
@@ -102,9 +107,10 @@ pub use config::{
 pub use error::{NodeConfigError, RemoteError, StartError, cause_code, detail_status};
 pub use events::{DeadLetter, Direction, LinkEvent, LinkStats};
 pub use inbound::{Found, Inbound, ReplyTo, WatchStart};
-pub use node::{Node, PROTOCOL_VERSION};
+pub use layer::HttpService;
+pub use node::Node;
 pub use remoting::Remoting;
-pub use service::HttpService;
+pub use shared::PROTOCOL_VERSION;
 
 #[cfg(test)]
 mod tests;

@@ -2,131 +2,33 @@
 //! [`Node::tell`] and [`Node::ask`] send over the link to the target's node, and
 //! [`Node::shutdown`] ends every link on purpose.
 //!
-//! This module owns the node's lifetime and what all its links share ([`Shared`]): its
-//! address, settings, [`Inbound`], counters, and the registry of peers and of the links peers
-//! opened. The unary calls (lookup, spawn, stop, watch) are in [`calls`](super::calls).
+//! This module owns the node's lifetime: it makes what all its links share
+//! ([`Shared`](super::shared::Shared)), serves, keeps the registry of peers (each made on
+//! first use), and on shutdown ends every link, those to its peers and those peers opened.
+//! The unary calls (lookup, spawn, stop, watch) are another module's, built on this one.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use prost::bytes::Bytes;
-use tokio::sync::{oneshot, watch};
-use tokio::task::{AbortHandle, JoinHandle};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 use tonic::transport::server::TcpIncoming;
 use tracing::{debug, warn};
 
 use super::config::NodeConfig;
 use super::error::{RemoteError, StartError};
-use super::events::{Counters, LinkEvent, LinkStats};
+use super::events::LinkStats;
 use super::inbound::Inbound;
 use super::link::Session;
 use super::peer::Peer;
 use super::proto::v1::{ActorAddress, Envelope, NodeAddress};
-use super::server::Server;
-
-/// The protocol version this node speaks (`proto/rakt/v1` describes version 1).
-pub const PROTOCOL_VERSION: u32 = 1;
-
-/// What every link and call of a node shares.
-pub(crate) struct Shared {
-    /// The node's own address, with its `uid`.
-    pub(crate) address: NodeAddress,
-    pub(crate) config: NodeConfig,
-    pub(crate) inbound: Arc<dyn Inbound>,
-    /// The runtime the node started on: its tasks run there, whichever thread sends.
-    pub(crate) runtime: tokio::runtime::Handle,
-    pub(crate) counters: Counters,
-    closing: AtomicBool,
-    /// Flips to `true` when the node starts shutting down (watch streams end on it).
-    pub(crate) shutdown: watch::Sender<bool>,
-    /// The links peers opened to this node, by a local id.
-    accepted: Mutex<HashMap<u64, Accepted>>,
-    next_accepted: AtomicU64,
-}
-
-struct Accepted {
-    session: Arc<Session>,
-    reader: Option<AbortHandle>,
-}
-
-impl fmt::Debug for Shared {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Shared")
-            .field("address", &self.address)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Shared {
-    /// A node's shared state without a server, for tests of links in isolation.
-    #[cfg(test)]
-    pub(crate) fn detached(
-        config: NodeConfig,
-        inbound: Arc<dyn Inbound>,
-        uid: u64,
-        runtime: tokio::runtime::Handle,
-    ) -> Arc<Shared> {
-        Arc::new(Shared {
-            address: NodeAddress {
-                system: config.system.clone(),
-                host: config.advertise_host.clone(),
-                port: 1,
-                uid,
-            },
-            config,
-            inbound,
-            runtime,
-            counters: Counters::default(),
-            closing: AtomicBool::new(false),
-            shutdown: watch::channel(false).0,
-            accepted: Mutex::new(HashMap::new()),
-            next_accepted: AtomicU64::new(0),
-        })
-    }
-
-    pub(crate) fn is_closing(&self) -> bool {
-        self.closing.load(Ordering::Acquire)
-    }
-
-    pub(crate) fn link_event(&self, event: LinkEvent) {
-        if let Some(hook) = &self.config.link_events {
-            hook(event);
-        }
-    }
-
-    /// Registers a link a peer opened; its id for [`accepted_reader`](Self::accepted_reader)
-    /// and [`accepted_ended`](Self::accepted_ended).
-    pub(crate) fn accepted(&self, session: Arc<Session>) -> u64 {
-        let id = self.next_accepted.fetch_add(1, Ordering::Relaxed);
-        self.lock_accepted().insert(
-            id,
-            Accepted {
-                session,
-                reader: None,
-            },
-        );
-        id
-    }
-
-    pub(crate) fn accepted_reader(&self, id: u64, reader: AbortHandle) {
-        if let Some(accepted) = self.lock_accepted().get_mut(&id) {
-            accepted.reader = Some(reader);
-        }
-    }
-
-    pub(crate) fn accepted_ended(&self, id: u64) {
-        self.lock_accepted().remove(&id);
-    }
-
-    fn lock_accepted(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Accepted>> {
-        self.accepted.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
+use super::server::{Accepted, Server};
+use super::shared::Shared;
 
 /// A node of a rakt cluster: the `Remoting` server on its listener, and its links to peers.
 ///
@@ -170,6 +72,8 @@ pub struct Node {
 
 struct NodeInner {
     shared: Arc<Shared>,
+    /// The links peers opened to this node.
+    accepted: Arc<Accepted>,
     /// The peers, by a hash of their system, host and port.
     peers: RwLock<HashMap<u64, Vec<Arc<Peer>>>>,
     peer_hasher: std::hash::RandomState,
@@ -222,22 +126,18 @@ impl Node {
             port: u32::from(port),
             uid: fastrand::u64(1..),
         };
-        let (shutdown, _) = watch::channel(false);
-        let shared = Arc::new(Shared {
+        let shared = Arc::new(Shared::new(
             address,
             config,
             inbound,
-            runtime: tokio::runtime::Handle::current(),
-            counters: Counters::default(),
-            closing: AtomicBool::new(false),
-            shutdown,
-            accepted: Mutex::new(HashMap::new()),
-            next_accepted: AtomicU64::new(0),
-        });
+            tokio::runtime::Handle::current(),
+        ));
+        let accepted = Arc::new(Accepted::default());
         let (builder, service) = super::service::server(
             &shared.config,
             Arc::new(Server {
                 shared: shared.clone(),
+                accepted: accepted.clone(),
             }),
         )?;
         let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
@@ -257,6 +157,7 @@ impl Node {
         Ok(Node {
             inner: Arc::new(NodeInner {
                 shared,
+                accepted,
                 peers: RwLock::new(HashMap::new()),
                 peer_hasher: std::hash::RandomState::new(),
                 server: Mutex::new(Some(server)),
@@ -455,26 +356,16 @@ impl Node {
             warn!("the remoting server did not stop within the shutdown grace");
             server.abort();
         }
-        let readers: Vec<AbortHandle> = self
-            .inner
-            .shared
-            .lock_accepted()
-            .drain()
-            .filter_map(|(_, accepted)| accepted.reader)
-            .collect();
-        for reader in readers {
-            reader.abort();
-        }
+        self.inner.accepted.abort_readers();
     }
 }
 
 impl NodeInner {
     /// The part of shutting down that does not wait.
     fn begin_shutdown(&self) {
-        if self.shared.closing.swap(true, Ordering::AcqRel) {
+        if !self.shared.begin_closing() {
             return;
         }
-        self.shared.shutdown.send_replace(true);
         for peer in self
             .peers
             .read()
@@ -484,16 +375,7 @@ impl NodeInner {
         {
             peer.close();
         }
-        let accepted: Vec<Arc<Session>> = self
-            .shared
-            .lock_accepted()
-            .values()
-            .map(|accepted| accepted.session.clone())
-            .collect();
-        for session in accepted {
-            session.close(RemoteError::LocalShutdown);
-            session.end_stream(None);
-        }
+        self.accepted.close();
         if let Some(stop) = self
             .stop_server
             .lock()

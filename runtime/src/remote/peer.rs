@@ -27,9 +27,9 @@ use super::config::DEFAULT_MAX_FRAME_BYTES;
 use super::error::{RemoteError, node_text};
 use super::events::{Direction, LinkEvent};
 use super::link::{PeerInfo, Session};
-use super::node::{PROTOCOL_VERSION, Shared};
 use super::proto::v1::{Envelope, Frame, Handshake, NodeAddress};
 use super::service::Client;
+use super::shared::{PROTOCOL_VERSION, Shared};
 use super::writer::{ClientFrames, Writer};
 
 /// The peer's state.

@@ -1,15 +1,20 @@
-//! The `Remoting` service a node serves: the inbound side of the `Link` handshake, and the
-//! lookup, spawn, stop and watch calls, answered by the node's [`Inbound`](super::Inbound).
+//! The `Remoting` service a node serves: the inbound side of the `Link` handshake, the links
+//! peers opened ([`Accepted`]), and the lookup, spawn, stop and watch calls, answered by the
+//! node's [`Inbound`](super::Inbound).
 //!
 //! This module owns the server's refusals (a handshake from a version this node does not
-//! speak, for another node, or malformed; a call while shutting down) and turns the
+//! speak, for another node, or malformed; a call while shutting down), the registry of the
+//! accepted links until they end (or the node ends them all on shutdown), and turns the
 //! `Inbound`'s answers into messages and statuses. The auth token is checked before any of
 //! this runs, by the [gate](super::service::ServerGate).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use futures_util::StreamExt;
 use futures_util::stream::{self, BoxStream};
+use tokio::task::AbortHandle;
 use tonic::{Code, Request, Response, Status, Streaming};
 use tracing::debug;
 
@@ -18,18 +23,87 @@ use super::error::{RemoteError, detail, detail_status, node_text};
 use super::events::{Direction, LinkEvent};
 use super::inbound::WatchStart;
 use super::link::{PeerInfo, Session};
-use super::node::{PROTOCOL_VERSION, Shared};
 use super::proto::v1::remoting_server::Remoting;
 use super::proto::v1::{
     ActorAddress, ErrorCause, ErrorDetail, Frame, Handshake, LookupRequest, LookupResponse,
     NodeAddress, SpawnRequest, SpawnResponse, StopCause, StopRequest, StopResponse, Terminated,
     WatchEvent, WatchRequest, error_detail, watch_event,
 };
+use super::shared::{PROTOCOL_VERSION, Shared};
 use super::writer::Writer;
 
 /// The node's implementation of the generated service.
 pub(crate) struct Server {
     pub(crate) shared: Arc<Shared>,
+    pub(crate) accepted: Arc<Accepted>,
+}
+
+/// The links peers opened to this node, by a local id.
+#[derive(Default)]
+pub(crate) struct Accepted {
+    links: Mutex<HashMap<u64, AcceptedLink>>,
+    next: AtomicU64,
+}
+
+struct AcceptedLink {
+    session: Arc<Session>,
+    reader: Option<AbortHandle>,
+}
+
+impl Accepted {
+    /// Registers a link a peer opened; its id for [`reader`](Self::reader) and
+    /// [`ended`](Self::ended).
+    fn add(&self, session: Arc<Session>) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.lock().insert(
+            id,
+            AcceptedLink {
+                session,
+                reader: None,
+            },
+        );
+        id
+    }
+
+    fn reader(&self, id: u64, reader: AbortHandle) {
+        if let Some(link) = self.lock().get_mut(&id) {
+            link.reader = Some(reader);
+        }
+    }
+
+    fn ended(&self, id: u64) {
+        self.lock().remove(&id);
+    }
+
+    /// Shutdown, first step: every accepted link ends after what is queued on it, and its
+    /// pending asks fail now.
+    pub(crate) fn close(&self) {
+        let sessions: Vec<Arc<Session>> = self
+            .lock()
+            .values()
+            .map(|link| link.session.clone())
+            .collect();
+        for session in sessions {
+            session.close(RemoteError::LocalShutdown);
+            session.end_stream(None);
+        }
+    }
+
+    /// Shutdown, last step: stops the readers of the links still registered.
+    pub(crate) fn abort_readers(&self) {
+        let readers: Vec<AbortHandle> = self
+            .lock()
+            .drain()
+            .filter_map(|(_, link)| link.reader)
+            .collect();
+        for reader in readers {
+            reader.abort();
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<u64, AcceptedLink>> {
+        self.links.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 fn malformed(message: impl Into<String>) -> Status {
@@ -156,10 +230,10 @@ impl Remoting for Server {
             ..Frame::default()
         };
         let writer = Writer::new(session.clone(), outbox, hello, None);
-        let id = self.shared.accepted(session.clone());
+        let id = self.accepted.add(session.clone());
         if self.shared.is_closing() {
             // Shutdown began after the check above and may have missed this link.
-            self.shared.accepted_ended(id);
+            self.accepted.ended(id);
             return Err(shutting_down());
         }
         self.shared.link_event(LinkEvent::Up {
@@ -167,6 +241,7 @@ impl Remoting for Server {
             direction: Direction::Inbound,
         });
         let shared = self.shared.clone();
+        let accepted = self.accepted.clone();
         let limit = self.shared.config.max_frame_bytes;
         let reader = tokio::spawn(async move {
             let (reason, end) = match session.read(&mut frames).await {
@@ -190,14 +265,14 @@ impl Remoting for Server {
             let reason = session.reason().unwrap_or(reason);
             debug!(peer = %node_text(&peer), %reason, "inbound link ended");
             session.end_stream(end);
-            shared.accepted_ended(id);
+            accepted.ended(id);
             shared.link_event(LinkEvent::Down {
                 peer,
                 direction: Direction::Inbound,
                 reason,
             });
         });
-        self.shared.accepted_reader(id, reader.abort_handle());
+        self.accepted.reader(id, reader.abort_handle());
         Ok(Response::new(writer))
     }
 

@@ -1,6 +1,7 @@
 //! The tower services around the generated gRPC code: the auth token check and user
-//! interceptors ([`ServerGate`], [`ClientGate`]), user tower layers ([`HttpService`]), and the
-//! assembly of a node's server service and of its client to one peer ([`client`]).
+//! interceptors ([`ServerGate`], [`ClientGate`]), and the assembly of a node's server service
+//! ([`server`]) and of its client to one peer ([`client`]), with the user's tower layers
+//! (erased in [`layer`](super::layer)) applied.
 //!
 //! This module owns what wraps a call on its way in and out; it knows nothing of links,
 //! frames or peers.
@@ -19,41 +20,12 @@ use tower::util::BoxCloneSyncService;
 
 use super::config::NodeConfig;
 use super::error::{StartError, detail, detail_status};
+use super::layer::{HttpService, Interceptor, apply_layers};
 use super::proto::v1::ErrorCause;
 use super::proto::v1::remoting_client::RemotingClient;
 
-/// The type-erased HTTP service a user [layer](super::NodeConfigBuilder::server_layer) wraps:
-/// `http` requests and responses with tonic bodies.
-pub type HttpService = BoxCloneSyncService<http::Request<Body>, http::Response<Body>, StdError>;
-
-/// A user layer, erased.
-pub(crate) type LayerFn = Arc<dyn Fn(HttpService) -> HttpService + Send + Sync>;
-
-/// A user interceptor, erased.
-pub(crate) type Interceptor = Arc<dyn Fn(Request<()>) -> Result<Request<()>, Status> + Send + Sync>;
-
 /// The metadata key of the auth token.
 const AUTHORIZATION: &str = "authorization";
-
-/// Erases a tower layer into a [`LayerFn`].
-pub(crate) fn layer_fn<L>(layer: L) -> LayerFn
-where
-    L: tower::Layer<HttpService> + Send + Sync + 'static,
-    L::Service: tower::Service<http::Request<Body>, Response = http::Response<Body>>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    <L::Service as tower::Service<http::Request<Body>>>::Error: Into<StdError> + 'static,
-    <L::Service as tower::Service<http::Request<Body>>>::Future: Send + 'static,
-{
-    Arc::new(move |inner| BoxCloneSyncService::new(layer.layer(inner).map_err(Into::into)))
-}
-
-/// Applies the layers in order: the first given is innermost.
-pub(crate) fn apply_layers(service: HttpService, layers: &[LayerFn]) -> HttpService {
-    layers.iter().fold(service, |service, layer| layer(service))
-}
 
 /// The server's gate: the auth token, then the user's interceptors.
 #[derive(Clone)]

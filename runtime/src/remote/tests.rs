@@ -14,10 +14,10 @@ use prost::bytes::Bytes;
 use super::NodeConfig;
 use super::inbound::{Inbound, ReplyTo};
 use super::link::{PeerInfo, Session};
-use super::node::Shared;
 use super::proto::v1::{
     ActorAddress, Envelope, ErrorDetail, Frame, Handshake, NodeAddress, Reply, error_detail, reply,
 };
+use super::shared::Shared;
 use super::writer::Writer;
 
 const ME_UID: u64 = 42;
