@@ -64,13 +64,9 @@ impl<A: Actor> Cell<A> {
     /// Registers a watcher of this actor, or tells it at once if the actor is gone; the
     /// notice carries [`path`](Self::path).
     pub(crate) fn add_watcher(&self, watcher: ActorId, notify: WatchNotify) {
-        self.core
-            .watchers
-            .add(watcher, notify, |reason| Terminated {
-                id: self.core.id,
-                path: self.path(),
-                reason,
-            });
+        self.core.watchers.add(watcher, notify, |reason| {
+            self.core.terminated_notice(self.path(), reason)
+        });
     }
 }
 
@@ -107,20 +103,23 @@ impl Core {
 
     /// Registers a watcher of this actor, or tells it at once if the actor is gone.
     pub(crate) fn add_watcher(&self, watcher: ActorId, notify: WatchNotify) {
-        self.watchers
-            .add(watcher, notify, |reason| self.terminated_notice(reason));
+        self.watchers.add(watcher, notify, |reason| {
+            self.terminated_notice(self.path(), reason)
+        });
     }
 
     /// Tells this actor's watchers that it terminated, and why.
     pub(crate) fn tell_watchers(&self, reason: &StopReason) {
         self.watchers
-            .close(reason, |reason| self.terminated_notice(reason));
+            .close(reason, |reason| self.terminated_notice(self.path(), reason));
     }
 
-    fn terminated_notice(&self, reason: StopReason) -> Terminated {
+    /// The notice a watcher of this actor gets: its id, `path` (where watchers know it by),
+    /// and why it stopped.
+    fn terminated_notice(&self, path: ActorPath, reason: StopReason) -> Terminated {
         Terminated {
             id: self.id,
-            path: self.path(),
+            path,
             reason,
         }
     }

@@ -71,6 +71,11 @@ pub(crate) struct SystemInner {
 }
 
 impl SystemInner {
+    /// A fresh actor id, never given before in this system.
+    fn next_actor_id(&self) -> ActorId {
+        ActorId::new(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
     pub(crate) fn ask_timeout(&self) -> Duration {
         self.ask_timeout
     }
@@ -441,8 +446,7 @@ impl ActorSystem {
     }
 
     /// The live actor named `name`, whatever its type, for features that find actors by name
-    /// (remoting).
-    #[cfg_attr(not(feature = "remote"), allow(dead_code))]
+    /// (remoting), and for [`lookup`](Self::lookup).
     pub(crate) fn named(&self, name: &str) -> Option<Arc<dyn Node>> {
         self.inner.names().get(name).cloned()
     }
@@ -457,7 +461,7 @@ impl ActorSystem {
         name: Option<Arc<str>>,
         make: impl FnOnce(&std::sync::Weak<Cell<A>>) -> Box<dyn Forward<A>>,
     ) -> Arc<Cell<A>> {
-        let id = ActorId::new(self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 1);
+        let id = self.inner.next_actor_id();
         Arc::new_cyclic(|me| {
             Cell::new(
                 Core::new(id, name, None, self.clone()),
@@ -469,8 +473,11 @@ impl ActorSystem {
 
     /// The live actor named `name`, if there is one of type `H::Actor`.
     pub fn lookup<H: ActorHandle>(&self, name: &str) -> Option<H> {
-        let node = self.inner.names().get(name).cloned()?;
-        let cell = node.into_any().downcast::<Cell<H::Actor>>().ok()?;
+        let cell = self
+            .named(name)?
+            .into_any()
+            .downcast::<Cell<H::Actor>>()
+            .ok()?;
         if cell.core.is_terminated() {
             return None;
         }
@@ -578,7 +585,7 @@ impl ActorSystem {
             Some(name) => Some(validate_name(name)?.into()),
             None => None,
         };
-        let id = ActorId::new(self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 1);
+        let id = self.inner.next_actor_id();
         let cell = Arc::new(Cell::new(
             Core::new(id, name.clone(), parent, self.clone()),
             mailbox,
