@@ -19,10 +19,7 @@ pub fn parse_address(text: &str) -> Result<ActorAddress, RemoteError> {
         .and_then(|rest| rest.find('/'))
         .ok_or_else(|| invalid("it has no actor path (`/user/<name>`)"))?;
     let (node, path) = text.split_at("rakt://".len() + slash);
-    let node = parse_node(node).map_err(|error| match error {
-        RemoteError::InvalidAddress { reason, .. } => invalid(reason),
-        other => other,
-    })?;
+    let node = node_parts(node).map_err(invalid)?;
     let names = path
         .strip_prefix("/user/")
         .ok_or_else(|| invalid("the path does not begin with `/user/`"))?;
@@ -39,52 +36,48 @@ pub fn parse_address(text: &str) -> Result<ActorAddress, RemoteError> {
 /// Parses a node's address, `rakt://<system>@<host>:<port>` (an IPv6 host in brackets), with
 /// `uid` 0 (whichever incarnation answers).
 pub fn parse_node(text: &str) -> Result<NodeAddress, RemoteError> {
-    let invalid = |reason| RemoteError::InvalidAddress {
+    node_parts(text).map_err(|reason| RemoteError::InvalidAddress {
         address: text.to_owned(),
         reason,
-    };
+    })
+}
+
+/// [`parse_node`], with what is wrong as the error.
+fn node_parts(text: &str) -> Result<NodeAddress, &'static str> {
     let rest = text
         .strip_prefix("rakt://")
-        .ok_or_else(|| invalid("it does not begin with `rakt://`"))?;
+        .ok_or("it does not begin with `rakt://`")?;
     let (system, rest) = rest
         .split_once('@')
-        .ok_or_else(|| invalid("it names no system (`<system>@<host>:<port>`)"))?;
+        .ok_or("it names no system (`<system>@<host>:<port>`)")?;
     let valid_system = !system.is_empty()
         && system
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     if !valid_system {
-        return Err(invalid(
-            "the system name is empty or not a valid system name",
-        ));
+        return Err("the system name is empty or not a valid system name");
     }
     let authority = rest;
     let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
         let (host, after) = bracketed
             .split_once(']')
-            .ok_or_else(|| invalid("an IPv6 host without its closing `]`"))?;
-        let port = after
-            .strip_prefix(':')
-            .ok_or_else(|| invalid("it has no port"))?;
+            .ok_or("an IPv6 host without its closing `]`")?;
+        let port = after.strip_prefix(':').ok_or("it has no port")?;
         (host, port)
     } else {
-        authority
-            .rsplit_once(':')
-            .ok_or_else(|| invalid("it has no port"))?
+        authority.rsplit_once(':').ok_or("it has no port")?
     };
     if host.is_empty() {
-        return Err(invalid("the host is empty"));
+        return Err("the host is empty");
     }
     if host.contains(['/', '@']) || (host.contains(':') && !authority.starts_with('[')) {
-        return Err(invalid(
-            "the host is not a host name or an address (IPv6 in brackets)",
-        ));
+        return Err("the host is not a host name or an address (IPv6 in brackets)");
     }
     let port: u16 = port
         .parse()
         .ok()
         .filter(|port| *port != 0)
-        .ok_or_else(|| invalid("the port is not a number from 1 to 65535"))?;
+        .ok_or("the port is not a number from 1 to 65535")?;
     Ok(NodeAddress {
         system: system.to_owned(),
         host: host.to_owned(),

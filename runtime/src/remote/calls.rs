@@ -13,7 +13,7 @@ use tonic::Streaming;
 
 use super::error::{RemoteError, node_text};
 use super::inbound::Found;
-use super::node::Node;
+use super::node::{Node, no_node};
 use super::peer::Peer;
 use super::proto::v1::{
     ActorAddress, LookupRequest, NodeAddress, SpawnRequest, StopCause, StopRequest, Terminated,
@@ -43,9 +43,7 @@ impl Node {
     /// Whether a live, remotely reachable actor is at `address` on its node (`id` 0:
     /// whichever actor lives at its path), with its full address and kind.
     pub async fn lookup(&self, address: ActorAddress) -> Result<Option<Found>, RemoteError> {
-        let node = address.node.clone().ok_or_else(|| RemoteError::NoNode {
-            path: address.path.clone(),
-        })?;
+        let node = address.node.clone().ok_or_else(|| no_node(&address))?;
         let peer = self.peer(&node)?;
         let request = self.request(LookupRequest {
             address: Some(address),
@@ -88,9 +86,7 @@ impl Node {
     /// Stops the actor at `address` (at once when `kill`, else after what is queued) and
     /// resolves once it has stopped: `true` when there was a live actor to stop.
     pub async fn stop(&self, address: ActorAddress, kill: bool) -> Result<bool, RemoteError> {
-        let node = address.node.clone().ok_or_else(|| RemoteError::NoNode {
-            path: address.path.clone(),
-        })?;
+        let node = address.node.clone().ok_or_else(|| no_node(&address))?;
         let peer = self.peer(&node)?;
         let request = self.request(StopRequest {
             address: Some(address),
@@ -106,9 +102,7 @@ impl Node {
     /// known not to be there); [`RemoteWatch::terminated`] then waits for its end. Dropping
     /// the watch cancels it.
     pub async fn watch(&self, address: ActorAddress) -> Result<RemoteWatch, RemoteError> {
-        let node = address.node.clone().ok_or_else(|| RemoteError::NoNode {
-            path: address.path.clone(),
-        })?;
+        let node = address.node.clone().ok_or_else(|| no_node(&address))?;
         let peer = self.peer(&node)?;
         let request = tonic::Request::new(WatchRequest {
             address: Some(address.clone()),

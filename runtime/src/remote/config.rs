@@ -15,7 +15,7 @@ use tonic::{Request, Status};
 
 use super::error::NodeConfigError;
 use super::events::{DeadLetter, LinkEvent};
-use super::layer::{HttpService, Interceptor, LayerFn, layer_fn};
+use super::layer::{HttpLayer, Interceptor, LayerFn};
 
 /// The largest frame a node accepts unless configured otherwise: gRPC's default message limit,
 /// 4 MiB.
@@ -383,43 +383,15 @@ impl NodeConfigBuilder {
     /// Wraps the node's server in a tower layer (outermost last). The service it wraps takes
     /// and returns `http` messages with tonic bodies: every call of every peer passes through
     /// it (one call per link, plus each lookup, spawn, stop and watch).
-    pub fn server_layer<L>(mut self, layer: L) -> Self
-    where
-        L: tower::Layer<HttpService> + Send + Sync + 'static,
-        L::Service: tower::Service<
-                tonic::codegen::http::Request<tonic::body::Body>,
-                Response = tonic::codegen::http::Response<tonic::body::Body>,
-            > + Clone
-            + Send
-            + Sync
-            + 'static,
-        <L::Service as tower::Service<tonic::codegen::http::Request<tonic::body::Body>>>::Error:
-            Into<tonic::codegen::StdError> + 'static,
-        <L::Service as tower::Service<tonic::codegen::http::Request<tonic::body::Body>>>::Future:
-            Send + 'static,
-    {
-        self.server_layers.push(layer_fn(layer));
+    pub fn server_layer(mut self, layer: impl HttpLayer) -> Self {
+        self.server_layers.push(layer.erase());
         self
     }
 
     /// Wraps the node's connections to peers in a tower layer (outermost last), as
     /// [`server_layer`](Self::server_layer) does the server.
-    pub fn client_layer<L>(mut self, layer: L) -> Self
-    where
-        L: tower::Layer<HttpService> + Send + Sync + 'static,
-        L::Service: tower::Service<
-                tonic::codegen::http::Request<tonic::body::Body>,
-                Response = tonic::codegen::http::Response<tonic::body::Body>,
-            > + Clone
-            + Send
-            + Sync
-            + 'static,
-        <L::Service as tower::Service<tonic::codegen::http::Request<tonic::body::Body>>>::Error:
-            Into<tonic::codegen::StdError> + 'static,
-        <L::Service as tower::Service<tonic::codegen::http::Request<tonic::body::Body>>>::Future:
-            Send + 'static,
-    {
-        self.client_layers.push(layer_fn(layer));
+    pub fn client_layer(mut self, layer: impl HttpLayer) -> Self {
+        self.client_layers.push(layer.erase());
         self
     }
 

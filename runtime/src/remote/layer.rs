@@ -1,6 +1,6 @@
 //! What users plug around a node's calls, type-erased: the [`HttpService`] their tower layers
-//! wrap, the erased layers ([`LayerFn`]) and interceptors ([`Interceptor`]), and applying the
-//! layers in order.
+//! wrap, the layers they may give ([`HttpLayer`]) and their erased form ([`LayerFn`]), the
+//! erased interceptors ([`Interceptor`]), and applying the layers in order.
 //!
 //! This module owns the erased shapes only: a node's settings store them, and the service
 //! assembly applies them. It knows nothing of the other settings, of tonic's generated code,
@@ -25,8 +25,18 @@ pub(crate) type LayerFn = Arc<dyn Fn(HttpService) -> HttpService + Send + Sync>;
 /// A user interceptor, erased.
 pub(crate) type Interceptor = Arc<dyn Fn(Request<()>) -> Result<Request<()>, Status> + Send + Sync>;
 
-/// Erases a tower layer into a [`LayerFn`].
-pub(crate) fn layer_fn<L>(layer: L) -> LayerFn
+/// A tower layer a node can wrap its server or its connections in
+/// ([`server_layer`](super::NodeConfigBuilder::server_layer),
+/// [`client_layer`](super::NodeConfigBuilder::client_layer)): one that wraps an [`HttpService`]
+/// in a cloneable, `Send + Sync` service of `http` messages with tonic bodies. Implemented for
+/// every such layer.
+pub trait HttpLayer: Send + Sync + 'static {
+    /// The layer, erased.
+    #[doc(hidden)]
+    fn erase(self) -> Arc<dyn Fn(HttpService) -> HttpService + Send + Sync>;
+}
+
+impl<L> HttpLayer for L
 where
     L: tower::Layer<HttpService> + Send + Sync + 'static,
     L::Service: tower::Service<http::Request<Body>, Response = http::Response<Body>>
@@ -37,7 +47,9 @@ where
     <L::Service as tower::Service<http::Request<Body>>>::Error: Into<StdError> + 'static,
     <L::Service as tower::Service<http::Request<Body>>>::Future: Send + 'static,
 {
-    Arc::new(move |inner| BoxCloneSyncService::new(layer.layer(inner).map_err(Into::into)))
+    fn erase(self) -> LayerFn {
+        Arc::new(move |inner| BoxCloneSyncService::new(self.layer(inner).map_err(Into::into)))
+    }
 }
 
 /// Applies the layers in order: the first given is innermost.

@@ -16,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use tonic::{Status, Streaming};
 use tracing::{debug, trace};
 
+use super::config::DEFAULT_MAX_FRAME_BYTES;
 use super::error::{RemoteError, detail, node_text};
 use super::events::{DeadLetter, Direction};
 use super::inbound::{ReplyLink, ReplyTo};
@@ -48,6 +49,29 @@ pub(crate) enum Out {
 /// byte).
 pub(crate) fn field_size(len: usize) -> usize {
     1 + prost::encoding::encoded_len_varint(len as u64) + len
+}
+
+/// The largest frame a peer accepts, from its handshake's `max_frame_bytes` (0: the default).
+pub(crate) fn peer_max_frame(max_frame_bytes: u32) -> usize {
+    let bytes = match max_frame_bytes {
+        0 => DEFAULT_MAX_FRAME_BYTES,
+        bytes => bytes,
+    };
+    bytes as usize
+}
+
+/// Why a link to `peer` whose reading ended with `read` is over: the peer ended it on
+/// purpose (`Ok`), or the connection failed.
+pub(crate) fn read_ended(peer: &NodeAddress, read: &Result<(), Status>) -> RemoteError {
+    match read {
+        Ok(()) => RemoteError::NodeLeft {
+            node: node_text(peer),
+        },
+        Err(status) => RemoteError::ConnectionLost {
+            node: node_text(peer),
+            reason: format!("{:?}: {}", status.code(), status.message()),
+        },
+    }
 }
 
 /// What the handshake told about the peer.

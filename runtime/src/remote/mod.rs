@@ -107,7 +107,7 @@ pub use config::{
 pub use error::{NodeConfigError, RemoteError, StartError, cause_code, detail_status};
 pub use events::{DeadLetter, Direction, LinkEvent, LinkStats};
 pub use inbound::{Found, Inbound, ReplyTo, WatchStart};
-pub use layer::HttpService;
+pub use layer::{HttpLayer, HttpService};
 pub use node::Node;
 pub use remoting::Remoting;
 pub use shared::PROTOCOL_VERSION;

@@ -401,7 +401,8 @@ fn find<'a>(peers: &'a [Arc<Peer>], node: &NodeAddress) -> Option<&'a Arc<Peer>>
     })
 }
 
-fn no_node(target: &ActorAddress) -> RemoteError {
+/// `target` names no node.
+pub(super) fn no_node(target: &ActorAddress) -> RemoteError {
     RemoteError::NoNode {
         path: target.path.clone(),
     }
@@ -429,9 +430,7 @@ fn take_node(envelope: &mut Envelope) -> Result<NodeAddress, RemoteError> {
         .ok_or_else(|| RemoteError::NoNode {
             path: String::new(),
         })?;
-    target.node.take().ok_or_else(|| RemoteError::NoNode {
-        path: target.path.clone(),
-    })
+    target.node.take().ok_or_else(|| no_node(target))
 }
 
 /// Waits for an ask's outcome, up to its timeout.

@@ -23,10 +23,9 @@ use tokio::time::Instant;
 use tonic::Streaming;
 use tracing::debug;
 
-use super::config::DEFAULT_MAX_FRAME_BYTES;
 use super::error::{RemoteError, node_text};
 use super::events::{Direction, LinkEvent};
-use super::link::{PeerInfo, Session};
+use super::link::{PeerInfo, Session, peer_max_frame, read_ended};
 use super::proto::v1::{Envelope, Frame, Handshake, NodeAddress};
 use super::service::Client;
 use super::shared::{PROTOCOL_VERSION, Shared};
@@ -183,15 +182,7 @@ impl Peer {
             peer: peer.clone(),
             direction: Direction::Outbound,
         });
-        let reason = match session.read(&mut frames).await {
-            Ok(()) => RemoteError::NodeLeft {
-                node: node_text(&peer),
-            },
-            Err(status) => RemoteError::ConnectionLost {
-                node: node_text(&peer),
-                reason: format!("{:?}: {}", status.code(), status.message()),
-            },
-        };
+        let reason = read_ended(&peer, &session.read(&mut frames).await);
         session.close(reason.clone());
         // The first reason stands: a link this node ended itself (shutdown) says so.
         let reason = session.reason().unwrap_or(reason);
@@ -235,15 +226,11 @@ impl Peer {
                 ),
             });
         }
-        let max_frame = match handshake.max_frame_bytes {
-            0 => DEFAULT_MAX_FRAME_BYTES,
-            bytes => bytes,
-        } as usize;
         Ok((
             frames,
             PeerInfo {
                 node: from,
-                max_frame,
+                max_frame: peer_max_frame(handshake.max_frame_bytes),
             },
         ))
     }

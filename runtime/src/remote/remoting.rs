@@ -398,9 +398,8 @@ fn dead_letters_to(system: &ActorSystem, then: Option<DeadLetterHook>) -> DeadLe
             if target.node.is_none() && dead.direction == Direction::Outbound {
                 target.node = Some(dead.peer.clone());
             }
-            let target = address_text(&target);
             inner.events.dead_letter(
-                || ActorPath::new(target.clone()),
+                || ActorPath::new(address_text(&target)),
                 "remote message",
                 || Some(dead.envelope.method.clone()),
                 DeadLetterReason::Remote {
@@ -684,8 +683,13 @@ impl SystemInbound {
         let name = address.path.rsplit('/').next().unwrap_or_default();
         let cell = system.named(name).ok_or_else(unknown)?;
         let core = cell.core();
-        let expected = format!("rakt://{}{}", system.name(), address.path);
-        if core.path().as_str() != expected
+        // Its path is `rakt://<system><path>`, compared without building it.
+        let path = core.path();
+        let at = path
+            .as_str()
+            .strip_prefix("rakt://")
+            .and_then(|rest| rest.strip_prefix(system.name()));
+        if at != Some(address.path.as_str())
             || core.is_terminated()
             || (address.id != 0 && core.id.get() != address.id)
         {
@@ -717,8 +721,12 @@ impl Inbound for SystemInbound {
             }
             Err(why) => match self.system() {
                 Ok(system) => {
-                    let path = address_text(&target);
-                    refuse(&system, || ActorPath::new(path.clone()), reply, why);
+                    refuse(
+                        &system,
+                        || ActorPath::new(address_text(&target)),
+                        reply,
+                        why,
+                    );
                 }
                 Err(gone) => {
                     if let Some(reply) = reply {

@@ -18,11 +18,10 @@ use tokio::task::AbortHandle;
 use tonic::{Code, Request, Response, Status, Streaming};
 use tracing::debug;
 
-use super::config::DEFAULT_MAX_FRAME_BYTES;
 use super::error::{RemoteError, detail, detail_status, node_text};
 use super::events::{Direction, LinkEvent};
 use super::inbound::WatchStart;
-use super::link::{PeerInfo, Session};
+use super::link::{PeerInfo, Session, peer_max_frame, read_ended};
 use super::proto::v1::remoting_server::Remoting;
 use super::proto::v1::{
     ActorAddress, ErrorCause, ErrorDetail, Frame, Handshake, LookupRequest, LookupResponse,
@@ -164,11 +163,7 @@ impl Server {
             )));
         }
         let version = handshake.protocol_version.min(PROTOCOL_VERSION);
-        let max_frame = match handshake.max_frame_bytes {
-            0 => DEFAULT_MAX_FRAME_BYTES,
-            bytes => bytes,
-        } as usize;
-        Ok((from, version, max_frame))
+        Ok((from, version, peer_max_frame(handshake.max_frame_bytes)))
     }
 }
 
@@ -244,22 +239,10 @@ impl Remoting for Server {
         let accepted = self.accepted.clone();
         let limit = self.shared.config.max_frame_bytes;
         let reader = tokio::spawn(async move {
-            let (reason, end) = match session.read(&mut frames).await {
-                // The caller ended its half on purpose: finish ours the same way.
-                Ok(()) => (
-                    RemoteError::NodeLeft {
-                        node: node_text(&peer),
-                    },
-                    None,
-                ),
-                Err(status) => (
-                    RemoteError::ConnectionLost {
-                        node: node_text(&peer),
-                        reason: format!("{:?}: {}", status.code(), status.message()),
-                    },
-                    Some(read_failure(&status, limit)),
-                ),
-            };
+            let read = session.read(&mut frames).await;
+            let reason = read_ended(&peer, &read);
+            // The caller ended its half on purpose (`Ok`): finish ours the same way.
+            let end = read.err().map(|status| read_failure(&status, limit));
             session.close(reason.clone());
             // The first reason stands: a link this node ended itself (shutdown) says so.
             let reason = session.reason().unwrap_or(reason);

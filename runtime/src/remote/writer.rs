@@ -124,8 +124,8 @@ impl Stream for Writer {
                         uid,
                     } => {
                         if uid != 0 && peer_uid != 0 && uid != peer_uid {
-                            let peer = this.session.peer_node().clone();
-                            this.session.reject(envelope, wrong_incarnation(&peer, uid));
+                            let wrong = wrong_incarnation(this.session.peer_node(), uid);
+                            this.session.reject(envelope, wrong);
                         } else if len > limit {
                             this.session
                                 .reject(envelope, RemoteError::frame_too_large(len, limit as u64));
