@@ -252,7 +252,7 @@ fn ask_error(error: RemoteError) -> AskError {
 }
 
 /// The protocol's stop cause as a local stop reason.
-fn stop_reason(terminated: &WireTerminated) -> StopReason {
+pub(super) fn stop_reason(terminated: &WireTerminated) -> StopReason {
     let message = terminated.message.clone();
     match StopCause::try_from(terminated.cause).unwrap_or(StopCause::Unspecified) {
         StopCause::Stopped | StopCause::NotFound | StopCause::Unspecified => StopReason::Stopped,

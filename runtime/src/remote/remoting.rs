@@ -832,7 +832,8 @@ impl Inbound for SystemInbound {
     }
 }
 
-/// A local stop reason as the protocol's cause and message.
+/// A local stop reason as the protocol's cause and message: the failure's text for a failure,
+/// a lost restart budget, an escalation or an unreachable node; empty otherwise.
 fn stop_cause(reason: &StopReason) -> (StopCause, String) {
     let cause = match reason {
         StopReason::Stopped => StopCause::Stopped,
@@ -844,5 +845,43 @@ fn stop_cause(reason: &StopReason) -> (StopCause, String) {
         StopReason::NoRoutees => StopCause::NoRoutees,
         StopReason::Unreachable(_) => StopCause::NodeUnreachable,
     };
-    (cause, format!("{reason:?}"))
+    let message = match reason {
+        StopReason::Failed(text)
+        | StopReason::RestartsExhausted(text)
+        | StopReason::Escalated(text)
+        | StopReason::Unreachable(text) => text.clone(),
+        _ => String::new(),
+    };
+    (cause, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::proto::v1::Terminated as WireTerminated;
+    use super::super::proxy::stop_reason;
+    use super::*;
+
+    /// A stop reason crosses the wire as it was: a remote `Failed("boom")` reaches the
+    /// watcher as `Failed("boom")`, not as the text of its `Debug`.
+    #[test]
+    fn stop_reasons_cross_the_wire_unchanged() {
+        for reason in [
+            StopReason::Stopped,
+            StopReason::Killed,
+            StopReason::Failed("boom".into()),
+            StopReason::RestartsExhausted("three in a row".into()),
+            StopReason::Escalated("up".into()),
+            StopReason::Passivated,
+            StopReason::NoRoutees,
+            StopReason::Unreachable("gone".into()),
+        ] {
+            let (cause, message) = stop_cause(&reason);
+            let terminated = WireTerminated {
+                address: None,
+                cause: cause as i32,
+                message,
+            };
+            assert_eq!(stop_reason(&terminated), reason);
+        }
+    }
 }
