@@ -370,6 +370,22 @@ impl<E: ProstEnum> EnumCodec<E> {
     fn variant(number: i32) -> Result<E, FieldError> {
         E::try_from(number).map_err(|UnknownEnumValue(n)| FieldError::UnknownEnumValue(n))
     }
+
+    /// The varint of `value`'s number, as prost's `int32` writes it (a negative number
+    /// sign-extended to ten bytes).
+    fn varint(value: &E) -> u64 {
+        let number: i32 = (*value).into();
+        number as u64
+    }
+
+    /// The bytes of the packed numbers of `values`, without key and length. prost's
+    /// `int32::encode_packed` takes a `&[i32]`; going through it would collect one per call.
+    fn packed_len(values: &[E]) -> usize {
+        values
+            .iter()
+            .map(|value| encoding::encoded_len_varint(Self::varint(value)))
+            .sum()
+    }
 }
 
 impl<E: ProstEnum> Codec for EnumCodec<E> {
@@ -423,13 +439,22 @@ impl<E: ProstEnum> Singular for EnumCodec<E> {
     }
 
     fn encode_repeated(&self, tag: u32, values: &[E], buf: &mut impl BufMut) {
-        let numbers: Vec<i32> = values.iter().map(|v| (*v).into()).collect();
-        encoding::int32::encode_packed(tag, &numbers, buf);
+        if values.is_empty() {
+            return;
+        }
+        encoding::encode_key(tag, WireType::LengthDelimited, buf);
+        encoding::encode_varint(Self::packed_len(values) as u64, buf);
+        for value in values {
+            encoding::encode_varint(Self::varint(value), buf);
+        }
     }
 
     fn repeated_len(&self, tag: u32, values: &[E]) -> usize {
-        let numbers: Vec<i32> = values.iter().map(|v| (*v).into()).collect();
-        encoding::int32::encoded_len_packed(tag, &numbers)
+        if values.is_empty() {
+            return 0;
+        }
+        let len = Self::packed_len(values);
+        encoding::key_len(tag) + encoding::encoded_len_varint(len as u64) + len
     }
 
     fn merge_repeated(
