@@ -457,22 +457,19 @@ pub fn schema(model: &crate::ActorModel) -> Option<String> {
         return None;
     }
     let (package, actor) = (&model.package, &model.proto_name);
-    let short = |full: String| match full.rsplit_once('.') {
-        Some((_, name)) if !package.is_empty() => name.to_owned(),
-        _ => full,
-    };
+    // Messages are named inside the package, as `naming` spells them without one.
     let mut empty = false;
     let mut rpcs = String::new();
     let mut messages = String::new();
     for handler in &model.handlers {
         let method = &handler.proto_name;
-        let request = short(naming::request_message(package, actor, method));
+        let request = naming::request_message("", actor, method);
         for line in &handler.docs {
             rpcs.push_str(&format!("  //{line}\n"));
         }
         let (ok, err) = reply_types(&handler.reply);
         let reply = match ok {
-            Some(_) => short(naming::reply_message(package, actor, method)),
+            Some(_) => naming::reply_message("", actor, method),
             None => {
                 empty = true;
                 "google.protobuf.Empty".to_owned()
