@@ -27,6 +27,8 @@ use std::fmt;
 use quote::ToTokens;
 use syn::{GenericArgument, PathArguments, Type, TypePath};
 
+use crate::model::ReplyKind;
+
 /// A type the macro knows by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scalar {
@@ -448,7 +450,6 @@ pub fn type_text(ty: &Type) -> String {
 /// handler's error type travels typed is decided by the compiler, so for a path the reply lists
 /// both `error` and `error_text`. A handler configured out by `#[cfg]` is listed all the same.
 pub fn schema(model: &crate::ActorModel) -> Option<String> {
-    use crate::model::ReplyKind;
     use crate::naming;
     use syn::ext::IdentExt;
 
@@ -456,27 +457,19 @@ pub fn schema(model: &crate::ActorModel) -> Option<String> {
         return None;
     }
     let (package, actor) = (&model.package, &model.proto_name);
-    let short = |full: String| match full.rsplit_once('.') {
-        Some((_, name)) if !package.is_empty() => name.to_owned(),
-        _ => full,
-    };
+    // Messages are named inside the package, as `naming` spells them without one.
     let mut empty = false;
     let mut rpcs = String::new();
     let mut messages = String::new();
     for handler in &model.handlers {
         let method = &handler.proto_name;
-        let request = short(naming::request_message(package, actor, method));
+        let request = naming::request_message("", actor, method);
         for line in &handler.docs {
             rpcs.push_str(&format!("  //{line}\n"));
         }
-        let (ok, err) = match &handler.reply {
-            ReplyKind::Tell => (None, None),
-            ReplyKind::Ask { ok } => (Some(ok), None),
-            ReplyKind::AskResult { ok, err } => (Some(ok), Some(err)),
-            ReplyKind::Deferred { ok, err, .. } => (Some(ok), err.as_ref()),
-        };
+        let (ok, err) = reply_types(&handler.reply);
         let reply = match ok {
-            Some(_) => short(naming::reply_message(package, actor, method)),
+            Some(_) => naming::reply_message("", actor, method),
             None => {
                 empty = true;
                 "google.protobuf.Empty".to_owned()
@@ -539,6 +532,17 @@ pub fn schema(model: &crate::ActorModel) -> Option<String> {
     }
     text.push_str(&format!("service {actor} {{\n{rpcs}}}\n{messages}"));
     Some(text)
+}
+
+/// The value and error types of an ask's reply (`None` for a tell's); the error type is `None`
+/// for a handler that cannot fail.
+pub(crate) fn reply_types(reply: &ReplyKind) -> (Option<&Type>, Option<&Type>) {
+    match reply {
+        ReplyKind::Tell => (None, None),
+        ReplyKind::Ask { ok } => (Some(ok), None),
+        ReplyKind::AskResult { ok, err } => (Some(ok), Some(err)),
+        ReplyKind::Deferred { ok, err, .. } => (Some(ok), err.as_ref()),
+    }
 }
 
 /// A path without generic arguments (`Order`, `shop::Order`): a type that may be a prost

@@ -18,7 +18,6 @@ use syn::spanned::Spanned;
 
 use super::Cx;
 use super::tokens::relocate;
-use crate::model::ReplyKind;
 use crate::naming;
 use crate::validate::Handler;
 use crate::wire::{self, MapKind, WireType};
@@ -83,7 +82,7 @@ pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
             codec_fns.push(codec_fn(codec, &arg.ty, ty, &what, &w));
         }
         if let (Some(ok), Some((ok_fn, err_fn))) = (&wire.ok, &names.reply) {
-            let (ok_ty, err_ty) = reply_types(&h.reply);
+            let (ok_ty, err_ty) = wire::reply_types(&h.reply);
             if let Some(ok_ty) = ok_ty {
                 codec_fns.push(codec_fn(ok_fn, ok_ty, ok, &subject("the reply"), &w));
             }
@@ -171,17 +170,6 @@ impl Names {
                 )
             }),
         }
-    }
-}
-
-/// The value and error types of an ask's reply (`None` for a tell's); the error type is `None`
-/// for a handler that cannot fail.
-fn reply_types(reply: &ReplyKind) -> (Option<&Type>, Option<&Type>) {
-    match reply {
-        ReplyKind::Tell => (None, None),
-        ReplyKind::Ask { ok } => (Some(ok), None),
-        ReplyKind::AskResult { ok, err } => (Some(ok), Some(err)),
-        ReplyKind::Deferred { ok, err, .. } => (Some(ok), err.as_ref()),
     }
 }
 

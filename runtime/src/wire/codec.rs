@@ -105,8 +105,15 @@ pub trait MapKey: Singular<Value: Eq + Hash + Ord> {}
 /// a scalar), so that the one type that cannot travel is reported at its argument.
 pub trait Encodes {}
 
-macro_rules! scalar {
-    ($(#[$doc:meta])* $codec:ident: $ty:ty => $module:ident) => {
+/// A scalar, string or bytes codec over prost's functions for it (`$module`): `$is_default`
+/// says which value an absent field decodes to, and `$encode_repeated` / `$repeated_len` name
+/// the repeated form (packed for numbers, one field per element for length-delimited types).
+macro_rules! prost_scalar {
+    (
+        $(#[$doc:meta])* $codec:ident: $ty:ty => $module:ident,
+        is_default: |$value:ident| $is_default:expr,
+        repeated: $encode_repeated:ident, $repeated_len:ident
+    ) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $codec;
@@ -146,8 +153,8 @@ macro_rules! scalar {
         impl Singular for $codec {
             // `-0.0 == 0.0`: a negative zero writes nothing, as in prost.
             #[allow(clippy::float_cmp)]
-            fn is_default(&self, value: &$ty) -> bool {
-                *value == <$ty>::default()
+            fn is_default(&self, $value: &$ty) -> bool {
+                $is_default
             }
 
             fn encode_present(&self, tag: u32, value: &$ty, buf: &mut impl BufMut) {
@@ -159,11 +166,11 @@ macro_rules! scalar {
             }
 
             fn encode_repeated(&self, tag: u32, values: &[$ty], buf: &mut impl BufMut) {
-                encoding::$module::encode_packed(tag, values, buf);
+                encoding::$module::$encode_repeated(tag, values, buf);
             }
 
             fn repeated_len(&self, tag: u32, values: &[$ty]) -> usize {
-                encoding::$module::encoded_len_packed(tag, values)
+                encoding::$module::$repeated_len(tag, values)
             }
 
             fn merge_repeated(
@@ -178,6 +185,17 @@ macro_rules! scalar {
         }
 
         impl Encodes for $codec {}
+    };
+}
+
+/// A numeric or `bool` codec: the default is the type's zero; repeated, it is packed.
+macro_rules! scalar {
+    ($(#[$doc:meta])* $codec:ident: $ty:ty => $module:ident) => {
+        prost_scalar!(
+            $(#[$doc])* $codec: $ty => $module,
+            is_default: |value| *value == <$ty>::default(),
+            repeated: encode_packed, encoded_len_packed
+        );
     };
 }
 
@@ -216,78 +234,15 @@ impl MapKey for UInt64 {}
 impl MapKey for Int32 {}
 impl MapKey for Int64 {}
 
-/// A length-delimited codec: a string or bytes, over prost's functions for it.
+/// A length-delimited codec: a string or bytes, empty by default; repeated, one field per
+/// element.
 macro_rules! length_delimited {
     ($(#[$doc:meta])* $codec:ident: $ty:ty => $module:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, Default)]
-        pub struct $codec;
-
-        impl Codec for $codec {
-            type Value = $ty;
-
-            fn empty(&self) -> $ty {
-                <$ty>::default()
-            }
-
-            fn encode(&self, tag: u32, value: &$ty, buf: &mut impl BufMut) {
-                if !value.is_empty() {
-                    encoding::$module::encode(tag, value, buf);
-                }
-            }
-
-            fn encoded_len(&self, tag: u32, value: &$ty) -> usize {
-                if value.is_empty() {
-                    0
-                } else {
-                    encoding::$module::encoded_len(tag, value)
-                }
-            }
-
-            fn merge(
-                &self,
-                wire_type: WireType,
-                value: &mut $ty,
-                buf: &mut impl Buf,
-                ctx: DecodeContext,
-            ) -> Result<(), FieldError> {
-                Ok(encoding::$module::merge(wire_type, value, buf, ctx)?)
-            }
-        }
-
-        impl Singular for $codec {
-            fn is_default(&self, value: &$ty) -> bool {
-                value.is_empty()
-            }
-
-            fn encode_present(&self, tag: u32, value: &$ty, buf: &mut impl BufMut) {
-                encoding::$module::encode(tag, value, buf);
-            }
-
-            fn present_len(&self, tag: u32, value: &$ty) -> usize {
-                encoding::$module::encoded_len(tag, value)
-            }
-
-            fn encode_repeated(&self, tag: u32, values: &[$ty], buf: &mut impl BufMut) {
-                encoding::$module::encode_repeated(tag, values, buf);
-            }
-
-            fn repeated_len(&self, tag: u32, values: &[$ty]) -> usize {
-                encoding::$module::encoded_len_repeated(tag, values)
-            }
-
-            fn merge_repeated(
-                &self,
-                wire_type: WireType,
-                values: &mut Vec<$ty>,
-                buf: &mut impl Buf,
-                ctx: DecodeContext,
-            ) -> Result<(), FieldError> {
-                Ok(encoding::$module::merge_repeated(wire_type, values, buf, ctx)?)
-            }
-        }
-
-        impl Encodes for $codec {}
+        prost_scalar!(
+            $(#[$doc])* $codec: $ty => $module,
+            is_default: |value| value.is_empty(),
+            repeated: encode_repeated, encoded_len_repeated
+        );
     };
 }
 
@@ -415,6 +370,22 @@ impl<E: ProstEnum> EnumCodec<E> {
     fn variant(number: i32) -> Result<E, FieldError> {
         E::try_from(number).map_err(|UnknownEnumValue(n)| FieldError::UnknownEnumValue(n))
     }
+
+    /// The varint of `value`'s number, as prost's `int32` writes it (a negative number
+    /// sign-extended to ten bytes).
+    fn varint(value: &E) -> u64 {
+        let number: i32 = (*value).into();
+        number as u64
+    }
+
+    /// The bytes of the packed numbers of `values`, without key and length. prost's
+    /// `int32::encode_packed` takes a `&[i32]`; going through it would collect one per call.
+    fn packed_len(values: &[E]) -> usize {
+        values
+            .iter()
+            .map(|value| encoding::encoded_len_varint(Self::varint(value)))
+            .sum()
+    }
 }
 
 impl<E: ProstEnum> Codec for EnumCodec<E> {
@@ -468,13 +439,22 @@ impl<E: ProstEnum> Singular for EnumCodec<E> {
     }
 
     fn encode_repeated(&self, tag: u32, values: &[E], buf: &mut impl BufMut) {
-        let numbers: Vec<i32> = values.iter().map(|v| (*v).into()).collect();
-        encoding::int32::encode_packed(tag, &numbers, buf);
+        if values.is_empty() {
+            return;
+        }
+        encoding::encode_key(tag, WireType::LengthDelimited, buf);
+        encoding::encode_varint(Self::packed_len(values) as u64, buf);
+        for value in values {
+            encoding::encode_varint(Self::varint(value), buf);
+        }
     }
 
     fn repeated_len(&self, tag: u32, values: &[E]) -> usize {
-        let numbers: Vec<i32> = values.iter().map(|v| (*v).into()).collect();
-        encoding::int32::encoded_len_packed(tag, &numbers)
+        if values.is_empty() {
+            return 0;
+        }
+        let len = Self::packed_len(values);
+        encoding::key_len(tag) + encoding::encoded_len_varint(len as u64) + len
     }
 
     fn merge_repeated(

@@ -284,8 +284,7 @@ pub mod __private {
         Probe, ProbeEnum, ProbeExact, ProbeMessage, ProbeNone,
     };
     pub use super::reply::{
-        ERROR_FIELD, ERROR_TEXT_FIELD, ErrorCodec, NamedText, NoError, Reply, TextError, Typed,
-        VALUE_FIELD, decode_message, decode_reply, encode_reply, skip,
+        ErrorCodec, NamedText, NoError, TextError, Typed, decode_message, skip,
     };
     pub use super::{
         Call, EncodedReply, Outgoing, RemoteActor, ReplySettler, WireError, WireMethod,
