@@ -448,7 +448,9 @@ pub fn type_text(ty: &Type) -> String {
 /// `shop::Order`) and is expected in the same package; its definition is not in the text (the
 /// macro sees only its name), nor is an alias resolved (`Id` for `type Id = u64`). Whether a
 /// handler's error type travels typed is decided by the compiler, so for a path the reply lists
-/// both `error` and `error_text`. A handler configured out by `#[cfg]` is listed all the same.
+/// both `error` and `error_text`; an error type named `Status` is read as `rakt::wire::Status`,
+/// which travels as `google.rpc.Status` in field 4. A handler configured out by `#[cfg]` is
+/// listed all the same.
 pub fn schema(model: &crate::ActorModel) -> Option<String> {
     use crate::naming;
     use syn::ext::IdentExt;
@@ -459,6 +461,7 @@ pub fn schema(model: &crate::ActorModel) -> Option<String> {
     let (package, actor) = (&model.package, &model.proto_name);
     // Messages are named inside the package, as `naming` spells them without one.
     let mut empty = false;
+    let mut status = false;
     let mut rpcs = String::new();
     let mut messages = String::new();
     for handler in &model.handlers {
@@ -502,6 +505,10 @@ pub fn schema(model: &crate::ActorModel) -> Option<String> {
                     empty = true;
                     messages.push_str("    google.protobuf.Empty error = 2;\n");
                 }
+                Ok(WireType::Leaf(leaf)) if plain_path(&leaf) && leaf_name(&leaf) == "Status" => {
+                    status = true;
+                    messages.push_str("    google.rpc.Status status = 4;\n");
+                }
                 Ok(WireType::Leaf(leaf)) if plain_path(&leaf) => {
                     let name = leaf_name(&leaf);
                     messages.push_str(&format!(
@@ -525,6 +532,9 @@ pub fn schema(model: &crate::ActorModel) -> Option<String> {
     }
     if empty {
         text.push_str("\nimport \"google/protobuf/empty.proto\";\n");
+    }
+    if status {
+        text.push_str("\nimport \"google/rpc/status.proto\";\n");
     }
     text.push('\n');
     for line in &model.docs {

@@ -27,6 +27,10 @@
 //! - for reflection and other languages, [`RemoteActor::PROTO`]: the `.proto` text of the
 //!   service and its messages.
 //!
+//! A handler that fails the way a gRPC service fails returns `Result<T, Status>` ([`Status`]:
+//! a [`Code`], a message and typed [`Detail`]s); the status travels as `google.rpc.Status` in
+//! its own field of the reply, and a plain gRPC client receives it as the call's status.
+//!
 //! Decoding never panics on any bytes: what does not decode is a [`WireError`], for that call
 //! only. This module owns the codecs and these types; it sends nothing and knows no transport.
 //!
@@ -100,11 +104,13 @@ mod codec;
 mod error;
 mod probe;
 mod reply;
+mod status;
 
 use crate::actor::Actor;
 
 pub use self::error::WireError;
 pub use self::reply::{EncodedReply, ReplySettler};
+pub use self::status::{Code, Detail, Status};
 
 /// One method of a remote actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -120,6 +126,24 @@ pub struct WireMethod {
     pub request: &'static str,
     /// The protobuf name of its reply message, `shop.v1.ShopPlaceReply`; `None` for a tell.
     pub reply: Option<&'static str>,
+    /// What a plain gRPC client sends and receives for it (see [`GrpcShape`]).
+    pub grpc: GrpcShape,
+}
+
+/// What a plain gRPC client (not a rakt node) sends and receives when it calls a method of a
+/// remote actor through a node's gRPC service. A rakt node always speaks the arguments and
+/// reply messages of the [module docs](self); this says how a gRPC request and response map
+/// onto them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GrpcShape {
+    /// The request is the arguments message, the response the reply message without its
+    /// error (an error becomes the call's status): an `#[actor(remote)]` handler.
+    Messages,
+    /// The request is the one argument's message (field 1 of the arguments message), the
+    /// response the value's message (field 1 of the reply message): a handler generated from
+    /// an `rpc` of a `.proto` service, whose request and response are the rpc's own messages.
+    Unwrapped,
 }
 
 impl WireMethod {
@@ -137,6 +161,23 @@ impl WireMethod {
             ask: reply.is_some(),
             request,
             reply,
+            grpc: GrpcShape::Messages,
+        }
+    }
+
+    /// A method generated from an `rpc` of a `.proto` service ([`GrpcShape::Unwrapped`]).
+    /// Used by generated code.
+    #[doc(hidden)]
+    pub const fn unwrapped(
+        path: &'static str,
+        name: &'static str,
+        request: &'static str,
+        reply: Option<&'static str>,
+    ) -> Self {
+        let method = WireMethod::new(path, name, request, reply);
+        WireMethod {
+            grpc: GrpcShape::Unwrapped,
+            ..method
         }
     }
 }
@@ -169,6 +210,11 @@ pub trait RemoteActor: Actor {
     /// The method, the payload and, for an ask, the caller's reply slot of `msg`, for sending
     /// it to the actor on another node.
     fn encode_call(msg: Self::Msg) -> Outgoing;
+
+    /// Its wire schema as an encoded `google.protobuf.FileDescriptorSet`: the file that
+    /// defines the service, its methods and their messages, and the files it imports, for a
+    /// node to serve through gRPC reflection. Empty when the actor has no descriptor.
+    const FILE_DESCRIPTOR_SET: &'static [u8] = &[];
 
     /// The method whose path is `path`, if the actor has it.
     fn method(path: &str) -> Option<&'static WireMethod> {
@@ -284,10 +330,10 @@ pub mod __private {
         Probe, ProbeEnum, ProbeExact, ProbeMessage, ProbeNone,
     };
     pub use super::reply::{
-        ErrorCodec, NamedText, NoError, TextError, Typed, decode_message, skip,
+        ErrorCodec, NamedText, NoError, StatusError, TextError, Typed, decode_message, skip,
     };
     pub use super::{
-        Call, EncodedReply, Outgoing, RemoteActor, ReplySettler, WireError, WireMethod,
+        Call, EncodedReply, GrpcShape, Outgoing, RemoteActor, ReplySettler, WireError, WireMethod,
     };
     pub use prost;
     pub use prost::encoding::{DecodeContext, WireType};

@@ -33,7 +33,8 @@ use super::codec::{
     Bool, BytesCodec, Double, EnumCodec, Float, Int32, Int64, MessageCodec, ProstEnum, Str, UInt32,
     UInt64, Unencodable, Unit, VecBytes,
 };
-use super::reply::{NamedText, TextError, Typed};
+use super::reply::{NamedText, StatusError, TextError, Typed};
+use super::status::Status;
 
 /// The receiver of the codec probe for `T`, written `&&&&Probe::<T>::new()`.
 pub struct Probe<T>(PhantomData<fn() -> T>);
@@ -92,6 +93,14 @@ exact!(
     bytes::Bytes => BytesCodec,
     () => Unit,
 );
+
+/// A [`Status`] error travels in its own field of the reply.
+impl ErrorExact for &&&&&ErrorProbe<Status> {
+    type Codec = StatusError;
+    fn __rakt_error_codec(&self) -> StatusError {
+        StatusError
+    }
+}
 
 /// Second choice: a prost message.
 pub trait ProbeMessage<T> {

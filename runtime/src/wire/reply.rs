@@ -9,11 +9,14 @@
 //!   oneof error {                // only for a `Result<T, E>` handler or a `ReplySlot<T, E>`
 //!     E error = 2;               // the handler's `Err(e)`, when `E` can travel
 //!     string error_text = 3;     // its text otherwise
+//!     google.rpc.Status status = 4; // the handler's `Err(e)` when `E` is `rakt::wire::Status`
 //!   }
 //! }
 //! ```
 //!
-//! A reply is an error when field 2 or 3 is present, a value otherwise. Everything else that
+//! A reply is an error when field 2, 3 or 4 is present, a value otherwise. A [`Status`] has its
+//! own field so that the transport can hand it to a plain gRPC client as the call's status
+//! without knowing the handler. Everything else that
 //! can end an ask (the actor stopped, the handler panicked, the timeout) is not the handler's
 //! answer and is not in the reply: the transport carries it as an [`AskError`].
 
@@ -28,6 +31,7 @@ use prost::encoding::{self, DecodeContext, WireType};
 
 use super::codec::{Codec, FieldError, Singular, Str};
 use super::error::WireError;
+use super::status::Status;
 use crate::error::AskError;
 use crate::reply::ReplySlot;
 
@@ -37,11 +41,17 @@ pub const VALUE_FIELD: u32 = 1;
 pub const ERROR_FIELD: u32 = 2;
 /// The field of a reply's error text.
 pub const ERROR_TEXT_FIELD: u32 = 3;
+/// The field of a reply's error when it is a [`Status`].
+pub const STATUS_FIELD: u32 = 4;
 
 /// How a handler's error travels in its reply: typed in field 2, or as text in field 3.
 pub trait ErrorCodec {
     /// The handler's error type (`Infallible` for a handler that cannot fail).
     type Error;
+
+    /// The reply field its typed errors travel in: [`ERROR_FIELD`], or [`STATUS_FIELD`] for
+    /// a [`Status`].
+    const FIELD: u32 = ERROR_FIELD;
 
     /// Writes `error` into the reply.
     fn encode(&self, error: &Self::Error, buf: &mut impl BufMut);
@@ -49,7 +59,8 @@ pub trait ErrorCodec {
     /// How many bytes [`encode`](Self::encode) writes.
     fn encoded_len(&self, error: &Self::Error) -> usize;
 
-    /// Reads field 2 into `error`; a codec whose errors travel as text skips it.
+    /// Reads its [`FIELD`](Self::FIELD) into `error`; a codec whose errors travel as text
+    /// skips it.
     fn merge(
         &self,
         wire_type: WireType,
@@ -83,6 +94,35 @@ impl<C: Singular> ErrorCodec for Typed<C> {
     ) -> Result<(), FieldError> {
         let slot = error.get_or_insert_with(|| self.0.empty());
         self.0.merge(wire_type, slot, buf, ctx)
+    }
+}
+
+/// A [`Status`], in field 4.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StatusError;
+
+impl ErrorCodec for StatusError {
+    type Error = Status;
+
+    const FIELD: u32 = STATUS_FIELD;
+
+    fn encode(&self, error: &Status, buf: &mut impl BufMut) {
+        encoding::message::encode(STATUS_FIELD, error, buf);
+    }
+
+    fn encoded_len(&self, error: &Status) -> usize {
+        encoding::message::encoded_len(STATUS_FIELD, error)
+    }
+
+    fn merge(
+        &self,
+        wire_type: WireType,
+        error: &mut Option<Status>,
+        buf: &mut impl Buf,
+        ctx: DecodeContext,
+    ) -> Result<(), FieldError> {
+        let slot = error.get_or_insert_with(Status::default);
+        Ok(encoding::message::merge(wire_type, slot, buf, ctx)?)
     }
 }
 
@@ -240,7 +280,7 @@ pub fn decode_reply<O: Codec, X: ErrorCodec>(
     let mut text: Option<String> = None;
     decode_message(message, payload, |tag, wire_type, buf, ctx| match tag {
         VALUE_FIELD => ok.merge(wire_type, &mut value, buf, ctx),
-        ERROR_FIELD => errors.merge(wire_type, &mut error, buf, ctx),
+        tag if tag == X::FIELD => errors.merge(wire_type, &mut error, buf, ctx),
         ERROR_TEXT_FIELD => Str.merge(wire_type, text.get_or_insert_default(), buf, ctx),
         _ => skip(tag, wire_type, buf, ctx),
     })?;

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use prost::Message;
 use rakt::__private::wire as codec;
 use rakt::prelude::*;
-use rakt::wire::{EncodedReply, RemoteActor};
+use rakt::wire::{Code, Detail, EncodedReply, RemoteActor, Status};
 
 use crate::common::{Color, Id, Order, color, list, order};
 
@@ -68,6 +68,19 @@ impl Answers {
             })
         } else {
             Ok(order)
+        }
+    }
+
+    pub(crate) fn guarded(&self, value: u32, fail: bool) -> Result<u32, Status> {
+        if fail {
+            Err(
+                Status::not_found(format!("no {value}")).with_detail(Detail {
+                    type_url: "type.googleapis.com/test.v1.Missing".to_owned(),
+                    value: vec![8, 1],
+                }),
+            )
+        } else {
+            Ok(value)
         }
     }
 
@@ -525,4 +538,43 @@ fn settlers_answer_the_caller() {
         caller.now_or_never().unwrap(),
         Err(AskError::Failed(error.to_string()))
     );
+}
+
+/// A `Status` error travels as `google.rpc.Status` in field 4 of the reply, where a transport
+/// finds it without knowing the handler, and settles the caller's slot as the same `Status`.
+#[tokio::test]
+async fn a_status_travels_in_its_own_field_and_settles_as_itself() {
+    let system = ActorSystem::builder("wire").build().await.unwrap();
+    let answers: AnswersRef = system.spawn("answers", Answers).await.unwrap();
+    let (method, bytes) = payload(AnswersMsg::Guarded {
+        value: 7,
+        fail: true,
+        reply: caller_slot(),
+    });
+    let reply = serve(answers.actor_ref(), method, &bytes).await.unwrap();
+    let expected = Status::not_found("no 7").with_detail(Detail {
+        type_url: "type.googleapis.com/test.v1.Missing".to_owned(),
+        value: vec![8, 1],
+    });
+    let body = expected.encode_to_vec();
+    let mut framed = vec![0x22, body.len() as u8];
+    framed.extend_from_slice(&body);
+    assert_eq!(reply, framed);
+
+    let (slot, caller) = EncodedReply::channel(codec::UInt32, codec::StatusError);
+    let settler = Answers::encode_call(AnswersMsg::Guarded {
+        value: 7,
+        fail: true,
+        reply: slot,
+    })
+    .into_parts()
+    .2
+    .expect("an ask");
+    // The caller's slot received `AskError::Handler(status)`, which the `EncodedReply`
+    // re-encodes into the same bytes.
+    settler.settle(&reply).unwrap();
+    assert_eq!(caller.now_or_never().unwrap(), Ok(reply));
+    assert_eq!(expected.code(), Code::NotFound);
+
+    system.shutdown().await;
 }
