@@ -61,6 +61,7 @@ pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
     let package = &model.package;
     let service = naming::actor_wire_name(package, &model.proto_name);
     let proto = wire::schema(model).unwrap_or_default();
+    let descriptor = Literal::byte_string(&wire::file_descriptor_set(model).unwrap_or_default());
     let local = |name: &str| Ident::new(name, Span::mixed_site());
     let (method, payload, message) = (
         local("__rakt_method"),
@@ -109,6 +110,7 @@ pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
                 const SERVICE: &'static str = #service;
                 const METHODS: &'static [#w::WireMethod] = &[#(#methods),*];
                 const PROTO: &'static str = #proto;
+                const FILE_DESCRIPTOR_SET: &'static [u8] = #descriptor;
 
                 fn decode_call(
                     #method: &str,

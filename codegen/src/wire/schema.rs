@@ -1,0 +1,312 @@
+//! The protobuf schema of a remote actor, read from its model in one walk: a service, one
+//! method per handler, and each handler's request and reply messages. The `.proto` text
+//! ([`Schema::text`]) and the file descriptor ([`super::descriptor`]) both render from it, so
+//! the two cannot say different things.
+
+use syn::Type;
+use syn::ext::IdentExt;
+
+use super::{Scalar, WireType, classify, leaf_name, plain_path, reply_types};
+use crate::{ActorModel, naming};
+
+/// A remote actor's schema.
+pub(crate) struct Schema {
+    /// The actor's Rust name, `Shop`, for the text's header.
+    pub rust_name: String,
+    /// The protobuf package, `shop.v1`; empty for none.
+    pub package: String,
+    /// The service's name, `Shop`.
+    pub service: String,
+    /// The actor's doc lines, each as written after `///`.
+    pub docs: Vec<String>,
+    /// One method per handler, in declaration order.
+    pub rpcs: Vec<Rpc>,
+    /// The request and reply messages, in the order of the handlers (request first).
+    pub messages: Vec<Message>,
+    /// Whether a method or field is `google.protobuf.Empty`.
+    pub empty: bool,
+    /// Whether a field is `google.rpc.Status`.
+    pub status: bool,
+}
+
+/// One method.
+pub(crate) struct Rpc {
+    /// `Place`.
+    pub name: String,
+    /// The handler's doc lines.
+    pub docs: Vec<String>,
+    /// The request message's name in the package, `ShopPlaceRequest`.
+    pub request: String,
+    /// The reply message's name in the package, `ShopPlaceReply`; `None` for a tell, whose
+    /// reply is `google.protobuf.Empty`.
+    pub reply: Option<String>,
+}
+
+/// A request or reply message.
+pub(crate) struct Message {
+    /// Its name in the package, `ShopPlaceRequest`.
+    pub name: String,
+    /// Its fields outside any oneof, in the order the text lists them.
+    pub fields: Vec<Field>,
+    /// The fields of a reply's `oneof error`, for a handler that can fail.
+    pub error: Option<Vec<Field>>,
+}
+
+/// A field.
+pub(crate) struct Field {
+    /// Its name, `order`.
+    pub name: String,
+    /// Its number.
+    pub number: u32,
+    /// Singular, optional, repeated or a map.
+    pub label: Label,
+    /// Its type (a map's value type).
+    pub ty: FieldType,
+    /// A comment line the text puts before it.
+    pub comment: Option<String>,
+}
+
+/// How many values a field holds.
+#[derive(Clone, Copy)]
+pub(crate) enum Label {
+    /// One, with no presence (`uint64 n`).
+    Singular,
+    /// One, with presence (`optional uint64 n`).
+    Optional,
+    /// A list (`repeated uint64 n`).
+    Repeated,
+    /// A map with this key (`map<string, T> n`).
+    Map(Scalar),
+}
+
+/// What a field (or a map's value) is.
+#[derive(Clone)]
+pub(crate) enum FieldType {
+    /// A protobuf scalar.
+    Scalar(Scalar),
+    /// A prost message or enum, by the last segment of its Rust path, in the schema's package:
+    /// which of the two the macro cannot see.
+    Leaf(String),
+    /// `google.protobuf.Empty`.
+    Empty,
+    /// `google.rpc.Status`.
+    Status,
+}
+
+impl FieldType {
+    /// How the text names it: `uint64`, `Order`, `google.rpc.Status`.
+    pub fn text(&self) -> &str {
+        match self {
+            FieldType::Scalar(scalar) => scalar.proto(),
+            FieldType::Leaf(name) => name,
+            FieldType::Empty => "google.protobuf.Empty",
+            FieldType::Status => "google.rpc.Status",
+        }
+    }
+}
+
+impl Schema {
+    /// The schema of a remote actor; `None` for an actor that is not remote, or whose types do
+    /// not all travel (a model that [`validate`](crate::validate()) rejects).
+    pub fn of(model: &ActorModel) -> Option<Schema> {
+        if !model.remote {
+            return None;
+        }
+        let actor = &model.proto_name;
+        // Messages are named inside the package, as `naming` spells them without one.
+        let mut schema = Schema {
+            rust_name: model.rust_name.unraw().to_string(),
+            package: model.package.clone(),
+            service: actor.clone(),
+            docs: model.docs.clone(),
+            rpcs: Vec::new(),
+            messages: Vec::new(),
+            empty: false,
+            status: false,
+        };
+        for handler in &model.handlers {
+            let method = &handler.proto_name;
+            let request = naming::request_message("", actor, method);
+            let (ok, err) = reply_types(&handler.reply);
+            let reply = ok.map(|_| naming::reply_message("", actor, method));
+            schema.empty |= reply.is_none();
+            schema.rpcs.push(Rpc {
+                name: method.clone(),
+                docs: handler.docs.clone(),
+                request: request.clone(),
+                reply: reply.clone(),
+            });
+
+            let mut args: Vec<_> = handler.args.iter().collect();
+            args.sort_by_key(|arg| arg.field);
+            let fields = args
+                .into_iter()
+                // `()` is no argument: its model does not validate.
+                .map(|arg| field(arg.name.unraw().to_string(), arg.field, &arg.ty).flatten())
+                .collect::<Option<Vec<_>>>()?;
+            schema.messages.push(Message {
+                name: request,
+                fields,
+                error: None,
+            });
+
+            let (Some(reply), Some(ok)) = (reply, ok) else {
+                continue;
+            };
+            let value = field("value".to_owned(), 1, ok)?;
+            let error = err.map(|err| schema.error_fields(err));
+            schema.messages.push(Message {
+                name: reply,
+                fields: value.into_iter().collect(),
+                error,
+            });
+        }
+        Some(schema)
+    }
+
+    /// The fields of a reply's `oneof error` for the error type `err`: the error itself when
+    /// it is a scalar or `()`, `google.rpc.Status` in field 4 for a `Status`, the error and its
+    /// text for a path (which of the two travels the compiler decides), its text otherwise.
+    fn error_fields(&mut self, err: &Type) -> Vec<Field> {
+        let field = |name: &str, number, ty, comment| Field {
+            name: name.to_owned(),
+            number,
+            label: Label::Singular,
+            ty,
+            comment,
+        };
+        let text = field("error_text", 3, FieldType::Scalar(Scalar::String), None);
+        match classify(err) {
+            Ok(WireType::Scalar(scalar)) => {
+                vec![field("error", 2, FieldType::Scalar(scalar), None)]
+            }
+            Ok(WireType::Unit) => {
+                self.empty = true;
+                vec![field("error", 2, FieldType::Empty, None)]
+            }
+            Ok(WireType::Leaf(leaf)) if plain_path(&leaf) && leaf_name(&leaf) == "Status" => {
+                self.status = true;
+                vec![field("status", 4, FieldType::Status, None)]
+            }
+            Ok(WireType::Leaf(leaf)) if plain_path(&leaf) => {
+                let name = leaf_name(&leaf);
+                let comment = format!(
+                    "`{name}` if it is a prost message or enum, else its text in `error_text`"
+                );
+                vec![
+                    field("error", 2, FieldType::Leaf(name), Some(comment)),
+                    text,
+                ]
+            }
+            _ => vec![text],
+        }
+    }
+
+    /// The `.proto` text.
+    pub fn text(&self) -> String {
+        let mut rpcs = String::new();
+        for rpc in &self.rpcs {
+            for line in &rpc.docs {
+                rpcs.push_str(&format!("  //{line}\n"));
+            }
+            let reply = rpc.reply.as_deref().unwrap_or("google.protobuf.Empty");
+            rpcs.push_str(&format!(
+                "  rpc {}({}) returns ({reply});\n",
+                rpc.name, rpc.request
+            ));
+        }
+        let mut messages = String::new();
+        for message in &self.messages {
+            messages.push_str(&format!("\nmessage {} {{\n", message.name));
+            for field in &message.fields {
+                field.write(&mut messages, "  ");
+            }
+            if let Some(error) = &message.error {
+                messages.push_str("  oneof error {\n");
+                for field in error {
+                    field.write(&mut messages, "    ");
+                }
+                messages.push_str("  }\n");
+            }
+            messages.push_str("}\n");
+        }
+
+        let mut text = format!(
+            "// The wire schema of actor `{}`, generated by `#[actor(remote)]`.\n\
+             syntax = \"proto3\";\n",
+            self.rust_name
+        );
+        if !self.package.is_empty() {
+            text.push_str(&format!("\npackage {};\n", self.package));
+        }
+        for import in self.imports() {
+            text.push_str(&format!("\nimport \"{import}\";\n"));
+        }
+        text.push('\n');
+        for line in &self.docs {
+            text.push_str(&format!("//{line}\n"));
+        }
+        text.push_str(&format!(
+            "service {} {{\n{rpcs}}}\n{messages}",
+            self.service
+        ));
+        text
+    }
+
+    /// The files it imports, in order.
+    pub fn imports(&self) -> Vec<&'static str> {
+        let mut imports = Vec::new();
+        if self.empty {
+            imports.push(super::descriptor::EMPTY_FILE);
+        }
+        if self.status {
+            imports.push(super::descriptor::STATUS_FILE);
+        }
+        imports
+    }
+}
+
+impl Field {
+    /// Its line in the text, after its comment.
+    fn write(&self, text: &mut String, indent: &str) {
+        if let Some(comment) = &self.comment {
+            text.push_str(&format!("{indent}// {comment}\n"));
+        }
+        let ty = self.ty.text();
+        let ty = match self.label {
+            Label::Singular => ty.to_owned(),
+            Label::Optional => format!("optional {ty}"),
+            Label::Repeated => format!("repeated {ty}"),
+            Label::Map(key) => format!("map<{}, {ty}>", key.proto()),
+        };
+        text.push_str(&format!("{indent}{ty} {} = {};\n", self.name, self.number));
+    }
+}
+
+/// The field `name = number` of type `ty`: `Some(None)` for `()`, which is no field; `None` if
+/// `ty` does not travel.
+fn field(name: String, number: u32, ty: &Type) -> Option<Option<Field>> {
+    let (label, ty) = match classify(ty).ok()? {
+        WireType::Unit => return Some(None),
+        WireType::Repeated(inner) => (Label::Repeated, field_type(&inner)?),
+        WireType::Optional(inner) => (Label::Optional, field_type(&inner)?),
+        WireType::Map { key, value, .. } => (Label::Map(key), field_type(&value)?),
+        single => (Label::Singular, field_type(&single)?),
+    };
+    Some(Some(Field {
+        name,
+        number,
+        label,
+        ty,
+        comment: None,
+    }))
+}
+
+/// The type of one value (a scalar or a leaf).
+fn field_type(wire: &WireType) -> Option<FieldType> {
+    match wire {
+        WireType::Scalar(scalar) => Some(FieldType::Scalar(*scalar)),
+        WireType::Leaf(ty) => Some(FieldType::Leaf(leaf_name(ty))),
+        _ => None,
+    }
+}
