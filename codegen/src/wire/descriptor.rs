@@ -131,12 +131,12 @@ fn message_descriptor(package: &str, message: &Message) -> DescriptorProto {
     for field in &message.fields {
         add(field, None);
     }
-    if let Some(error) = &message.error {
-        for field in error {
+    if let Some(failure) = &message.failure {
+        for field in failure {
             add(field, Some(0));
         }
         descriptor.oneof_decl.push(OneofDescriptorProto {
-            name: Some("error".to_owned()),
+            name: Some("failure".to_owned()),
             ..Default::default()
         });
     }
@@ -297,5 +297,31 @@ fn well_known(
         }],
         syntax: Some("proto3".to_owned()),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// protoc's names, which `tests/descriptor.rs` compares with protox's for the shapes a
+    /// valid proto3 schema has; a taken `_name` (only with a field `_name`, whose JSON name
+    /// proto3 rejects next to `name`) gets `X`s.
+    #[test]
+    fn generated_names_follow_protoc() {
+        assert_eq!(map_entry_name("tag_names"), "TagNamesEntry");
+        assert_eq!(map_entry_name("_tags"), "TagsEntry");
+        let mut message = DescriptorProto::default();
+        for (name, optional) in [("x", true), ("_x", false), ("_y", true), ("X_x", false)] {
+            let mut field = scalar_field(name, 1, Scalar::UInt32);
+            field.proto3_optional = optional.then_some(true);
+            message.field.push(field);
+        }
+        synthetic_oneofs(&mut message);
+        let oneofs: Vec<_> = message.oneof_decl.iter().map(|o| o.name()).collect();
+        assert_eq!(oneofs, ["XX_x", "X_y"]);
+        assert_eq!(message.field[0].oneof_index, Some(0));
+        assert_eq!(message.field[2].oneof_index, Some(1));
+        assert_eq!(message.field[1].oneof_index, None);
     }
 }

@@ -48,8 +48,9 @@ pub(crate) struct Message {
     pub name: String,
     /// Its fields outside any oneof, in the order the text lists them.
     pub fields: Vec<Field>,
-    /// The fields of a reply's `oneof error`, for a handler that can fail.
-    pub error: Option<Vec<Field>>,
+    /// The fields of a reply's `oneof failure`, for a handler that can fail (not `oneof error`,
+    /// whose name its field `error` would take again).
+    pub failure: Option<Vec<Field>>,
 }
 
 /// A field.
@@ -147,27 +148,27 @@ impl Schema {
             schema.messages.push(Message {
                 name: request,
                 fields,
-                error: None,
+                failure: None,
             });
 
             let (Some(reply), Some(ok)) = (reply, ok) else {
                 continue;
             };
             let value = field("value".to_owned(), 1, ok)?;
-            let error = err.map(|err| schema.error_fields(err));
+            let failure = err.map(|err| schema.failure_fields(err));
             schema.messages.push(Message {
                 name: reply,
                 fields: value.into_iter().collect(),
-                error,
+                failure,
             });
         }
         Some(schema)
     }
 
-    /// The fields of a reply's `oneof error` for the error type `err`: the error itself when
+    /// The fields of a reply's `oneof failure` for the error type `err`: the error itself when
     /// it is a scalar or `()`, `google.rpc.Status` in field 4 for a `Status`, the error and its
     /// text for a path (which of the two travels the compiler decides), its text otherwise.
-    fn error_fields(&mut self, err: &Type) -> Vec<Field> {
+    fn failure_fields(&mut self, err: &Type) -> Vec<Field> {
         let field = |name: &str, number, ty, comment| Field {
             name: name.to_owned(),
             number,
@@ -221,9 +222,9 @@ impl Schema {
             for field in &message.fields {
                 field.write(&mut messages, "  ");
             }
-            if let Some(error) = &message.error {
-                messages.push_str("  oneof error {\n");
-                for field in error {
+            if let Some(failure) = &message.failure {
+                messages.push_str("  oneof failure {\n");
+                for field in failure {
                     field.write(&mut messages, "    ");
                 }
                 messages.push_str("  }\n");

@@ -12,7 +12,7 @@
 //! message ShopPlaceRequest { Order order = 1; uint32 quantity = 2; }   // the arguments in order
 //! message ShopPlaceReply {                                               // see `reply`
 //!   uint32 value = 1;
-//!   oneof error { PlaceError error = 2; string error_text = 3; }
+//!   oneof failure { PlaceError error = 2; string error_text = 3; }
 //! }
 //! ```
 //!
@@ -25,7 +25,8 @@
 //!   actor in, an [`Outgoing`] out: the method identity, the payload bytes and, for an ask, the
 //!   [`ReplySettler`] that answers the caller when the reply's bytes come back;
 //! - for reflection and other languages, [`RemoteActor::PROTO`]: the `.proto` text of the
-//!   service and its messages.
+//!   service and its messages, and [`RemoteActor::FILE_DESCRIPTOR_SET`]: the same schema as
+//!   protoc would compile it, for gRPC reflection.
 //!
 //! A handler that fails the way a gRPC service fails returns `Result<T, Status>` ([`Status`]:
 //! a [`Code`], a message and typed [`Detail`]s); the status travels as `google.rpc.Status` in
@@ -214,6 +215,19 @@ pub trait RemoteActor: Actor {
     /// Its wire schema as an encoded `google.protobuf.FileDescriptorSet`: the file that
     /// defines the service, its methods and their messages, and the files it imports, for a
     /// node to serve through gRPC reflection. Empty when the actor has no descriptor.
+    ///
+    /// `#[actor(remote)]` builds it at compile time from the same reading as [`PROTO`]
+    /// (what protoc makes of that text, without `json_name` and comments): the actor's file,
+    /// `<package as a path>/<actor in snake case>.proto` (`shop/v1/shop.proto`, `shop.proto`
+    /// without a package), comes last, after the files it imports, `google/protobuf/empty.proto`
+    /// and, for a [`Status`] error, `google/protobuf/any.proto` and `google/rpc/status.proto`
+    /// (their messages as protoc's copies define them, without file options). Its limit is
+    /// [`PROTO`]'s: a prost message or enum is referenced as `.<package>.<Name>` by its Rust
+    /// name and not defined in the set (the macro sees only its name), so the set of an actor
+    /// that uses one is complete only together with a file that defines it (a node can add
+    /// those descriptors itself); every other reference resolves within the set.
+    ///
+    /// [`PROTO`]: RemoteActor::PROTO
     const FILE_DESCRIPTOR_SET: &'static [u8] = &[];
 
     /// The method whose path is `path`, if the actor has it.

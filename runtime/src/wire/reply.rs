@@ -6,7 +6,7 @@
 //! ```text
 //! message ShopPlaceReply {
 //!   T value = 1;                 // the handler's value; absent for `()`
-//!   oneof error {                // only for a `Result<T, E>` handler or a `ReplySlot<T, E>`
+//!   oneof failure {              // only for a `Result<T, E>` handler or a `ReplySlot<T, E>`
 //!     E error = 2;               // the handler's `Err(e)`, when `E` can travel
 //!     string error_text = 3;     // its text otherwise
 //!     google.rpc.Status status = 4; // the handler's `Err(e)` when `E` is `rakt::wire::Status`

@@ -7,6 +7,7 @@
 //! Needs the `wire` feature: `cargo test -p rakt --features wire --test wire`.
 
 mod common;
+mod descriptor;
 mod hostile;
 mod identity;
 mod replies;

@@ -165,7 +165,7 @@ struct ColorsReply {
     value: BTreeMap<String, i32>,
 }
 
-/// `oneof error { string error = 2; string error_text = 3; }`
+/// `oneof failure { string error = 2; string error_text = 3; }`
 #[derive(Clone, PartialEq, prost::Oneof)]
 enum StringError {
     #[prost(string, tag = "2")]
