@@ -7,7 +7,8 @@
 use proc_macro2::Span;
 use prost::Message as _;
 use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
-use protox::prost_reflect::prost_types::{DescriptorProto, FileDescriptorSet};
+use protox::prost_reflect::prost_types::source_code_info::Location;
+use protox::prost_reflect::prost_types::{DescriptorProto, FileDescriptorSet, SourceCodeInfo};
 use protox::prost_reflect::{DescriptorPool, DynamicMessage};
 use rakt_codegen::{ActorModel, ArgModel, HandlerModel, Hooks, ReplyKind, naming, wire};
 use syn::{Ident, Type, parse_quote};
@@ -74,7 +75,7 @@ fn remote(name: &str, package: &str, handlers: Vec<HandlerModel>) -> ActorModel 
 
 /// Every shape but prost types: scalars, lists, options, maps, replies with and without a value, and each kind of `oneof failure`.
 fn shapes() -> ActorModel {
-    remote(
+    let mut model = remote(
         "Shapes",
         "test.v1",
         vec![
@@ -145,7 +146,11 @@ fn shapes() -> ActorModel {
                 fallible(parse_quote!(u32), parse_quote!(Vec<u32>)),
             ),
         ],
-    )
+    );
+    // Comments of two lines and none.
+    model.docs.push(" A second line.".to_owned());
+    model.handlers[1].docs.clear();
+    model
 }
 
 /// Prost types by name: messages and an enum, singular, optional, repeated, as a map value,
@@ -197,8 +202,9 @@ impl FileResolver for Sources {
 
 /// protox's reading of `text` as the file `name` with its imports, with `stubs` (definitions
 /// of the types the text names but does not define) appended and then taken out again; a
-/// field of a stub type loses its type, which the macro cannot know. `json_name`, source info
-/// and the well-known files' options are left out, as the descriptor leaves them.
+/// field of a stub type loses its type, which the macro cannot know. `json_name`, the
+/// well-known files' options and source info but the comments are left out, as the
+/// descriptor leaves them.
 fn protoc(name: &str, text: &str, stubs: &str) -> FileDescriptorSet {
     let mut resolver = ChainFileResolver::new();
     resolver.add(Sources(vec![
@@ -210,7 +216,7 @@ fn protoc(name: &str, text: &str, stubs: &str) -> FileDescriptorSet {
     ]));
     resolver.add(GoogleFileResolver::new());
     let mut compiler = protox::Compiler::with_file_resolver(resolver);
-    compiler.include_imports(true).include_source_info(false);
+    compiler.include_imports(true).include_source_info(true);
     compiler.open_file(name).unwrap();
     let mut set = compiler.file_descriptor_set();
     let file = set.file.last_mut().unwrap();
@@ -223,14 +229,34 @@ fn protoc(name: &str, text: &str, stubs: &str) -> FileDescriptorSet {
         .collect();
     file.message_type.retain(|message| !is_stub(message.name()));
     file.enum_type.retain(|e| !is_stub(e.name()));
-    for file in &mut set.file {
+    let info = file.source_code_info.take().unwrap();
+    file.source_code_info = comments(info);
+    let imports = set.file.len() - 1;
+    for file in &mut set.file[..imports] {
         file.options = None;
         file.source_code_info = None;
+    }
+    for file in &mut set.file {
         for message in &mut file.message_type {
             normalise(message, &stub_names);
         }
     }
     set
+}
+
+/// protoc's source info without what the descriptor leaves out: the locations of the
+/// service, its methods and the messages' fields that have a leading comment, with only that.
+fn comments(info: SourceCodeInfo) -> Option<SourceCodeInfo> {
+    let location: Vec<_> = (info.location.into_iter())
+        .filter(|l| l.leading_comments.is_some() && matches!(l.path[..], [4, ..] | [6, ..]))
+        .map(|l| Location {
+            path: l.path,
+            span: l.span,
+            leading_comments: l.leading_comments,
+            ..Default::default()
+        })
+        .collect();
+    (!location.is_empty()).then_some(SourceCodeInfo { location })
 }
 
 fn normalise(message: &mut DescriptorProto, stubs: &[String]) {

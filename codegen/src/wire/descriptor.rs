@@ -7,8 +7,10 @@
 //! a `Status` error `google/protobuf/any.proto` and `google/rpc/status.proto`. Fields follow
 //! protoc: a singular field has label `optional`, an `optional` field is `proto3_optional` with
 //! a synthetic oneof (`_name`, declared after the real ones), and a map field is a repeated
-//! `NameEntry` message nested in its message, with the `map_entry` option. `json_name` and
-//! source info are left out. A prost message or enum is referenced as `.<package>.<Name>`
+//! `NameEntry` message nested in its message, with the `map_entry` option. `json_name` is
+//! left out; the source info has the text's comments (the docs of the actor and its handlers,
+//! the note on a typed error) at the elements they precede, with the elements' spans in the
+//! text, and nothing else. A prost message or enum is referenced as `.<package>.<Name>`
 //! with no type (the macro cannot tell a message from an enum) and is not defined in the set.
 
 use std::collections::HashSet;
@@ -16,9 +18,10 @@ use std::collections::HashSet;
 use heck::ToSnakeCase;
 use prost::Message as _;
 use prost_types::field_descriptor_proto::{Label as ProtoLabel, Type as ProtoType};
+use prost_types::source_code_info::Location;
 use prost_types::{
     DescriptorProto, FieldDescriptorProto, FileDescriptorProto, FileDescriptorSet, MessageOptions,
-    MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto,
+    MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto, SourceCodeInfo,
 };
 
 use super::Scalar;
@@ -68,8 +71,22 @@ fn actor_file(schema: &Schema) -> FileDescriptorProto {
             ..Default::default()
         })
         .collect();
+    let mut location = schema
+        .render()
+        .comments
+        .into_iter()
+        .map(|commented| Location {
+            path: commented.path,
+            span: commented.span,
+            leading_comments: Some(commented.comment),
+            ..Default::default()
+        })
+        .collect::<Vec<_>>();
+    // By path, as protox orders them (messages before the service).
+    location.sort_by(|a, b| a.path.cmp(&b.path));
     FileDescriptorProto {
         name: Some(path),
+        source_code_info: (!location.is_empty()).then_some(SourceCodeInfo { location }),
         package: (!package.is_empty()).then(|| package.clone()),
         dependency: schema.imports().into_iter().map(str::to_owned).collect(),
         message_type: schema

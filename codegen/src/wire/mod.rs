@@ -470,8 +470,8 @@ pub fn schema(model: &crate::ActorModel) -> Option<String> {
 /// Limits: those of [`schema()`]. A prost message or enum is referenced as
 /// `.<package>.<Name>` with no field type (the macro cannot tell a message from an enum) and
 /// is not defined in the set, so a set that uses one is complete only with a file that defines
-/// it; every other reference resolves within the set. `json_name` and source info (comments)
-/// are left out.
+/// it; every other reference resolves within the set. `json_name` is left out, and the source
+/// info holds only the text's comments, at the elements they precede.
 pub fn file_descriptor_set(model: &crate::ActorModel) -> Option<Vec<u8>> {
     Schema::of(model).map(|schema| descriptor::encode(&schema))
 }

@@ -217,7 +217,8 @@ pub trait RemoteActor: Actor {
     /// node to serve through gRPC reflection. Empty when the actor has no descriptor.
     ///
     /// `#[actor(remote)]` builds it at compile time from the same reading as [`PROTO`]
-    /// (what protoc makes of that text, without `json_name` and comments): the actor's file,
+    /// (what protoc makes of that text, without `json_name`, and with only the text's comments as
+    /// source info): the actor's file,
     /// `<package as a path>/<actor in snake case>.proto` (`shop/v1/shop.proto`, `shop.proto`
     /// without a package), comes last, after the files it imports, `google/protobuf/empty.proto`
     /// and, for a [`Status`] error, `google/protobuf/any.proto` and `google/rpc/status.proto`

@@ -50,18 +50,29 @@ impl FileResolver for Schemas {
 }
 
 /// protoc's reading of the actor file: its stubs taken out again (a field of a stub type
-/// loses its type, which the macro cannot know), no `json_name`, no source info.
+/// loses its type, which the macro cannot know), no `json_name`, and of the source info only
+/// the comments before elements.
 fn protoc(name: &'static str, file: &'static str) -> FileDescriptorProto {
     let mut resolver = ChainFileResolver::new();
     resolver.add(Schemas { name, file });
     resolver.add(GoogleFileResolver::new());
     let mut compiler = protox::Compiler::with_file_resolver(resolver);
-    compiler.include_source_info(false);
+    compiler.include_source_info(true);
     compiler.open_file(name).unwrap();
     let mut actor = compiler.file_descriptor_set().file.pop().unwrap();
     let stub = |name: &str| STUBS.iter().any(|s| s.contains(&format!(" {name} ")));
     actor.message_type.retain(|message| !stub(message.name()));
     actor.enum_type.clear();
+    // The source info the descriptor has: the comments before the service, its methods and
+    // the fields.
+    let info = actor.source_code_info.as_mut().unwrap();
+    info.location.retain(|location| {
+        location.leading_comments.is_some() && matches!(location.path[..], [4, ..] | [6, ..])
+    });
+    for location in &mut info.location {
+        location.trailing_comments = None;
+        location.leading_detached_comments.clear();
+    }
     fn normalise(message: &mut DescriptorProto, stub: &dyn Fn(&str) -> bool) {
         for field in &mut message.field {
             field.json_name = None;
