@@ -1,7 +1,8 @@
 //! The protobuf schema of a remote actor, read from its model in one walk: a service, one
 //! method per handler, and each handler's request and reply messages. The `.proto` text
 //! ([`Schema::text`]) and the file descriptor ([`super::descriptor`]) both render from it, so
-//! the two cannot say different things.
+//! the two cannot say different things; the descriptor's source info (where the text's comments
+//! stand) comes from the rendering of the text itself ([`Schema::render`]).
 
 use syn::Type;
 use syn::ext::IdentExt;
@@ -63,7 +64,7 @@ pub(crate) struct Field {
     pub label: Label,
     /// Its type (a map's value type).
     pub ty: FieldType,
-    /// A comment line the text puts before it.
+    /// A comment line the text puts before it, as written after `//`.
     pub comment: Option<String>,
 }
 
@@ -192,7 +193,7 @@ impl Schema {
             Ok(WireType::Leaf(leaf)) if plain_path(&leaf) => {
                 let name = leaf_name(&leaf);
                 let comment = format!(
-                    "`{name}` if it is a prost message or enum, else its text in `error_text`"
+                    " `{name}` if it is a prost message or enum, else its text in `error_text`"
                 );
                 vec![
                     field("error", 2, FieldType::Leaf(name), Some(comment)),
@@ -224,7 +225,7 @@ impl Schema {
         }
         out.push("\n");
         let service = out.comment(&self.docs, "");
-        let (start, at) = (out.line, out.comments.len());
+        let start = out.line;
         out.push(&format!("service {} {{\n", self.service));
         for (index, rpc) in self.rpcs.iter().enumerate() {
             let comment = out.comment(&rpc.docs, "  ");
@@ -236,14 +237,11 @@ impl Schema {
         if let Some(comment) = service {
             let span = vec![start, 0, out.line - 1, 1];
             let path = vec![SERVICE, 0];
-            out.comments.insert(
-                at,
-                Commented {
-                    path,
-                    span,
-                    comment,
-                },
-            );
+            out.comments.push(Commented {
+                path,
+                span,
+                comment,
+            });
         }
         for (index, message) in self.messages.iter().enumerate() {
             out.push(&format!("\nmessage {} {{\n", message.name));
@@ -279,10 +277,7 @@ impl Schema {
 impl Field {
     /// Its line in the text, after its comment; `path` is its place in the descriptor.
     fn write(&self, out: &mut Rendered, indent: &str, path: Vec<i32>) {
-        let comment = (self.comment.iter())
-            .map(|comment| format!(" {comment}"))
-            .collect::<Vec<_>>();
-        let comment = out.comment(&comment, indent);
+        let comment = out.comment(self.comment.as_slice(), indent);
         let ty = self.ty.text();
         let ty = match self.label {
             Label::Singular => ty.to_owned(),
@@ -307,7 +302,7 @@ const METHOD: i32 = 2;
 pub(crate) struct Rendered {
     /// The text.
     pub text: String,
-    /// Each element with a comment before it, in the order of the text.
+    /// Each element with a comment before it.
     pub comments: Vec<Commented>,
     /// The line being written (from 0).
     line: i32,
