@@ -86,7 +86,6 @@ fn actor_file(schema: &Schema) -> FileDescriptorProto {
     location.sort_by(|a, b| a.path.cmp(&b.path));
     FileDescriptorProto {
         name: Some(path),
-        source_code_info: (!location.is_empty()).then_some(SourceCodeInfo { location }),
         package: (!package.is_empty()).then(|| package.clone()),
         dependency: schema.imports().into_iter().map(str::to_owned).collect(),
         message_type: schema
@@ -99,6 +98,7 @@ fn actor_file(schema: &Schema) -> FileDescriptorProto {
             method,
             ..Default::default()
         }],
+        source_code_info: (!location.is_empty()).then_some(SourceCodeInfo { location }),
         syntax: Some("proto3".to_owned()),
         ..Default::default()
     }
