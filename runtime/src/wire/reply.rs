@@ -49,7 +49,7 @@ pub trait ErrorCodec {
     /// The handler's error type (`Infallible` for a handler that cannot fail).
     type Error;
 
-    /// The reply field its typed errors travel in: [`ERROR_FIELD`], or [`STATUS_FIELD`] for
+    /// The reply field its typed errors travel in: field 2 (`ERROR_FIELD`), or field 4 (`STATUS_FIELD`) for
     /// a [`Status`].
     const FIELD: u32 = ERROR_FIELD;
 
