@@ -49,8 +49,8 @@ pub trait ErrorCodec {
     /// The handler's error type (`Infallible` for a handler that cannot fail).
     type Error;
 
-    /// The reply field its typed errors travel in: field 2 (`ERROR_FIELD`), or field 4 (`STATUS_FIELD`) for
-    /// a [`Status`].
+    /// The reply field its typed errors travel in: field 2 (`ERROR_FIELD`), or field 4
+    /// (`STATUS_FIELD`) for a [`Status`].
     const FIELD: u32 = ERROR_FIELD;
 
     /// Writes `error` into the reply.
