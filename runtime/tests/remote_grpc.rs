@@ -480,6 +480,14 @@ async fn a_missing_actor_of_a_default_kind_is_activated() {
         .call("/test.v1.Vault/Deposit", Some("carol"), &varint(1), None)
         .await;
     assert_eq!(second.unwrap(), varint(5));
+    // Concurrent first calls reach one actor.
+    let one = varint(1);
+    let calls = (0..8).map(|_| f.call("/test.v1.Vault/Add", Some("dan"), &one, None));
+    for told in futures_util::future::join_all(calls).await {
+        assert_eq!(told.unwrap(), Bytes::new());
+    }
+    let total = f.call("/test.v1.Vault/Total", Some("dan"), &[], None).await;
+    assert_eq!(total.unwrap(), varint(8));
     // Only names under /user are activated, and only for a kind with a constructor.
     let nested = f
         .call("/test.v1.Vault/Total", Some("/user/a/b"), &[], None)

@@ -844,7 +844,7 @@ impl Actors for SystemInbound {
         };
         let first = door_resolve(system.clone(), &self.kinds, &address, service);
         let activator = match &first {
-            Err(DoorMiss::Absent) => address
+            Err(DoorMiss::Absent(_)) => address
                 .path
                 .strip_prefix("/user/")
                 .filter(|name| !name.contains('/'))
@@ -885,8 +885,8 @@ impl Actors for SystemInbound {
 
 /// Why the door found no actor for a call.
 enum DoorMiss {
-    /// No live actor there.
-    Absent,
+    /// No live actor there; why.
+    Absent(String),
     /// Why else.
     Refused(Refused),
 }
@@ -894,7 +894,7 @@ enum DoorMiss {
 impl From<DoorMiss> for Refused {
     fn from(miss: DoorMiss) -> Refused {
         match miss {
-            DoorMiss::Absent => Refused::NoActor("no actor there".into()),
+            DoorMiss::Absent(why) => Refused::NoActor(why),
             DoorMiss::Refused(refused) => refused,
         }
     }
@@ -909,7 +909,7 @@ fn door_resolve(
 ) -> Result<Resolved, DoorMiss> {
     let resolved = resolve_in(system, kinds, address).map_err(|why| {
         if why.cause == i32::from(ErrorCause::UnknownActor) {
-            DoorMiss::Absent
+            DoorMiss::Absent(why.message)
         } else if why.cause == i32::from(ErrorCause::ShuttingDown) {
             DoorMiss::Refused(Refused::ShuttingDown)
         } else {
