@@ -22,13 +22,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use bytes::{Buf, BufMut, Bytes};
+use bytes::{Buf, Bytes};
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures_util::future::BoxFuture;
 use rakt::prelude::*;
-use rakt::remote::{ACTOR_KEY, NodeConfig, Remoting};
+use rakt::remote::{ACTOR_KEY, NodeConfig, RawCodec, Remoting};
 use tonic::body::Body;
-use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::codegen::http;
 use tonic::server::{Grpc, UnaryService};
 use tonic::transport::Channel;
@@ -50,44 +49,6 @@ impl Account {
     pub fn deposit(&mut self, amount: u64) -> u64 {
         self.total += amount;
         self.total
-    }
-}
-
-/// Raw message bytes, both ways.
-#[derive(Clone, Copy, Default)]
-struct Raw;
-
-impl Codec for Raw {
-    type Encode = Bytes;
-    type Decode = Bytes;
-    type Encoder = Raw;
-    type Decoder = Raw;
-
-    fn encoder(&mut self) -> Raw {
-        Raw
-    }
-
-    fn decoder(&mut self) -> Raw {
-        Raw
-    }
-}
-
-impl Encoder for Raw {
-    type Item = Bytes;
-    type Error = Status;
-
-    fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
-        dst.put(item);
-        Ok(())
-    }
-}
-
-impl Decoder for Raw {
-    type Item = Bytes;
-    type Error = Status;
-
-    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Bytes>, Status> {
-        Ok(Some(src.copy_to_bytes(src.remaining())))
     }
 }
 
@@ -139,7 +100,7 @@ impl tower::Service<http::Request<Body>> for Plain {
 
     fn call(&mut self, request: http::Request<Body>) -> Self::Future {
         let plain = self.clone();
-        Box::pin(async move { Ok(Grpc::new(Raw).unary(plain, request).await) })
+        Box::pin(async move { Ok(Grpc::new(RawCodec).unary(plain, request).await) })
     }
 }
 
@@ -192,7 +153,7 @@ async fn deposits(channel: Channel, path: &'static str, actor: bool, iters: u64)
                 .metadata_mut()
                 .insert(ACTOR_KEY, "account".parse().unwrap());
         }
-        let reply = grpc.unary(request, path.clone(), Raw).await.unwrap();
+        let reply = grpc.unary(request, path.clone(), RawCodec).await.unwrap();
         assert!(!reply.get_ref().is_empty());
     }
     started.elapsed()

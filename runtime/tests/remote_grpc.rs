@@ -9,21 +9,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::{Buf, BufMut, Bytes};
+use bytes::Bytes;
 use prost::Message;
 use prost_types::{
     DescriptorProto, FieldDescriptorProto, FileDescriptorProto, FileDescriptorSet,
     MethodDescriptorProto, ServiceDescriptorProto, field_descriptor_proto,
 };
 use rakt::prelude::*;
-use rakt::remote::{ACTOR_KEY, NodeConfig, NodeConfigBuilder, Remoting};
+use rakt::remote::{ACTOR_KEY, NodeConfig, NodeConfigBuilder, RawCodec, Remoting};
 use rakt::wire::{
     Call, Code as WireCode, Detail, Outgoing, RemoteActor, Status as WireStatus, WireError,
     WireMethod,
 };
 use tokio::sync::Notify;
 use tokio::time::timeout;
-use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::transport::Channel;
 use tonic::{Code, Status};
 use tonic_health::pb::health_check_response::ServingStatus;
@@ -301,44 +300,6 @@ fn the_greeters_descriptor_set_is_the_built_one() {
     assert_eq!(Greeter::FILE_DESCRIPTOR_SET, built.as_slice());
 }
 
-/// Raw message bytes, both ways: the client knows no Rust types.
-#[derive(Clone, Copy, Default)]
-struct Raw;
-
-impl Codec for Raw {
-    type Encode = Bytes;
-    type Decode = Bytes;
-    type Encoder = Raw;
-    type Decoder = Raw;
-
-    fn encoder(&mut self) -> Raw {
-        Raw
-    }
-
-    fn decoder(&mut self) -> Raw {
-        Raw
-    }
-}
-
-impl Encoder for Raw {
-    type Item = Bytes;
-    type Error = Status;
-
-    fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
-        dst.put(item);
-        Ok(())
-    }
-}
-
-impl Decoder for Raw {
-    type Item = Bytes;
-    type Error = Status;
-
-    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Bytes>, Status> {
-        Ok(Some(src.copy_to_bytes(src.remaining())))
-    }
-}
-
 /// A server system with a node, its kinds registered, and a plain channel to it.
 struct Fixture {
     system: ActorSystem,
@@ -416,7 +377,7 @@ async fn call(
         request.set_timeout(deadline);
     }
     let path = tonic::codegen::http::uri::PathAndQuery::from_static(path);
-    let response = timeout(WITHIN, grpc.unary(request, path, Raw))
+    let response = timeout(WITHIN, grpc.unary(request, path, RawCodec))
         .await
         .expect("the call answers");
     response.map(tonic::Response::into_inner)

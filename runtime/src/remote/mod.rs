@@ -178,7 +178,7 @@ pub use config::{
     DEFAULT_MAX_FRAME_BYTES, MAX_MAX_FRAME_BYTES, MIN_MAX_FRAME_BYTES, NodeConfig,
     NodeConfigBuilder,
 };
-pub use door::ACTOR_KEY;
+pub use door::{ACTOR_KEY, RawCodec};
 pub use error::{NodeConfigError, RemoteError, StartError, cause_code, detail_status};
 pub use events::{DeadLetter, Direction, LinkEvent, LinkStats};
 pub use inbound::{Found, Inbound, ReplyTo, WatchStart};

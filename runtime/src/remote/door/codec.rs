@@ -1,13 +1,34 @@
 //! The door's tonic codec: a gRPC message's bytes as they are, in and out. The door decodes
 //! nothing itself; the actor's [`decode_call`](crate::wire::RemoteActor::decode_call) does.
+//! Public too, for Rust clients that call a door with messages they encode themselves.
 
 use bytes::{Buf, BufMut, Bytes};
 use tonic::Status;
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 
-/// Raw message bytes, both ways.
+/// A tonic codec of raw message bytes, both ways: for calling a node's
+/// [gRPC door](super::super#any-grpc-client) (or any gRPC service) from a
+/// `tonic::client::Grpc` with messages encoded by hand, without generated types.
+///
+/// ```no_run
+/// use bytes::Bytes;
+/// use rakt::remote::{ACTOR_KEY, RawCodec};
+/// use tonic::codegen::http::uri::PathAndQuery;
+///
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let channel = tonic::transport::Channel::from_static("http://127.0.0.1:4000").connect().await?;
+/// let mut grpc = tonic::client::Grpc::new(channel);
+/// grpc.ready().await?;
+/// let mut request = tonic::Request::new(Bytes::from_static(&[0x08, 0x05])); // `{ amount: 5 }`
+/// request.metadata_mut().insert(ACTOR_KEY, "alice".parse()?);
+/// let path = PathAndQuery::from_static("/bank.v1.Account/Deposit");
+/// let reply: Bytes = grpc.unary(request, path, RawCodec).await?.into_inner();
+/// # let _ = reply;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct RawCodec;
+pub struct RawCodec;
 
 impl Codec for RawCodec {
     type Encode = Bytes;

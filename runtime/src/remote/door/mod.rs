@@ -33,7 +33,7 @@ use tower::util::BoxCloneSyncService;
 
 use self::catalog::Catalog;
 pub(crate) use self::catalog::{GrpcService, KindInfo};
-use self::codec::RawCodec;
+pub use self::codec::RawCodec;
 pub(crate) use self::status::Refused;
 use super::config::NodeConfig;
 use crate::wire::{EncodedReply, WireMethod};
