@@ -55,17 +55,18 @@
 //! aside): `proto` (the generated wire types), `error` (typed errors and the cause/status
 //! mapping), `address` (the text form of actor addresses), `events` (dead letters, link
 //! events, counters), `pending` (the asks one link waits on), `layer` (user tower layers and
-//! interceptors, erased), `config` (settings and their checks), `service` (auth, interceptors,
-//! layers, TLS and the tonic plumbing), `inbound` (the [`Inbound`] contract and [`ReplyTo`]),
-//! `shared` (what a node's links and calls share: its address and protocol version, settings,
-//! `Inbound`, runtime, counters, shutting down), `link` (one stream's outbox, pending asks,
-//! reading and end), `writer` (frames and their batching), `peer` (the connection to one
-//! peer: connect, handshake, backoff), `server` (the served side of the handshake and the
-//! calls, and the links peers opened), `node` (a node's lifetime, its peers, tell and ask),
-//! `calls` (lookup, spawn, stop, watch), `proxy` (the remote handle's forward), `door` (the
-//! registered kinds as plain gRPC services, with reflection and health: see
-//! [below](#any-grpc-client)), `remoting` (the system's remoting: start, registered kinds,
-//! lookups, and the [`Inbound`] that delivers to local actors).
+//! interceptors, erased), `config` (settings and their checks), `door` (the registered kinds
+//! as plain gRPC services, with reflection and health, behind the `Actors` seam the system's
+//! remoting fills: see [below](#any-grpc-client)), `service` (auth, interceptors,
+//! layers, TLS and the tonic plumbing, routing between `Remoting` and the door), `inbound`
+//! (the [`Inbound`] contract and [`ReplyTo`]), `shared` (what a node's links and calls share:
+//! its address and protocol version, settings, `Inbound`, runtime, counters, shutting down),
+//! `link` (one stream's outbox, pending asks, reading and end), `writer` (frames and their
+//! batching), `peer` (the connection to one peer: connect, handshake, backoff), `server` (the
+//! served side of the handshake and the calls, and the links peers opened), `node` (a node's
+//! lifetime, its peers, tell and ask), `calls` (lookup, spawn, stop, watch), `proxy` (the
+//! remote handle's forward), `remoting` (the system's remoting: start, registered kinds,
+//! lookups, the [`Inbound`] that delivers to local actors, and the door's `Actors`).
 //!
 //! # Any gRPC client
 //!
