@@ -49,9 +49,9 @@ pub(crate) struct Catalog {
 }
 
 impl Catalog {
-    /// The catalog of `kinds`; with reflection over `base` (always-served descriptor sets)
-    /// and the kinds' own sets when `reflect` is set.
-    pub(crate) fn new(kinds: &[KindInfo], reflect: bool, base: &[&'static [u8]]) -> Catalog {
+    /// The catalog of `kinds`; with reflection, when it is on, over `reflect` (the
+    /// always-served descriptor sets) and the kinds' own sets.
+    pub(crate) fn new(kinds: &[KindInfo], reflect: Option<&[&'static [u8]]>) -> Catalog {
         let mut catalog = Catalog::default();
         for kind in kinds {
             catalog.services.push(kind.service);
@@ -59,7 +59,7 @@ impl Catalog {
                 catalog.methods.insert(method.path, method);
             }
         }
-        if reflect {
+        if let Some(base) = reflect {
             let kind_sets = kinds
                 .iter()
                 .filter(|kind| !kind.descriptor_set.is_empty())

@@ -147,10 +147,7 @@ impl Door {
             .map(|kind| kind.service)
             .filter(|service| !before.services.contains(service))
             .collect();
-        let catalog = match &inner.reflection {
-            Some(base) => Catalog::new(&kinds, true, base),
-            None => Catalog::new(&kinds, false, &[]),
-        };
+        let catalog = Catalog::new(&kinds, inner.reflection.as_deref());
         inner.catalog.store(Arc::new(catalog));
         if let Some(health) = &inner.health {
             let reporter = health.reporter.clone();
