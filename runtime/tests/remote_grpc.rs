@@ -68,6 +68,7 @@ on_both_runtimes!(
     health_reports_the_registered_services,
     reflection_and_health_can_be_turned_off,
     the_auth_token_guards_the_door,
+    the_frame_limit_and_user_layers_apply,
 );
 
 /// An account; served through the door.
@@ -882,5 +883,53 @@ async fn the_auth_token_guards_the_door() {
     )
     .await;
     assert_eq!(with.unwrap(), one);
+    f.system.shutdown().await;
+}
+
+async fn the_frame_limit_and_user_layers_apply() {
+    let layered = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = layered.clone();
+    let f = Fixture::with("door-limits", Duration::from_secs(5), move |config| {
+        config
+            .max_frame_bytes(rakt::remote::MIN_MAX_FRAME_BYTES)
+            .server_layer(tower::layer::layer_fn(
+                move |inner: rakt::remote::HttpService| {
+                    let counted = counted.clone();
+                    tower::service_fn(move |request| {
+                        counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let mut inner = inner.clone();
+                        async move {
+                            use tower::{Service, ServiceExt};
+                            inner.ready().await?.call(request).await
+                        }
+                    })
+                },
+            ))
+    })
+    .await;
+    let _greeter: GreeterRef = f.system.spawn("greeter", Greeter).await.unwrap();
+    let large = HelloRequest {
+        name: "x".repeat(2 * rakt::remote::MIN_MAX_FRAME_BYTES as usize),
+    };
+    let refused = f
+        .call(
+            "/test.v1.Greeter/Greet",
+            Some("greeter"),
+            &large.encode_to_vec(),
+            None,
+        )
+        .await;
+    assert_eq!(refused.unwrap_err().code(), Code::OutOfRange);
+    let small = HelloRequest { name: "x".into() };
+    let greeted = f
+        .call(
+            "/test.v1.Greeter/Greet",
+            Some("greeter"),
+            &small.encode_to_vec(),
+            None,
+        )
+        .await;
+    assert!(greeted.is_ok(), "{greeted:?}");
+    assert_eq!(layered.load(std::sync::atomic::Ordering::Relaxed), 2);
     f.system.shutdown().await;
 }
