@@ -186,6 +186,9 @@ pub struct NodeConfig {
     pub(crate) client_interceptors: Vec<Interceptor>,
     pub(crate) dead_letters: Option<DeadLetterHook>,
     pub(crate) link_events: Option<LinkEventHook>,
+    pub(crate) grpc_reflection: bool,
+    pub(crate) grpc_health: bool,
+    pub(crate) descriptor_sets: Vec<&'static [u8]>,
 }
 
 impl NodeConfig {
@@ -216,6 +219,9 @@ impl NodeConfig {
             client_interceptors: Vec::new(),
             dead_letters: None,
             link_events: None,
+            grpc_reflection: true,
+            grpc_health: true,
+            descriptor_sets: Vec::new(),
         }
     }
 
@@ -262,6 +268,9 @@ impl fmt::Debug for NodeConfig {
             .field("client_layers", &self.client_layers.len())
             .field("server_interceptors", &self.server_interceptors.len())
             .field("client_interceptors", &self.client_interceptors.len())
+            .field("grpc_reflection", &self.grpc_reflection)
+            .field("grpc_health", &self.grpc_health)
+            .field("descriptor_sets", &self.descriptor_sets.len())
             .finish_non_exhaustive()
     }
 }
@@ -292,6 +301,9 @@ pub struct NodeConfigBuilder {
     client_interceptors: Vec<Interceptor>,
     dead_letters: Option<DeadLetterHook>,
     link_events: Option<LinkEventHook>,
+    grpc_reflection: bool,
+    grpc_health: bool,
+    descriptor_sets: Vec<&'static [u8]>,
 }
 
 impl NodeConfigBuilder {
@@ -438,6 +450,29 @@ impl NodeConfigBuilder {
         self
     }
 
+    /// Whether the node serves gRPC reflection (`grpc.reflection.v1` and `v1alpha`) for its
+    /// [gRPC door](super#any-grpc-client); on by default.
+    pub fn grpc_reflection(mut self, on: bool) -> Self {
+        self.grpc_reflection = on;
+        self
+    }
+
+    /// Whether the node serves the standard health service (`grpc.health.v1.Health`) for its
+    /// [gRPC door](super#any-grpc-client); on by default.
+    pub fn grpc_health(mut self, on: bool) -> Self {
+        self.grpc_health = on;
+        self
+    }
+
+    /// An encoded `google.protobuf.FileDescriptorSet` for gRPC reflection to serve besides the
+    /// registered kinds' own: the prost messages and enums the kinds' methods use, which
+    /// `#[actor(remote)]` cannot describe (`prost-build`'s `file_descriptor_set_path`, or
+    /// tonic-build's, writes one). A set that does not build is logged and left out.
+    pub fn descriptor_set(mut self, set: &'static [u8]) -> Self {
+        self.descriptor_sets.push(set);
+        self
+    }
+
     /// Checks every setting and returns the configuration.
     pub fn build(self) -> Result<NodeConfig, NodeConfigError> {
         let valid_system = !self.system.is_empty()
@@ -531,6 +566,9 @@ impl NodeConfigBuilder {
             client_interceptors: self.client_interceptors,
             dead_letters: self.dead_letters,
             link_events: self.link_events,
+            grpc_reflection: self.grpc_reflection,
+            grpc_health: self.grpc_health,
+            descriptor_sets: self.descriptor_sets,
         })
     }
 }

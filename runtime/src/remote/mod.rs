@@ -55,16 +55,90 @@
 //! aside): `proto` (the generated wire types), `error` (typed errors and the cause/status
 //! mapping), `address` (the text form of actor addresses), `events` (dead letters, link
 //! events, counters), `pending` (the asks one link waits on), `layer` (user tower layers and
-//! interceptors, erased), `config` (settings and their checks), `service` (auth, interceptors,
-//! layers, TLS and the tonic plumbing), `inbound` (the [`Inbound`] contract and [`ReplyTo`]),
-//! `shared` (what a node's links and calls share: its address and protocol version, settings,
-//! `Inbound`, runtime, counters, shutting down), `link` (one stream's outbox, pending asks,
-//! reading and end), `writer` (frames and their batching), `peer` (the connection to one
-//! peer: connect, handshake, backoff), `server` (the served side of the handshake and the
-//! calls, and the links peers opened), `node` (a node's lifetime, its peers, tell and ask),
-//! `calls` (lookup, spawn, stop, watch), `proxy` (the remote handle's forward), `remoting`
-//! (the system's remoting: start, registered kinds, lookups, and the [`Inbound`] that
-//! delivers to local actors).
+//! interceptors, erased), `config` (settings and their checks), `door` (the registered kinds
+//! as plain gRPC services, with reflection and health, behind the `Actors` seam the system's
+//! remoting fills: see [below](#any-grpc-client)), `service` (auth, interceptors,
+//! layers, TLS and the tonic plumbing, routing between `Remoting` and the door), `inbound`
+//! (the [`Inbound`] contract and [`ReplyTo`]), `shared` (what a node's links and calls share:
+//! its address and protocol version, settings, `Inbound`, runtime, counters, shutting down),
+//! `link` (one stream's outbox, pending asks, reading and end), `writer` (frames and their
+//! batching), `peer` (the connection to one peer: connect, handshake, backoff), `server` (the
+//! served side of the handshake and the calls, and the links peers opened), `node` (a node's
+//! lifetime, its peers, tell and ask), `calls` (lookup, spawn, stop, watch), `proxy` (the
+//! remote handle's forward), `remoting` (the system's remoting: start, registered kinds,
+//! lookups, the [`Inbound`] that delivers to local actors, and the door's `Actors`).
+//!
+//! # Any gRPC client
+//!
+//! Every kind of remote actor registered with a system that has a node is a plain gRPC service
+//! on that node, callable by any gRPC client (grpcurl, Python's `grpcio`, Go, a tonic client): a
+//! kind `#[actor(remote = "bank.v1")] impl Account` is the service `bank.v1.Account`, its handler
+//! `deposit` the unary method `Deposit`. These calls pass the same auth token, interceptors,
+//! layers, TLS and frame limit as the `Remoting` service, on the same port.
+//!
+//! ```text
+//! grpcurl -plaintext -H 'rakt-actor: alice' -d '{"amount": 5}' \
+//!     127.0.0.1:4000 bank.v1.Account/Deposit
+//! grpcurl -plaintext 127.0.0.1:4000 list                   # reflection
+//! grpcurl -plaintext 127.0.0.1:4000 grpc.health.v1.Health/Check
+//! ```
+//!
+//! ## Which actor a call reaches
+//!
+//! A unary call to `/<SERVICE>/<Method>` (`/bank.v1.Account/Deposit`) of a kind registered with
+//! [`ActorSystem::register`](crate::ActorSystem::register) reaches the actor named by the
+//! request metadata key `rakt-actor`: an actor's name (`alice`, the actor at `/user/alice`) or
+//! its path (`/user/accounts/alice`, a child too). The actor must be of that kind.
+//!
+//! A kind registered with [`register_default`](crate::ActorSystem::register_default) is
+//! *activated* on demand: a call to a name under `/user` that no actor has spawns one there
+//! (made with `Default`), then delivers the call to it; concurrent first calls reach the same
+//! actor. A kind registered with [`register_spawn`](crate::ActorSystem::register_spawn) needs
+//! constructor arguments a gRPC call does not carry, so a missing actor of it is `NOT_FOUND`.
+//!
+//! ## Statuses
+//!
+//! | what happened | status |
+//! |---|---|
+//! | the handler answered | `OK`, the reply (see the shapes below) |
+//! | a tell was queued | `OK`, `google.protobuf.Empty` (no bytes) |
+//! | no `rakt-actor` metadata | `INVALID_ARGUMENT`, naming the key |
+//! | no such service or method here | `UNIMPLEMENTED` |
+//! | no actor of that kind there (none, or one that has stopped) | `NOT_FOUND` |
+//! | the actor is stopping, or stopped while the call waited; the node is shutting down | `UNAVAILABLE` |
+//! | the request bytes are not the method's arguments | `INVALID_ARGUMENT` |
+//! | the handler returned a [`Status`](crate::wire::Status) | its code, message and details (`grpc-status-details-bin`) |
+//! | the handler returned a typed error | `UNKNOWN`; the details hold one `Any` of the reply message (`<Actor><Method>Reply`) with only its `error` field |
+//! | the handler returned an error as text | `UNKNOWN`, the text |
+//! | the handler panicked, or dropped its reply | `INTERNAL` |
+//! | no reply by the deadline | `DEADLINE_EXCEEDED` |
+//! | the mailbox (or the stash) is full | `RESOURCE_EXHAUSTED` |
+//! | the actor's current state does not handle the call | `FAILED_PRECONDITION` |
+//!
+//! The deadline is the client's (`grpc-timeout`), else the system's default ask timeout; it
+//! also bounds an activation. (A client that enforces its deadline itself may report its own
+//! status first: tonic's is `CANCELLED`.) A call never waits for room in a bounded mailbox.
+//!
+//! ## Shapes
+//!
+//! A method's [`GrpcShape`](crate::wire::GrpcShape) says what travels: for an
+//! `#[actor(remote)]` handler ([`Messages`](crate::wire::GrpcShape::Messages)) the request is
+//! the arguments message (`<Actor><Method>Request`) and the response the reply message without
+//! its error; for a handler generated from a `.proto` rpc
+//! ([`Unwrapped`](crate::wire::GrpcShape::Unwrapped)) the request and response are the rpc's
+//! own messages.
+//!
+//! ## Reflection and health
+//!
+//! On by default ([`NodeConfigBuilder::grpc_reflection`](NodeConfigBuilder::grpc_reflection),
+//! [`grpc_health`](NodeConfigBuilder::grpc_health)): `grpc.reflection.v1` and
+//! `v1alpha` serve the descriptor set of every registered kind that has one
+//! ([`RemoteActor::FILE_DESCRIPTOR_SET`](crate::wire::RemoteActor::FILE_DESCRIPTOR_SET)), the
+//! `rakt.v1` protocol's, the health service's, and those given to
+//! [`NodeConfigBuilder::descriptor_set`](NodeConfigBuilder::descriptor_set); a set that
+//! does not build is logged and left out. `grpc.health.v1.Health` reports `SERVING` for `""`
+//! and for each registered service from its registration on, and `NOT_SERVING` for all of
+//! them once the node begins to shut down.
 //!
 //! # The writer
 //!
@@ -78,6 +152,7 @@
 mod address;
 mod calls;
 mod config;
+mod door;
 mod error;
 mod events;
 mod inbound;
@@ -104,6 +179,7 @@ pub use config::{
     DEFAULT_MAX_FRAME_BYTES, MAX_MAX_FRAME_BYTES, MIN_MAX_FRAME_BYTES, NodeConfig,
     NodeConfigBuilder,
 };
+pub use door::{ACTOR_KEY, RawCodec};
 pub use error::{NodeConfigError, RemoteError, StartError, cause_code, detail_status};
 pub use events::{DeadLetter, Direction, LinkEvent, LinkStats};
 pub use inbound::{Found, Inbound, ReplyTo, WatchStart};

@@ -21,6 +21,7 @@ use tonic::transport::server::TcpIncoming;
 use tracing::{debug, warn};
 
 use super::config::NodeConfig;
+use super::door::Door;
 use super::error::{RemoteError, StartError};
 use super::events::LinkStats;
 use super::inbound::Inbound;
@@ -105,6 +106,16 @@ impl Node {
         config: NodeConfig,
         inbound: Arc<dyn Inbound>,
     ) -> Result<Node, StartError> {
+        Node::start_with_door(config, inbound, None).await
+    }
+
+    /// [`start_shared`](Self::start_shared), serving `door` next to the `Remoting` service
+    /// (every call to another path goes to it); the door learns of the node's shutdown.
+    pub(crate) async fn start_with_door(
+        config: NodeConfig,
+        inbound: Arc<dyn Inbound>,
+        door: Option<Door>,
+    ) -> Result<Node, StartError> {
         let bind_address = format!("{}:{}", config.listen_host, config.listen_port);
         let listener =
             tokio::net::TcpListener::bind((config.listen_host.as_str(), config.listen_port))
@@ -133,12 +144,16 @@ impl Node {
             tokio::runtime::Handle::current(),
         ));
         let accepted = Arc::new(Accepted::default());
+        if let Some(door) = &door {
+            door.attach(shared.shutdown.subscribe());
+        }
         let (builder, service) = super::service::server(
             &shared.config,
             Arc::new(Server {
                 shared: shared.clone(),
                 accepted: accepted.clone(),
             }),
+            door.as_ref().map(Door::service),
         )?;
         let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
         let (stop_server, stopped) = oneshot::channel::<()>();

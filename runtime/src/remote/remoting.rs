@@ -30,6 +30,7 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
+use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use prost::bytes::Bytes;
@@ -37,6 +38,7 @@ use tokio::sync::oneshot;
 
 use super::address::{address_text, parse_address, parse_node};
 use super::config::{DeadLetterHook, NodeConfig};
+use super::door::{Actors, Door, KindInfo, Refused};
 use super::error::{RemoteError, StartError, detail};
 use super::events::{DeadLetter as RemoteDeadLetter, Direction};
 use super::inbound::{Found, Inbound, ReplyTo, WatchStart};
@@ -49,12 +51,12 @@ use super::proxy::{ProxyKey, RemoteProxy, proxy_key};
 use crate::actor::ActorHandle;
 use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, Node as Tree};
-use crate::error::{AskError, ConfigError, SpawnError};
+use crate::error::{AskError, ConfigError, SendError, SpawnError};
 use crate::event::{DeadLetterReason, StopReason};
 use crate::id::{ActorId, ActorPath};
 use crate::mailbox::StopKind;
 use crate::system::{ActorSystem, ActorSystemBuilder, SystemInner};
-use crate::wire::{EncodedReply, RemoteActor};
+use crate::wire::{EncodedReply, RemoteActor, WireMethod};
 
 /// A system's remoting: its [`Node`] and what the system serves through it. Cheap to clone.
 ///
@@ -104,6 +106,8 @@ pub struct Remoting {
 
 struct RemotingInner {
     node: Node,
+    /// The node's gRPC door: the registered kinds as plain gRPC services.
+    door: Door,
     /// The proxies made so far, by the remote actor's incarnation: two lookups of one remote
     /// actor give equal handles while one is alive.
     proxies: Mutex<HashMap<ProxyKey, Box<dyn Any + Send + Sync>>>,
@@ -140,14 +144,16 @@ impl Remoting {
         }
         let mut config = config;
         config.dead_letters = Some(dead_letters_to(system, config.dead_letters.take()));
-        let inbound = SystemInbound {
+        let inbound = Arc::new(SystemInbound {
             system: Arc::downgrade(&system.inner),
             kinds: kinds(system),
-        };
-        let node = Node::start(config, inbound).await?;
+        });
+        let door = Door::new(&config, inbound.clone(), tokio::runtime::Handle::current());
+        let node = Node::start_with_door(config, inbound, Some(door.clone())).await?;
         let remoting = Remoting {
             inner: Arc::new(RemotingInner {
                 node: node.clone(),
+                door: door.clone(),
                 proxies: Mutex::new(HashMap::new()),
             }),
         };
@@ -160,6 +166,8 @@ impl Remoting {
             node.shutdown().await;
             return Err(StartError::AlreadyStarted);
         }
+        // The kinds registered until now; those registered from now on refresh it themselves.
+        door.refresh();
         system.inner.extensions.on_shutdown(Box::new(move || {
             Box::pin(async move { node.shutdown().await })
         }));
@@ -268,6 +276,7 @@ impl ActorSystem {
     /// before or after [`Remoting::start`]; registering again changes nothing.
     pub fn register<A: RemoteActor>(&self) {
         kinds(self).insert::<A>();
+        refresh_door(self);
     }
 
     /// Registers `A` (as [`register`](ActorSystem::register) does) and lets other nodes spawn
@@ -298,16 +307,24 @@ impl ActorSystem {
         A: RemoteActor,
         M: prost::Message + Default + 'static,
     {
-        kinds(self).insert_spawner::<A>(Arc::new(SpawnWith {
+        let spawner = Arc::new(SpawnWith {
             make: Arc::new(make),
             kind: PhantomData,
-        }));
+        });
+        kinds(self).insert_spawner::<A>(spawner, false);
+        refresh_door(self);
     }
 
     /// [`register_spawn`](ActorSystem::register_spawn) for a kind made with `Default`, spawned
-    /// with the arguments `()`.
+    /// with the arguments `()`. A call through the node's [gRPC door](super#any-grpc-client)
+    /// to a name under `/user` that no actor has spawns one there (activation).
     pub fn register_default<A: RemoteActor + Default>(&self) {
-        self.register_spawn(|()| A::default());
+        let spawner = Arc::new(SpawnWith {
+            make: Arc::new(|()| A::default()),
+            kind: PhantomData,
+        });
+        kinds(self).insert_spawner::<A>(spawner, true);
+        refresh_door(self);
     }
 
     /// Spawns an actor of kind `H::Actor`, registered for spawning on the node at `node`
@@ -413,6 +430,13 @@ fn dead_letters_to(system: &ActorSystem, then: Option<DeadLetterHook>) -> DeadLe
     })
 }
 
+/// Tells the door of `system`'s node, if it has started, that the registered kinds changed.
+fn refresh_door(system: &ActorSystem) {
+    if let Some(remoting) = Remoting::of(system) {
+        remoting.inner.door.refresh();
+    }
+}
+
 /// The kinds registered in `system`, made on first use.
 fn kinds(system: &ActorSystem) -> Arc<Kinds> {
     system
@@ -425,17 +449,25 @@ fn kinds(system: &ActorSystem) -> Arc<Kinds> {
 #[derive(Default)]
 struct Kinds {
     by_type: RwLock<HashMap<TypeId, Arc<dyn Kind>>>,
-    /// The kinds other nodes may spawn, by wire name.
-    spawners: RwLock<HashMap<&'static str, Arc<dyn Spawner>>>,
+    /// The kinds in registration order, for the door.
+    in_order: RwLock<Vec<Arc<dyn Kind>>>,
+    /// The kinds other nodes may spawn, by wire name, and whether the door activates them.
+    spawners: RwLock<HashMap<&'static str, SpawnerOf>>,
+}
+
+/// How a kind is spawned, and whether the gRPC door activates it.
+struct SpawnerOf {
+    spawner: Arc<dyn Spawner>,
+    activates: bool,
 }
 
 impl Kinds {
-    fn insert_spawner<A: RemoteActor>(&self, spawner: Arc<dyn Spawner>) {
+    fn insert_spawner<A: RemoteActor>(&self, spawner: Arc<dyn Spawner>, activates: bool) {
         self.insert::<A>();
         self.spawners
             .write()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(A::SERVICE, spawner);
+            .insert(A::SERVICE, SpawnerOf { spawner, activates });
     }
 
     fn spawner(&self, kind: &str) -> Option<Arc<dyn Spawner>> {
@@ -443,15 +475,31 @@ impl Kinds {
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(kind)
-            .cloned()
+            .map(|of| of.spawner.clone())
+    }
+
+    /// The spawner of `kind` if the door activates it.
+    fn activator(&self, kind: &str) -> Option<Arc<dyn Spawner>> {
+        self.spawners
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(kind)
+            .filter(|of| of.activates)
+            .map(|of| of.spawner.clone())
     }
 
     fn insert<A: RemoteActor>(&self) {
-        self.by_type
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(TypeId::of::<Cell<A>>())
-            .or_insert_with(|| Arc::new(KindOf::<A>(PhantomData)));
+        let mut by_type = self.by_type.write().unwrap_or_else(PoisonError::into_inner);
+        if let std::collections::hash_map::Entry::Vacant(entry) =
+            by_type.entry(TypeId::of::<Cell<A>>())
+        {
+            let kind: Arc<dyn Kind> = Arc::new(KindOf::<A>(PhantomData));
+            entry.insert(kind.clone());
+            self.in_order
+                .write()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(kind);
+        }
     }
 
     fn of(&self, cell: &Arc<dyn Tree>) -> Option<Arc<dyn Kind>> {
@@ -534,6 +582,18 @@ trait Kind: Send + Sync + 'static {
     /// Its wire name, `<package>.<Actor>`.
     fn service(&self) -> &'static str;
 
+    /// What the gRPC door needs of it.
+    fn door_info(&self) -> KindInfo;
+
+    /// For the gRPC door: decodes `method`'s `payload` and queues it for the actor of `cell`
+    /// without waiting for room; the reply to come for an ask.
+    fn door_send(
+        &self,
+        cell: Arc<dyn Tree>,
+        method: &str,
+        payload: &[u8],
+    ) -> Result<Option<EncodedReply>, Refused>;
+
     /// Decodes `method`'s `payload` and delivers it to the actor of `cell`, without waiting;
     /// for an ask, answers `reply` once the actor has.
     fn deliver(
@@ -551,6 +611,37 @@ struct KindOf<A>(PhantomData<fn() -> A>);
 impl<A: RemoteActor> Kind for KindOf<A> {
     fn service(&self) -> &'static str {
         A::SERVICE
+    }
+
+    fn door_info(&self) -> KindInfo {
+        KindInfo {
+            service: A::SERVICE,
+            methods: A::METHODS,
+            descriptor_set: A::FILE_DESCRIPTOR_SET,
+        }
+    }
+
+    fn door_send(
+        &self,
+        cell: Arc<dyn Tree>,
+        method: &str,
+        payload: &[u8],
+    ) -> Result<Option<EncodedReply>, Refused> {
+        let Ok(cell) = cell.into_any().downcast::<Cell<A>>() else {
+            return Err(Refused::NoActor(format!("no `{}` there", A::SERVICE)));
+        };
+        let actor = ActorRef::from_cell(cell);
+        let (msg, reply) = A::decode_call(method, payload)
+            .map_err(|error| Refused::Malformed(format!("{method}: {error}")))?
+            .into_parts();
+        match actor.tell(msg).try_send() {
+            Ok(()) => Ok(reply),
+            Err(SendError::MailboxFull) => Err(Refused::MailboxFull(format!(
+                "the mailbox of {} is full",
+                actor.path()
+            ))),
+            Err(_) => Err(Refused::Stopped(format!("{} is stopped", actor.path()))),
+        }
     }
 
     fn deliver(
@@ -673,39 +764,166 @@ impl SystemInbound {
 
     /// The live, registered actor at `address` (this node's).
     fn resolve(&self, address: &ActorAddress) -> Result<Resolved, ErrorDetail> {
-        let system = self.system()?;
-        let unknown = || {
-            detail(
-                ErrorCause::UnknownActor,
-                format!("no actor at {}", address.path),
-            )
-        };
-        let name = address.path.rsplit('/').next().unwrap_or_default();
-        let cell = system.named(name).ok_or_else(unknown)?;
-        let core = cell.core();
-        // Its path is `rakt://<system><path>`, compared without building it.
-        let path = core.path();
-        let at = path
-            .as_str()
-            .strip_prefix("rakt://")
-            .and_then(|rest| rest.strip_prefix(system.name()));
-        if at != Some(address.path.as_str())
-            || core.is_terminated()
-            || (address.id != 0 && core.id.get() != address.id)
-        {
-            return Err(unknown());
-        }
-        let kind = self.kinds.of(&cell).ok_or_else(|| {
-            detail(
-                ErrorCause::UnknownKind,
-                format!(
-                    "the actor at {} is of no kind registered for remoting",
-                    address.path
-                ),
-            )
-        })?;
-        Ok(Resolved { system, cell, kind })
+        resolve_in(self.system()?, &self.kinds, address)
     }
+}
+
+/// The live actor of a kind in `kinds` at `address` (of this node) in `system`.
+fn resolve_in(
+    system: ActorSystem,
+    kinds: &Kinds,
+    address: &ActorAddress,
+) -> Result<Resolved, ErrorDetail> {
+    let unknown = || {
+        detail(
+            ErrorCause::UnknownActor,
+            format!("no actor at {}", address.path),
+        )
+    };
+    let name = address.path.rsplit('/').next().unwrap_or_default();
+    let cell = system.named(name).ok_or_else(unknown)?;
+    let core = cell.core();
+    // Its path is `rakt://<system><path>`, compared without building it.
+    let path = core.path();
+    let at = path
+        .as_str()
+        .strip_prefix("rakt://")
+        .and_then(|rest| rest.strip_prefix(system.name()));
+    if at != Some(address.path.as_str())
+        || core.is_terminated()
+        || (address.id != 0 && core.id.get() != address.id)
+    {
+        return Err(unknown());
+    }
+    let kind = kinds.of(&cell).ok_or_else(|| {
+        detail(
+            ErrorCause::UnknownKind,
+            format!(
+                "the actor at {} is of no kind registered for remoting",
+                address.path
+            ),
+        )
+    })?;
+    Ok(Resolved { system, cell, kind })
+}
+
+impl Actors for SystemInbound {
+    fn kinds(&self) -> Vec<KindInfo> {
+        self.kinds
+            .in_order
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(|kind| kind.door_info())
+            .collect()
+    }
+
+    fn ask_timeout(&self) -> Duration {
+        self.system
+            .upgrade()
+            .map_or(Duration::ZERO, |inner| inner.ask_timeout())
+    }
+
+    fn send(
+        &self,
+        method: &'static WireMethod,
+        path: String,
+        payload: Bytes,
+    ) -> BoxFuture<'static, Result<Option<EncodedReply>, Refused>> {
+        let Ok(system) = self.system() else {
+            return Box::pin(async { Err(Refused::ShuttingDown) });
+        };
+        let service = method
+            .path
+            .split_once('/')
+            .map_or(method.path, |(service, _)| service);
+        let address = ActorAddress {
+            node: None,
+            path,
+            id: 0,
+        };
+        let first = door_resolve(system.clone(), &self.kinds, &address, service);
+        let activator = match &first {
+            Err(DoorMiss::Absent(_)) => address
+                .path
+                .strip_prefix("/user/")
+                .filter(|name| !name.contains('/'))
+                .and_then(|_| self.kinds.activator(service)),
+            _ => None,
+        };
+        let Some(activator) = activator else {
+            return Box::pin(std::future::ready(first.map_err(Refused::from).and_then(
+                |resolved| {
+                    resolved
+                        .kind
+                        .door_send(resolved.cell, method.path, &payload)
+                },
+            )));
+        };
+        let kinds = self.kinds.clone();
+        Box::pin(async move {
+            let name = address.path["/user/".len()..].to_owned();
+            match activator.spawn(system.clone(), Bytes::new(), name).await {
+                Ok(_) => {}
+                // Another call activated it first.
+                Err(why) if why.cause == i32::from(ErrorCause::NameTaken) => {}
+                Err(why) if why.cause == i32::from(ErrorCause::ShuttingDown) => {
+                    return Err(Refused::ShuttingDown);
+                }
+                Err(why) if why.cause == i32::from(ErrorCause::InvalidName) => {
+                    return Err(Refused::NoActor(why.message));
+                }
+                Err(why) => return Err(Refused::Failed(why.message)),
+            }
+            let resolved = door_resolve(system, &kinds, &address, service)?;
+            resolved
+                .kind
+                .door_send(resolved.cell, method.path, &payload)
+        })
+    }
+}
+
+/// Why the door found no actor for a call.
+enum DoorMiss {
+    /// No live actor there; why.
+    Absent(String),
+    /// Why else.
+    Refused(Refused),
+}
+
+impl From<DoorMiss> for Refused {
+    fn from(miss: DoorMiss) -> Refused {
+        match miss {
+            DoorMiss::Absent(why) => Refused::NoActor(why),
+            DoorMiss::Refused(refused) => refused,
+        }
+    }
+}
+
+/// The live actor of kind `service` at `address`, for the door.
+fn door_resolve(
+    system: ActorSystem,
+    kinds: &Kinds,
+    address: &ActorAddress,
+    service: &str,
+) -> Result<Resolved, DoorMiss> {
+    let resolved = resolve_in(system, kinds, address).map_err(|why| {
+        if why.cause == i32::from(ErrorCause::UnknownActor) {
+            DoorMiss::Absent(why.message)
+        } else if why.cause == i32::from(ErrorCause::ShuttingDown) {
+            DoorMiss::Refused(Refused::ShuttingDown)
+        } else {
+            DoorMiss::Refused(Refused::NoActor(why.message))
+        }
+    })?;
+    if resolved.kind.service() != service {
+        return Err(DoorMiss::Refused(Refused::NoActor(format!(
+            "the actor at {} is a `{}`, not a `{service}`",
+            address.path,
+            resolved.kind.service()
+        ))));
+    }
+    Ok(resolved)
 }
 
 impl Inbound for SystemInbound {

@@ -1,12 +1,17 @@
 //! The tower services around the generated gRPC code: the auth token check and user
 //! interceptors ([`ServerGate`], [`ClientGate`]), and the assembly of a node's server service
-//! ([`server`]) and of its client to one peer ([`client`]), with the user's tower layers
-//! (erased in [`layer`](super::layer)) applied.
+//! ([`server`]: the `Remoting` service and the node's gRPC door, routed by path) and of its
+//! client to one peer ([`client`]), with the user's tower layers (erased in
+//! [`layer`](super::layer)) applied.
 //!
 //! This module owns what wraps a call on its way in and out; it knows nothing of links,
 //! frames or peers.
 
+use std::convert::Infallible;
 use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use futures_util::future::BoxFuture;
 
 use tonic::body::Body;
 use tonic::codegen::StdError;
@@ -19,6 +24,7 @@ use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
 
 use super::config::NodeConfig;
+use super::door::GrpcService;
 use super::error::{StartError, detail, detail_status};
 use super::layer::{HttpService, Interceptor, apply_layers};
 use super::proto::v1::ErrorCause;
@@ -199,11 +205,44 @@ pub(crate) fn client(config: &NodeConfig, host: &str, port: u16) -> Result<Clien
     Ok(client)
 }
 
-/// The node's server service: the generated server over `remoting`, gated, compressed as
-/// configured, and layered; and the tonic server builder with TLS and keep-alive.
+/// The `Remoting` service, and the other gRPC services a node serves (its door), by path.
+#[derive(Clone)]
+struct Routes<R> {
+    remoting: R,
+    door: Option<GrpcService>,
+}
+
+impl<R> tower::Service<http::Request<Body>> for Routes<R>
+where
+    R: tower::Service<http::Request<Body>, Response = http::Response<Body>, Error = Infallible>,
+    R::Future: Send + 'static,
+{
+    type Response = http::Response<Body>;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<http::Response<Body>, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.remoting.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<Body>) -> Self::Future {
+        match &mut self.door {
+            Some(door) if !request.uri().path().starts_with(REMOTING_PREFIX) => door.call(request),
+            _ => Box::pin(self.remoting.call(request)),
+        }
+    }
+}
+
+/// The paths of the `Remoting` service's calls start with this.
+const REMOTING_PREFIX: &str = "/rakt.v1.Remoting/";
+
+/// The node's server service: the generated server over `remoting` and the `door` next to it,
+/// gated, compressed as configured, and layered; and the tonic server builder with TLS and
+/// keep-alive.
 pub(crate) fn server<R>(
     config: &NodeConfig,
     remoting: Arc<R>,
+    door: Option<GrpcService>,
 ) -> Result<(tonic::transport::Server, HttpService), StartError>
 where
     R: super::proto::v1::remoting_server::Remoting,
@@ -221,7 +260,11 @@ where
             .accept_compressed(tonic::codec::CompressionEncoding::Gzip),
         None => server,
     };
-    let gated = InterceptedService::new(server, ServerGate::new(config));
+    let routes = Routes {
+        remoting: server,
+        door,
+    };
+    let gated = InterceptedService::new(routes, ServerGate::new(config));
     let service = apply_layers(
         BoxCloneSyncService::new(ServiceExt::<http::Request<Body>>::map_err(
             ServiceExt::<http::Request<Body>>::map_response(
