@@ -976,6 +976,20 @@ async fn lookup_spawn_stop_and_watch() {
         StopCause::NotFound,
         "a missing actor is reported at once"
     );
+    // An actor of another incarnation of the node is not there, whatever lives at its path.
+    let earlier = NodeAddress {
+        uid: here.uid.wrapping_add(1).max(1),
+        ..here.clone()
+    };
+    let stale = a.watch(at(&earlier, "/user/echo")).await.expect("answered");
+    assert_eq!(
+        timeout(WITHIN, stale.terminated())
+            .await
+            .expect("at once")
+            .cause(),
+        StopCause::NotFound,
+        "another incarnation's actor is not found"
+    );
     let watch = a.watch(at(&here, "/user/echo")).await.expect("watching");
     assert_eq!(watch.address().id, 7);
     let terminated = Terminated {

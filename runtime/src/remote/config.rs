@@ -179,6 +179,7 @@ pub struct NodeConfig {
     pub(crate) keepalive_timeout: Duration,
     pub(crate) backoff_min: Duration,
     pub(crate) backoff_max: Duration,
+    pub(crate) unreachable_after: Duration,
     pub(crate) shutdown_grace: Duration,
     pub(crate) server_layers: Vec<LayerFn>,
     pub(crate) client_layers: Vec<LayerFn>,
@@ -209,6 +210,7 @@ impl NodeConfig {
             keepalive_timeout: Duration::from_secs(20),
             backoff_min: Duration::from_millis(100),
             backoff_max: Duration::from_secs(10),
+            unreachable_after: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(5),
             server_layers: Vec::new(),
             client_layers: Vec::new(),
@@ -257,6 +259,7 @@ impl fmt::Debug for NodeConfig {
             .field("keepalive_interval", &self.keepalive_interval)
             .field("keepalive_timeout", &self.keepalive_timeout)
             .field("backoff", &(self.backoff_min..=self.backoff_max))
+            .field("unreachable_after", &self.unreachable_after)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("server_layers", &self.server_layers.len())
             .field("client_layers", &self.client_layers.len())
@@ -285,6 +288,7 @@ pub struct NodeConfigBuilder {
     keepalive_timeout: Duration,
     backoff_min: Duration,
     backoff_max: Duration,
+    unreachable_after: Duration,
     shutdown_grace: Duration,
     server_layers: Vec<LayerFn>,
     client_layers: Vec<LayerFn>,
@@ -370,6 +374,19 @@ impl NodeConfigBuilder {
     pub fn reconnect_backoff(mut self, min: Duration, max: Duration) -> Self {
         self.backoff_min = min;
         self.backoff_max = max;
+        self
+    }
+
+    /// How long a remote actor's node may stay out of reach before the actor counts as gone:
+    /// when the watch behind a remote handle is lost (the connection dropped, the node does
+    /// not answer), the handle keeps trying to watch again, pausing as the reconnect backoff
+    /// does; once the node has been out of reach this long, the handle ends and its watchers
+    /// hear `Terminated` with `StopReason::Unreachable`. A node back within it (the same
+    /// incarnation) keeps its handles working. A node that says it is going (a graceful
+    /// shutdown) or answers as another incarnation ends them at once. `Duration::ZERO`: at the
+    /// first loss. Default: 10 s.
+    pub fn unreachable_after(mut self, after: Duration) -> Self {
+        self.unreachable_after = after;
         self
     }
 
@@ -524,6 +541,7 @@ impl NodeConfigBuilder {
             keepalive_timeout: self.keepalive_timeout,
             backoff_min: self.backoff_min,
             backoff_max: self.backoff_max,
+            unreachable_after: self.unreachable_after,
             shutdown_grace: self.shutdown_grace,
             server_layers: self.server_layers,
             client_layers: self.client_layers,
