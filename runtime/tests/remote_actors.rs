@@ -823,3 +823,130 @@ async fn a_remote_actors_panic_leaves_its_node_serving() {
     client.shutdown().await;
     server.shutdown().await;
 }
+
+/// Served to the property test below: handlers of several argument shapes, none of which can
+/// take long whatever its arguments.
+#[actor]
+#[derive(Default)]
+pub struct Sink {
+    total: u64,
+}
+
+#[actor(remote = "test.v1")]
+impl Sink {
+    /// Adds `by` (a tell).
+    pub fn add(&mut self, by: u64) {
+        self.total = self.total.wrapping_add(by);
+    }
+
+    /// The total so far.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// A greeting.
+    pub fn greet(&self, name: String, times: Option<u32>) -> String {
+        format!("hello, {name} x{}", times.unwrap_or(1))
+    }
+
+    /// The sum of `values`.
+    pub fn sum(&self, values: Vec<u32>, scale: i64) -> i64 {
+        values
+            .iter()
+            .map(|v| i64::from(*v))
+            .sum::<i64>()
+            .wrapping_mul(scale)
+    }
+
+    /// `by`, unless it is 0.
+    pub fn checked(&self, by: u64) -> Result<u64, String> {
+        if by == 0 {
+            Err("zero".to_owned())
+        } else {
+            Ok(by)
+        }
+    }
+}
+
+/// How many calls the property test below makes.
+const HOSTILE_CASES: u32 = 4096;
+
+/// Arbitrary calls through the typed serving path, over one link: a real registered actor's
+/// method identities (and random ones) with random payloads, as asks and tells. Nothing
+/// panics; each ask gets its own answer, a reply or a typed per-call error; and a well-formed
+/// ask on the same link right after each still succeeds.
+#[test]
+fn arbitrary_calls_to_a_registered_actor_get_typed_answers() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (server, client, target) = runtime.block_on(async {
+        let (server, remoting) = node("server").await;
+        server.register::<Sink>();
+        let _sink: SinkRef = server.spawn("sink", Sink::default()).await.unwrap();
+        let (client, _) = node("client").await;
+        let target = parse_address(&remoting.actor_address("/user/sink")).unwrap();
+        (server, client, target)
+    });
+    let node = Remoting::of(&client).unwrap().node().clone();
+    let paths: Vec<String> = <Sink as rakt::wire::RemoteActor>::METHODS
+        .iter()
+        .map(|method| method.path.to_owned())
+        .collect();
+    let method = prop_oneof![
+        4 => proptest::sample::select(paths),
+        1 => "test\\.v1\\.Sink/[A-Za-z]{0,8}".prop_map(String::from),
+        1 => any::<String>(),
+    ];
+    let call = (
+        method,
+        proptest::collection::vec(any::<u8>(), 0..256),
+        any::<bool>(),
+    );
+    let mut runner = TestRunner::new(Config {
+        cases: HOSTILE_CASES,
+        failure_persistence: None,
+        // A failure may cost a timeout per try: shrink for a while, not for ever.
+        max_shrink_time: 20_000,
+        ..Config::default()
+    });
+    let ran = std::sync::atomic::AtomicU32::new(0);
+    runner
+        .run(&call, |(method, payload, ask)| {
+            ran.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            runtime.block_on(async {
+                let payload = Bytes::from(payload);
+                if ask {
+                    let answer = node.ask(&target, method.clone(), payload, WITHIN).await;
+                    prop_assert!(
+                        matches!(
+                            answer,
+                            Ok(_)
+                                | Err(RemoteError::MalformedPayload { .. }
+                                    | RemoteError::UnknownMethod { .. }
+                                    | RemoteError::HandlerError { .. })
+                        ),
+                        "{method:?}: {answer:?}"
+                    );
+                } else {
+                    prop_assert_eq!(node.tell(&target, method, payload), Ok(()));
+                }
+                let total = node
+                    .ask(&target, "test.v1.Sink/Total", Bytes::new(), WITHIN)
+                    .await;
+                prop_assert!(total.is_ok(), "a well-formed ask after it: {total:?}");
+                Ok(())
+            })
+        })
+        .unwrap();
+    assert_eq!(ran.into_inner(), HOSTILE_CASES, "every case ran");
+    runtime.block_on(async {
+        client.shutdown().await;
+        server.shutdown().await;
+    });
+}
