@@ -49,7 +49,8 @@
 //! - **Hostile input**: a frame that does not decode ends that link with
 //!   `INVALID_ARGUMENT`; an envelope for another node, an ask nobody answers, an unknown error
 //!   cause: each is a typed error for that call only. Nothing a peer sends makes the node
-//!   panic, and other links are unaffected.
+//!   panic, and other links are unaffected; an [`Inbound`] that panics on an envelope fails
+//!   that envelope only (its ask answers `ERROR_CAUSE_HANDLER_FAILED`) and the link reads on.
 //!
 //! The modules, one concept each, each importing only those listed before it (the kernel
 //! aside): `proto` (the generated wire types), `error` (typed errors and the cause/status
