@@ -1109,11 +1109,24 @@ async fn user_interceptors_and_layers_run_on_both_sides() {
     );
 }
 
-#[cfg(feature = "remote-gzip")]
-async fn gzip_compressed_links_carry_asks() {
-    use rakt::remote::Compression;
-    let (a, _, _) = node("a", |c| c.compression(Compression::Gzip)).await;
-    let (b, _, _) = node("b", |c| c.compression(Compression::Gzip)).await;
+/// Two nodes configured with `compression` carry an ask and its reply, and the calls travel
+/// with the `grpc-encoding` `name`.
+#[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
+async fn compressed_links_carry_asks(compression: rakt::remote::Compression, name: &str) {
+    let encodings = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = encodings.clone();
+    let (a, _, _) = node("a", |c| c.compression(compression)).await;
+    let (b, _, _) = node("b", |c| {
+        c.compression(compression)
+            .server_interceptor(move |request| {
+                if let Some(encoding) = request.metadata().get("grpc-encoding") {
+                    let encoding = encoding.to_str().unwrap_or("not ASCII").to_owned();
+                    seen.lock().unwrap().push(encoding);
+                }
+                Ok(request)
+            })
+    })
+    .await;
     let payload = Bytes::from(vec![b'z'; 32 * 1024]);
     assert_eq!(
         a.ask(
@@ -1125,6 +1138,21 @@ async fn gzip_compressed_links_carry_asks() {
         .await,
         Ok(payload)
     );
+    let encodings = encodings.lock().unwrap();
+    assert!(
+        !encodings.is_empty() && encodings.iter().all(|encoding| encoding == name),
+        "{encodings:?}"
+    );
+}
+
+#[cfg(feature = "remote-gzip")]
+async fn gzip_compressed_links_carry_asks() {
+    compressed_links_carry_asks(rakt::remote::Compression::Gzip, "gzip").await;
+}
+
+#[cfg(feature = "remote-zstd")]
+async fn zstd_compressed_links_carry_asks() {
+    compressed_links_carry_asks(rakt::remote::Compression::Zstd, "zstd").await;
 }
 
 #[test]
@@ -1258,4 +1286,6 @@ on_both_runtimes!(
     user_interceptors_and_layers_run_on_both_sides,
     #[cfg(feature = "remote-gzip")]
     gzip_compressed_links_carry_asks,
+    #[cfg(feature = "remote-zstd")]
+    zstd_compressed_links_carry_asks,
 );

@@ -2,8 +2,8 @@
 //!
 //! This module owns every knob of the transport and its validation (a bad setting is a
 //! [`NodeConfigError`] from [`NodeConfigBuilder::build`], never a panic later); TLS settings
-//! ([`TlsConfig`], feature `remote-tls`) and compression ([`Compression`], feature
-//! `remote-gzip`) included. It reads the settings and nothing else: the server, the peers and
+//! ([`TlsConfig`], feature `remote-tls`) and compression ([`Compression`], features
+//! `remote-gzip` and `remote-zstd`) included. It reads the settings and nothing else: the server, the peers and
 //! the links take what they need from a built [`NodeConfig`].
 
 use std::fmt;
@@ -31,15 +31,34 @@ pub(crate) type DeadLetterHook = Arc<dyn Fn(DeadLetter) + Send + Sync>;
 /// A hook that hears links come up and go down.
 pub(crate) type LinkEventHook = Arc<dyn Fn(LinkEvent) + Send + Sync>;
 
-/// How a node compresses the frames and calls it sends (feature `remote-gzip`). Every node of
-/// a cluster must be configured alike: a node sends compressed and accepts compressed data,
-/// and a peer without the setting refuses compressed calls (`UNIMPLEMENTED`).
-#[cfg(feature = "remote-gzip")]
+/// How a node compresses the frames and calls it sends (features `remote-gzip` and
+/// `remote-zstd`, one variant each). Every node of a cluster must be configured alike: a node
+/// sends compressed and accepts compressed data, and a peer without the setting refuses
+/// compressed calls (`UNIMPLEMENTED`).
+#[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Compression {
-    /// gzip, through tonic (pure Rust, `flate2` with `miniz_oxide`).
+    /// gzip, through tonic (pure Rust, `flate2` with `miniz_oxide`); feature `remote-gzip`.
+    #[cfg(feature = "remote-gzip")]
     Gzip,
+    /// Zstandard, through tonic (the `zstd` crate, which builds the C `libzstd` with the
+    /// system's C compiler); feature `remote-zstd`. Faster than gzip for a similar ratio.
+    #[cfg(feature = "remote-zstd")]
+    Zstd,
+}
+
+#[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
+impl Compression {
+    /// The gRPC encoding it stands for.
+    pub(crate) fn encoding(self) -> tonic::codec::CompressionEncoding {
+        match self {
+            #[cfg(feature = "remote-gzip")]
+            Compression::Gzip => tonic::codec::CompressionEncoding::Gzip,
+            #[cfg(feature = "remote-zstd")]
+            Compression::Zstd => tonic::codec::CompressionEncoding::Zstd,
+        }
+    }
 }
 
 /// TLS for a node (feature `remote-tls`): rustls, with *ring*.
@@ -171,7 +190,7 @@ pub struct NodeConfig {
     pub(crate) auth_token: Option<String>,
     #[cfg(feature = "remote-tls")]
     pub(crate) tls: Option<TlsConfig>,
-    #[cfg(feature = "remote-gzip")]
+    #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
     pub(crate) compression: Option<Compression>,
     pub(crate) connect_timeout: Duration,
     pub(crate) call_timeout: Duration,
@@ -202,7 +221,7 @@ impl NodeConfig {
             auth_token: None,
             #[cfg(feature = "remote-tls")]
             tls: None,
-            #[cfg(feature = "remote-gzip")]
+            #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
             compression: None,
             connect_timeout: Duration::from_secs(5),
             call_timeout: Duration::from_secs(10),
@@ -252,7 +271,7 @@ impl fmt::Debug for NodeConfig {
             .field("auth_token", &self.auth_token.as_ref().map(|_| "<set>"));
         #[cfg(feature = "remote-tls")]
         s.field("tls", &self.tls);
-        #[cfg(feature = "remote-gzip")]
+        #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
         s.field("compression", &self.compression);
         s.field("connect_timeout", &self.connect_timeout)
             .field("call_timeout", &self.call_timeout)
@@ -280,7 +299,7 @@ pub struct NodeConfigBuilder {
     auth_token: Option<String>,
     #[cfg(feature = "remote-tls")]
     tls: Option<TlsConfig>,
-    #[cfg(feature = "remote-gzip")]
+    #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
     compression: Option<Compression>,
     connect_timeout: Duration,
     call_timeout: Duration,
@@ -339,8 +358,9 @@ impl NodeConfigBuilder {
         self
     }
 
-    /// Compresses what the node sends, and accepts compressed data (feature `remote-gzip`).
-    #[cfg(feature = "remote-gzip")]
+    /// Compresses what the node sends, and accepts compressed data (features `remote-gzip`,
+    /// `remote-zstd`).
+    #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
     pub fn compression(mut self, compression: Compression) -> Self {
         self.compression = Some(compression);
         self
@@ -533,7 +553,7 @@ impl NodeConfigBuilder {
             auth_token: self.auth_token,
             #[cfg(feature = "remote-tls")]
             tls: self.tls,
-            #[cfg(feature = "remote-gzip")]
+            #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
             compression: self.compression,
             connect_timeout: self.connect_timeout,
             call_timeout: self.call_timeout,

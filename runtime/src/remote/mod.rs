@@ -97,7 +97,7 @@ mod writer;
 
 pub use address::{address_text, node_address_text, parse_address, parse_node};
 pub use calls::RemoteWatch;
-#[cfg(feature = "remote-gzip")]
+#[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
 pub use config::Compression;
 #[cfg(feature = "remote-tls")]
 pub use config::TlsConfig;
