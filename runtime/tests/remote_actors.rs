@@ -535,6 +535,27 @@ async fn the_callers_timeout_travels_with_the_ask() {
     })
     .await
     .expect("the server gave up on the ask at the caller's deadline");
+    // A batch's timeout travels with each of its asks too.
+    let answered = remoting.node().stats().replies_sent;
+    let replies = log
+        .actor_ref()
+        .ask_batch((0..2).map(|_| |reply| LogMsg::Slow { ms: 60_000, reply }))
+        .timeout(Duration::from_millis(100))
+        .await;
+    assert_eq!(
+        replies,
+        [
+            Err(AskError::Timeout(Duration::from_millis(100))),
+            Err(AskError::Timeout(Duration::from_millis(100)))
+        ]
+    );
+    timeout(WITHIN, async {
+        while remoting.node().stats().replies_sent < answered + 2 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the server gave up on the batch's asks at the batch's deadline");
     client.shutdown().await;
     // The server's actor is still in its minute-long handler: dropped, not shut down.
     drop(server);

@@ -174,8 +174,8 @@ impl<A: RemoteActor> Forward<A> for RemoteProxy<A> {
             );
         };
         // Queued now, so asks and tells keep the order of the calls; the reply comes back on a
-        // task of its own. The caller's timeout travels with it (the system's default when it
-        // is not at hand: a batch), so the actor's node skips the ask once nobody waits.
+        // task of its own. The caller's timeout (or its batch's) travels with it, else the
+        // system's default, so the actor's node skips the ask once nobody waits.
         let timeout = timeout.unwrap_or(self.ask_timeout);
         let reply = self
             .node
