@@ -43,11 +43,9 @@ pub trait ErrorCodec {
     /// The handler's error type (`Infallible` for a handler that cannot fail).
     type Error;
 
-    /// Writes `error` into the reply.
+    /// Writes `error` into the reply (an error reply is not sized first: the cold path
+    /// grows its buffer rather than render a text error twice).
     fn encode(&self, error: &Self::Error, buf: &mut impl BufMut);
-
-    /// How many bytes [`encode`](Self::encode) writes.
-    fn encoded_len(&self, error: &Self::Error) -> usize;
 
     /// Reads field 2 into `error`; a codec whose errors travel as text skips it.
     fn merge(
@@ -70,10 +68,6 @@ impl<C: Singular> ErrorCodec for Typed<C> {
         self.0.encode_present(ERROR_FIELD, error, buf);
     }
 
-    fn encoded_len(&self, error: &C::Value) -> usize {
-        self.0.present_len(ERROR_FIELD, error)
-    }
-
     fn merge(
         &self,
         wire_type: WireType,
@@ -93,12 +87,6 @@ fn encode_text(text: &str, buf: &mut impl BufMut) {
     buf.put_slice(text.as_bytes());
 }
 
-fn text_len(text: &str) -> usize {
-    encoding::key_len(ERROR_TEXT_FIELD)
-        + encoding::encoded_len_varint(text.len() as u64)
-        + text.len()
-}
-
 /// An error that cannot travel as itself: its text (`Display`, else `Debug`) in field 3.
 pub struct TextError<E> {
     render: fn(&E) -> String,
@@ -116,10 +104,6 @@ impl<E> ErrorCodec for TextError<E> {
 
     fn encode(&self, error: &E, buf: &mut impl BufMut) {
         encode_text(&(self.render)(error), buf);
-    }
-
-    fn encoded_len(&self, error: &E) -> usize {
-        text_len(&(self.render)(error))
     }
 
     fn merge(
@@ -156,10 +140,6 @@ impl<E> ErrorCodec for NamedText<E> {
         encode_text(self.name, buf);
     }
 
-    fn encoded_len(&self, _: &E) -> usize {
-        text_len(self.name)
-    }
-
     fn merge(
         &self,
         wire_type: WireType,
@@ -179,10 +159,6 @@ impl ErrorCodec for NoError {
     type Error = Infallible;
 
     fn encode(&self, error: &Infallible, _: &mut impl BufMut) {
-        match *error {}
-    }
-
-    fn encoded_len(&self, error: &Infallible) -> usize {
         match *error {}
     }
 
@@ -220,10 +196,8 @@ pub fn encode_reply<O: Codec, X: ErrorCodec>(
             buf.reserve(ok.encoded_len(VALUE_FIELD, value));
             ok.encode(VALUE_FIELD, value, &mut buf);
         }
-        Err(error) => {
-            buf.reserve(errors.encoded_len(error));
-            errors.encode(error, &mut buf);
-        }
+        // Not sized first: a text error would be rendered twice.
+        Err(error) => errors.encode(error, &mut buf),
     }
     buf
 }
@@ -431,5 +405,32 @@ impl ReplySettler {
 impl std::fmt::Debug for ReplySettler {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReplySettler").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::wire::codec::Unit;
+
+    static RENDERED: AtomicUsize = AtomicUsize::new(0);
+
+    fn render(error: &u32) -> String {
+        RENDERED.fetch_add(1, Ordering::Relaxed);
+        format!("error {error}")
+    }
+
+    /// An error that travels as text is rendered once per reply (its `Display` may be costly,
+    /// or not even give the same text twice).
+    #[test]
+    fn a_text_error_is_rendered_once() {
+        let bytes = encode_reply(&Unit, &TextError::new(render), &Err(7));
+        assert_eq!(RENDERED.load(Ordering::Relaxed), 1);
+        assert_eq!(
+            decode_reply(&Unit, &TextError::new(render), "test.Reply", &bytes),
+            Ok(Reply::ErrorText("error 7".to_owned()))
+        );
     }
 }
