@@ -144,7 +144,8 @@ impl Watcher {
     }
 }
 
-/// A system named `name` with a node on 127.0.0.1, port 0.
+/// A system named `name` with a node on 127.0.0.1, port 0. A node out of reach for a second
+/// counts as gone (a node that shuts down before a watch reaches it is only out of reach).
 async fn node(name: &str) -> (ActorSystem, Remoting) {
     let system = ActorSystem::builder(name)
         .quiet_panics()
@@ -153,6 +154,7 @@ async fn node(name: &str) -> (ActorSystem, Remoting) {
         .unwrap();
     let config = NodeConfig::builder(name)
         .listen("127.0.0.1", 0)
+        .unreachable_after(Duration::from_secs(1))
         .build()
         .unwrap();
     let remoting = Remoting::start(&system, config).await.unwrap();
