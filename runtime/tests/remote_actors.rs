@@ -174,6 +174,19 @@ async fn pair() -> (ActorSystem, Remoting, LogRef, ActorSystem) {
     (server, remoting, log, client)
 }
 
+/// Waits (within [`WITHIN`], else fails saying `what`) until `condition` holds: a counter of
+/// the node's traffic reaching the value that shows an event.
+async fn until(condition: impl Fn() -> bool, what: &str) {
+    let polled = timeout(WITHIN, async {
+        while !condition() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    polled
+        .await
+        .unwrap_or_else(|_| panic!("not in time: {what}"));
+}
+
 async fn remote_log(client: &ActorSystem, remoting: &Remoting) -> LogRef {
     timeout(
         WITHIN,
@@ -530,13 +543,11 @@ async fn the_callers_timeout_travels_with_the_ask() {
     let outcome = log.slow(60_000).timeout(Duration::from_millis(100)).await;
     assert_eq!(outcome, Err(AskError::Timeout(Duration::from_millis(100))));
     // The handler is still asleep, yet the server answers the ask: its deadline passed.
-    timeout(WITHIN, async {
-        while remoting.node().stats().replies_sent == 0 {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await
-    .expect("the server gave up on the ask at the caller's deadline");
+    until(
+        || remoting.node().stats().replies_sent > 0,
+        "the server gave up on the ask at the caller's deadline",
+    )
+    .await;
     // A batch's timeout travels with each of its asks too.
     let answered = remoting.node().stats().replies_sent;
     let replies = log
@@ -551,13 +562,11 @@ async fn the_callers_timeout_travels_with_the_ask() {
             Err(AskError::Timeout(Duration::from_millis(100)))
         ]
     );
-    timeout(WITHIN, async {
-        while remoting.node().stats().replies_sent < answered + 2 {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await
-    .expect("the server gave up on the batch's asks at the batch's deadline");
+    until(
+        || remoting.node().stats().replies_sent >= answered + 2,
+        "the server gave up on the batch's asks at the batch's deadline",
+    )
+    .await;
     client.shutdown().await;
     // The server's actor is still in its minute-long handler: dropped, not shut down.
     drop(server);
@@ -748,13 +757,11 @@ async fn a_handle_outlives_a_lost_connection() {
             tokio::spawn(async move { log.slow(300).timeout(Duration::from_secs(60)).await })
         })
         .collect();
-    timeout(WITHIN, async {
-        while remoting.node().stats().envelopes_received < received + 3 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    })
-    .await
-    .expect("the asks reached the server");
+    until(
+        || remoting.node().stats().envelopes_received >= received + 3,
+        "the asks reached the server",
+    )
+    .await;
     relay.cut().await;
     for ask in in_flight {
         let outcome = timeout(WITHIN, ask).await.expect("no hang").unwrap();
