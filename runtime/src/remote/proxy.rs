@@ -262,9 +262,10 @@ async fn watch_until_ended(node: &Node, address: ActorAddress) -> StopReason {
         };
         let (since, failures) = lost.get_or_insert((Instant::now(), 0));
         *failures = failures.saturating_add(1);
-        let Some(left) = config.unreachable_after.checked_sub(since.elapsed()) else {
+        let left = config.unreachable_after.saturating_sub(since.elapsed());
+        if left.is_zero() {
             return StopReason::Unreachable(why);
-        };
+        }
         let pause = config
             .backoff_min
             .saturating_mul(1 << (*failures - 1).min(20))
