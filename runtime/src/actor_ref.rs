@@ -18,6 +18,7 @@ use std::hash::{Hash, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Poll;
+use std::time::Duration;
 
 use crate::actor::Actor;
 use crate::arc_ptr::ArcPtr;
@@ -112,7 +113,7 @@ impl<A: Actor> ActorRef<A> {
     ) -> Result<(), SendError> {
         let mut pending: VecDeque<A::Msg> = msgs.into_iter().collect();
         let mut queued = 0;
-        self.push_batch(&mut pending, &mut queued).await
+        self.push_batch(&mut pending, &mut queued, None).await
     }
 
     /// Sends one ask per element of `makes`, queued together as by
@@ -131,17 +132,19 @@ impl<A: Actor> ActorRef<A> {
 
     /// Queues `pending` from the front, counting each message queued in `queued`. On a stop
     /// every message still pending becomes a dead letter. If the future is dropped while
-    /// waiting for room, the messages not yet queued stay in `pending`.
+    /// waiting for room, the messages not yet queued stay in `pending`. `timeout` is the
+    /// batch's, for the asks among the messages (a remote actor's proxy sends it with them).
     pub(crate) async fn push_batch(
         &self,
         pending: &mut VecDeque<A::Msg>,
         queued: &mut usize,
+        timeout: Option<Duration>,
     ) -> Result<(), SendError> {
         let outcome = if self.cell.forward().is_some() {
-            // A pool: each message to the routee its router picks.
+            // A pool (each message to the routee its router picks) or a remote actor.
             let mut outcome = Ok(());
             while let Some(msg) = pending.pop_front() {
-                outcome = self.tell(msg).await;
+                outcome = crate::send::push_under(self, msg, timeout).await;
                 if outcome.is_err() {
                     // Already a dead letter, by the router.
                     break;

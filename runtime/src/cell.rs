@@ -265,9 +265,10 @@ pub(crate) type PushTo<'a, A> =
 pub(crate) trait Forward<A: Actor>: Send + Sync + 'static {
     /// Hands `msg` on from `me`, pushing it with `push` on the actor it goes to; the outcome
     /// of the send (a message not delivered is a dead letter already). `timeout` is the
-    /// caller's, for an ask that waits under one (a forward that sends the ask to another
-    /// node passes it on); `None` for a tell, or an ask whose caller's timeout is not at
-    /// hand (a batch), which waits under the system's default.
+    /// caller's, for an ask that waits under one (its own, or its batch's; a forward that
+    /// sends the ask to another node passes it on); `None` for a tell, or an ask whose
+    /// caller's timeout is not at hand (one in a `tell_batch`, or delivered by the runtime),
+    /// which waits under the system's default.
     fn push(
         &self,
         me: &ActorRef<A>,

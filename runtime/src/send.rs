@@ -314,7 +314,8 @@ impl<'a, A: Actor, T: Send + 'static, E: Send + 'static> IntoFuture for AskBatch
         Box::pin(async move {
             let deadline = Instant::now() + timeout;
             let mut queued = 0;
-            let pushed = timeout_at(deadline, actor.push_batch(&mut msgs, &mut queued)).await;
+            let batch = actor.push_batch(&mut msgs, &mut queued, Some(timeout));
+            let pushed = timeout_at(deadline, batch).await;
             // Requests still unqueued at the deadline were never delivered: they time out.
             // Every other receiver tells what became of its request (a request rejected by a
             // stop has its `Stopped` waiting already).
@@ -366,9 +367,23 @@ impl<'a, A: Actor> Target<'a, A> {
         cx: &mut Context<'_>,
         slot: &mut Option<A::Msg>,
     ) -> Poll<Result<(), SendError>> {
+        self.poll_push_under(cx, slot, None)
+    }
+
+    /// [`poll_push`](Target::poll_push) of a message that may hold an ask waiting under
+    /// `timeout` (a batch's), which a forward passes on.
+    #[inline]
+    fn poll_push_under(
+        &mut self,
+        cx: &mut Context<'_>,
+        slot: &mut Option<A::Msg>,
+        timeout: Option<Duration>,
+    ) -> Poll<Result<(), SendError>> {
         let actor = self.routee.as_ref().unwrap_or(self.actor);
         match actor.cell.mailbox.poll_push(cx, slot) {
-            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused, None).map_ok(|_| ()),
+            Poll::Ready(Err(refused)) => self
+                .refused(cx, slot, refused, None, timeout)
+                .map_ok(|_| ()),
             Poll::Ready(Ok(())) => Poll::Ready(Ok(())),
             Poll::Pending => Poll::Pending,
         }
@@ -386,7 +401,9 @@ impl<'a, A: Actor> Target<'a, A> {
     ) -> Poll<Result<bool, SendError>> {
         let actor = self.routee.as_ref().unwrap_or(self.actor);
         match actor.cell.mailbox.poll_push_ask(cx, slot, &watch) {
-            Poll::Ready(Err(refused)) => self.refused(cx, slot, refused, Some((&watch, timeout))),
+            Poll::Ready(Err(refused)) => {
+                self.refused(cx, slot, refused, Some(&watch), Some(timeout))
+            }
             Poll::Ready(Ok(watched)) => Poll::Ready(Ok(watched)),
             Poll::Pending => Poll::Pending,
         }
@@ -402,9 +419,9 @@ impl<'a, A: Actor> Target<'a, A> {
         cx: &mut Context<'_>,
         slot: &mut Option<A::Msg>,
         refused: PushError<A::Msg>,
-        ask: Option<(&dyn Fn() -> Watch, Duration)>,
+        watch: Option<&dyn Fn() -> Watch>,
+        timeout: Option<Duration>,
     ) -> Poll<Result<bool, SendError>> {
-        let (watch, timeout) = ask.unzip();
         let (forward, msg) = match (self.actor.cell.forward(), refused) {
             (Some(forward), PushError::Closed(msg)) => (forward, msg),
             (_, refused) => {
@@ -439,6 +456,19 @@ impl<'a, A: Actor> Target<'a, A> {
         });
         pushed.map_ok(|()| watched)
     }
+}
+
+/// Queues `msg` as an awaited [`Tell`] does; a forward that sends an ask in it elsewhere (a
+/// remote actor's proxy) passes `timeout` on with it: a batch's asks travel with the batch's
+/// timeout.
+pub(crate) async fn push_under<A: Actor>(
+    actor: &ActorRef<A>,
+    msg: A::Msg,
+    timeout: Option<Duration>,
+) -> Result<(), SendError> {
+    let mut target = Target::new(actor);
+    let mut slot = Some(msg);
+    std::future::poll_fn(|cx| target.poll_push_under(cx, &mut slot, timeout)).await
 }
 
 /// A queued request whose reply has not arrived yet; await it for the reply.

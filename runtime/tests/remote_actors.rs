@@ -7,6 +7,8 @@
 //! time a sleep took.
 
 use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -14,7 +16,9 @@ use prost::bytes::Bytes;
 use rakt::prelude::*;
 use rakt::remote::proto::v1::ActorAddress;
 use rakt::remote::{NodeConfig, RemoteError, Remoting, StartError, parse_address};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
 /// How long any one outcome may take before a test fails.
@@ -56,6 +60,8 @@ on_both_runtimes!(
     the_callers_timeout_travels_with_the_ask,
     a_tell_to_a_node_that_went_away_is_a_dead_letter,
     a_node_that_cannot_start_fails_the_build,
+    a_handle_outlives_a_lost_connection,
+    a_remote_actors_panic_leaves_its_node_serving,
 );
 
 /// Records values; served remotely.
@@ -138,7 +144,8 @@ impl Watcher {
     }
 }
 
-/// A system named `name` with a node on 127.0.0.1, port 0.
+/// A system named `name` with a node on 127.0.0.1, port 0. A node out of reach for a second
+/// counts as gone (a node that shuts down before a watch reaches it is only out of reach).
 async fn node(name: &str) -> (ActorSystem, Remoting) {
     let system = ActorSystem::builder(name)
         .quiet_panics()
@@ -147,6 +154,7 @@ async fn node(name: &str) -> (ActorSystem, Remoting) {
         .unwrap();
     let config = NodeConfig::builder(name)
         .listen("127.0.0.1", 0)
+        .unreachable_after(Duration::from_secs(1))
         .build()
         .unwrap();
     let remoting = Remoting::start(&system, config).await.unwrap();
@@ -164,6 +172,19 @@ async fn pair() -> (ActorSystem, Remoting, LogRef, ActorSystem) {
         .unwrap();
     let (client, _) = node("client").await;
     (server, remoting, log, client)
+}
+
+/// Waits (within [`WITHIN`], else fails saying `what`) until `condition` holds: a counter of
+/// the node's traffic reaching the value that shows an event.
+async fn until(condition: impl Fn() -> bool, what: &str) {
+    let polled = timeout(WITHIN, async {
+        while !condition() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    polled
+        .await
+        .unwrap_or_else(|_| panic!("not in time: {what}"));
 }
 
 async fn remote_log(client: &ActorSystem, remoting: &Remoting) -> LogRef {
@@ -522,13 +543,30 @@ async fn the_callers_timeout_travels_with_the_ask() {
     let outcome = log.slow(60_000).timeout(Duration::from_millis(100)).await;
     assert_eq!(outcome, Err(AskError::Timeout(Duration::from_millis(100))));
     // The handler is still asleep, yet the server answers the ask: its deadline passed.
-    timeout(WITHIN, async {
-        while remoting.node().stats().replies_sent == 0 {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await
-    .expect("the server gave up on the ask at the caller's deadline");
+    until(
+        || remoting.node().stats().replies_sent > 0,
+        "the server gave up on the ask at the caller's deadline",
+    )
+    .await;
+    // A batch's timeout travels with each of its asks too.
+    let answered = remoting.node().stats().replies_sent;
+    let replies = log
+        .actor_ref()
+        .ask_batch((0..2).map(|_| |reply| LogMsg::Slow { ms: 60_000, reply }))
+        .timeout(Duration::from_millis(100))
+        .await;
+    assert_eq!(
+        replies,
+        [
+            Err(AskError::Timeout(Duration::from_millis(100))),
+            Err(AskError::Timeout(Duration::from_millis(100)))
+        ]
+    );
+    until(
+        || remoting.node().stats().replies_sent >= answered + 2,
+        "the server gave up on the batch's asks at the batch's deadline",
+    )
+    .await;
     client.shutdown().await;
     // The server's actor is still in its minute-long handler: dropped, not shut down.
     drop(server);
@@ -601,4 +639,344 @@ async fn a_node_that_cannot_start_fails_the_build() {
     let again = ActorSystem::builder("again").remote(config).build().await;
     assert!(again.is_ok(), "{again:?}");
     again.unwrap().shutdown().await;
+}
+
+/// A TCP relay in front of a node: peers reach the node through it, and the test can cut it
+/// (every connection through it dropped, new ones refused, as when a node's network goes) and
+/// restore it.
+struct Relay {
+    front: SocketAddr,
+    back: SocketAddr,
+    /// The accepting task and one task per connection.
+    tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn open(front: SocketAddr, back: SocketAddr) -> Relay {
+        let relay = Relay {
+            front,
+            back,
+            tasks: Arc::default(),
+        };
+        relay.restore().await;
+        relay
+    }
+
+    /// Listens on the front address again (once the port is free) and relays what connects.
+    async fn restore(&self) {
+        let listener = timeout(WITHIN, async {
+            loop {
+                match TcpListener::bind(self.front).await {
+                    Ok(listener) => return listener,
+                    Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+                }
+            }
+        })
+        .await
+        .expect("the relay's port is free again");
+        let (back, tasks) = (self.back, Arc::clone(&self.tasks));
+        let accepting = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let relayed = tokio::spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(back).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                tasks.lock().unwrap().push(relayed);
+            }
+        });
+        self.tasks.lock().unwrap().push(accepting);
+    }
+
+    /// Drops every connection and the listener, and returns once they are gone.
+    async fn cut(&self) {
+        let tasks: Vec<_> = self.tasks.lock().unwrap().drain(..).collect();
+        for task in tasks {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}
+
+/// The next dead letter on `events`.
+async fn next_dead_letter(events: &mut rakt::EventStream) -> Arc<rakt::DeadLetter> {
+    timeout(WITHIN, async {
+        loop {
+            if let Some(Event::DeadLetter(dead)) = events.next().await {
+                return dead;
+            }
+        }
+    })
+    .await
+    .expect("a dead letter in time")
+}
+
+/// The connection to a node drops and comes back (the node itself never stopped): the asks in
+/// flight fail with a typed error at once, a tell sent while the node is out of reach is a
+/// dead letter, and the handle (and its watch) works again once the node is back.
+async fn a_handle_outlives_a_lost_connection() {
+    // The server listens on 127.0.0.1 and advertises 127.0.0.2 (loopback too, on Linux),
+    // where a relay forwards to it.
+    let server = ActorSystem::builder("server")
+        .quiet_panics()
+        .build()
+        .await
+        .unwrap();
+    let config = NodeConfig::builder("server")
+        .listen("127.0.0.1", 0)
+        .advertise_host("127.0.0.2")
+        .build()
+        .unwrap();
+    let remoting = Remoting::start(&server, config).await.unwrap();
+    server.register::<Log>();
+    let local: LogRef = server.spawn("log", Log::default()).await.unwrap();
+    let port = u16::try_from(remoting.address().port).unwrap();
+    let relay = Relay::open(
+        SocketAddr::from(([127, 0, 0, 2], port)),
+        SocketAddr::from(([127, 0, 0, 1], port)),
+    )
+    .await;
+    let client = ActorSystem::builder("client").build().await.unwrap();
+    let config = NodeConfig::builder("client")
+        .listen("127.0.0.1", 0)
+        .reconnect_backoff(Duration::from_millis(20), Duration::from_millis(100))
+        .unreachable_after(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    Remoting::start(&client, config).await.unwrap();
+    let log = remote_log(&client, &remoting).await;
+    let mut ended = watching(&client, &log).await;
+    log.push(1).await.unwrap();
+    assert_eq!(timeout(WITHIN, log.seen()).await.unwrap(), Ok(vec![1]));
+
+    // Asks in flight (each answers after 300 ms), then the connection goes.
+    let received = remoting.node().stats().envelopes_received;
+    let in_flight: Vec<_> = (0..3)
+        .map(|_| {
+            let log = log.clone();
+            tokio::spawn(async move { log.slow(300).timeout(Duration::from_secs(60)).await })
+        })
+        .collect();
+    until(
+        || remoting.node().stats().envelopes_received >= received + 3,
+        "the asks reached the server",
+    )
+    .await;
+    relay.cut().await;
+    for ask in in_flight {
+        let outcome = timeout(WITHIN, ask).await.expect("no hang").unwrap();
+        assert!(matches!(outcome, Err(AskError::Remote(_))), "{outcome:?}");
+    }
+
+    // While the node is out of reach, a tell is a dead letter, with the remote reason.
+    let mut events = client.events();
+    let sent = log.push(2).await;
+    assert!(
+        matches!(sent, Ok(()) | Err(SendError::Unreachable)),
+        "{sent:?}"
+    );
+    let dead = next_dead_letter(&mut events).await;
+    assert!(
+        matches!(dead.reason, DeadLetterReason::Remote { .. }),
+        "{dead:?}"
+    );
+    assert_eq!(dead.target.as_str(), remoting.actor_address("/user/log"));
+
+    // Back: the same handle reconnects (after its backoff) and works.
+    relay.restore().await;
+    let answer = timeout(WITHIN, async {
+        loop {
+            match log.checked(1).await {
+                Err(AskError::Remote(_)) => tokio::time::sleep(Duration::from_millis(20)).await,
+                other => break other,
+            }
+        }
+    })
+    .await
+    .expect("reconnected");
+    assert_eq!(
+        answer,
+        Ok(2),
+        "one value was recorded: the dead letter was not"
+    );
+    log.push(3).await.unwrap();
+    assert_eq!(timeout(WITHIN, log.seen()).await.unwrap(), Ok(vec![1, 3]));
+    assert!(log.is_alive());
+    assert!(
+        ended.try_recv().is_err(),
+        "no Terminated for a passing loss"
+    );
+    // And it is watched again: its stop on the server reaches the watcher here.
+    timeout(WITHIN, local.stop()).await.unwrap();
+    let gone = timeout(WITHIN, ended.recv()).await.unwrap().unwrap();
+    assert_eq!(gone.reason, StopReason::Stopped);
+    assert!(!log.is_alive());
+    client.shutdown().await;
+    relay.cut().await;
+    server.shutdown().await;
+}
+
+/// An actor that panics in a handler: its ask fails with the panic, the unsupervised actor
+/// stops (its remote watchers hear `Failed`), and the node goes on serving its other actors
+/// and new lookups.
+async fn a_remote_actors_panic_leaves_its_node_serving() {
+    let (server, remoting) = node("server").await;
+    server.register::<Log>();
+    let _fragile: LogRef = server.spawn("fragile", Log::default()).await.unwrap();
+    let _steady: LogRef = server.spawn("steady", Log::default()).await.unwrap();
+    let (client, _) = node("client").await;
+    let fragile = remote_log_at(&client, &remoting, "/user/fragile").await;
+    let steady = remote_log_at(&client, &remoting, "/user/steady").await;
+    let mut ended = watching(&client, &fragile).await;
+    let boom = timeout(WITHIN, fragile.boom()).await.unwrap();
+    assert!(
+        matches!(&boom, Err(AskError::Failed(why)) if why.contains("boom")),
+        "{boom:?}"
+    );
+    let gone = timeout(WITHIN, ended.recv()).await.unwrap().unwrap();
+    assert!(
+        matches!(&gone.reason, StopReason::Failed(why) if why.contains("boom")),
+        "{gone:?}"
+    );
+    // The node serves on: the other actor, a new lookup, and the stopped actor's absence.
+    steady.push(7).await.unwrap();
+    assert_eq!(timeout(WITHIN, steady.seen()).await.unwrap(), Ok(vec![7]));
+    let again = remote_log_at(&client, &remoting, "/user/steady").await;
+    assert_eq!(again, steady);
+    let missing = client
+        .lookup_remote::<LogRef>(&remoting.actor_address("/user/fragile"))
+        .await;
+    assert!(
+        matches!(missing, Err(RemoteError::UnknownActor { .. })),
+        "{missing:?}"
+    );
+    client.shutdown().await;
+    server.shutdown().await;
+}
+
+/// Served to the property test below: handlers of several argument shapes, none of which can
+/// take long whatever its arguments.
+#[actor]
+#[derive(Default)]
+pub struct Sink {
+    total: u64,
+}
+
+#[actor(remote = "test.v1")]
+impl Sink {
+    /// Adds `by` (a tell).
+    pub fn add(&mut self, by: u64) {
+        self.total = self.total.wrapping_add(by);
+    }
+
+    /// The total so far.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// A greeting.
+    pub fn greet(&self, name: String, times: Option<u32>) -> String {
+        format!("hello, {name} x{}", times.unwrap_or(1))
+    }
+
+    /// The sum of `values`.
+    pub fn sum(&self, values: Vec<u32>, scale: i64) -> i64 {
+        values
+            .iter()
+            .map(|v| i64::from(*v))
+            .sum::<i64>()
+            .wrapping_mul(scale)
+    }
+
+    /// `by`, unless it is 0.
+    pub fn checked(&self, by: u64) -> Result<u64, String> {
+        if by == 0 {
+            Err("zero".to_owned())
+        } else {
+            Ok(by)
+        }
+    }
+}
+
+/// How many calls the property test below makes.
+const HOSTILE_CASES: u32 = 4096;
+
+/// Arbitrary calls through the typed serving path, over one link: a real registered actor's
+/// method identities (and random ones) with random payloads, as asks and tells. Nothing
+/// panics; each ask gets its own answer, a reply or a typed per-call error; and a well-formed
+/// ask on the same link right after each still succeeds.
+#[test]
+fn arbitrary_calls_to_a_registered_actor_get_typed_answers() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (server, client, target) = runtime.block_on(async {
+        let (server, remoting) = node("server").await;
+        server.register::<Sink>();
+        let _sink: SinkRef = server.spawn("sink", Sink::default()).await.unwrap();
+        let (client, _) = node("client").await;
+        let target = parse_address(&remoting.actor_address("/user/sink")).unwrap();
+        (server, client, target)
+    });
+    let node = Remoting::of(&client).unwrap().node().clone();
+    let paths: Vec<String> = <Sink as rakt::wire::RemoteActor>::METHODS
+        .iter()
+        .map(|method| method.path.to_owned())
+        .collect();
+    let method = prop_oneof![
+        4 => proptest::sample::select(paths),
+        1 => "test\\.v1\\.Sink/[A-Za-z]{0,8}".prop_map(String::from),
+        1 => any::<String>(),
+    ];
+    let call = (
+        method,
+        proptest::collection::vec(any::<u8>(), 0..256),
+        any::<bool>(),
+    );
+    let mut runner = TestRunner::new(Config {
+        cases: HOSTILE_CASES,
+        failure_persistence: None,
+        // A failure may cost a timeout per try: shrink for a while, not for ever.
+        max_shrink_time: 20_000,
+        ..Config::default()
+    });
+    let ran = std::sync::atomic::AtomicU32::new(0);
+    runner
+        .run(&call, |(method, payload, ask)| {
+            ran.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            runtime.block_on(async {
+                let payload = Bytes::from(payload);
+                if ask {
+                    let answer = node.ask(&target, method.clone(), payload, WITHIN).await;
+                    prop_assert!(
+                        matches!(
+                            answer,
+                            Ok(_)
+                                | Err(RemoteError::MalformedPayload { .. }
+                                    | RemoteError::UnknownMethod { .. }
+                                    | RemoteError::HandlerError { .. })
+                        ),
+                        "{method:?}: {answer:?}"
+                    );
+                } else {
+                    prop_assert_eq!(node.tell(&target, method, payload), Ok(()));
+                }
+                let total = node
+                    .ask(&target, "test.v1.Sink/Total", Bytes::new(), WITHIN)
+                    .await;
+                prop_assert!(total.is_ok(), "a well-formed ask after it: {total:?}");
+                Ok(())
+            })
+        })
+        .unwrap();
+    assert_eq!(ran.into_inner(), HOSTILE_CASES, "every case ran");
+    runtime.block_on(async {
+        client.shutdown().await;
+        server.shutdown().await;
+    });
 }

@@ -40,7 +40,7 @@ enum Seen {
 
 /// Records every envelope and answers asks by method: `echo` replies with the payload, `hold`
 /// keeps the reply slot until the test lets go, `drop` drops it, `fail` answers
-/// `UNKNOWN_METHOD`, `big` replies with 64 KiB.
+/// `UNKNOWN_METHOD`, `big` replies with 64 KiB; `panic` (a tell too) panics.
 #[derive(Default)]
 struct Recorder {
     seen: Mutex<Option<mpsc::UnboundedSender<Seen>>>,
@@ -67,6 +67,7 @@ impl Inbound for Recorder {
                 envelope,
             });
         }
+        assert!(method != "panic", "the inbound panics on `panic`");
         let Some(reply) = reply else { return };
         match method.as_str() {
             "echo" => reply.send(payload),
@@ -686,6 +687,35 @@ async fn garbage_gets_a_status_and_the_node_keeps_serving() {
     );
 }
 
+async fn a_panicking_inbound_fails_that_call_only() {
+    let (events, mut links) = collector::<LinkEvent>();
+    let (a, _, _) = node("a", |c| c.on_link_event(events)).await;
+    let (b, _, mut seen) = node("b", |c| c).await;
+    let target = at(b.address(), "/user/echo");
+    let echo = |text: &'static str| a.ask(&target, "echo", Bytes::from(text), WITHIN);
+    assert_eq!(echo("before").await.as_deref(), Ok(&b"before"[..]));
+    assert!(matches!(next(&mut links).await, LinkEvent::Up { .. }));
+
+    let error = timeout(WITHIN, a.ask(&target, "panic", Bytes::new(), WITHIN))
+        .await
+        .expect("answered, not left to time out")
+        .expect_err("the inbound panicked");
+    assert!(
+        matches!(error, RemoteError::HandlerFailed { .. }),
+        "{error:?}"
+    );
+    a.tell(&target, "panic", Bytes::new()).expect("queued");
+    // The same link reads on: what follows the panics arrives and is answered.
+    assert_eq!(echo("after").await.as_deref(), Ok(&b"after"[..]));
+    let methods: Vec<_> = next_envelopes(&mut seen, 4)
+        .await
+        .into_iter()
+        .map(|envelope| envelope.method)
+        .collect();
+    assert_eq!(methods, ["echo", "panic", "panic", "echo"]);
+    assert!(links.try_recv().is_err(), "the link never went down");
+}
+
 // --- losing peers ---------------------------------------------------------------------------
 
 /// A node on its own runtime, so that the test can kill it the way a process dies: every task
@@ -976,6 +1006,20 @@ async fn lookup_spawn_stop_and_watch() {
         StopCause::NotFound,
         "a missing actor is reported at once"
     );
+    // An actor of another incarnation of the node is not there, whatever lives at its path.
+    let earlier = NodeAddress {
+        uid: here.uid.wrapping_add(1).max(1),
+        ..here.clone()
+    };
+    let stale = a.watch(at(&earlier, "/user/echo")).await.expect("answered");
+    assert_eq!(
+        timeout(WITHIN, stale.terminated())
+            .await
+            .expect("at once")
+            .cause(),
+        StopCause::NotFound,
+        "another incarnation's actor is not found"
+    );
     let watch = a.watch(at(&here, "/user/echo")).await.expect("watching");
     assert_eq!(watch.address().id, 7);
     let terminated = Terminated {
@@ -1065,11 +1109,24 @@ async fn user_interceptors_and_layers_run_on_both_sides() {
     );
 }
 
-#[cfg(feature = "remote-gzip")]
-async fn gzip_compressed_links_carry_asks() {
-    use rakt::remote::Compression;
-    let (a, _, _) = node("a", |c| c.compression(Compression::Gzip)).await;
-    let (b, _, _) = node("b", |c| c.compression(Compression::Gzip)).await;
+/// Two nodes configured with `compression` carry an ask and its reply, and the calls travel
+/// with the `grpc-encoding` `name`.
+#[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
+async fn compressed_links_carry_asks(compression: rakt::remote::Compression, name: &str) {
+    let encodings = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = encodings.clone();
+    let (a, _, _) = node("a", |c| c.compression(compression)).await;
+    let (b, _, _) = node("b", |c| {
+        c.compression(compression)
+            .server_interceptor(move |request| {
+                if let Some(encoding) = request.metadata().get("grpc-encoding") {
+                    let encoding = encoding.to_str().unwrap_or("not ASCII").to_owned();
+                    seen.lock().unwrap().push(encoding);
+                }
+                Ok(request)
+            })
+    })
+    .await;
     let payload = Bytes::from(vec![b'z'; 32 * 1024]);
     assert_eq!(
         a.ask(
@@ -1081,6 +1138,21 @@ async fn gzip_compressed_links_carry_asks() {
         .await,
         Ok(payload)
     );
+    let encodings = encodings.lock().unwrap();
+    assert!(
+        !encodings.is_empty() && encodings.iter().all(|encoding| encoding == name),
+        "{encodings:?}"
+    );
+}
+
+#[cfg(feature = "remote-gzip")]
+async fn gzip_compressed_links_carry_asks() {
+    compressed_links_carry_asks(rakt::remote::Compression::Gzip, "gzip").await;
+}
+
+#[cfg(feature = "remote-zstd")]
+async fn zstd_compressed_links_carry_asks() {
+    compressed_links_carry_asks(rakt::remote::Compression::Zstd, "zstd").await;
 }
 
 #[test]
@@ -1205,6 +1277,7 @@ on_both_runtimes!(
     a_node_refuses_links_meant_for_another_node,
     handshakes_of_other_versions_and_other_incarnations_are_refused,
     garbage_gets_a_status_and_the_node_keeps_serving,
+    a_panicking_inbound_fails_that_call_only,
     a_killed_peer_fails_pending_asks_at_once_and_comes_back_on_its_port,
     tells_to_an_unreachable_node_become_dead_letters_then_fail_fast,
     a_graceful_shutdown_tells_peers_it_was_on_purpose,
@@ -1213,4 +1286,6 @@ on_both_runtimes!(
     user_interceptors_and_layers_run_on_both_sides,
     #[cfg(feature = "remote-gzip")]
     gzip_compressed_links_carry_asks,
+    #[cfg(feature = "remote-zstd")]
+    zstd_compressed_links_carry_asks,
 );

@@ -46,6 +46,12 @@ impl Echo {
         text
     }
 
+    /// `text`, back after `ms` milliseconds: what a slow actor looks like to its callers.
+    pub async fn echo_later(&self, text: String, ms: u64) -> String {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        text
+    }
+
     /// Ends the process (a tell).
     pub fn quit(&mut self) {
         if let Some(quit) = self.quit.take() {

@@ -91,11 +91,12 @@ pub fn node_address_text(node: &NodeAddress) -> String {
     format!("rakt://{}", super::error::node_text(node))
 }
 
-/// `rakt://<system>@<host>:<port><path>` (an IPv6 host in brackets).
+/// `rakt://<system>@<host>:<port><path>` (an IPv6 host in brackets); for an address that
+/// names no node (one on the node that reads it), its path alone, `/user/<name>`.
 pub fn address_text(address: &ActorAddress) -> String {
     match &address.node {
         Some(node) => format!("rakt://{}{}", super::error::node_text(node), address.path),
-        None => format!("rakt://{}", address.path),
+        None => address.path.clone(),
     }
 }
 
@@ -122,6 +123,16 @@ mod tests {
         let node = parse_node("rakt://sys@[::1]:7").unwrap();
         assert_eq!(node_address_text(&node), "rakt://sys@[::1]:7");
         assert!(parse_node("rakt://sys@h:7/user/x").is_err());
+    }
+
+    #[test]
+    fn an_address_without_a_node_prints_as_its_path() {
+        let here = ActorAddress {
+            node: None,
+            path: "/user/x".into(),
+            id: 3,
+        };
+        assert_eq!(address_text(&here), "/user/x");
     }
 
     #[test]

@@ -167,25 +167,54 @@ impl RemoteWatch {
     /// reports `STOP_CAUSE_NODE_UNREACHABLE`, as the protocol says: the actor's fate is
     /// unknown.
     pub async fn terminated(self) -> Terminated {
+        match self.end().await {
+            WatchEnd::Ended(terminated) | WatchEnd::Lost(terminated) => terminated,
+        }
+    }
+
+    /// Waits for the watch to end, and says whether the peer ended it or it was lost.
+    pub(crate) async fn end(self) -> WatchEnd {
         let (mut events, node) = match self.state {
-            WatchState::Ended(terminated) => return terminated,
+            WatchState::Ended(terminated) => return WatchEnd::Ended(terminated),
             WatchState::Waiting(events, node) => (events, node),
         };
-        let why = loop {
+        let unreachable = |why: String| Terminated {
+            address: Some(self.address.clone()),
+            cause: StopCause::NodeUnreachable.into(),
+            message: format!("{}: {why}", node_text(&node)),
+        };
+        loop {
             match events.message().await {
                 Ok(Some(WatchEvent {
                     event: Some(watch_event::Event::Terminated(terminated)),
-                })) => return terminated,
+                })) => return WatchEnd::Ended(terminated),
                 // Nothing else belongs after `watching`; skip it.
                 Ok(Some(_)) => continue,
-                Ok(None) => break "the watch stream ended without a termination".to_owned(),
-                Err(status) => break format!("{:?}: {}", status.code(), status.message()),
+                Ok(None) => {
+                    return WatchEnd::Lost(unreachable(
+                        "the watch stream ended without a termination".to_owned(),
+                    ));
+                }
+                Err(status) => {
+                    let why = format!("{:?}: {}", status.code(), status.message());
+                    // A typed status is the peer's own word (it is shutting down); a bare one,
+                    // a connection that failed.
+                    return match RemoteError::from_status(&status) {
+                        RemoteError::Status { .. } => WatchEnd::Lost(unreachable(why)),
+                        _ => WatchEnd::Ended(unreachable(why)),
+                    };
+                }
             }
-        };
-        Terminated {
-            address: Some(self.address),
-            cause: StopCause::NodeUnreachable.into(),
-            message: format!("{}: {why}", node_text(&node)),
         }
     }
+}
+
+/// How a [`RemoteWatch`] ended.
+pub(crate) enum WatchEnd {
+    /// The peer said so: the actor's `Terminated`, or (as `STOP_CAUSE_NODE_UNREACHABLE`) its
+    /// node going away on purpose.
+    Ended(Terminated),
+    /// The watch stream was lost (`STOP_CAUSE_NODE_UNREACHABLE`, with why): the actor's fate
+    /// is unknown, and watching again may find it alive.
+    Lost(Terminated),
 }

@@ -2,8 +2,8 @@
 //!
 //! This module owns every knob of the transport and its validation (a bad setting is a
 //! [`NodeConfigError`] from [`NodeConfigBuilder::build`], never a panic later); TLS settings
-//! ([`TlsConfig`], feature `remote-tls`) and compression ([`Compression`], feature
-//! `remote-gzip`) included. It reads the settings and nothing else: the server, the peers and
+//! ([`TlsConfig`], feature `remote-tls`) and compression ([`Compression`], features
+//! `remote-gzip` and `remote-zstd`) included. It reads the settings and nothing else: the server, the peers and
 //! the links take what they need from a built [`NodeConfig`].
 
 use std::fmt;
@@ -31,15 +31,34 @@ pub(crate) type DeadLetterHook = Arc<dyn Fn(DeadLetter) + Send + Sync>;
 /// A hook that hears links come up and go down.
 pub(crate) type LinkEventHook = Arc<dyn Fn(LinkEvent) + Send + Sync>;
 
-/// How a node compresses the frames and calls it sends (feature `remote-gzip`). Every node of
-/// a cluster must be configured alike: a node sends compressed and accepts compressed data,
-/// and a peer without the setting refuses compressed calls (`UNIMPLEMENTED`).
-#[cfg(feature = "remote-gzip")]
+/// How a node compresses the frames and calls it sends (features `remote-gzip` and
+/// `remote-zstd`, one variant each). Every node of a cluster must be configured alike: a node
+/// sends compressed and accepts compressed data, and a peer without the setting refuses
+/// compressed calls (`UNIMPLEMENTED`).
+#[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Compression {
-    /// gzip, through tonic (pure Rust, `flate2` with `miniz_oxide`).
+    /// gzip, through tonic (pure Rust, `flate2` with `miniz_oxide`); feature `remote-gzip`.
+    #[cfg(feature = "remote-gzip")]
     Gzip,
+    /// Zstandard, through tonic (the `zstd` crate, which builds the C `libzstd` with the
+    /// system's C compiler); feature `remote-zstd`. Faster than gzip for a similar ratio.
+    #[cfg(feature = "remote-zstd")]
+    Zstd,
+}
+
+#[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
+impl Compression {
+    /// The gRPC encoding it stands for.
+    pub(crate) fn encoding(self) -> tonic::codec::CompressionEncoding {
+        match self {
+            #[cfg(feature = "remote-gzip")]
+            Compression::Gzip => tonic::codec::CompressionEncoding::Gzip,
+            #[cfg(feature = "remote-zstd")]
+            Compression::Zstd => tonic::codec::CompressionEncoding::Zstd,
+        }
+    }
 }
 
 /// TLS for a node (feature `remote-tls`): rustls, with *ring*.
@@ -171,7 +190,7 @@ pub struct NodeConfig {
     pub(crate) auth_token: Option<String>,
     #[cfg(feature = "remote-tls")]
     pub(crate) tls: Option<TlsConfig>,
-    #[cfg(feature = "remote-gzip")]
+    #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
     pub(crate) compression: Option<Compression>,
     pub(crate) connect_timeout: Duration,
     pub(crate) call_timeout: Duration,
@@ -179,6 +198,7 @@ pub struct NodeConfig {
     pub(crate) keepalive_timeout: Duration,
     pub(crate) backoff_min: Duration,
     pub(crate) backoff_max: Duration,
+    pub(crate) unreachable_after: Duration,
     pub(crate) shutdown_grace: Duration,
     pub(crate) server_layers: Vec<LayerFn>,
     pub(crate) client_layers: Vec<LayerFn>,
@@ -204,7 +224,7 @@ impl NodeConfig {
             auth_token: None,
             #[cfg(feature = "remote-tls")]
             tls: None,
-            #[cfg(feature = "remote-gzip")]
+            #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
             compression: None,
             connect_timeout: Duration::from_secs(5),
             call_timeout: Duration::from_secs(10),
@@ -212,6 +232,7 @@ impl NodeConfig {
             keepalive_timeout: Duration::from_secs(20),
             backoff_min: Duration::from_millis(100),
             backoff_max: Duration::from_secs(10),
+            unreachable_after: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(5),
             server_layers: Vec::new(),
             client_layers: Vec::new(),
@@ -256,13 +277,14 @@ impl fmt::Debug for NodeConfig {
             .field("auth_token", &self.auth_token.as_ref().map(|_| "<set>"));
         #[cfg(feature = "remote-tls")]
         s.field("tls", &self.tls);
-        #[cfg(feature = "remote-gzip")]
+        #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
         s.field("compression", &self.compression);
         s.field("connect_timeout", &self.connect_timeout)
             .field("call_timeout", &self.call_timeout)
             .field("keepalive_interval", &self.keepalive_interval)
             .field("keepalive_timeout", &self.keepalive_timeout)
             .field("backoff", &(self.backoff_min..=self.backoff_max))
+            .field("unreachable_after", &self.unreachable_after)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("server_layers", &self.server_layers.len())
             .field("client_layers", &self.client_layers.len())
@@ -286,7 +308,7 @@ pub struct NodeConfigBuilder {
     auth_token: Option<String>,
     #[cfg(feature = "remote-tls")]
     tls: Option<TlsConfig>,
-    #[cfg(feature = "remote-gzip")]
+    #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
     compression: Option<Compression>,
     connect_timeout: Duration,
     call_timeout: Duration,
@@ -294,6 +316,7 @@ pub struct NodeConfigBuilder {
     keepalive_timeout: Duration,
     backoff_min: Duration,
     backoff_max: Duration,
+    unreachable_after: Duration,
     shutdown_grace: Duration,
     server_layers: Vec<LayerFn>,
     client_layers: Vec<LayerFn>,
@@ -347,8 +370,9 @@ impl NodeConfigBuilder {
         self
     }
 
-    /// Compresses what the node sends, and accepts compressed data (feature `remote-gzip`).
-    #[cfg(feature = "remote-gzip")]
+    /// Compresses what the node sends, and accepts compressed data (features `remote-gzip`,
+    /// `remote-zstd`).
+    #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
     pub fn compression(mut self, compression: Compression) -> Self {
         self.compression = Some(compression);
         self
@@ -382,6 +406,19 @@ impl NodeConfigBuilder {
     pub fn reconnect_backoff(mut self, min: Duration, max: Duration) -> Self {
         self.backoff_min = min;
         self.backoff_max = max;
+        self
+    }
+
+    /// How long a remote actor's node may stay out of reach before the actor counts as gone:
+    /// when the watch behind a remote handle is lost (the connection dropped, the node does
+    /// not answer), the handle keeps trying to watch again, pausing as the reconnect backoff
+    /// does; once the node has been out of reach this long, the handle ends and its watchers
+    /// hear `Terminated` with `StopReason::Unreachable`. A node back within it (the same
+    /// incarnation) keeps its handles working. A node that says it is going (a graceful
+    /// shutdown) or answers as another incarnation ends them at once. `Duration::ZERO`: at the
+    /// first loss. Default: 10 s.
+    pub fn unreachable_after(mut self, after: Duration) -> Self {
+        self.unreachable_after = after;
         self
     }
 
@@ -551,7 +588,7 @@ impl NodeConfigBuilder {
             auth_token: self.auth_token,
             #[cfg(feature = "remote-tls")]
             tls: self.tls,
-            #[cfg(feature = "remote-gzip")]
+            #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
             compression: self.compression,
             connect_timeout: self.connect_timeout,
             call_timeout: self.call_timeout,
@@ -559,6 +596,7 @@ impl NodeConfigBuilder {
             keepalive_timeout: self.keepalive_timeout,
             backoff_min: self.backoff_min,
             backoff_max: self.backoff_max,
+            unreachable_after: self.unreachable_after,
             shutdown_grace: self.shutdown_grace,
             server_layers: self.server_layers,
             client_layers: self.client_layers,

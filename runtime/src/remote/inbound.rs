@@ -24,8 +24,10 @@ use super::proto::v1::{
 ///
 /// The transport calls [`envelope`](Self::envelope) on the reader task of the link the
 /// envelope came on, in the order the envelopes arrived (the order their sender sent them), so
-/// the implementation must not block and must not panic: a slow call holds up every envelope
-/// behind it on that link. The other methods answer the unary calls and the watch stream of
+/// the implementation must not block: a slow call holds up every envelope behind it on that
+/// link. It should not panic either; if it does, the transport catches the panic, answers the
+/// envelope's ask (if it is one) with `ERROR_CAUSE_HANDLER_FAILED`, and the link reads on. The
+/// other methods answer the unary calls and the watch stream of
 /// the `Remoting` service; their futures run on the server's tasks. Errors are the protocol's
 /// [`ErrorDetail`]s (`RemoteError::to_detail` makes one from a typed error); the transport
 /// sends each with the gRPC code its cause lists.
@@ -154,10 +156,10 @@ pub enum WatchStart {
 ///
 /// Answer with [`send`](Self::send), [`fail`](Self::fail) or [`reply`](Self::reply), once
 /// (each takes `self`). A `ReplyTo` dropped without an answer answers for you with
-/// `ERROR_CAUSE_NO_REPLY`. An answer given after the ask's deadline is replaced by
-/// `ERROR_CAUSE_TIMEOUT` (its asker has stopped waiting, so the payload would be wasted). If the
-/// link has ended meanwhile, the answer is dropped: the asker has already failed with the
-/// link's loss.
+/// `ERROR_CAUSE_NO_REPLY` (`ERROR_CAUSE_HANDLER_FAILED` when a panic drops it). An answer given
+/// after the ask's deadline is replaced by `ERROR_CAUSE_TIMEOUT` (its asker has stopped
+/// waiting, so the payload would be wasted). If the link has ended meanwhile, the answer is
+/// dropped: the asker has already failed with the link's loss.
 #[derive(Debug)]
 pub struct ReplyTo {
     correlation_id: u64,
@@ -247,11 +249,17 @@ impl ReplyTo {
 
 impl Drop for ReplyTo {
     fn drop(&mut self) {
-        if self.link.is_some() {
-            self.answer(Err(detail(
-                ErrorCause::NoReply,
-                "the ask was dropped without a reply",
-            )));
+        if self.link.is_none() {
+            return;
         }
+        let unanswered = if std::thread::panicking() {
+            detail(
+                ErrorCause::HandlerFailed,
+                "the node panicked while it held the ask",
+            )
+        } else {
+            detail(ErrorCause::NoReply, "the ask was dropped without a reply")
+        };
+        self.answer(Err(unanswered));
     }
 }

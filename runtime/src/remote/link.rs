@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use prost::Message;
 use tokio::sync::{mpsc, oneshot};
 use tonic::{Status, Streaming};
-use tracing::{debug, trace};
+use tracing::{debug, trace, warn};
 
 use super::config::DEFAULT_MAX_FRAME_BYTES;
 use super::error::{RemoteError, detail, node_text};
@@ -23,6 +23,7 @@ use super::inbound::{ReplyLink, ReplyTo};
 use super::pending::{Outcome, Pending};
 use super::proto::v1::{Envelope, ErrorCause, Frame, NodeAddress, Reply, reply};
 use super::shared::Shared;
+use crate::failure::catch_sync;
 
 /// What a link's writer is given to send.
 #[derive(Debug)]
@@ -363,9 +364,12 @@ impl Session {
         }
         let reply = (envelope.correlation_id != 0)
             .then(|| ReplyTo::new(self.clone(), envelope.correlation_id, envelope.timeout_ms));
-        self.shared
-            .inbound
-            .envelope(self.peer_node(), envelope, reply);
+        // An `Inbound` that panics fails this envelope only (an ask's `ReplyTo`, dropped in
+        // the unwinding, answers `ERROR_CAUSE_HANDLER_FAILED`); the link reads on.
+        let from = self.peer_node();
+        if let Err(failure) = catch_sync(|| self.shared.inbound.envelope(from, envelope, reply)) {
+            warn!(peer = %node_text(from), %failure, "the node's inbound panicked on an envelope");
+        }
     }
 }
 

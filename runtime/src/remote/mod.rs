@@ -49,7 +49,8 @@
 //! - **Hostile input**: a frame that does not decode ends that link with
 //!   `INVALID_ARGUMENT`; an envelope for another node, an ask nobody answers, an unknown error
 //!   cause: each is a typed error for that call only. Nothing a peer sends makes the node
-//!   panic, and other links are unaffected.
+//!   panic, and other links are unaffected; an [`Inbound`] that panics on an envelope fails
+//!   that envelope only (its ask answers `ERROR_CAUSE_HANDLER_FAILED`) and the link reads on.
 //!
 //! The modules, one concept each, each importing only those listed before it (the kernel
 //! aside): `proto` (the generated wire types), `error` (typed errors and the cause/status
@@ -171,7 +172,7 @@ mod writer;
 
 pub use address::{address_text, node_address_text, parse_address, parse_node};
 pub use calls::RemoteWatch;
-#[cfg(feature = "remote-gzip")]
+#[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
 pub use config::Compression;
 #[cfg(feature = "remote-tls")]
 pub use config::TlsConfig;

@@ -16,8 +16,10 @@ use std::time::Duration;
 
 use prost::bytes::Bytes;
 use tokio::task::AbortHandle;
+use tokio::time::Instant;
 
 use super::address::address_text;
+use super::calls::WatchEnd;
 use super::error::RemoteError;
 use super::node::Node;
 use super::proto::v1::{ActorAddress, StopCause, Terminated as WireTerminated};
@@ -103,10 +105,7 @@ impl<A: RemoteActor> RemoteProxy<A> {
             let shared = Arc::clone(&shared);
             runtime
                 .spawn(async move {
-                    let reason = match node.watch(address).await {
-                        Ok(watch) => stop_reason(&watch.terminated().await),
-                        Err(error) => StopReason::Unreachable(error.to_string()),
-                    };
+                    let reason = watch_until_ended(&node, address).await;
                     shared.ended(reason);
                 })
                 .abort_handle()
@@ -175,8 +174,8 @@ impl<A: RemoteActor> Forward<A> for RemoteProxy<A> {
             );
         };
         // Queued now, so asks and tells keep the order of the calls; the reply comes back on a
-        // task of its own. The caller's timeout travels with it (the system's default when it
-        // is not at hand: a batch), so the actor's node skips the ask once nobody waits.
+        // task of its own. The caller's timeout (or its batch's) travels with it, else the
+        // system's default, so the actor's node skips the ask once nobody waits.
         let timeout = timeout.unwrap_or(self.ask_timeout);
         let reply = self
             .node
@@ -231,6 +230,47 @@ impl<A: RemoteActor> Forward<A> for RemoteProxy<A> {
 
     fn path(&self) -> Option<ActorPath> {
         Some(self.path.clone())
+    }
+}
+
+/// Watches the actor at `address` until it ends, and says why: watched again whenever the
+/// watch is lost, until its node has been out of reach for the configured
+/// `unreachable_after` (then [`StopReason::Unreachable`]). The pauses between tries grow as the
+/// reconnect backoff does.
+async fn watch_until_ended(node: &Node, address: ActorAddress) -> StopReason {
+    let config = &node.shared().config;
+    // Since when the node has been out of reach, and how many tries failed since.
+    let mut lost: Option<(Instant, u32)> = None;
+    loop {
+        let why = match node.watch(address.clone()).await {
+            Ok(watch) => {
+                lost = None;
+                match watch.end().await {
+                    WatchEnd::Ended(terminated) => return stop_reason(&terminated),
+                    WatchEnd::Lost(terminated) => terminated.message,
+                }
+            }
+            Err(
+                error @ (RemoteError::Unreachable { .. }
+                | RemoteError::ConnectionLost { .. }
+                | RemoteError::Timeout { .. }
+                | RemoteError::Status { .. }),
+            ) => error.to_string(),
+            // The node answered, and not as the actor's (another incarnation, shutting down),
+            // or this node is going.
+            Err(error) => return StopReason::Unreachable(error.to_string()),
+        };
+        let (since, failures) = lost.get_or_insert((Instant::now(), 0));
+        *failures = failures.saturating_add(1);
+        let left = config.unreachable_after.saturating_sub(since.elapsed());
+        if left.is_zero() {
+            return StopReason::Unreachable(why);
+        }
+        let pause = config
+            .backoff_min
+            .saturating_mul(1 << (*failures - 1).min(20))
+            .min(config.backoff_max);
+        tokio::time::sleep(pause.min(left)).await;
     }
 }
 

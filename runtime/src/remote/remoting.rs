@@ -372,7 +372,10 @@ impl ActorSystem {
     /// remote address; its `id()` is this system's own for the handle (unique here, stable
     /// while the handle lives), not the id the actor has on its node. Watching it
     /// ([`Ctx::watch`](crate::Ctx::watch)) delivers `Terminated` when it stops or its node
-    /// becomes unreachable ([`StopReason::Unreachable`]).
+    /// becomes unreachable ([`StopReason::Unreachable`]: gone, or out of reach for the node's
+    /// [`unreachable_after`](super::NodeConfigBuilder::unreachable_after)). A connection that
+    /// drops and comes back within that time leaves the handle working: what was in flight
+    /// fails, what is sent meanwhile is a dead letter, and the link reconnects with backoff.
     ///
     /// # Errors
     /// [`RemoteError::NotStarted`] without [`Remoting::start`];

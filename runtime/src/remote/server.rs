@@ -327,12 +327,21 @@ impl Remoting for Server {
         let Some(address) = request.into_inner().address else {
             return Err(malformed("a watch needs an address"));
         };
-        let start = self
-            .shared
-            .inbound
-            .watch(address.clone())
-            .await
-            .map_err(|error| detail_status(&error))?;
+        // An actor of another incarnation of this node (a watcher watching again after a
+        // restart) is not here, whatever lives at its path now.
+        let another = address.node.as_ref().is_some_and(|node| {
+            let me = &self.shared.address;
+            node.system != me.system || (node.uid != 0 && node.uid != me.uid)
+        });
+        let start = if another {
+            WatchStart::NotFound
+        } else {
+            self.shared
+                .inbound
+                .watch(address.clone())
+                .await
+                .map_err(|error| detail_status(&error))?
+        };
         let stream: Self::WatchStream = match start {
             WatchStart::NotFound => stream::iter([Ok(WatchEvent {
                 event: Some(watch_event::Event::Terminated(Terminated {

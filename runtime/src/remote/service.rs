@@ -195,11 +195,11 @@ pub(crate) fn client(config: &NodeConfig, host: &str, port: u16) -> Result<Clien
     let client = RemotingClient::with_interceptor(service, gate)
         .max_decoding_message_size(max)
         .max_encoding_message_size(usize::MAX);
-    #[cfg(feature = "remote-gzip")]
+    #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
     let client = match config.compression {
-        Some(super::config::Compression::Gzip) => client
-            .send_compressed(tonic::codec::CompressionEncoding::Gzip)
-            .accept_compressed(tonic::codec::CompressionEncoding::Gzip),
+        Some(compression) => client
+            .send_compressed(compression.encoding())
+            .accept_compressed(compression.encoding()),
         None => client,
     };
     Ok(client)
@@ -253,11 +253,11 @@ where
     let server = RemotingServer::from_arc(remoting)
         .max_decoding_message_size(max)
         .max_encoding_message_size(usize::MAX);
-    #[cfg(feature = "remote-gzip")]
+    #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
     let server = match config.compression {
-        Some(super::config::Compression::Gzip) => server
-            .send_compressed(tonic::codec::CompressionEncoding::Gzip)
-            .accept_compressed(tonic::codec::CompressionEncoding::Gzip),
+        Some(compression) => server
+            .send_compressed(compression.encoding())
+            .accept_compressed(compression.encoding()),
         None => server,
     };
     let routes = Routes {

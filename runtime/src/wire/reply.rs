@@ -53,11 +53,9 @@ pub trait ErrorCodec {
     /// (`STATUS_FIELD`) for a [`Status`].
     const FIELD: u32 = ERROR_FIELD;
 
-    /// Writes `error` into the reply.
+    /// Writes `error` into the reply (an error reply is not sized first: the cold path
+    /// grows its buffer rather than render a text error twice).
     fn encode(&self, error: &Self::Error, buf: &mut impl BufMut);
-
-    /// How many bytes [`encode`](Self::encode) writes.
-    fn encoded_len(&self, error: &Self::Error) -> usize;
 
     /// Reads its [`FIELD`](Self::FIELD) into `error`; a codec whose errors travel as text
     /// skips it.
@@ -79,10 +77,6 @@ impl<C: Singular> ErrorCodec for Typed<C> {
 
     fn encode(&self, error: &C::Value, buf: &mut impl BufMut) {
         self.0.encode_present(ERROR_FIELD, error, buf);
-    }
-
-    fn encoded_len(&self, error: &C::Value) -> usize {
-        self.0.present_len(ERROR_FIELD, error)
     }
 
     fn merge(
@@ -110,10 +104,6 @@ impl ErrorCodec for StatusError {
         encoding::message::encode(STATUS_FIELD, error, buf);
     }
 
-    fn encoded_len(&self, error: &Status) -> usize {
-        encoding::message::encoded_len(STATUS_FIELD, error)
-    }
-
     fn merge(
         &self,
         wire_type: WireType,
@@ -133,12 +123,6 @@ fn encode_text(text: &str, buf: &mut impl BufMut) {
     buf.put_slice(text.as_bytes());
 }
 
-fn text_len(text: &str) -> usize {
-    encoding::key_len(ERROR_TEXT_FIELD)
-        + encoding::encoded_len_varint(text.len() as u64)
-        + text.len()
-}
-
 /// An error that cannot travel as itself: its text (`Display`, else `Debug`) in field 3.
 pub struct TextError<E> {
     render: fn(&E) -> String,
@@ -156,10 +140,6 @@ impl<E> ErrorCodec for TextError<E> {
 
     fn encode(&self, error: &E, buf: &mut impl BufMut) {
         encode_text(&(self.render)(error), buf);
-    }
-
-    fn encoded_len(&self, error: &E) -> usize {
-        text_len(&(self.render)(error))
     }
 
     fn merge(
@@ -196,10 +176,6 @@ impl<E> ErrorCodec for NamedText<E> {
         encode_text(self.name, buf);
     }
 
-    fn encoded_len(&self, _: &E) -> usize {
-        text_len(self.name)
-    }
-
     fn merge(
         &self,
         wire_type: WireType,
@@ -219,10 +195,6 @@ impl ErrorCodec for NoError {
     type Error = Infallible;
 
     fn encode(&self, error: &Infallible, _: &mut impl BufMut) {
-        match *error {}
-    }
-
-    fn encoded_len(&self, error: &Infallible) -> usize {
         match *error {}
     }
 
@@ -260,10 +232,8 @@ pub fn encode_reply<O: Codec, X: ErrorCodec>(
             buf.reserve(ok.encoded_len(VALUE_FIELD, value));
             ok.encode(VALUE_FIELD, value, &mut buf);
         }
-        Err(error) => {
-            buf.reserve(errors.encoded_len(error));
-            errors.encode(error, &mut buf);
-        }
+        // Not sized first: a text error would be rendered twice.
+        Err(error) => errors.encode(error, &mut buf),
     }
     buf
 }
@@ -471,5 +441,32 @@ impl ReplySettler {
 impl std::fmt::Debug for ReplySettler {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReplySettler").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::wire::codec::Unit;
+
+    static RENDERED: AtomicUsize = AtomicUsize::new(0);
+
+    fn render(error: &u32) -> String {
+        RENDERED.fetch_add(1, Ordering::Relaxed);
+        format!("error {error}")
+    }
+
+    /// An error that travels as text is rendered once per reply (its `Display` may be costly,
+    /// or not even give the same text twice).
+    #[test]
+    fn a_text_error_is_rendered_once() {
+        let bytes = encode_reply(&Unit, &TextError::new(render), &Err(7));
+        assert_eq!(RENDERED.load(Ordering::Relaxed), 1);
+        assert_eq!(
+            decode_reply(&Unit, &TextError::new(render), "test.Reply", &bytes),
+            Ok(Reply::ErrorText("error 7".to_owned()))
+        );
     }
 }

@@ -363,9 +363,6 @@ impl<E> Default for NoErrors<E> {
 impl<E> codec::ErrorCodec for NoErrors<E> {
     type Error = E;
     fn encode(&self, _: &E, _: &mut impl bytes::BufMut) {}
-    fn encoded_len(&self, _: &E) -> usize {
-        0
-    }
     fn merge(
         &self,
         _: codec::WireType,
