@@ -75,7 +75,7 @@ struct DoorInner {
     reflection: Option<Vec<&'static [u8]>>,
     health: Option<Health>,
     max_decoding: usize,
-    #[cfg(feature = "remote-gzip")]
+    #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
     compression: Option<super::config::Compression>,
     runtime: tokio::runtime::Handle,
     /// The node's shutdown signal, once it has started.
@@ -122,7 +122,7 @@ impl Door {
                 reflection,
                 health,
                 max_decoding: config.max_frame_bytes as usize,
-                #[cfg(feature = "remote-gzip")]
+                #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
                 compression: config.compression,
                 runtime,
                 shutdown: OnceLock::new(),
@@ -260,11 +260,11 @@ impl tower::Service<http::Request<Body>> for Door {
         let grpc = Grpc::new(RawCodec)
             .max_decoding_message_size(inner.max_decoding)
             .max_encoding_message_size(usize::MAX);
-        #[cfg(feature = "remote-gzip")]
+        #[cfg(any(feature = "remote-gzip", feature = "remote-zstd"))]
         let grpc = match inner.compression {
-            Some(super::config::Compression::Gzip) => grpc
-                .send_compressed(tonic::codec::CompressionEncoding::Gzip)
-                .accept_compressed(tonic::codec::CompressionEncoding::Gzip),
+            Some(compression) => grpc
+                .send_compressed(compression.encoding())
+                .accept_compressed(compression.encoding()),
             None => grpc,
         };
         let mut grpc = grpc;
