@@ -33,8 +33,8 @@ pub mod wire;
 pub use crate::error::{KeyTarget, ModelError, ModelErrorKind, ModelItem, WireItem};
 pub use crate::generate::{generate_actor, generate_handle};
 pub use crate::model::{
-    ActorModel, AlternativeModel, Answer, ArgModel, BehaviourModel, HandleModel, HandlerModel,
-    HookModel, Hooks, InitialModel, KeyModel, MailboxModel, ReplyKind, RouteModel, StandInModel,
-    UnhandledModel,
+    ActorModel, AlternativeModel, Answer, ArgModel, BehaviourModel, GrpcShape, HandleModel,
+    HandlerModel, HookModel, Hooks, InitialModel, KeyModel, MailboxModel, ProtoSchema, ReplyKind,
+    RouteModel, StandInModel, UnhandledModel,
 };
 pub use crate::validate::validate;

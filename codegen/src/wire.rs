@@ -442,7 +442,8 @@ pub fn type_text(ty: &Type) -> String {
 
 /// The `.proto` text of a remote actor's wire schema: its service, one `rpc` per handler, and
 /// each handler's request and reply messages; `None` for an actor that is not remote, or whose
-/// types do not all travel (a model that [`validate`](crate::validate()) rejects).
+/// types do not all travel (a model that [`validate`](crate::validate()) rejects). An actor
+/// generated from a `.proto` file has that file's text ([`ActorModel::schema`](crate::ActorModel::schema)).
 ///
 /// Limits: a prost message or enum is named by the last segment of its Rust path (`Order` for
 /// `shop::Order`) and is expected in the same package; its definition is not in the text (the
@@ -457,6 +458,9 @@ pub fn schema(model: &crate::ActorModel) -> Option<String> {
 
     if !model.remote {
         return None;
+    }
+    if let Some(schema) = &model.schema {
+        return Some(schema.source.clone());
     }
     let (package, actor) = (&model.package, &model.proto_name);
     // Messages are named inside the package, as `naming` spells them without one.

@@ -18,6 +18,7 @@ use syn::spanned::Spanned;
 
 use super::Cx;
 use super::tokens::relocate;
+use crate::model::GrpcShape;
 use crate::naming;
 use crate::validate::Handler;
 use crate::wire::{self, MapKind, WireType};
@@ -68,6 +69,16 @@ pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
         local("__rakt_msg"),
     );
 
+    // The constructor of each `WireMethod`, after what a plain gRPC client sends.
+    let shape = match model.grpc_shape {
+        GrpcShape::Messages => local("new"),
+        GrpcShape::Unwrapped => local("unwrapped"),
+    };
+    // The descriptor of the schema, for a front end that has one.
+    let descriptor = model.schema.as_ref().map(|schema| {
+        let bytes = Literal::byte_string(&schema.file_descriptor_set);
+        quote!(const FILE_DESCRIPTOR_SET: &'static [u8] = #bytes;)
+    });
     let mut codec_fns = Vec::new();
     let mut methods = Vec::new();
     let mut decode_arms = Vec::new();
@@ -94,7 +105,7 @@ pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
             Some(reply) => quote!(::core::option::Option::Some(#reply)),
             None => quote!(::core::option::Option::None),
         };
-        methods.push(quote!(#(#cfg)* #w::WireMethod::new(#path, #name, #request, #reply)));
+        methods.push(quote!(#(#cfg)* #w::WireMethod::#shape(#path, #name, #request, #reply)));
         decode_arms.push(decode_arm(h, &names, msg, &payload, &w));
         encode_arms.push(encode_arm(h, &names, msg, &w));
     }
@@ -109,6 +120,7 @@ pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
                 const SERVICE: &'static str = #service;
                 const METHODS: &'static [#w::WireMethod] = &[#(#methods),*];
                 const PROTO: &'static str = #proto;
+                #descriptor
 
                 fn decode_call(
                     #method: &str,
