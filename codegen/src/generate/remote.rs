@@ -32,13 +32,18 @@ const TRAVELS: &str = "a remote handler takes and returns `bool`, `u32`, `u64`, 
 /// The paragraph of the handle's docs with the actor's wire schema, for a remote actor.
 pub(super) fn schema_doc(cx: &Cx) -> Option<TokenStream> {
     let schema = wire::schema(cx.model)?;
+    let intro = match cx.model.schema {
+        Some(_) => " The `.proto` file of the service (`RemoteActor::PROTO`):",
+        None => {
+            " What a peer sends and receives (`RemoteActor::PROTO`; prost messages and enums by \
+             their Rust names, defined elsewhere):"
+        }
+    };
     let mut lines = vec![
         String::new(),
         " # Wire schema".to_owned(),
         String::new(),
-        " What a peer sends and receives (`RemoteActor::PROTO`; prost messages and enums by \
-         their Rust names, defined elsewhere):"
-            .to_owned(),
+        intro.to_owned(),
         String::new(),
         " ```proto".to_owned(),
     ];

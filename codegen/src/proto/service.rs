@@ -1,0 +1,376 @@
+//! The prost-build [`ServiceGenerator`](prost_build::ServiceGenerator) of the front end: for
+//! each service, tonic's client and server (from tonic-prost-build's own generator), then the
+//! actor items: the service trait, its object-safe twin, the concrete actor, and what
+//! [`generate_handle`] and [`generate_actor`] emit from the [`ActorModel`] the service fills.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::{Path, Type, parse_quote};
+
+use super::descriptor::{Index, ServiceInfo};
+use super::error::{ServiceError, ServiceErrorKind};
+use crate::error::ModelItem;
+use crate::model::{ActorModel, ArgModel, GrpcShape, HandleModel, HandlerModel, Hooks, ReplyKind};
+use crate::{generate_actor, generate_handle, naming};
+
+/// What every service of one run shares.
+pub(super) struct Shared {
+    /// Where the services are written, and their schemas.
+    pub index: Index,
+    /// The errors found so far.
+    pub errors: RefCell<Vec<ServiceError>>,
+}
+
+/// The service generator handed to prost-build.
+pub(super) struct ActorServices {
+    /// tonic-prost-build's generator (client and server), when either is on.
+    pub tonic: Option<Box<dyn prost_build::ServiceGenerator>>,
+    /// The runtime crate's path.
+    pub krate: Path,
+    /// The run's index and errors.
+    pub shared: Rc<Shared>,
+}
+
+impl prost_build::ServiceGenerator for ActorServices {
+    fn generate(&mut self, service: prost_build::Service, buf: &mut String) {
+        let name = naming::actor_wire_name(&service.package, &service.proto_name);
+        let Some(info) = self.shared.index.service(&name) else {
+            // Every service prost-build sees comes from the indexed set.
+            return;
+        };
+        if let Some(tonic) = &mut self.tonic {
+            tonic.generate(service.clone(), buf);
+        }
+        // A streaming rpc is reported before prost-build runs: nothing to add.
+        if info.rpcs.iter().any(|rpc| rpc.streaming.is_some()) {
+            return;
+        }
+        match actor_items(&service, info, &self.krate) {
+            Ok(tokens) => buf.push_str(&tokens.to_string()),
+            Err(errors) => self.shared.errors.borrow_mut().extend(errors),
+        }
+    }
+
+    fn finalize(&mut self, buf: &mut String) {
+        if let Some(tonic) = &mut self.tonic {
+            tonic.finalize(buf);
+        }
+    }
+
+    fn finalize_package(&mut self, package: &str, buf: &mut String) {
+        if let Some(tonic) = &mut self.tonic {
+            tonic.finalize_package(package, buf);
+        }
+    }
+}
+
+/// An identifier from prost-build's Rust spelling of a name, `r#type` included.
+fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// A Rust type as prost-build spells it (`DepositRequest`, `super::common::Money`, `()`).
+fn rust_type(text: &str) -> Type {
+    syn::parse_str(text).unwrap_or_else(|_| {
+        let name = ident(text);
+        parse_quote!(#name)
+    })
+}
+
+/// Doc lines as the model keeps them, `" Greets."`, from prost-build's comment lines.
+fn doc_lines(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|line| match line.starts_with(' ') || line.is_empty() {
+            true => line.clone(),
+            false => format!(" {line}"),
+        })
+        .collect()
+}
+
+/// `#[doc = ..]` attributes, one a line.
+fn docs(lines: &[String]) -> TokenStream {
+    let lines = doc_lines(lines);
+    quote!(#(#[doc = #lines])*)
+}
+
+/// One rpc, as the items need it.
+struct Rpc<'a> {
+    /// prost-build's view of it.
+    method: &'a prost_build::Method,
+    /// `deposit`
+    name: Ident,
+    /// The request type; `None` for `google.protobuf.Empty` (`()`), which the trait method
+    /// does not take.
+    request: Option<Type>,
+    /// The response type.
+    response: Type,
+}
+
+/// The service's items, or the model's errors at the service's rpcs.
+fn actor_items(
+    service: &prost_build::Service,
+    info: &ServiceInfo,
+    krate: &Path,
+) -> Result<TokenStream, Vec<ServiceError>> {
+    let rpcs: Vec<Rpc> = service
+        .methods
+        .iter()
+        .map(|method| {
+            let request = rust_type(&method.input_type);
+            let unit = matches!(&request, Type::Tuple(tuple) if tuple.elems.is_empty());
+            Rpc {
+                method,
+                name: ident(&method.name),
+                request: (!unit).then_some(request),
+                response: rust_type(&method.output_type),
+            }
+        })
+        .collect();
+    let service_name = ident(&service.name);
+    let model = model(service, info, &rpcs, krate);
+    let actor = generate_actor(&model).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|error| {
+                let rpc = match error.item {
+                    ModelItem::Actor | ModelItem::Package | ModelItem::Generics => None,
+                    ModelItem::Handler(h)
+                    | ModelItem::Argument { handler: h, .. }
+                    | ModelItem::ArgumentType { handler: h, .. }
+                    | ModelItem::Reply(h)
+                    | ModelItem::State { handler: h, .. }
+                    | ModelItem::Route(h)
+                    | ModelItem::Alternative { handler: h, .. }
+                    | ModelItem::AlternativeArgument { handler: h, .. }
+                    | ModelItem::AlternativeReply { handler: h, .. }
+                    | ModelItem::AlternativeState { handler: h, .. } => info.rpcs.get(h),
+                    ModelItem::StandIn(_) => None,
+                };
+                ServiceError {
+                    file: info.file.clone(),
+                    line: rpc.map_or(info.line, |rpc| rpc.line),
+                    service: naming::actor_wire_name(&service.package, &service.proto_name),
+                    rpc: rpc.map(|rpc| rpc.name.clone()),
+                    kind: ServiceErrorKind::Model(error),
+                }
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let handle = generate_handle(&HandleModel {
+        rust_name: service_name.clone(),
+        actor_ty: model.self_ty.clone(),
+        vis: parse_quote!(pub),
+        generics: Default::default(),
+        where_clause: None,
+        mailbox: None,
+        krate: krate.clone(),
+    });
+    let front = front_items(service, &rpcs, &service_name, krate);
+    Ok(quote! {
+        #front
+        #handle
+        #actor
+    })
+}
+
+/// The actor model of the service: the concrete actor `AccountActor`, one async handler per
+/// rpc that takes the request and the context and answers `Result<Response, Status>`.
+fn model(
+    service: &prost_build::Service,
+    info: &ServiceInfo,
+    rpcs: &[Rpc],
+    krate: &Path,
+) -> ActorModel {
+    let name = ident(&service.name);
+    let actor = format_ident!("{}Actor", service.name);
+    let status: Type = parse_quote!(#krate::wire::Status);
+    let handlers = rpcs
+        .iter()
+        .map(|rpc| HandlerModel {
+            rust_name: rpc.name.clone(),
+            proto_name: rpc.method.proto_name.clone(),
+            vis: parse_quote!(pub),
+            docs: doc_lines(&rpc.method.comments.leading),
+            cfg_attrs: Vec::new(),
+            handle_attrs: Vec::new(),
+            is_async: true,
+            ctx_position: Some(usize::from(rpc.request.is_some())),
+            args: rpc
+                .request
+                .iter()
+                .map(|ty| ArgModel {
+                    name: format_ident!("req"),
+                    ty: ty.clone(),
+                    field: 1,
+                })
+                .collect(),
+            reply: ReplyKind::AskResult {
+                ok: rpc.response.clone(),
+                err: status.clone(),
+            },
+            states: None,
+            alternatives: Vec::new(),
+            route: None,
+        })
+        .collect();
+    ActorModel {
+        rust_name: name.clone(),
+        package: service.package.clone(),
+        remote: true,
+        proto_name: service.proto_name.clone(),
+        self_ty: parse_quote!(#actor),
+        handle_ty: {
+            let handle = naming::handle_ident(&name);
+            parse_quote!(#handle)
+        },
+        generics: Default::default(),
+        where_clause: None,
+        docs: doc_lines(&service.comments.leading),
+        handlers,
+        stand_ins: Vec::new(),
+        hooks: Hooks::default(),
+        behaviour: None,
+        stash_capacity: None,
+        krate: krate.clone(),
+        grpc_shape: GrpcShape::Unwrapped,
+        schema: Some(info.schema.clone()),
+    }
+}
+
+/// The items a `.proto` service has and an `#[actor]` impl block does not: the trait the user
+/// implements (`Account`), its object-safe twin (`ErasedAccount`), and the concrete actor
+/// (`AccountActor`) whose handlers call the boxed implementation.
+fn front_items(
+    service: &prost_build::Service,
+    rpcs: &[Rpc],
+    name: &Ident,
+    krate: &Path,
+) -> TokenStream {
+    let actor = format_ident!("{}Actor", service.name);
+    let erased = format_ident!("Erased{}", service.name);
+    let handle = naming::handle_ident(name);
+    let wire_name = naming::actor_wire_name(&service.package, &service.proto_name);
+    let ctx = quote!(&mut #krate::Ctx<#actor>);
+    let status = quote!(#krate::wire::Status);
+    let service_docs = docs(&service.comments.leading);
+    let separator = (!service.comments.leading.is_empty()).then(|| quote!(#[doc = ""]));
+    let trait_doc = format!(
+        " The `{wire_name}` service, as an actor: implement it, and spawn the implementation as \
+         a [`{actor}`], whose handle is [`{handle}`]. Generated by rakt-codegen."
+    );
+    let actor_doc = format!(
+        " The actor of the `{wire_name}` service: an implementation of [`{name}`], boxed. \
+         Spawning it gives a [`{handle}`]. Generated by rakt-codegen."
+    );
+
+    let mut trait_fns = Vec::new();
+    let mut erased_fns = Vec::new();
+    let mut erased_impls = Vec::new();
+    let mut handlers = Vec::new();
+    for rpc in rpcs {
+        let method = &rpc.name;
+        let response = &rpc.response;
+        let result = quote!(::core::result::Result<#response, #status>);
+        let (param, arg) = match &rpc.request {
+            Some(request) => (Some(quote!(req: #request,)), Some(quote!(req,))),
+            None => (None, None),
+        };
+        let rpc_docs = match rpc.method.comments.leading.is_empty() {
+            true => {
+                let doc = format!(" The `{}` rpc.", rpc.method.proto_name);
+                quote!(#[doc = #doc])
+            }
+            false => docs(&rpc.method.comments.leading),
+        };
+        trait_fns.push(quote! {
+            #rpc_docs
+            fn #method(
+                &mut self,
+                #param
+                ctx: #ctx,
+            ) -> impl ::core::future::Future<Output = #result> + ::core::marker::Send;
+        });
+        erased_fns.push(quote! {
+            fn #method<'a>(
+                &'a mut self,
+                #param
+                ctx: &'a mut #krate::Ctx<#actor>,
+            ) -> ::core::pin::Pin<::std::boxed::Box<
+                dyn ::core::future::Future<Output = #result> + ::core::marker::Send + 'a,
+            >>;
+        });
+        erased_impls.push(quote! {
+            fn #method<'a>(
+                &'a mut self,
+                #param
+                ctx: &'a mut #krate::Ctx<#actor>,
+            ) -> ::core::pin::Pin<::std::boxed::Box<
+                dyn ::core::future::Future<Output = #result> + ::core::marker::Send + 'a,
+            >> {
+                ::std::boxed::Box::pin(<__RaktImpl as #name>::#method(self, #arg ctx))
+            }
+        });
+        handlers.push(quote! {
+            async fn #method(&mut self, #param ctx: &mut #krate::Ctx<Self>) -> #result {
+                self.inner.#method(#arg ctx).await
+            }
+        });
+    }
+
+    quote! {
+        #service_docs
+        #separator
+        #[doc = #trait_doc]
+        pub trait #name: ::core::marker::Send + 'static {
+            #(#trait_fns)*
+        }
+
+        /// The object-safe form of the service trait, which the actor boxes.
+        #[allow(clippy::type_complexity)]
+        trait #erased: ::core::marker::Send + 'static {
+            #(#erased_fns)*
+        }
+
+        #[allow(clippy::type_complexity)]
+        impl<__RaktImpl: #name> #erased for __RaktImpl {
+            #(#erased_impls)*
+        }
+
+        #service_docs
+        #separator
+        #[doc = #actor_doc]
+        pub struct #actor {
+            inner: ::std::boxed::Box<dyn #erased>,
+        }
+
+        impl #actor {
+            /// The actor that answers the service's rpcs with `implementation`.
+            pub fn new(implementation: impl #name) -> Self {
+                #actor {
+                    inner: ::std::boxed::Box::new(implementation),
+                }
+            }
+
+            #(#handlers)*
+        }
+
+        impl<__RaktImpl: #name> ::core::convert::From<__RaktImpl> for #actor {
+            fn from(implementation: __RaktImpl) -> Self {
+                #actor::new(implementation)
+            }
+        }
+
+        impl ::core::fmt::Debug for #actor {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(::core::stringify!(#actor)).finish_non_exhaustive()
+            }
+        }
+    }
+}
