@@ -10,7 +10,7 @@ use rakt::wire::{RemoteActor, Status};
 /// The `greet.v1` package: its messages and the `Greeter` actor.
 #[allow(missing_docs)] // the fixture leaves some messages and fields undocumented
 mod greet {
-    include!(env!("RAKT_UI_GREETER"));
+    include!(concat!(env!("RAKT_UI_PROTO"), "/greet.v1.rs"));
 }
 
 use greet::{CountReply, Greeter, GreeterActor, GreeterMsg, GreeterRef, HelloReply, HelloRequest};
