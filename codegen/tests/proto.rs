@@ -212,3 +212,21 @@ fn compile_protos_writes_only_what_changed() {
     assert!(!path.exists());
     std::fs::remove_dir_all(&out).expect("clean up");
 }
+
+#[test]
+fn an_rpc_named_like_a_hook_is_an_error_at_the_rpc() {
+    let error = actors_only("errors/hook_name.proto").expect_err("`pre_start` is a hook");
+    let ProtoError::Services(errors) = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(
+        errors,
+        &[ServiceError {
+            file: "errors/hook_name.proto".to_owned(),
+            line: 7,
+            service: "errors.v1.Warm".to_owned(),
+            rpc: Some("PreStart".to_owned()),
+            kind: ServiceErrorKind::HookName("pre_start".to_owned()),
+        }]
+    );
+}

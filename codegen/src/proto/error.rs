@@ -99,6 +99,12 @@ pub enum ServiceErrorKind {
          alone"
     )]
     Streaming(Streaming),
+    /// An rpc whose Rust name is that of a lifecycle hook of the service trait.
+    #[error(
+        "the rpc's Rust name `{0}` is that of a lifecycle hook of the service trait \
+         (`pre_start`, `post_start`, `post_stop`); rename the rpc"
+    )]
+    HookName(String),
     /// The actor the service describes breaks a rule of the actor model (a reserved name, two
     /// rpcs whose Rust names collide, ...).
     #[error("{0}")]

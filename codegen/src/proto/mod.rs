@@ -9,7 +9,7 @@
 //!
 //! | item | what it is |
 //! |---|---|
-//! | `trait Account` | one `async` method per rpc: `fn deposit(&mut self, req: DepositRequest, ctx: &mut Ctx<AccountActor>) -> impl Future<Output = Result<DepositReply, rakt::wire::Status>> + Send`; an rpc that takes `google.protobuf.Empty` takes no `req` |
+//! | `trait Account` | one `async` method per rpc: `fn deposit(&mut self, req: DepositRequest, ctx: &mut Ctx<AccountActor>) -> impl Future<Output = Result<DepositReply, rakt::wire::Status>> + Send`; an rpc that takes `google.protobuf.Empty` takes no `req`; and the lifecycle hooks `pre_start`, `post_start`, `post_stop` (same shape, answering `Result<(), Status>`), which do nothing by default |
 //! | `struct AccountActor` | the actor: `AccountActor::new(impl Account)` (or `From`), spawned like any actor |
 //! | `struct AccountRef` | its typed handle: `account.deposit(req)` is an ask of `Result<DepositReply, Status>` |
 //! | `enum AccountMsg` | its message enum, one variant per rpc |
@@ -26,8 +26,13 @@
 //! [`ServiceError`] naming the rpc, its file and its line, and nothing is generated. A `.proto`
 //! that does not parse, or names an import that is not found, is a [`ProtoError::Proto`] with
 //! the file and line; a service whose actor would break a rule of the model (an rpc named
-//! `Stop`, whose handle method would shadow the handle's own `stop`) is a [`ServiceError`] at
-//! the rpc.
+//! `Stop`, whose handle method would shadow the handle's own `stop`, or an rpc named like a
+//! hook, `PreStart`) is a [`ServiceError`] at the rpc.
+//!
+//! The actor is not `Default` (it holds the implementation it was given), so a supervisor
+//! restarts it only when it was spawned with a factory
+//! (`system.spawn_with_factory(|| AccountActor::new(MyAccount::default()), options)`), and
+//! other nodes spawn it through `register_spawn`; otherwise a restart stops it.
 //!
 //! The generated code names `prost`, `tonic` (with its `codegen` feature; `transport` too
 //! when [`Builder::build_transport`] is on) and `tonic_prost` for the messages and the tonic

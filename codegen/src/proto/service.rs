@@ -13,8 +13,23 @@ use syn::{Path, Type, parse_quote};
 use super::descriptor::{Index, ServiceInfo};
 use super::error::{ServiceError, ServiceErrorKind};
 use crate::error::ModelItem;
-use crate::model::{ActorModel, ArgModel, GrpcShape, HandleModel, HandlerModel, Hooks, ReplyKind};
+use crate::model::{
+    ActorModel, ArgModel, GrpcShape, HandleModel, HandlerModel, HookModel, Hooks, ReplyKind,
+};
 use crate::{generate_actor, generate_handle, naming};
+
+/// The lifecycle hooks of a service trait, as `Actor` names them; each has a default that
+/// does nothing.
+const HOOKS: [&str; 3] = ["pre_start", "post_start", "post_stop"];
+
+/// What each hook's docs say it does.
+const HOOK_DOCS: [&str; 3] = [
+    " Runs when the actor starts, before its first message; an error stops the actor. Does \
+     nothing by default.",
+    " Runs once the actor is started and reachable, before its first message; an error stops \
+     the actor. Does nothing by default.",
+    " Runs last, after the actor stopped; an error is logged. Does nothing by default.",
+];
 
 /// What every service of one run shares.
 pub(super) struct Shared {
@@ -134,6 +149,22 @@ fn actor_items(
         })
         .collect();
     let service_name = ident(&service.name);
+    let wire_name = naming::actor_wire_name(&service.package, &service.proto_name);
+    let hook_names: Vec<ServiceError> = rpcs
+        .iter()
+        .zip(&info.rpcs)
+        .filter(|(rpc, _)| HOOKS.contains(&rpc.method.name.as_str()))
+        .map(|(rpc, at)| ServiceError {
+            file: info.file.clone(),
+            line: at.line,
+            service: wire_name.clone(),
+            rpc: Some(at.name.clone()),
+            kind: ServiceErrorKind::HookName(rpc.method.name.clone()),
+        })
+        .collect();
+    if !hook_names.is_empty() {
+        return Err(hook_names);
+    }
     let model = model(service, info, &rpcs, krate);
     let actor = generate_actor(&model).map_err(|errors| {
         errors
@@ -156,7 +187,7 @@ fn actor_items(
                 ServiceError {
                     file: info.file.clone(),
                     line: rpc.map_or(info.line, |rpc| rpc.line),
-                    service: naming::actor_wire_name(&service.package, &service.proto_name),
+                    service: wire_name.clone(),
                     rpc: rpc.map(|rpc| rpc.name.clone()),
                     kind: ServiceErrorKind::Model(error),
                 }
@@ -264,7 +295,21 @@ fn model(
         docs: doc_lines(&service.comments.leading),
         handlers,
         stand_ins: Vec::new(),
-        hooks: Hooks::default(),
+        hooks: {
+            let hook = |name: &str| {
+                Some(HookModel {
+                    rust_name: format_ident!("{name}"),
+                    is_async: true,
+                    takes_ctx: true,
+                    returns_result: true,
+                })
+            };
+            Hooks {
+                pre_start: hook(HOOKS[0]),
+                post_start: hook(HOOKS[1]),
+                post_stop: hook(HOOKS[2]),
+            }
+        },
         behaviour: None,
         stash_capacity: None,
         krate: krate.clone(),
@@ -349,6 +394,44 @@ fn front_items(
         handlers.push(quote! {
             async fn #method(&mut self, #param ctx: &mut #krate::Ctx<Self>) -> #result {
                 self.inner.#method(#arg ctx).await
+            }
+        });
+    }
+
+    for (hook, doc) in HOOKS.iter().zip(HOOK_DOCS) {
+        let hook = format_ident!("{hook}");
+        let result = quote!(::core::result::Result<(), #status>);
+        trait_fns.push(quote! {
+            #[doc = #doc]
+            fn #hook(
+                &mut self,
+                ctx: #ctx,
+            ) -> impl ::core::future::Future<Output = #result> + ::core::marker::Send {
+                let _ = ctx;
+                async { ::core::result::Result::Ok(()) }
+            }
+        });
+        erased_fns.push(quote! {
+            fn #hook<'a>(
+                &'a mut self,
+                ctx: &'a mut #krate::Ctx<#actor>,
+            ) -> ::core::pin::Pin<::std::boxed::Box<
+                dyn ::core::future::Future<Output = #result> + ::core::marker::Send + 'a,
+            >>;
+        });
+        erased_impls.push(quote! {
+            fn #hook<'a>(
+                &'a mut self,
+                ctx: &'a mut #krate::Ctx<#actor>,
+            ) -> ::core::pin::Pin<::std::boxed::Box<
+                dyn ::core::future::Future<Output = #result> + ::core::marker::Send + 'a,
+            >> {
+                ::std::boxed::Box::pin(<__RaktImpl as #name>::#hook(self, ctx))
+            }
+        });
+        handlers.push(quote! {
+            async fn #hook(&mut self, ctx: &mut #krate::Ctx<Self>) -> #result {
+                self.inner.#hook(ctx).await
             }
         });
     }
