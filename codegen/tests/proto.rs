@@ -60,6 +60,13 @@ fn with_tonic_client_and_server() {
     ] {
         assert!(rust.contains(item), "no `{item}` in:\n{rust}");
     }
+    // tonic's `connect` needs its `transport` feature: only on request.
+    assert!(!rust.contains("pub async fn connect"));
+    let files = rakt_codegen::configure()
+        .build_transport(true)
+        .generate(&["greet/v1/greeter.proto"], &[FIXTURES])
+        .expect("the fixture compiles");
+    assert!(file(&files, "greet.v1.rs").contains("pub async fn connect"));
 }
 
 #[test]
