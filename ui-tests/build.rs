@@ -1,5 +1,5 @@
-//! Generates the actors of the codegen fixtures `greet/v1/greeter.proto` and
-//! `shop/v1/orders/orders.proto` into `OUT_DIR`, and names the folder in `RAKT_UI_PROTO`,
+//! Generates the actors of the codegen fixtures `greet/v1/greeter.proto`,
+//! `shop/v1/orders/orders.proto` and `edge/v1/edge.proto` into `OUT_DIR`, and names the folder in `RAKT_UI_PROTO`,
 //! which cargo also sets when it runs the tests: the `pass/proto_*.rs` cases (compiled by
 //! trybuild from the test) include the files from there.
 
@@ -8,7 +8,11 @@ fn main() -> Result<(), rakt_codegen::ProtoError> {
         .build_client(false)
         .build_server(false)
         .compile_protos(
-            &["greet/v1/greeter.proto", "shop/v1/orders/orders.proto"],
+            &[
+                "greet/v1/greeter.proto",
+                "shop/v1/orders/orders.proto",
+                "edge/v1/edge.proto",
+            ],
             &["../codegen/tests/fixtures"],
         )?;
     let out_dir = std::env::var("OUT_DIR").map_err(|_| rakt_codegen::ProtoError::NoOutDir)?;

@@ -237,3 +237,18 @@ fn an_rpc_named_like_a_hook_is_an_error_at_the_rpc() {
         }]
     );
 }
+
+#[test]
+fn a_service_without_rpcs_and_keyword_rpcs() {
+    let files = actors_only("edge/v1/edge.proto").expect("the fixture compiles");
+    let rust = file(&files, "edge.v1.rs");
+    for item in [
+        "pub trait Idle: ::core::marker::Send + 'static",
+        "pub struct IdleRef",
+        "fn r#type(",
+        "fn r#loop(",
+        "\"edge.v1.Keywords/Type\"",
+    ] {
+        assert!(rust.contains(item), "no `{item}` in:\n{rust}");
+    }
+}

@@ -91,10 +91,12 @@ fn ident(name: &str) -> Ident {
 }
 
 /// A Rust type as prost-build spells it (`DepositRequest`, `super::common::Money`, `()`).
+/// prost-build's own output names the same type, so it parses; if it ever did not, the type
+/// becomes a `compile_error!` that quotes it, rather than a panic here.
 fn rust_type(text: &str) -> Type {
     syn::parse_str(text).unwrap_or_else(|_| {
-        let name = ident(text);
-        parse_quote!(#name)
+        let message = format!("rakt-codegen: `{text}` is not a Rust type");
+        parse_quote!(::core::compile_error!(#message))
     })
 }
 
