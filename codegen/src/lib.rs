@@ -1,9 +1,9 @@
 //! The neutral actor-service model of rakt, its rules, and the one generator that turns it into
 //! Rust tokens.
 //!
-//! Every front end fills the same [`ActorModel`]: today the `#[actor]` attribute of
-//! `rakt-macros` (from an inherent impl block), later a `.proto` front end (from an `rpc`
-//! service). [`validate()`] checks the rules of a well-formed actor on it, once for every front
+//! Every front end fills the same [`ActorModel`]: the `#[actor]` attribute of `rakt-macros`
+//! (from an inherent impl block), and with the cargo feature `proto` the `.proto` front end
+//! ([`configure()`], see the `proto` module), which turns every `service` into an actor. [`validate()`] checks the rules of a well-formed actor on it, once for every front
 //! end, and names the item of each broken rule ([`ModelError`]), which the front end reports
 //! at its own input: the macro at a span, a `.proto` front end at a file and line. Then
 //! [`generate_actor`] turns it into the message enum, the dispatch and the typed handle methods,
@@ -27,14 +27,18 @@ mod error;
 mod generate;
 pub mod model;
 pub mod naming;
+#[cfg(feature = "proto")]
+pub mod proto;
 mod validate;
 pub mod wire;
 
 pub use crate::error::{KeyTarget, ModelError, ModelErrorKind, ModelItem, WireItem};
 pub use crate::generate::{generate_actor, generate_handle};
 pub use crate::model::{
-    ActorModel, AlternativeModel, Answer, ArgModel, BehaviourModel, HandleModel, HandlerModel,
-    HookModel, Hooks, InitialModel, KeyModel, MailboxModel, ReplyKind, RouteModel, StandInModel,
-    UnhandledModel,
+    ActorModel, AlternativeModel, Answer, ArgModel, BehaviourModel, GrpcShape, HandleModel,
+    HandlerModel, HookModel, Hooks, InitialModel, KeyModel, MailboxModel, ProtoSchema, ReplyKind,
+    RouteModel, StandInModel, UnhandledModel,
 };
+#[cfg(feature = "proto")]
+pub use crate::proto::{Builder, ProtoError, configure};
 pub use crate::validate::validate;

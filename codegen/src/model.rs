@@ -58,6 +58,35 @@ pub struct ActorModel {
     pub stash_capacity: Option<NonZeroUsize>,
     /// The path of the runtime crate, `::rakt` unless the user renamed it.
     pub krate: Path,
+    /// What a plain gRPC client sends and receives for each handler of a remote actor
+    /// (`rakt::wire::GrpcShape`).
+    pub grpc_shape: GrpcShape,
+    /// The `.proto` schema the actor was generated from, for a front end that has one; `None`
+    /// makes the generator render the schema from the handlers (`#[actor(remote)]`).
+    pub schema: Option<ProtoSchema>,
+}
+
+/// What a plain gRPC client (not a rakt node) sends and receives when it calls a handler of a
+/// remote actor: the generated `WireMethod`s say it to the runtime (`rakt::wire::GrpcShape`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GrpcShape {
+    /// The arguments message and the reply message (`#[actor(remote)]`).
+    #[default]
+    Messages,
+    /// The one argument's message and the reply's value message (field 1 of each): a handler
+    /// generated from an `rpc` of a `.proto` service, whose request and response are the rpc's
+    /// own messages.
+    Unwrapped,
+}
+
+/// The `.proto` schema of an actor generated from a `.proto` service.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProtoSchema {
+    /// The text of the `.proto` file that defines the service (`RemoteActor::PROTO`).
+    pub source: String,
+    /// The encoded `google.protobuf.FileDescriptorSet` of that file and of every file it imports
+    /// (`RemoteActor::FILE_DESCRIPTOR_SET`).
+    pub file_descriptor_set: Vec<u8>,
 }
 
 /// The behaviour of a state-machine actor: its state type, where it starts, and what becomes of

@@ -73,6 +73,8 @@ fn hand_built_model() {
         behaviour: None,
         stash_capacity: None,
         krate: krate.clone(),
+        grpc_shape: Default::default(),
+        schema: None,
     };
     let handle = HandleModel {
         rust_name: ident("Greeter"),
@@ -137,6 +139,8 @@ fn hand_built_state_machine() {
         }),
         stash_capacity: NonZeroUsize::new(16),
         krate: parse_quote!(::rakt),
+        grpc_shape: Default::default(),
+        schema: None,
     };
     let tokens = generate_actor(&actor).expect("a valid model");
     let file = syn::parse2::<syn::File>(tokens).expect("the output parses");

@@ -7,8 +7,8 @@
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use rakt_codegen::{
-    ActorModel, AlternativeModel, ArgModel, BehaviourModel, HandlerModel, HookModel, Hooks,
-    InitialModel, ReplyKind, StandInModel, naming,
+    ActorModel, AlternativeModel, ArgModel, BehaviourModel, GrpcShape, HandlerModel, HookModel,
+    Hooks, InitialModel, ReplyKind, StandInModel, naming,
 };
 use syn::ext::IdentExt;
 use syn::visit_mut::{self, VisitMut};
@@ -113,6 +113,8 @@ pub fn lower_impl(input: &Impl, verdict: &Verdict, options: ImplOptions) -> Opti
             behaviour,
             stash_capacity: options.stash_capacity,
             krate: options.krate.unwrap_or_else(crate::expand::default_krate),
+            grpc_shape: GrpcShape::Messages,
+            schema: None,
         },
         handlers: Vec::new(),
         alternatives: Vec::new(),

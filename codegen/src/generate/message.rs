@@ -175,8 +175,9 @@ fn wire_identity(cx: &Cx) -> TokenStream {
     });
     let phantom = cx.phantom.arm(&quote!(Self), true);
     let actor_doc = format!(" The wire identity of the actor: `{actor}` (`<package>.<Actor>`).");
+    // No `#[automatically_derived]`: rustc accepts it on trait impls only (and warns about
+    // it elsewhere when the code is `include!`d rather than expanded from a macro).
     quote! {
-        #[automatically_derived]
         #[allow(dead_code)]
         impl #impl_generics #msg #ty_generics #where_clause {
             #[doc = #actor_doc]

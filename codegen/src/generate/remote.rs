@@ -18,6 +18,7 @@ use syn::spanned::Spanned;
 
 use super::Cx;
 use super::tokens::relocate;
+use crate::model::GrpcShape;
 use crate::naming;
 use crate::validate::Handler;
 use crate::wire::{self, MapKind, WireType};
@@ -31,13 +32,18 @@ const TRAVELS: &str = "a remote handler takes and returns `bool`, `u32`, `u64`, 
 /// The paragraph of the handle's docs with the actor's wire schema, for a remote actor.
 pub(super) fn schema_doc(cx: &Cx) -> Option<TokenStream> {
     let schema = wire::schema(cx.model)?;
+    let intro = match cx.model.schema {
+        Some(_) => " The `.proto` file of the service (`RemoteActor::PROTO`):",
+        None => {
+            " What a peer sends and receives (`RemoteActor::PROTO`; prost messages and enums by \
+             their Rust names, defined elsewhere):"
+        }
+    };
     let mut lines = vec![
         String::new(),
         " # Wire schema".to_owned(),
         String::new(),
-        " What a peer sends and receives (`RemoteActor::PROTO`; prost messages and enums by \
-         their Rust names, defined elsewhere):"
-            .to_owned(),
+        intro.to_owned(),
         String::new(),
         " ```proto".to_owned(),
     ];
@@ -69,6 +75,11 @@ pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
         local("__rakt_msg"),
     );
 
+    // The constructor of each `WireMethod`, after what a plain gRPC client sends.
+    let shape = match model.grpc_shape {
+        GrpcShape::Messages => local("new"),
+        GrpcShape::Unwrapped => local("unwrapped"),
+    };
     let mut codec_fns = Vec::new();
     let mut methods = Vec::new();
     let mut decode_arms = Vec::new();
@@ -95,7 +106,7 @@ pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
             Some(reply) => quote!(::core::option::Option::Some(#reply)),
             None => quote!(::core::option::Option::None),
         };
-        methods.push(quote!(#(#cfg)* #w::WireMethod::new(#path, #name, #request, #reply)));
+        methods.push(quote!(#(#cfg)* #w::WireMethod::#shape(#path, #name, #request, #reply)));
         decode_arms.push(decode_arm(h, &names, msg, &payload, &w));
         encode_arms.push(encode_arm(h, &names, msg, &w));
     }

@@ -79,6 +79,8 @@ fn counter() -> ActorModel {
         behaviour: None,
         stash_capacity: None,
         krate: parse_quote!(::rakt),
+        grpc_shape: Default::default(),
+        schema: None,
     }
 }
 

@@ -447,7 +447,8 @@ pub fn type_text(ty: &Type) -> String {
 
 /// The `.proto` text of a remote actor's wire schema: its service, one `rpc` per handler, and
 /// each handler's request and reply messages; `None` for an actor that is not remote, or whose
-/// types do not all travel (a model that [`validate`](crate::validate()) rejects).
+/// types do not all travel (a model that [`validate`](crate::validate()) rejects). An actor
+/// generated from a `.proto` file has that file's text ([`ActorModel::schema`](crate::ActorModel::schema)).
 ///
 /// Limits: a prost message or enum is named by the last segment of its Rust path (`Order` for
 /// `shop::Order`) and is expected in the same package; its definition is not in the text (the
@@ -457,6 +458,12 @@ pub fn type_text(ty: &Type) -> String {
 /// which travels as `google.rpc.Status` in field 4. A handler configured out by `#[cfg]` is
 /// listed all the same.
 pub fn schema(model: &crate::ActorModel) -> Option<String> {
+    if !model.remote {
+        return None;
+    }
+    if let Some(schema) = &model.schema {
+        return Some(schema.source.clone());
+    }
     Schema::of(model).map(|schema| schema.text())
 }
 
@@ -471,8 +478,15 @@ pub fn schema(model: &crate::ActorModel) -> Option<String> {
 /// `.<package>.<Name>` with no field type (the macro cannot tell a message from an enum) and
 /// is not defined in the set, so a set that uses one is complete only with a file that defines
 /// it; every other reference resolves within the set. `json_name` is left out, and the source
-/// info holds only the text's comments, at the elements they precede.
+/// info holds only the text's comments, at the elements they precede. An actor generated from
+/// a `.proto` file has that file's descriptors ([`ActorModel::schema`](crate::ActorModel::schema)).
 pub fn file_descriptor_set(model: &crate::ActorModel) -> Option<Vec<u8>> {
+    if !model.remote {
+        return None;
+    }
+    if let Some(schema) = &model.schema {
+        return Some(schema.file_descriptor_set.clone());
+    }
     Schema::of(model).map(|schema| descriptor::encode(&schema))
 }
 
