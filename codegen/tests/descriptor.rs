@@ -70,6 +70,8 @@ fn remote(name: &str, package: &str, handlers: Vec<HandlerModel>) -> ActorModel 
         behaviour: None,
         stash_capacity: None,
         krate: parse_quote!(::rakt),
+        grpc_shape: Default::default(),
+        schema: None,
     }
 }
 
