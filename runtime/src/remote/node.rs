@@ -27,6 +27,7 @@ use super::inbound::Inbound;
 use super::link::Session;
 use super::peer::Peer;
 use super::proto::v1::{ActorAddress, Envelope, NodeAddress};
+use super::queued::{Plain, Queued};
 use super::server::{Accepted, Server};
 use super::shared::Shared;
 
@@ -253,7 +254,7 @@ impl Node {
     ) -> Result<(), RemoteError> {
         let node = target.node.as_ref().ok_or_else(|| no_node(target))?;
         self.with_peer(node, |peer| {
-            peer.tell(envelope_for(target, method.into(), payload), node.uid)
+            peer.tell(plain(target, method.into(), payload), node.uid)
         })?
     }
 
@@ -262,7 +263,7 @@ impl Node {
     /// ignored.
     pub fn tell_envelope(&self, mut envelope: Envelope) -> Result<(), RemoteError> {
         let node = take_node(&mut envelope)?;
-        self.with_peer(&node, |peer| peer.tell(envelope, node.uid))?
+        self.with_peer(&node, |peer| peer.tell(envelope.into(), node.uid))?
     }
 
     /// Asks `method` of the actor at `target` with the encoded arguments `payload`, and
@@ -283,9 +284,7 @@ impl Node {
     ) -> impl Future<Output = Result<Bytes, RemoteError>> + Send + 'static {
         let started = match &target.node {
             None => Err(no_node(target)),
-            Some(node) => {
-                self.start_ask(node, envelope_for(target, method.into(), payload), timeout)
-            }
+            Some(node) => self.start_ask(node, plain(target, method.into(), payload), timeout),
         };
         finish_ask(started, timeout)
     }
@@ -297,8 +296,8 @@ impl Node {
         mut envelope: Envelope,
         timeout: Duration,
     ) -> impl Future<Output = Result<Bytes, RemoteError>> + Send + 'static {
-        let started =
-            take_node(&mut envelope).and_then(|node| self.start_ask(&node, envelope, timeout));
+        let started = take_node(&mut envelope)
+            .and_then(|node| self.start_ask(&node, envelope.into(), timeout));
         finish_ask(started, timeout)
     }
 
@@ -306,22 +305,25 @@ impl Node {
     fn start_ask(
         &self,
         node: &NodeAddress,
-        envelope: Envelope,
+        envelope: Queued,
         timeout: Duration,
-    ) -> Result<(AskGuard, oneshot::Receiver<super::pending::Outcome>), RemoteError> {
+    ) -> Result<Started, RemoteError> {
         if timeout.is_zero() {
             return Err(RemoteError::Timeout { timeout });
         }
-        let session = self.with_peer(node, |peer| peer.link())??;
-        let (id, outcome) = session.ask(envelope, node.uid, RemoteError::timeout_ms(timeout))?;
-        Ok((
-            AskGuard {
-                session,
-                id,
-                armed: true,
-            },
-            outcome,
-        ))
+        self.with_peer(node, |peer| start_ask(peer, node.uid, envelope, timeout))?
+    }
+
+    /// The route to the actor at `target` (whose `node` says where it lives): its node's
+    /// connection, made on first use, found once.
+    pub(crate) fn route(&self, target: &ActorAddress) -> Result<Route, RemoteError> {
+        let node = target.node.as_ref().ok_or_else(|| no_node(target))?;
+        Ok(Route {
+            peer: self.peer(node)?,
+            uid: node.uid,
+            path: target.path.clone(),
+            id: target.id,
+        })
     }
 
     /// Shuts the node down on purpose: refuses new calls and links; ends every link after
@@ -409,17 +411,86 @@ pub(super) fn no_node(target: &ActorAddress) -> RemoteError {
 }
 
 /// An envelope for `target`, without its node (the link's peer is that node).
-fn envelope_for(target: &ActorAddress, method: String, payload: Bytes) -> Envelope {
-    Envelope {
-        target: Some(ActorAddress {
-            node: None,
-            path: target.path.clone(),
-            id: target.id,
-        }),
+fn plain(target: &ActorAddress, method: String, payload: Bytes) -> Queued {
+    Queued::Plain(Plain {
+        path: target.path.clone(),
+        id: target.id,
         method,
         payload,
-        ..Envelope::default()
+        correlation_id: 0,
+        timeout_ms: 0,
+    })
+}
+
+/// The way to one remote actor, found once: its node's connection, the incarnation of that
+/// node it is for, and its path and id there. A remote handle keeps it, so that its sends do
+/// not look the peer up each time; the connection itself reopens its link after a loss, as
+/// it does for [`Node::tell`].
+pub(crate) struct Route {
+    peer: Arc<Peer>,
+    uid: u64,
+    path: String,
+    id: u64,
+}
+
+impl Route {
+    fn plain(&self, method: &str, payload: Bytes) -> Queued {
+        Queued::Plain(Plain {
+            path: self.path.clone(),
+            id: self.id,
+            method: method.to_owned(),
+            payload,
+            correlation_id: 0,
+            timeout_ms: 0,
+        })
     }
+
+    /// [`Node::tell`] to this route's actor.
+    pub(crate) fn tell(&self, method: &str, payload: Bytes) -> Result<(), RemoteError> {
+        if self.peer.is_closing() {
+            return Err(RemoteError::LocalShutdown);
+        }
+        self.peer.tell(self.plain(method, payload), self.uid)
+    }
+
+    /// [`Node::ask`] of this route's actor.
+    pub(crate) fn ask(
+        &self,
+        method: &str,
+        payload: Bytes,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<Bytes, RemoteError>> + Send + 'static {
+        let started = if timeout.is_zero() {
+            Err(RemoteError::Timeout { timeout })
+        } else if self.peer.is_closing() {
+            Err(RemoteError::LocalShutdown)
+        } else {
+            start_ask(&self.peer, self.uid, self.plain(method, payload), timeout)
+        };
+        finish_ask(started, timeout)
+    }
+}
+
+/// An ask queued on its link, and where its outcome arrives.
+type Started = (AskGuard, oneshot::Receiver<super::pending::Outcome>);
+
+/// Queues an ask on the link of `peer` (opened if there is none), for its incarnation `uid`.
+fn start_ask(
+    peer: &Arc<Peer>,
+    uid: u64,
+    envelope: Queued,
+    timeout: Duration,
+) -> Result<Started, RemoteError> {
+    let session = peer.link()?;
+    let (id, outcome) = session.ask(envelope, uid, RemoteError::timeout_ms(timeout))?;
+    Ok((
+        AskGuard {
+            session,
+            id,
+            armed: true,
+        },
+        outcome,
+    ))
 }
 
 /// Takes the node out of an envelope's target.
@@ -435,7 +506,7 @@ fn take_node(envelope: &mut Envelope) -> Result<NodeAddress, RemoteError> {
 
 /// Waits for an ask's outcome, up to its timeout.
 async fn finish_ask(
-    started: Result<(AskGuard, oneshot::Receiver<super::pending::Outcome>), RemoteError>,
+    started: Result<Started, RemoteError>,
     timeout: Duration,
 ) -> Result<Bytes, RemoteError> {
     let (mut guard, outcome) = started?;

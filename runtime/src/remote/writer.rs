@@ -2,10 +2,11 @@
 //!
 //! The writer is the `Stream` tonic pulls the next frame from. It yields the handshake first,
 //! waits (on an outbound link) for the peer's handshake, then each time tonic asks for a frame
-//! it takes everything queued since the last one, in order, up to the peer's
-//! `max_frame_bytes`: while the transport is busy writing a frame (flow control, a slow
-//! socket) tonic does not ask, senders keep queueing, and the next frame carries all of it.
-//! A quiet link sends a frame per envelope; a busy one coalesces by itself, with no timer.
+//! it takes what was queued since the last one, in order, up to 32 KiB (or the peer's
+//! `max_frame_bytes`, when smaller): while the transport is busy writing a frame (flow
+//! control, a slow socket) tonic does not ask, senders keep queueing, and the next frames carry
+//! all of it. A quiet link sends a frame per envelope; a busy one coalesces by itself, with no
+//! timer.
 //! What does not fit the current frame waits for the next; a single envelope larger than the
 //! peer's limit, or one for another incarnation of the peer, is refused (its ask fails, its
 //! tell becomes a dead letter), and so is a reply too large (it becomes
@@ -154,7 +155,7 @@ impl Stream for Writer {
                                 let queued = this.outbox.len() + 1;
                                 frame.envelopes.reserve(queued.min(BATCH_ENVELOPES));
                             }
-                            frame.envelopes.push(envelope);
+                            frame.envelopes.push(envelope.into_envelope());
                         }
                     }
                     Out::Reply { reply, size: len } => {
