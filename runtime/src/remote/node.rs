@@ -11,9 +11,11 @@ use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::hash::BuildHasher;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use arc_swap::ArcSwap;
 use prost::bytes::Bytes;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -75,8 +77,13 @@ struct NodeInner {
     shared: Arc<Shared>,
     /// The links peers opened to this node.
     accepted: Arc<Accepted>,
-    /// The peers, by a hash of their system, host and port.
-    peers: RwLock<HashMap<u64, Vec<Arc<Peer>>>>,
+    /// The peers, each made on first use and kept for the node's life; read without a lock.
+    peers: ArcSwap<Peers>,
+    /// Taken to add a peer (senders go on with the peers they loaded).
+    adding: Mutex<()>,
+    /// Where the peer found last is in `peers.list`: the sends to one node in a row (the
+    /// common case) find it there without hashing its address.
+    last: AtomicUsize,
     peer_hasher: std::hash::RandomState,
     server: Mutex<Option<JoinHandle<()>>>,
     stop_server: Mutex<Option<oneshot::Sender<()>>>,
@@ -159,7 +166,9 @@ impl Node {
             inner: Arc::new(NodeInner {
                 shared,
                 accepted,
-                peers: RwLock::new(HashMap::new()),
+                peers: ArcSwap::default(),
+                adding: Mutex::new(()),
+                last: AtomicUsize::new(0),
                 peer_hasher: std::hash::RandomState::new(),
                 server: Mutex::new(Some(server)),
                 stop_server: Mutex::new(Some(stop_server)),
@@ -191,20 +200,15 @@ impl Node {
         if self.inner.shared.is_closing() {
             return Err(RemoteError::LocalShutdown);
         }
-        // The common case, a known peer, allocates nothing and shares the map with other
-        // senders.
-        let hash = self
-            .inner
-            .peer_hasher
-            .hash_one((&node.system, &node.host, node.port));
-        {
-            let peers = self.inner.peers.read().unwrap_or_else(|p| p.into_inner());
-            if let Some(peer) = peers.get(&hash).and_then(|peers| find(peers, node)) {
-                return Ok(f(peer));
-            }
+        // The common case, a known peer, allocates nothing and takes no lock.
+        let peers = self.inner.peers.load();
+        if let Some(peer) = self.inner.find(&peers, node) {
+            return Ok(f(peer));
         }
-        let mut peers = self.inner.peers.write().unwrap_or_else(|p| p.into_inner());
-        if let Some(peer) = peers.get(&hash).and_then(|peers| find(peers, node)) {
+        drop(peers);
+        let _adding = self.inner.adding.lock().unwrap_or_else(|p| p.into_inner());
+        let peers = self.inner.peers.load_full();
+        if let Some(peer) = self.inner.find(&peers, node) {
             return Ok(f(peer));
         }
         let port = u16::try_from(node.port)
@@ -228,7 +232,15 @@ impl Node {
         };
         let peer = Arc::new(Peer::new(self.inner.shared.clone(), target, client));
         let result = f(&peer);
-        peers.entry(hash).or_default().push(peer);
+        let mut more = Peers::clone(&peers);
+        let hash = self.inner.hash(node);
+        more.by_hash.entry(hash).or_default().push(more.list.len());
+        more.list.push(peer.clone());
+        self.inner.peers.store(Arc::new(more));
+        if self.inner.shared.is_closing() {
+            // Shutdown began meanwhile and may have missed it.
+            peer.close();
+        }
         Ok(result)
     }
 
@@ -334,16 +346,8 @@ impl Node {
     pub async fn shutdown(&self) {
         self.inner.begin_shutdown();
         let grace = self.inner.shared.config.shutdown_grace;
-        let peers: Vec<Arc<Peer>> = self
-            .inner
-            .peers
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .flatten()
-            .cloned()
-            .collect();
-        for peer in &peers {
+        let peers = self.inner.peers.load_full();
+        for peer in &peers.list {
             peer.finish(grace).await;
         }
         let server = self
@@ -368,13 +372,7 @@ impl NodeInner {
         if !self.shared.begin_closing() {
             return;
         }
-        for peer in self
-            .peers
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .flatten()
-        {
+        for peer in &self.peers.load().list {
             peer.close();
         }
         self.accepted.close();
@@ -395,12 +393,41 @@ impl Drop for NodeInner {
     }
 }
 
-/// The peer among those of one hash that is `node`.
-fn find<'a>(peers: &'a [Arc<Peer>], node: &NodeAddress) -> Option<&'a Arc<Peer>> {
-    peers.iter().find(|peer| {
-        let target = peer.target();
-        target.port == node.port && target.host == node.host && target.system == node.system
-    })
+/// A node's peers.
+#[derive(Default, Clone)]
+struct Peers {
+    list: Vec<Arc<Peer>>,
+    /// Where in `list` the peers are, by a hash of their system, host and port.
+    by_hash: HashMap<u64, Vec<usize>>,
+}
+
+impl NodeInner {
+    fn hash(&self, node: &NodeAddress) -> u64 {
+        self.peer_hasher
+            .hash_one((&node.system, &node.host, node.port))
+    }
+
+    /// The peer among `peers` that is `node`: the last one found, or the one its hash finds.
+    fn find<'a>(&self, peers: &'a Peers, node: &NodeAddress) -> Option<&'a Arc<Peer>> {
+        let last = self.last.load(Ordering::Relaxed);
+        if let Some(peer) = peers.list.get(last).filter(|peer| is(peer, node)) {
+            return Some(peer);
+        }
+        let (at, peer) = peers
+            .by_hash
+            .get(&self.hash(node))?
+            .iter()
+            .filter_map(|&at| Some((at, peers.list.get(at)?)))
+            .find(|(_, peer)| is(peer, node))?;
+        self.last.store(at, Ordering::Relaxed);
+        Some(peer)
+    }
+}
+
+/// Whether `peer` is the connection to `node` (whichever incarnation).
+fn is(peer: &Peer, node: &NodeAddress) -> bool {
+    let target = peer.target();
+    target.port == node.port && target.host == node.host && target.system == node.system
 }
 
 /// `target` names no node.
