@@ -3,11 +3,11 @@
 //! over the node.
 //!
 //! This module owns what a handle to another node's actor does: tells and asks (encoded with
-//! `RemoteActor::encode_call`, then sent on the actor's route, the node's connection found on
-//! the first send and kept), the mapping of transport
-//! errors into [`SendError`] and [`AskError`], stop (`Node::stop`), and the remote watch that
-//! marks the handle stopped, and tells its local watchers, when the actor stops or its node
-//! becomes unreachable. Local sends never reach it: only a sealed mailbox's refusal does.
+//! `RemoteActor::encode_call`, then sent on the actor's route: its node's connection, found on
+//! the first send and kept), the mapping of transport errors into [`SendError`] and
+//! [`AskError`], stop (`Node::stop`), and the remote watch that marks the handle stopped, and
+//! tells its local watchers, when the actor stops or its node becomes unreachable. Local sends
+//! never reach it: only a sealed mailbox's refusal does.
 
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, Ordering};
