@@ -62,6 +62,7 @@ on_both_runtimes!(
     a_node_that_cannot_start_fails_the_build,
     a_handle_outlives_a_lost_connection,
     a_remote_actors_panic_leaves_its_node_serving,
+    a_name_taken_again_reaches_the_new_actor,
 );
 
 /// Records values; served remotely.
@@ -599,6 +600,34 @@ async fn a_tell_to_a_node_that_went_away_is_a_dead_letter() {
         "{dead:?}"
     );
     assert_eq!(dead.target.as_str(), remoting.actor_address("/user/log"));
+    client.shutdown().await;
+    server.shutdown().await;
+}
+
+/// The serving node remembers the actor an envelope found, and forgets it when it stops:
+/// once another actor takes the name, envelopes for the name (whichever incarnation, id 0)
+/// reach the new one.
+async fn a_name_taken_again_reaches_the_new_actor() {
+    let (server, remoting) = node("server").await;
+    server.register::<Log>();
+    let first: LogRef = server.spawn("log", Log::default()).await.unwrap();
+    let (client, _) = node("client").await;
+    let node = Remoting::of(&client).unwrap().node().clone();
+    let target = parse_address(&remoting.actor_address("/user/log")).unwrap();
+    assert_eq!(target.id, 0, "whichever actor lives at the path");
+    // `push(value)`'s arguments: field 1, a varint.
+    let push = |value: u8| node.tell(&target, "test.v1.Log/Push", Bytes::from(vec![0x08, value]));
+    let seen = || node.ask(&target, "test.v1.Log/Seen", Bytes::new(), WITHIN);
+
+    push(1).unwrap();
+    timeout(WITHIN, seen()).await.unwrap().unwrap();
+    assert_eq!(first.seen().await.unwrap(), [1]);
+    timeout(WITHIN, first.stop()).await.unwrap();
+    let second: LogRef = server.spawn("log", Log::default()).await.unwrap();
+    push(2).unwrap();
+    timeout(WITHIN, seen()).await.unwrap().unwrap();
+    assert_eq!(second.seen().await.unwrap(), [2]);
+    assert_eq!(first.seen().await, Err(AskError::Stopped));
     client.shutdown().await;
     server.shutdown().await;
 }

@@ -281,13 +281,29 @@ async fn tells_from_four_senders_arrive_each_in_its_order() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_burst_is_coalesced_into_frames_within_the_peers_limit() {
     const LIMIT: u32 = 4096;
+    burst_in_frames_of(|c| c.max_frame_bytes(LIMIT), LIMIT as usize).await;
+}
+
+/// A burst under the default frame limit (4 MiB) still goes in frames of at most 32 KiB: the
+/// writer batches up to that much, and no more, whatever the peer would take.
+#[tokio::test(flavor = "current_thread")]
+async fn a_burst_goes_in_frames_of_at_most_32_kib() {
+    burst_in_frames_of(|c| c, 32 << 10).await;
+}
+
+/// Sends a burst of tells to a peer configured by `configure`, and checks that it went
+/// coalesced, in frames of at most `frame` bytes.
+async fn burst_in_frames_of(
+    configure: impl FnOnce(NodeConfigBuilder) -> NodeConfigBuilder,
+    frame: usize,
+) {
     const TELLS: usize = 10_000;
     let (a, _, _) = node("a", |c| c).await;
-    let (b, _, mut seen) = node("b", |c| c.max_frame_bytes(LIMIT)).await;
+    let (b, _, mut seen) = node("b", configure).await;
     let target = at(b.address(), "/user/sink");
 
     // On one thread nothing else runs while the burst is queued: the writer finds it all
-    // queued when it next runs, and must cut it into frames of at most LIMIT bytes.
+    // queued when it next runs, and must cut it into frames of at most `frame` bytes.
     let mut bytes = 0;
     for seq in 0..TELLS {
         let payload = Bytes::from((seq as u64).to_be_bytes().to_vec());
@@ -305,6 +321,10 @@ async fn a_burst_is_coalesced_into_frames_within_the_peers_limit() {
             + envelope.encoded_len();
         a.tell(&target, "seq", payload).expect("queued");
     }
+    assert!(
+        bytes > 4 * frame,
+        "a burst of several frames ({bytes} bytes)"
+    );
     let envelopes = next_envelopes(&mut seen, TELLS).await;
     for (seq, envelope) in envelopes.iter().enumerate() {
         assert_eq!(envelope.payload.as_ref(), (seq as u64).to_be_bytes());
@@ -315,10 +335,10 @@ async fn a_burst_is_coalesced_into_frames_within_the_peers_limit() {
     assert_eq!(sent.envelopes_sent, TELLS as u64);
     assert_eq!(received.envelopes_received, TELLS as u64);
     assert_eq!(received.frames_received, sent.frames_sent);
-    let fewest = bytes.div_ceil(LIMIT as usize) as u64;
+    let fewest = bytes.div_ceil(frame) as u64;
     assert!(
         sent.frames_sent >= fewest,
-        "{} frames for {bytes} bytes: some frame exceeded {LIMIT} bytes",
+        "{} frames for {bytes} bytes: some frame exceeded {frame} bytes",
         sent.frames_sent
     );
     assert!(
@@ -326,6 +346,41 @@ async fn a_burst_is_coalesced_into_frames_within_the_peers_limit() {
         "{} frames for {TELLS} envelopes ({bytes} bytes): the burst was not coalesced",
         sent.frames_sent
     );
+}
+
+/// A node that tells two peers in turn reaches each with its own envelopes only (it finds the
+/// peer it told last without looking it up, and must not mistake the other for it).
+async fn tells_to_two_peers_in_turn_reach_each_its_own() {
+    let (a, _, _) = node("a", |c| c).await;
+    let (b, _, mut seen_b) = node("b", |c| c).await;
+    let (c, _, mut seen_c) = node("c", |c| c).await;
+    let to_b = at(b.address(), "/user/sink");
+    let to_c = at(c.address(), "/user/sink");
+    const EACH: u64 = 200;
+    for seq in 0..EACH {
+        let payload = || Bytes::from(seq.to_be_bytes().to_vec());
+        a.tell(&to_b, "b", payload()).expect("queued");
+        a.tell(&to_c, "c", payload()).expect("queued");
+        a.tell(&to_c, "c", payload()).expect("queued");
+    }
+    let at_b = next_envelopes(&mut seen_b, EACH as usize).await;
+    let at_c = next_envelopes(&mut seen_c, 2 * EACH as usize).await;
+    assert!(at_b.iter().all(|envelope| envelope.method == "b"));
+    assert!(at_c.iter().all(|envelope| envelope.method == "c"));
+    let seqs = |envelopes: &[Envelope]| -> Vec<u64> {
+        envelopes
+            .iter()
+            .map(|envelope| envelope.payload.clone().get_u64())
+            .collect()
+    };
+    assert_eq!(seqs(&at_b), (0..EACH).collect::<Vec<_>>());
+    assert_eq!(
+        seqs(&at_c),
+        (0..EACH).flat_map(|seq| [seq, seq]).collect::<Vec<_>>()
+    );
+    a.tell(&to_b, "end", Bytes::new()).expect("queued");
+    let (_, end) = next_seen(&mut seen_b).await;
+    assert_eq!(end.method, "end", "nothing else reached b");
 }
 
 async fn asks_get_their_own_replies() {
@@ -1270,6 +1325,7 @@ macro_rules! on_both_runtimes {
 
 on_both_runtimes!(
     tells_from_four_senders_arrive_each_in_its_order,
+    tells_to_two_peers_in_turn_reach_each_its_own,
     asks_get_their_own_replies,
     an_unanswered_ask_times_out_and_its_timeout_travels,
     per_call_errors_are_typed_and_leave_other_calls_alone,

@@ -22,6 +22,7 @@ use super::events::{DeadLetter, Direction};
 use super::inbound::{ReplyLink, ReplyTo};
 use super::pending::{Outcome, Pending};
 use super::proto::v1::{Envelope, ErrorCause, Frame, NodeAddress, Reply, reply};
+use super::queued::Queued;
 use super::shared::Shared;
 use crate::failure::catch_sync;
 
@@ -35,7 +36,7 @@ use crate::failure::catch_sync;
 pub(crate) enum Out {
     /// A tell or an ask, with its size in a frame and the peer `uid` it is for (0: any).
     Envelope {
-        envelope: Envelope,
+        envelope: Queued,
         size: usize,
         uid: u64,
     },
@@ -104,7 +105,7 @@ struct State {
     /// Why the link ended, once it has.
     reason: Option<RemoteError>,
     /// Tells the writer gave back (it was dropped) before the link knew why it ended.
-    spilled: Vec<Envelope>,
+    spilled: Vec<Queued>,
 }
 
 impl Session {
@@ -159,7 +160,7 @@ impl Session {
 
     /// Checks an envelope against what the handshake said (when it has been read) and queues
     /// it. `uid` is the peer incarnation the envelope is for (0: any).
-    fn enqueue(&self, envelope: Envelope, uid: u64) -> Result<(), RemoteError> {
+    fn enqueue(&self, envelope: Queued, uid: u64) -> Result<(), RemoteError> {
         if self.is_closed()
             && let Some(reason) = self.reason()
         {
@@ -189,22 +190,22 @@ impl Session {
     }
 
     /// Queues a tell.
-    pub(crate) fn tell(&self, mut envelope: Envelope, uid: u64) -> Result<(), RemoteError> {
-        envelope.correlation_id = 0;
-        envelope.timeout_ms = 0;
+    pub(crate) fn tell(&self, envelope: impl Into<Queued>, uid: u64) -> Result<(), RemoteError> {
+        let mut envelope = envelope.into();
+        envelope.set_call(0, 0);
         self.enqueue(envelope, uid)
     }
 
     /// Registers and queues an ask: its id and where its outcome arrives.
     pub(crate) fn ask(
         &self,
-        mut envelope: Envelope,
+        envelope: impl Into<Queued>,
         uid: u64,
         timeout_ms: u64,
     ) -> Result<(u64, oneshot::Receiver<Outcome>), RemoteError> {
         let (id, rx) = self.pending.register()?;
-        envelope.correlation_id = id;
-        envelope.timeout_ms = timeout_ms;
+        let mut envelope = envelope.into();
+        envelope.set_call(id, timeout_ms);
         match self.enqueue(envelope, uid) {
             Ok(()) => Ok((id, rx)),
             Err(error) => {
@@ -233,7 +234,11 @@ impl Session {
         };
         self.pending.close(&reason);
         for envelope in spilled {
-            self.dead_letter(envelope, Direction::Outbound, reason.clone());
+            self.dead_letter(
+                envelope.into_envelope(),
+                Direction::Outbound,
+                reason.clone(),
+            );
         }
     }
 
@@ -242,7 +247,7 @@ impl Session {
     /// replies are dropped (their askers failed with the link on their side).
     pub(crate) fn spill(&self, items: Vec<Out>) {
         let tells = items.into_iter().filter_map(|item| match item {
-            Out::Envelope { envelope, .. } if envelope.correlation_id == 0 => Some(envelope),
+            Out::Envelope { envelope, .. } if envelope.correlation_id() == 0 => Some(envelope),
             _ => None,
         });
         let mut state = self.state();
@@ -251,7 +256,11 @@ impl Session {
             Some(reason) => {
                 drop(state);
                 for envelope in tells {
-                    self.dead_letter(envelope, Direction::Outbound, reason.clone());
+                    self.dead_letter(
+                        envelope.into_envelope(),
+                        Direction::Outbound,
+                        reason.clone(),
+                    );
                 }
             }
         }
@@ -259,11 +268,12 @@ impl Session {
 
     /// An envelope the writer could not put into a frame: its ask fails, or its tell becomes
     /// a dead letter.
-    pub(crate) fn reject(&self, envelope: Envelope, reason: RemoteError) {
-        if envelope.correlation_id != 0 {
-            self.pending.complete(envelope.correlation_id, Err(reason));
-        } else {
-            self.dead_letter(envelope, Direction::Outbound, reason);
+    pub(crate) fn reject(&self, envelope: Queued, reason: RemoteError) {
+        match envelope.correlation_id() {
+            0 => self.dead_letter(envelope.into_envelope(), Direction::Outbound, reason),
+            id => {
+                self.pending.complete(id, Err(reason));
+            }
         }
     }
 

@@ -35,7 +35,7 @@
 //! - **Ordering and delivery**: at most once; the envelopes one node sends to another go out
 //!   in the order of the calls, on one stream, so every sender–receiver pair keeps its order.
 //! - **Batching**: a link's writer puts everything queued while the previous frame was being
-//!   written into the next frame, up to the peer's `max_frame_bytes` ([below](#the-writer)).
+//!   written into the next frames, 32 KiB each at most ([below](#the-writer)).
 //! - **Asks**: each waits under a correlation id with its own timeout, which also travels in
 //!   the envelope; a reply completes it; when its link ends every ask waiting on it fails at
 //!   once ([`RemoteError::ConnectionLost`], [`RemoteError::NodeLeft`]).
@@ -55,7 +55,8 @@
 //! The modules, one concept each, each importing only those listed before it (the kernel
 //! aside): `proto` (the generated wire types), `error` (typed errors and the cause/status
 //! mapping), `address` (the text form of actor addresses), `events` (dead letters, link
-//! events, counters), `pending` (the asks one link waits on), `layer` (user tower layers and
+//! events, counters), `pending` (the asks one link waits on), `queued` (an envelope as a
+//! link's outbox holds it, compact in its common shape), `layer` (user tower layers and
 //! interceptors, erased), `config` (settings and their checks), `door` (the registered kinds
 //! as plain gRPC services, with reflection and health, behind the `Actors` seam the system's
 //! remoting fills: see [below](#any-grpc-client)), `service` (auth, interceptors,
@@ -143,12 +144,15 @@
 //!
 //! # The writer
 //!
-//! The frames of a link are a `Stream` tonic pulls from. Each pull takes everything queued
-//! since the last one, in order, into one frame, stopping before the frame would exceed the
-//! peer's `max_frame_bytes` (the rest waits for the next pull). While HTTP/2 is busy with a
+//! The frames of a link are a `Stream` tonic pulls from. Each pull takes what was queued
+//! since the last one, in order, into one frame, stopping before the frame would exceed
+//! 32 KiB, or the peer's `max_frame_bytes` when that is smaller (the rest waits for the next
+//! pull; a single envelope goes alone up to the peer's limit). While HTTP/2 is busy with a
 //! frame (flow control, a slow socket) tonic does not pull, senders keep queueing, and the
-//! next frame carries all of it: a quiet link sends one envelope per frame with no added
-//! latency, a busy one coalesces by itself, with no timer.
+//! next frames carry all of it: a quiet link sends one envelope per frame with no added
+//! latency, a busy one coalesces by itself, with no timer. (Frames larger than 32 KiB would
+//! save nothing: tonic writes about that much at a time, and each frame's envelopes are a
+//! vector on both sides that must stay small enough for the allocator and the caches.)
 
 mod address;
 mod calls;
@@ -164,6 +168,7 @@ mod peer;
 mod pending;
 pub mod proto;
 mod proxy;
+mod queued;
 mod remoting;
 mod server;
 mod service;

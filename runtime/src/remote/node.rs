@@ -11,9 +11,11 @@ use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::hash::BuildHasher;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use arc_swap::ArcSwap;
 use prost::bytes::Bytes;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -28,6 +30,7 @@ use super::inbound::Inbound;
 use super::link::Session;
 use super::peer::Peer;
 use super::proto::v1::{ActorAddress, Envelope, NodeAddress};
+use super::queued::{Plain, Queued};
 use super::server::{Accepted, Server};
 use super::shared::Shared;
 
@@ -75,8 +78,13 @@ struct NodeInner {
     shared: Arc<Shared>,
     /// The links peers opened to this node.
     accepted: Arc<Accepted>,
-    /// The peers, by a hash of their system, host and port.
-    peers: RwLock<HashMap<u64, Vec<Arc<Peer>>>>,
+    /// The peers, each made on first use and kept for the node's life; read without a lock.
+    peers: ArcSwap<Peers>,
+    /// Taken to add a peer (senders go on with the peers they loaded).
+    adding: Mutex<()>,
+    /// Where the peer found last is in `peers.list`: the sends to one node in a row (the
+    /// common case) find it there without hashing its address.
+    last: AtomicUsize,
     peer_hasher: std::hash::RandomState,
     server: Mutex<Option<JoinHandle<()>>>,
     stop_server: Mutex<Option<oneshot::Sender<()>>>,
@@ -173,7 +181,9 @@ impl Node {
             inner: Arc::new(NodeInner {
                 shared,
                 accepted,
-                peers: RwLock::new(HashMap::new()),
+                peers: ArcSwap::default(),
+                adding: Mutex::new(()),
+                last: AtomicUsize::new(0),
                 peer_hasher: std::hash::RandomState::new(),
                 server: Mutex::new(Some(server)),
                 stop_server: Mutex::new(Some(stop_server)),
@@ -205,20 +215,15 @@ impl Node {
         if self.inner.shared.is_closing() {
             return Err(RemoteError::LocalShutdown);
         }
-        // The common case, a known peer, allocates nothing and shares the map with other
-        // senders.
-        let hash = self
-            .inner
-            .peer_hasher
-            .hash_one((&node.system, &node.host, node.port));
-        {
-            let peers = self.inner.peers.read().unwrap_or_else(|p| p.into_inner());
-            if let Some(peer) = peers.get(&hash).and_then(|peers| find(peers, node)) {
-                return Ok(f(peer));
-            }
+        // The common case, a known peer, allocates nothing and takes no lock.
+        let peers = self.inner.peers.load();
+        if let Some(peer) = self.inner.find(&peers, node) {
+            return Ok(f(peer));
         }
-        let mut peers = self.inner.peers.write().unwrap_or_else(|p| p.into_inner());
-        if let Some(peer) = peers.get(&hash).and_then(|peers| find(peers, node)) {
+        drop(peers);
+        let _adding = self.inner.adding.lock().unwrap_or_else(|p| p.into_inner());
+        let peers = self.inner.peers.load_full();
+        if let Some(peer) = self.inner.find(&peers, node) {
             return Ok(f(peer));
         }
         let port = u16::try_from(node.port)
@@ -242,7 +247,15 @@ impl Node {
         };
         let peer = Arc::new(Peer::new(self.inner.shared.clone(), target, client));
         let result = f(&peer);
-        peers.entry(hash).or_default().push(peer);
+        let mut more = Peers::clone(&peers);
+        let hash = self.inner.hash(node);
+        more.by_hash.entry(hash).or_default().push(more.list.len());
+        more.list.push(peer.clone());
+        self.inner.peers.store(Arc::new(more));
+        if self.inner.shared.is_closing() {
+            // Shutdown began meanwhile and may have missed it.
+            peer.close();
+        }
         Ok(result)
     }
 
@@ -268,7 +281,7 @@ impl Node {
     ) -> Result<(), RemoteError> {
         let node = target.node.as_ref().ok_or_else(|| no_node(target))?;
         self.with_peer(node, |peer| {
-            peer.tell(envelope_for(target, method.into(), payload), node.uid)
+            peer.tell(plain(target, method.into(), payload), node.uid)
         })?
     }
 
@@ -277,7 +290,7 @@ impl Node {
     /// ignored.
     pub fn tell_envelope(&self, mut envelope: Envelope) -> Result<(), RemoteError> {
         let node = take_node(&mut envelope)?;
-        self.with_peer(&node, |peer| peer.tell(envelope, node.uid))?
+        self.with_peer(&node, |peer| peer.tell(envelope.into(), node.uid))?
     }
 
     /// Asks `method` of the actor at `target` with the encoded arguments `payload`, and
@@ -298,9 +311,7 @@ impl Node {
     ) -> impl Future<Output = Result<Bytes, RemoteError>> + Send + 'static {
         let started = match &target.node {
             None => Err(no_node(target)),
-            Some(node) => {
-                self.start_ask(node, envelope_for(target, method.into(), payload), timeout)
-            }
+            Some(node) => self.start_ask(node, plain(target, method.into(), payload), timeout),
         };
         finish_ask(started, timeout)
     }
@@ -312,8 +323,8 @@ impl Node {
         mut envelope: Envelope,
         timeout: Duration,
     ) -> impl Future<Output = Result<Bytes, RemoteError>> + Send + 'static {
-        let started =
-            take_node(&mut envelope).and_then(|node| self.start_ask(&node, envelope, timeout));
+        let started = take_node(&mut envelope)
+            .and_then(|node| self.start_ask(&node, envelope.into(), timeout));
         finish_ask(started, timeout)
     }
 
@@ -321,22 +332,25 @@ impl Node {
     fn start_ask(
         &self,
         node: &NodeAddress,
-        envelope: Envelope,
+        envelope: Queued,
         timeout: Duration,
-    ) -> Result<(AskGuard, oneshot::Receiver<super::pending::Outcome>), RemoteError> {
+    ) -> Result<Started, RemoteError> {
         if timeout.is_zero() {
             return Err(RemoteError::Timeout { timeout });
         }
-        let session = self.with_peer(node, |peer| peer.link())??;
-        let (id, outcome) = session.ask(envelope, node.uid, RemoteError::timeout_ms(timeout))?;
-        Ok((
-            AskGuard {
-                session,
-                id,
-                armed: true,
-            },
-            outcome,
-        ))
+        self.with_peer(node, |peer| start_ask(peer, node.uid, envelope, timeout))?
+    }
+
+    /// The route to the actor at `target` (whose `node` says where it lives): its node's
+    /// connection, made on first use, found once.
+    pub(crate) fn route(&self, target: &ActorAddress) -> Result<Route, RemoteError> {
+        let node = target.node.as_ref().ok_or_else(|| no_node(target))?;
+        Ok(Route {
+            peer: self.peer(node)?,
+            uid: node.uid,
+            path: target.path.clone(),
+            id: target.id,
+        })
     }
 
     /// Shuts the node down on purpose: refuses new calls and links; ends every link after
@@ -347,16 +361,8 @@ impl Node {
     pub async fn shutdown(&self) {
         self.inner.begin_shutdown();
         let grace = self.inner.shared.config.shutdown_grace;
-        let peers: Vec<Arc<Peer>> = self
-            .inner
-            .peers
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .flatten()
-            .cloned()
-            .collect();
-        for peer in &peers {
+        let peers = self.inner.peers.load_full();
+        for peer in &peers.list {
             peer.finish(grace).await;
         }
         let server = self
@@ -381,13 +387,7 @@ impl NodeInner {
         if !self.shared.begin_closing() {
             return;
         }
-        for peer in self
-            .peers
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .values()
-            .flatten()
-        {
+        for peer in &self.peers.load().list {
             peer.close();
         }
         self.accepted.close();
@@ -408,12 +408,41 @@ impl Drop for NodeInner {
     }
 }
 
-/// The peer among those of one hash that is `node`.
-fn find<'a>(peers: &'a [Arc<Peer>], node: &NodeAddress) -> Option<&'a Arc<Peer>> {
-    peers.iter().find(|peer| {
-        let target = peer.target();
-        target.port == node.port && target.host == node.host && target.system == node.system
-    })
+/// A node's peers.
+#[derive(Default, Clone)]
+struct Peers {
+    list: Vec<Arc<Peer>>,
+    /// Where in `list` the peers are, by a hash of their system, host and port.
+    by_hash: HashMap<u64, Vec<usize>>,
+}
+
+impl NodeInner {
+    fn hash(&self, node: &NodeAddress) -> u64 {
+        self.peer_hasher
+            .hash_one((&node.system, &node.host, node.port))
+    }
+
+    /// The peer among `peers` that is `node`: the last one found, or the one its hash finds.
+    fn find<'a>(&self, peers: &'a Peers, node: &NodeAddress) -> Option<&'a Arc<Peer>> {
+        let last = self.last.load(Ordering::Relaxed);
+        if let Some(peer) = peers.list.get(last).filter(|peer| is(peer, node)) {
+            return Some(peer);
+        }
+        let (at, peer) = peers
+            .by_hash
+            .get(&self.hash(node))?
+            .iter()
+            .filter_map(|&at| Some((at, peers.list.get(at)?)))
+            .find(|(_, peer)| is(peer, node))?;
+        self.last.store(at, Ordering::Relaxed);
+        Some(peer)
+    }
+}
+
+/// Whether `peer` is the connection to `node` (whichever incarnation).
+fn is(peer: &Peer, node: &NodeAddress) -> bool {
+    let target = peer.target();
+    target.port == node.port && target.host == node.host && target.system == node.system
 }
 
 /// `target` names no node.
@@ -424,17 +453,86 @@ pub(super) fn no_node(target: &ActorAddress) -> RemoteError {
 }
 
 /// An envelope for `target`, without its node (the link's peer is that node).
-fn envelope_for(target: &ActorAddress, method: String, payload: Bytes) -> Envelope {
-    Envelope {
-        target: Some(ActorAddress {
-            node: None,
-            path: target.path.clone(),
-            id: target.id,
-        }),
+fn plain(target: &ActorAddress, method: String, payload: Bytes) -> Queued {
+    Queued::Plain(Plain {
+        path: target.path.clone(),
+        id: target.id,
         method,
         payload,
-        ..Envelope::default()
+        correlation_id: 0,
+        timeout_ms: 0,
+    })
+}
+
+/// The way to one remote actor, found once: its node's connection, the incarnation of that
+/// node it is for, and its path and id there. A remote handle keeps it, so that its sends do
+/// not look the peer up each time; the connection itself reopens its link after a loss, as
+/// it does for [`Node::tell`].
+pub(crate) struct Route {
+    peer: Arc<Peer>,
+    uid: u64,
+    path: String,
+    id: u64,
+}
+
+impl Route {
+    fn plain(&self, method: &str, payload: Bytes) -> Queued {
+        Queued::Plain(Plain {
+            path: self.path.clone(),
+            id: self.id,
+            method: method.to_owned(),
+            payload,
+            correlation_id: 0,
+            timeout_ms: 0,
+        })
     }
+
+    /// [`Node::tell`] to this route's actor.
+    pub(crate) fn tell(&self, method: &str, payload: Bytes) -> Result<(), RemoteError> {
+        if self.peer.is_closing() {
+            return Err(RemoteError::LocalShutdown);
+        }
+        self.peer.tell(self.plain(method, payload), self.uid)
+    }
+
+    /// [`Node::ask`] of this route's actor.
+    pub(crate) fn ask(
+        &self,
+        method: &str,
+        payload: Bytes,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<Bytes, RemoteError>> + Send + 'static {
+        let started = if timeout.is_zero() {
+            Err(RemoteError::Timeout { timeout })
+        } else if self.peer.is_closing() {
+            Err(RemoteError::LocalShutdown)
+        } else {
+            start_ask(&self.peer, self.uid, self.plain(method, payload), timeout)
+        };
+        finish_ask(started, timeout)
+    }
+}
+
+/// An ask queued on its link, and where its outcome arrives.
+type Started = (AskGuard, oneshot::Receiver<super::pending::Outcome>);
+
+/// Queues an ask on the link of `peer` (opened if there is none), for its incarnation `uid`.
+fn start_ask(
+    peer: &Arc<Peer>,
+    uid: u64,
+    envelope: Queued,
+    timeout: Duration,
+) -> Result<Started, RemoteError> {
+    let session = peer.link()?;
+    let (id, outcome) = session.ask(envelope, uid, RemoteError::timeout_ms(timeout))?;
+    Ok((
+        AskGuard {
+            session,
+            id,
+            armed: true,
+        },
+        outcome,
+    ))
 }
 
 /// Takes the node out of an envelope's target.
@@ -450,7 +548,7 @@ fn take_node(envelope: &mut Envelope) -> Result<NodeAddress, RemoteError> {
 
 /// Waits for an ask's outcome, up to its timeout.
 async fn finish_ask(
-    started: Result<(AskGuard, oneshot::Receiver<super::pending::Outcome>), RemoteError>,
+    started: Result<Started, RemoteError>,
     timeout: Duration,
 ) -> Result<Bytes, RemoteError> {
     let (mut guard, outcome) = started?;

@@ -26,7 +26,8 @@ use tracing::debug;
 use super::error::{RemoteError, node_text};
 use super::events::{Direction, LinkEvent};
 use super::link::{PeerInfo, Session, peer_max_frame, read_ended};
-use super::proto::v1::{Envelope, Frame, Handshake, NodeAddress};
+use super::proto::v1::{Frame, Handshake, NodeAddress};
+use super::queued::Queued;
 use super::service::Client;
 use super::shared::{PROTOCOL_VERSION, Shared};
 use super::writer::{ClientFrames, Writer};
@@ -84,8 +85,13 @@ impl Peer {
         &self.target
     }
 
+    /// Whether this node is shutting down (no new link, no new send).
+    pub(crate) fn is_closing(&self) -> bool {
+        self.shared.is_closing()
+    }
+
     /// Queues a tell on the link (see [`link`](Self::link)).
-    pub(crate) fn tell(self: &Arc<Self>, envelope: Envelope, uid: u64) -> Result<(), RemoteError> {
+    pub(crate) fn tell(self: &Arc<Self>, envelope: Queued, uid: u64) -> Result<(), RemoteError> {
         // The common case, a live link, takes no lock and touches no shared counter.
         let live = self.live.load();
         if let Some(session) = &*live

@@ -3,10 +3,11 @@
 //! over the node.
 //!
 //! This module owns what a handle to another node's actor does: tells and asks (encoded with
-//! `RemoteActor::encode_call`, then `Node::tell` / `Node::ask`), the mapping of transport
-//! errors into [`SendError`] and [`AskError`], stop (`Node::stop`), and the remote watch that
-//! marks the handle stopped, and tells its local watchers, when the actor stops or its node
-//! becomes unreachable. Local sends never reach it: only a sealed mailbox's refusal does.
+//! `RemoteActor::encode_call`, then sent on the actor's route: its node's connection, found on
+//! the first send and kept), the mapping of transport errors into [`SendError`] and
+//! [`AskError`], stop (`Node::stop`), and the remote watch that marks the handle stopped, and
+//! tells its local watchers, when the actor stops or its node becomes unreachable. Local sends
+//! never reach it: only a sealed mailbox's refusal does.
 
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +15,7 @@ use std::sync::{Arc, OnceLock, Weak};
 use std::task::Poll;
 use std::time::Duration;
 
+use futures_util::future::Either;
 use prost::bytes::Bytes;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
@@ -21,7 +23,7 @@ use tokio::time::Instant;
 use super::address::address_text;
 use super::calls::WatchEnd;
 use super::error::RemoteError;
-use super::node::Node;
+use super::node::{Node, Route};
 use super::proto::v1::{ActorAddress, StopCause, Terminated as WireTerminated};
 use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, Forward, PushTo};
@@ -46,6 +48,8 @@ pub(super) fn proxy_key(address: &ActorAddress) -> ProxyKey {
 pub(super) struct RemoteProxy<A: RemoteActor> {
     node: Node,
     address: ActorAddress,
+    /// The way to the actor, found on the first send (so sends do not look up its node).
+    route: OnceLock<Route>,
     path: ActorPath,
     shared: Arc<ProxyState<A>>,
     runtime: tokio::runtime::Handle,
@@ -114,6 +118,7 @@ impl<A: RemoteActor> RemoteProxy<A> {
             path: ActorPath::new(address_text(&address)),
             node,
             address,
+            route: OnceLock::new(),
             shared,
             runtime,
             ask_timeout: system.ask_timeout(),
@@ -123,6 +128,17 @@ impl<A: RemoteActor> RemoteProxy<A> {
 }
 
 impl<A: RemoteActor> RemoteProxy<A> {
+    /// The way to the actor: found once, then kept (the connection it holds reopens its
+    /// link after a loss by itself). Not kept when it cannot be found (this node is shutting
+    /// down).
+    fn route(&self) -> Result<&Route, RemoteError> {
+        if let Some(route) = self.route.get() {
+            return Ok(route);
+        }
+        let route = self.node.route(&self.address)?;
+        Ok(self.route.get_or_init(|| route))
+    }
+
     /// A tell that cannot go to the actor's node: a dead letter here, and the caller's error.
     #[cold]
     fn undelivered(&self, me: &ActorRef<A>, method: &'static str, why: String) -> SendError {
@@ -166,20 +182,22 @@ impl<A: RemoteActor> Forward<A> for RemoteProxy<A> {
         }
         let (method, payload, settler) = A::encode_call(msg).into_parts();
         let Some(settler) = settler else {
-            return Poll::Ready(
-                match self.node.tell(&self.address, method, Bytes::from(payload)) {
-                    Ok(()) => Ok(()),
-                    Err(error) => Err(self.undelivered(me, method, error.to_string())),
-                },
-            );
+            let told = self
+                .route()
+                .and_then(|route| route.tell(method, Bytes::from(payload)));
+            return Poll::Ready(match told {
+                Ok(()) => Ok(()),
+                Err(error) => Err(self.undelivered(me, method, error.to_string())),
+            });
         };
         // Queued now, so asks and tells keep the order of the calls; the reply comes back on a
         // task of its own. The caller's timeout (or its batch's) travels with it, else the
         // system's default, so the actor's node skips the ask once nobody waits.
         let timeout = timeout.unwrap_or(self.ask_timeout);
-        let reply = self
-            .node
-            .ask(&self.address, method, Bytes::from(payload), timeout);
+        let reply = match self.route() {
+            Ok(route) => Either::Left(route.ask(method, Bytes::from(payload), timeout)),
+            Err(error) => Either::Right(std::future::ready(Err(error))),
+        };
         let shared = Arc::clone(&self.shared);
         self.runtime.spawn(async move {
             match reply.await {

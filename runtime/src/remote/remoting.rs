@@ -147,6 +147,7 @@ impl Remoting {
         let inbound = Arc::new(SystemInbound {
             system: Arc::downgrade(&system.inner),
             kinds: kinds(system),
+            targets: RwLock::default(),
         });
         let door = Door::new(&config, inbound.clone(), tokio::runtime::Handle::current());
         let node = Node::start_with_door(config, inbound, Some(door.clone())).await?;
@@ -599,14 +600,7 @@ trait Kind: Send + Sync + 'static {
 
     /// Decodes `method`'s `payload` and delivers it to the actor of `cell`, without waiting;
     /// for an ask, answers `reply` once the actor has.
-    fn deliver(
-        &self,
-        system: &ActorSystem,
-        cell: Arc<dyn Tree>,
-        method: &str,
-        payload: &[u8],
-        reply: Option<ReplyTo>,
-    );
+    fn deliver(&self, cell: Arc<dyn Tree>, method: &str, payload: &[u8], reply: Option<ReplyTo>);
 }
 
 struct KindOf<A>(PhantomData<fn() -> A>);
@@ -647,19 +641,13 @@ impl<A: RemoteActor> Kind for KindOf<A> {
         }
     }
 
-    fn deliver(
-        &self,
-        system: &ActorSystem,
-        cell: Arc<dyn Tree>,
-        method: &str,
-        payload: &[u8],
-        reply: Option<ReplyTo>,
-    ) {
+    fn deliver(&self, cell: Arc<dyn Tree>, method: &str, payload: &[u8], reply: Option<ReplyTo>) {
         let Ok(cell) = cell.into_any().downcast::<Cell<A>>() else {
             // The kind was found by this very type.
             return;
         };
         let actor = ActorRef::from_cell(cell);
+        let system = &actor.cell.core.system;
         let call = match A::decode_call(method, payload) {
             Ok(call) => call,
             Err(error) => {
@@ -748,11 +736,33 @@ fn refuse(
 struct SystemInbound {
     system: Weak<SystemInner>,
     kinds: Arc<Kinds>,
+    targets: RwLock<Targets>,
 }
+
+/// The actors envelopes were delivered to, by the path the envelopes named them with: the
+/// next envelope for one of them skips finding it by name and checking its path (which builds
+/// the path as a string). An entry serves while its actor is alive (an envelope for a stopped
+/// one finds it again, by name: maybe a new actor there); the entries of stopped actors go
+/// when the table has grown to twice its size after the last sweep. Only actors found are
+/// entered, one path each, so the table is as large as the live reachable actors at most
+/// twice over, whatever peers send.
+#[derive(Default)]
+struct Targets {
+    by_path: HashMap<String, Target>,
+    sweep_at: usize,
+}
+
+/// A local actor envelopes reach, and its kind.
+struct Target {
+    cell: Weak<dyn Tree>,
+    kind: Arc<dyn Kind>,
+}
+
+/// The fewest entries [`Targets`] sweeps at.
+const TARGETS_SWEPT_FROM: usize = 64;
 
 /// A local actor that an address names, and its kind.
 struct Resolved {
-    system: ActorSystem,
     cell: Arc<dyn Tree>,
     kind: Arc<dyn Kind>,
 }
@@ -768,6 +778,39 @@ impl SystemInbound {
     /// The live, registered actor at `address` (this node's).
     fn resolve(&self, address: &ActorAddress) -> Result<Resolved, ErrorDetail> {
         resolve_in(self.system()?, &self.kinds, address)
+    }
+
+    /// The live actor at `address` (and its kind), if an earlier envelope found it.
+    fn cached(&self, address: &ActorAddress) -> Option<(Arc<dyn Tree>, Arc<dyn Kind>)> {
+        let targets = self.targets.read().unwrap_or_else(PoisonError::into_inner);
+        let target = targets.by_path.get(&address.path)?;
+        let cell = target.cell.upgrade()?;
+        let core = cell.core();
+        if core.is_terminated() || (address.id != 0 && core.id.get() != address.id) {
+            return None;
+        }
+        Some((cell, target.kind.clone()))
+    }
+
+    /// Enters the actor an envelope for `path` found.
+    fn remember(&self, path: String, cell: &Arc<dyn Tree>, kind: &Arc<dyn Kind>) {
+        let mut targets = self.targets.write().unwrap_or_else(PoisonError::into_inner);
+        if targets.by_path.len() >= targets.sweep_at {
+            targets.by_path.retain(|_, target| {
+                target
+                    .cell
+                    .upgrade()
+                    .is_some_and(|cell| !cell.core().is_terminated())
+            });
+            targets.sweep_at = (targets.by_path.len() * 2).max(TARGETS_SWEPT_FROM);
+        }
+        targets.by_path.insert(
+            path,
+            Target {
+                cell: Arc::downgrade(cell),
+                kind: kind.clone(),
+            },
+        );
     }
 }
 
@@ -807,7 +850,7 @@ fn resolve_in(
             ),
         )
     })?;
-    Ok(Resolved { system, cell, kind })
+    Ok(Resolved { cell, kind })
 }
 
 impl Actors for SystemInbound {
@@ -936,9 +979,14 @@ impl Inbound for SystemInbound {
             return;
         }
         let target = envelope.target.unwrap_or_default();
+        if let Some((cell, kind)) = self.cached(&target) {
+            kind.deliver(cell, &envelope.method, &envelope.payload, reply);
+            return;
+        }
         match self.resolve(&target) {
-            Ok(Resolved { system, cell, kind }) => {
-                kind.deliver(&system, cell, &envelope.method, &envelope.payload, reply);
+            Ok(Resolved { cell, kind }) => {
+                self.remember(target.path, &cell, &kind);
+                kind.deliver(cell, &envelope.method, &envelope.payload, reply);
             }
             Err(why) => match self.system() {
                 Ok(system) => {
@@ -963,7 +1011,7 @@ impl Inbound for SystemInbound {
         address: ActorAddress,
     ) -> BoxFuture<'static, Result<Option<Found>, ErrorDetail>> {
         let found = match self.resolve(&address) {
-            Ok(Resolved { cell, kind, .. }) => Ok(Some(Found {
+            Ok(Resolved { cell, kind }) => Ok(Some(Found {
                 address: ActorAddress {
                     node: None,
                     path: address.path,
