@@ -6,62 +6,10 @@ use rakt::prelude::*;
 use rakt::remote::{NodeConfig, Remoting};
 use rakt::wire::{Code, RemoteActor, Status};
 
-mod bank {
-    pub mod v1 {
-        include!(concat!(env!("OUT_DIR"), "/bank.v1.rs"));
-    }
-}
-
-use bank::v1::{
-    Account, AccountActor, AccountRef, BalanceReply, BalanceRequest, DepositRequest,
-    WithdrawRequest,
+use rakt_examples::bank::Ledger;
+use rakt_examples::bank::v1::{
+    AccountActor, AccountRef, BalanceReply, BalanceRequest, DepositRequest, WithdrawRequest,
 };
-
-/// An account held in memory.
-#[derive(Default)]
-struct Ledger {
-    balance: u64,
-}
-
-impl Account for Ledger {
-    async fn deposit(
-        &mut self,
-        req: DepositRequest,
-        _ctx: &mut Ctx<AccountActor>,
-    ) -> Result<BalanceReply, Status> {
-        self.balance += req.amount;
-        Ok(BalanceReply {
-            balance: self.balance,
-        })
-    }
-
-    async fn withdraw(
-        &mut self,
-        req: WithdrawRequest,
-        _ctx: &mut Ctx<AccountActor>,
-    ) -> Result<BalanceReply, Status> {
-        if req.amount > self.balance {
-            return Err(Status::failed_precondition(format!(
-                "cannot withdraw {} from a balance of {}",
-                req.amount, self.balance
-            )));
-        }
-        self.balance -= req.amount;
-        Ok(BalanceReply {
-            balance: self.balance,
-        })
-    }
-
-    async fn balance(
-        &mut self,
-        _req: BalanceRequest,
-        _ctx: &mut Ctx<AccountActor>,
-    ) -> Result<BalanceReply, Status> {
-        Ok(BalanceReply {
-            balance: self.balance,
-        })
-    }
-}
 
 /// A reply of the `Account` actor as it travels: the response in field 1, a status in field 4.
 #[derive(Clone, PartialEq, prost::Message)]
@@ -127,7 +75,8 @@ async fn the_account_answers_through_its_wire_codecs() {
         [
             "bank.v1.Account/Deposit",
             "bank.v1.Account/Withdraw",
-            "bank.v1.Account/Balance"
+            "bank.v1.Account/Balance",
+            "bank.v1.Account/Audit"
         ]
     );
     assert!(
@@ -227,4 +176,33 @@ mod prost_types_lite {
             self.file.iter().filter_map(|f| f.name.as_deref()).collect()
         }
     }
+}
+
+/// The `bank` example without its Python client (see `tests/python.rs` for it with one): the
+/// accounts called from Rust and from a second process.
+#[test]
+fn the_bank_example_runs() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bank"))
+        .env_remove("RAKT_PYTHON")
+        .output()
+        .expect("the bank example runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "bank failed:\n{stdout}\n{stderr}");
+    assert!(stderr.is_empty(), "bank wrote to standard error:\n{stderr}");
+    let expected = "\
+bank: node up, serving bank.v1.Account and bank.v1.Teller
+bank: opened alice with 100
+bank: alice deposits 50, balance 150
+bank: alice withdraws 500: FailedPrecondition: cannot withdraw 500 from a balance of 150
+bank: started branch as a child process
+branch: looked alice up on node bank
+branch: alice deposits 25, balance 175
+bank: branch exited cleanly
+bank: opened bob with 0
+bank: Python client skipped: set RAKT_PYTHON to a Python with examples/python/requirements.txt installed
+bank: balances: alice 175, bob 0
+bank: shut down
+";
+    assert_eq!(stdout, expected);
 }

@@ -1,0 +1,50 @@
+//! The `bank` example with its Python client: a plain gRPC client (grpcio) calls account
+//! actors generated from `.proto`, gets a status with details, runs into a deadline, lists the
+//! services through reflection, and calls an actor declared only in Rust through its
+//! reflected schema.
+//!
+//! It needs a Python with `examples/python/requirements.txt` installed, named by
+//! `RAKT_PYTHON`; a test installs nothing, so it is ignored by a plain `cargo test`.
+//! `cargo xtask test` (the README's test command) makes that Python and runs it.
+
+use std::process::Command;
+
+#[test]
+#[ignore = "needs RAKT_PYTHON (a Python with examples/python/requirements.txt): run `cargo xtask test`"]
+fn a_python_client_calls_the_bank() {
+    let python = std::env::var_os("RAKT_PYTHON")
+        .expect("RAKT_PYTHON names a Python with examples/python/requirements.txt installed");
+    let output = Command::new(env!("CARGO_BIN_EXE_bank"))
+        .env("RAKT_PYTHON", python)
+        .output()
+        .expect("the bank example runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "bank failed:\n{stdout}\n{stderr}");
+    let expected = "\
+bank: node up, serving bank.v1.Account and bank.v1.Teller
+bank: opened alice with 100
+bank: alice deposits 50, balance 150
+bank: alice withdraws 500: FailedPrecondition: cannot withdraw 500 from a balance of 150
+bank: started branch as a child process
+branch: looked alice up on node bank
+branch: alice deposits 25, balance 175
+bank: branch exited cleanly
+bank: opened bob with 0
+bank: started the Python client
+python: deposited 70 into bob, balance 70
+python: deposited 30 into bob, balance 100
+python: bob's balance is 100
+python: withdrawing 500 fails with FAILED_PRECONDITION: cannot withdraw 500 from a balance of 100
+python: the status details carry the same code
+python: an audit longer than the deadline fails with DEADLINE_EXCEEDED
+python: account nobody fails with NOT_FOUND
+python: reflection lists bank.v1.Account
+python: reflection lists bank.v1.Teller
+python: the teller (Rust only), called through its reflected schema: 'opened carol with 25'
+python: done
+bank: balances: alice 175, bob 100
+bank: shut down
+";
+    assert_eq!(stdout, expected, "stderr:\n{stderr}");
+}
