@@ -21,31 +21,12 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
+#[macro_use]
+#[path = "support/runtimes.rs"]
+mod runtimes;
+
 /// How long any one outcome may take before a test fails.
 const WITHIN: Duration = Duration::from_secs(10);
-
-/// Runs each test on a multi-thread runtime and on a single thread.
-macro_rules! on_both_runtimes {
-    ($($name:ident),* $(,)?) => {
-        mod multi_thread {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name().await;
-                }
-            )*
-        }
-
-        mod current_thread {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::$name().await;
-                }
-            )*
-        }
-    };
-}
 
 on_both_runtimes!(
     tells_keep_their_order_and_asks_answer,

@@ -29,31 +29,12 @@ use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 
+#[macro_use]
+#[path = "support/runtimes.rs"]
+mod runtimes;
+
 /// How long any one outcome may take before a test fails.
 const WITHIN: Duration = Duration::from_secs(10);
-
-/// Runs each test on a multi-thread runtime and on a single thread.
-macro_rules! on_both_runtimes {
-    ($($name:ident),* $(,)?) => {
-        mod multi_thread {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name().await;
-                }
-            )*
-        }
-
-        mod current_thread {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::$name().await;
-                }
-            )*
-        }
-    };
-}
 
 on_both_runtimes!(
     calls_reach_the_actor_the_metadata_names,

@@ -610,6 +610,10 @@ async fn raw_link(node: &NodeAddress, messages: Vec<Vec<u8>>) -> Result<Vec<u8>,
 
 use futures_util::StreamExt;
 
+#[macro_use]
+#[path = "support/runtimes.rs"]
+mod runtimes;
+
 fn cause_of(status: &Status) -> ErrorDetail {
     ErrorDetail::decode(status.details()).expect("an ErrorDetail in the status")
 }
@@ -1296,31 +1300,6 @@ fn handles_cross_threads() {
     both::<Node>();
     both::<ReplyTo>();
     both::<RemoteError>();
-}
-
-/// Runs each test on a multi-thread runtime (2 workers, as on this machine) and on a single
-/// thread.
-macro_rules! on_both_runtimes {
-    ($($(#[$meta:meta])* $name:ident),* $(,)?) => {
-        mod multi_thread {
-            $(
-                $(#[$meta])*
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name().await
-                }
-            )*
-        }
-        mod current_thread {
-            $(
-                $(#[$meta])*
-                #[tokio::test(flavor = "current_thread")]
-                async fn $name() {
-                    super::$name().await
-                }
-            )*
-        }
-    };
 }
 
 on_both_runtimes!(

@@ -4,7 +4,7 @@
 //! service does) fails the way a gRPC service fails: a plain gRPC client receives the code, the
 //! message and the details as the call's status; a rakt caller on another node receives the
 //! same `Status` as [`AskError::Handler`](crate::AskError::Handler). On the wire it is
-//! `google.rpc.Status`, in its own field of the reply (see the [`reply`](super::reply) format),
+//! `google.rpc.Status`, in its own field of the reply (see the reply format in `rakt::wire`),
 //! so the transport can tell it from other errors without knowing the handler.
 //!
 //! This module owns the type and its encoding; it knows no transport.
