@@ -25,14 +25,10 @@ use prost_types::{
 };
 
 use super::Scalar;
-use super::schema::{Field, FieldType, Label, Message, Schema};
+use super::schema::{EMPTY_FILE, Field, FieldType, Label, Message, STATUS_FILE, Schema};
 
-/// The file that defines `google.protobuf.Empty`.
-pub(crate) const EMPTY_FILE: &str = "google/protobuf/empty.proto";
 /// The file that defines `google.protobuf.Any`.
 const ANY_FILE: &str = "google/protobuf/any.proto";
-/// The file that defines `google.rpc.Status`.
-pub(crate) const STATUS_FILE: &str = "google/rpc/status.proto";
 
 /// The encoded `FileDescriptorSet` of `schema`: the files it imports (and theirs), then its own.
 pub(crate) fn encode(schema: &Schema) -> Vec<u8> {

@@ -22,6 +22,7 @@
 //! error at that type (see `rakt::wire`). Integers travel as the plain varint types; `sint` and
 //! `fixed` encodings are not offered (a prost message can use them).
 
+#[cfg(feature = "descriptor")]
 mod descriptor;
 mod schema;
 
@@ -480,6 +481,10 @@ pub fn schema(model: &crate::ActorModel) -> Option<String> {
 /// it; every other reference resolves within the set. `json_name` is left out, and the source
 /// info holds only the text's comments, at the elements they precede. An actor generated from
 /// a `.proto` file has that file's descriptors ([`ActorModel::schema`](crate::ActorModel::schema)).
+///
+/// Building the descriptor of an actor declared in Rust needs the feature `descriptor` (which
+/// `rakt`'s `wire` turns on through `rakt-macros`); without it, such an actor has none
+/// (`None`), and a build without wire codecs compiles no protobuf crates.
 pub fn file_descriptor_set(model: &crate::ActorModel) -> Option<Vec<u8>> {
     if !model.remote {
         return None;
@@ -487,7 +492,14 @@ pub fn file_descriptor_set(model: &crate::ActorModel) -> Option<Vec<u8>> {
     if let Some(schema) = &model.schema {
         return Some(schema.file_descriptor_set.clone());
     }
-    Schema::of(model).map(|schema| descriptor::encode(&schema))
+    #[cfg(feature = "descriptor")]
+    {
+        Schema::of(model).map(|schema| descriptor::encode(&schema))
+    }
+    #[cfg(not(feature = "descriptor"))]
+    {
+        None
+    }
 }
 
 /// The value and error types of an ask's reply (`None` for a tell's); the error type is `None`

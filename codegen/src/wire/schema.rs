@@ -10,6 +10,11 @@ use syn::ext::IdentExt;
 use super::{Scalar, WireType, classify, leaf_name, plain_path, reply_types};
 use crate::{ActorModel, naming};
 
+/// The file that defines `google.protobuf.Empty`.
+pub(crate) const EMPTY_FILE: &str = "google/protobuf/empty.proto";
+/// The file that defines `google.rpc.Status`.
+pub(crate) const STATUS_FILE: &str = "google/rpc/status.proto";
+
 /// A remote actor's schema.
 pub(crate) struct Schema {
     /// The actor's Rust name, `Shop`, for the text's header.
@@ -265,10 +270,10 @@ impl Schema {
     pub fn imports(&self) -> Vec<&'static str> {
         let mut imports = Vec::new();
         if self.empty {
-            imports.push(super::descriptor::EMPTY_FILE);
+            imports.push(EMPTY_FILE);
         }
         if self.status {
-            imports.push(super::descriptor::STATUS_FILE);
+            imports.push(STATUS_FILE);
         }
         imports
     }
@@ -310,6 +315,8 @@ pub(crate) struct Rendered {
 
 /// An element of the text with a comment right before it, as a descriptor's source info
 /// locates it (protoc's reading).
+// Read by the descriptor (feature `descriptor`) alone.
+#[cfg_attr(not(feature = "descriptor"), allow(dead_code))]
 pub(crate) struct Commented {
     /// The element's place in the `FileDescriptorProto`, `[4, 0, 2, 1]` for the second field
     /// of the first message.
