@@ -1,7 +1,7 @@
-//! The bank of `proto/examples/bank/v1/account.proto`: the `bank.v1` items `build.rs` generates
-//! from it (the prost messages, tonic's client and server, and the `Account` actor: its trait,
-//! `AccountActor`, `AccountRef`), and [`Ledger`], an account held in memory that implements the
-//! trait.
+//! The bank of `proto/examples/bank/v1/account.proto`: the `bank.v1` items `cargo xtask codegen`
+//! generates from it into `src/generated/` (checked in, `--check` in CI): the prost messages,
+//! tonic's client and server, and the `Account` actor (its trait, `AccountActor`,
+//! `AccountRef`); and [`Ledger`], an account held in memory that implements the trait.
 
 use std::time::Duration;
 
@@ -11,7 +11,7 @@ use rakt::wire::Status;
 /// The generated `bank.v1` package.
 #[allow(missing_docs)]
 pub mod v1 {
-    include!(concat!(env!("OUT_DIR"), "/bank.v1.rs"));
+    include!("generated/bank.v1.rs");
 }
 
 use v1::{

@@ -2,7 +2,9 @@
 //!
 //! - `cargo xtask codegen` compiles the wire protocol's `.proto` files under `proto/rakt/v1`
 //!   and writes the Rust (messages, gRPC client and server) and the encoded descriptor set
-//!   into `runtime/src/remote/proto/`, where they are checked in. Nothing else writes there.
+//!   into `runtime/src/remote/proto/`, and the example services of `proto/examples` through
+//!   rakt-codegen's `.proto` front end into `examples/src/generated/`, where they are checked
+//!   in. Nothing else writes there.
 //! - `cargo xtask codegen --check` generates the same into a temporary directory and fails,
 //!   naming each file, when the checked-in ones differ. CI runs it.
 //!
@@ -24,7 +26,8 @@ const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--root <dir>]
        cargo xtask test [<cargo test options>]
 
-  codegen          regenerate runtime/src/remote/proto/ from proto/rakt/v1
+  codegen          regenerate runtime/src/remote/proto/ from proto/rakt/v1 and
+                   examples/src/generated/ from proto/examples
   --check          do not write: exit 1, naming the files, if the checked-in ones differ
   --root <dir>     the workspace to work on (default: the one xtask was built in)
   test             every test: makes target/python (the Python client's environment) from
@@ -120,14 +123,22 @@ impl Command {
                 for path in codegen::write(&root, &files)? {
                     println!("updated {}", path.display());
                 }
-                println!("codegen: {} is up to date", codegen::OUT_DIR);
+                println!(
+                    "codegen: {} and {} are up to date",
+                    codegen::OUT_DIR,
+                    codegen::EXAMPLES_OUT_DIR
+                );
                 Ok(ExitCode::SUCCESS)
             }
             Command::Codegen { check: true, root } => {
                 let files = codegen::generate(&root)?;
                 let drift = codegen::check(&root, &files)?;
                 if drift.is_empty() {
-                    println!("codegen --check: {} is up to date", codegen::OUT_DIR);
+                    println!(
+                        "codegen --check: {} and {} are up to date",
+                        codegen::OUT_DIR,
+                        codegen::EXAMPLES_OUT_DIR
+                    );
                     return Ok(ExitCode::SUCCESS);
                 }
                 eprintln!("codegen --check: the checked-in generated code is out of date:");

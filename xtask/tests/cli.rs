@@ -24,18 +24,30 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Copies the protocol's sources and its checked-in output to a temporary workspace.
+/// Copies the `.proto` sources and their checked-in output to a temporary workspace.
 fn copy_of_workspace() -> tempfile::TempDir {
     let copy = tempfile::tempdir().expect("a temporary folder");
-    for dir in ["proto/rakt/v1", "runtime/src/remote/proto"] {
-        fs::create_dir_all(copy.path().join(dir)).expect("create the copy's folder");
-        for entry in fs::read_dir(workspace_root().join(dir)).expect("read the workspace") {
-            let entry = entry.expect("a folder entry");
-            fs::copy(entry.path(), copy.path().join(dir).join(entry.file_name()))
-                .expect("copy a file");
-        }
+    for dir in [
+        "proto/rakt/v1",
+        "runtime/src/remote/proto",
+        "proto/examples",
+        "examples/src/generated",
+    ] {
+        copy_dir(&workspace_root().join(dir), &copy.path().join(dir));
     }
     copy
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create the copy's folder");
+    for entry in fs::read_dir(from).expect("read the workspace") {
+        let entry = entry.expect("a folder entry");
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            fs::copy(entry.path(), to.join(entry.file_name())).expect("copy a file");
+        }
+    }
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! second rakt process, and from a plain Python gRPC client.
 //!
 //! Run it with `cargo run -p rakt-examples --bin bank`. `proto/examples/bank/v1/account.proto`
-//! describes the `bank.v1.Account` service; `build.rs` turns it into the `Account` trait, the
+//! describes the `bank.v1.Account` service; `cargo xtask codegen` turns it into the `Account` trait, the
 //! `AccountActor` that runs an implementation of it, and the `AccountRef` handle, and
 //! `rakt_examples::bank::Ledger` implements it. The `Teller`, which opens accounts, is an actor
 //! declared in Rust alone (`#[actor(remote = "bank.v1")]`). The program
