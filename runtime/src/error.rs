@@ -3,12 +3,16 @@
 //! Each enum says what went wrong and what the caller can do about it. Nothing here is
 //! constructed by user code; handlers report their own errors through `Result` returns, which
 //! reach an asking caller as [`AskError::Handler`].
+//!
+//! Every enum is `#[non_exhaustive]`, as are `DeadLetterReason` and `StopReason`: features to
+//! come (the cluster) add causes without breaking a caller's `match`, which keeps a `_` arm.
 
 use std::convert::Infallible;
 use std::time::Duration;
 
 /// Why a tell was not delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SendError {
     /// The actor's bounded mailbox is full and the call was not allowed to wait for room
     /// (a `try_send`). Retry later, or use the awaiting form, which waits for room.
@@ -30,6 +34,7 @@ pub enum SendError {
 /// `E` is the error type of a handler that returns `Result<T, E>`; it is
 /// [`Infallible`] for handlers that cannot fail.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AskError<E = Infallible> {
     /// The actor's bounded mailbox is full and the call was not allowed to wait for room.
     #[error("the actor's mailbox is full")]
@@ -86,6 +91,7 @@ impl<E> From<SendError> for AskError<E> {
 
 /// Why an actor could not be spawned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SpawnError {
     /// Another live actor of this system already has this name. Names are unique per system;
     /// pick another name, or stop the other actor first.
@@ -113,6 +119,7 @@ pub enum SpawnError {
 
 /// Why an [`ActorSystem`](crate::ActorSystem) could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// The system name is empty or holds characters other than ASCII letters, digits, `-`,
     /// `_` and `.`.
