@@ -88,6 +88,13 @@ async fn the_account_answers_through_its_wire_codecs() {
     let set: prost_types_lite::FileDescriptorSet =
         prost::Message::decode(AccountActor::FILE_DESCRIPTOR_SET).expect("a descriptor set");
     assert_eq!(set.file_names(), ["bank/v1/account.proto"]);
+    // With its source info: reflection clients show the `.proto` comments.
+    let comment = b"Adds `amount` to the balance";
+    assert!(
+        AccountActor::FILE_DESCRIPTOR_SET
+            .windows(comment.len())
+            .any(|bytes| bytes == comment)
+    );
 
     let system = ActorSystem::builder("bank").build().await.unwrap();
     let account: AccountRef = system

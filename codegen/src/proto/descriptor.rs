@@ -158,11 +158,9 @@ fn with_imports(
                 visit(imported, files, seen, out);
             }
         }
-        // The descriptor as reflection serves it: without the comments and spans.
-        out.push(FileDescriptorProto {
-            source_code_info: None,
-            ..file.clone()
-        });
+        // With its comments and spans (source info), so that reflection clients (grpcurl
+        // `describe`) show the `.proto` comments.
+        out.push(file.clone());
     }
     let mut out = Vec::new();
     visit(file, files, &mut BTreeSet::new(), &mut out);
