@@ -184,32 +184,3 @@ mod prost_types_lite {
         }
     }
 }
-
-/// The `bank` example without its Python client (see `tests/python.rs` for it with one): the
-/// accounts called from Rust and from a second process.
-#[test]
-fn the_bank_example_runs() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bank"))
-        .env_remove("RAKT_PYTHON")
-        .output()
-        .expect("the bank example runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "bank failed:\n{stdout}\n{stderr}");
-    assert!(stderr.is_empty(), "bank wrote to standard error:\n{stderr}");
-    let expected = "\
-bank: node up, serving bank.v1.Account and bank.v1.Teller
-bank: opened alice with 100
-bank: alice deposits 50, balance 150
-bank: alice withdraws 500: FailedPrecondition: cannot withdraw 500 from a balance of 150
-bank: started branch as a child process
-branch: looked alice up on node bank
-branch: alice deposits 25, balance 175
-bank: branch exited cleanly
-bank: opened bob with 0
-bank: Python client skipped: set RAKT_PYTHON to a Python with examples/python/requirements.txt installed
-bank: balances: alice 175, bob 0
-bank: shut down
-";
-    assert_eq!(stdout, expected);
-}

@@ -1,8 +1,9 @@
 //! `cargo xtask test`: the whole test suite, the Python gRPC client's test included.
 //!
-//! The test of the `bank` example with a real Python client (`examples/tests/python.rs`) needs
-//! a Python that has `examples/python/requirements.txt` installed, which a test must not
-//! install (tests reach no network). This task makes that Python first: a virtual environment
+//! The test of the `bank` example with a real Python client
+//! (`examples/tests/bank_example.rs`) needs a Python that has
+//! `examples/python/requirements.txt` installed, which a test must not install (tests reach no
+//! network). This task makes that Python first: a virtual environment
 //! in `target/python`, made anew when the requirements changed (they are pinned, and copied
 //! into it once installed). Then it runs `cargo test --workspace` with `RAKT_PYTHON` pointing
 //! at it and `--include-ignored`, so the test that needs it runs too.

@@ -1,0 +1,77 @@
+//! The `bank` example, run as a program: accounts generated from `.proto`, called from Rust
+//! and from a second process; and with its Python client, a plain gRPC client (grpcio) that
+//! calls the accounts, gets a status with details, runs into a deadline, lists the services
+//! through reflection, and calls an actor declared only in Rust through its reflected schema.
+//!
+//! The Python client needs a Python with `examples/python/requirements.txt` installed, named by
+//! `RAKT_PYTHON`; a test installs nothing, so that test is ignored by a plain `cargo test`.
+//! `cargo xtask test` (the README's test command) makes that Python and runs it.
+
+use std::ffi::OsString;
+use std::process::Command;
+
+/// What the example prints before it turns to the Python client.
+const RUST_STEPS: &str = "\
+bank: node up, serving bank.v1.Account and bank.v1.Teller
+bank: opened alice with 100
+bank: alice deposits 50, balance 150
+bank: alice withdraws 500: FailedPrecondition: cannot withdraw 500 from a balance of 150
+bank: started branch as a child process
+branch: looked alice up on node bank
+branch: alice deposits 25, balance 175
+bank: branch exited cleanly
+bank: opened bob with 0
+";
+
+/// Runs the example with `RAKT_PYTHON` set to `python` (unset for `None`); what it printed.
+fn bank(python: Option<OsString>) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bank"));
+    match python {
+        Some(python) => command.env("RAKT_PYTHON", python),
+        None => command.env_remove("RAKT_PYTHON"),
+    };
+    let output = command.output().expect("the bank example runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "bank failed:\n{stdout}\n{stderr}");
+    assert!(stderr.is_empty(), "bank wrote to standard error:\n{stderr}");
+    stdout
+}
+
+#[test]
+fn the_bank_example_runs() {
+    let expected = format!(
+        "{RUST_STEPS}\
+bank: Python client skipped: set RAKT_PYTHON to a Python with examples/python/requirements.txt installed
+bank: balances: alice 175, bob 0
+bank: shut down
+"
+    );
+    assert_eq!(bank(None), expected);
+}
+
+#[test]
+#[ignore = "needs RAKT_PYTHON (a Python with examples/python/requirements.txt): run `cargo xtask test`"]
+fn a_python_client_calls_the_bank() {
+    let python = std::env::var_os("RAKT_PYTHON")
+        .expect("RAKT_PYTHON names a Python with examples/python/requirements.txt installed");
+    let expected = format!(
+        "{RUST_STEPS}\
+bank: started the Python client
+python: deposited 70 into bob, balance 70
+python: deposited 30 into bob, balance 100
+python: bob's balance is 100
+python: withdrawing 500 fails with FAILED_PRECONDITION: cannot withdraw 500 from a balance of 100
+python: the status details carry the same code
+python: an audit longer than the deadline fails with DEADLINE_EXCEEDED
+python: account nobody fails with NOT_FOUND
+python: reflection lists bank.v1.Account
+python: reflection lists bank.v1.Teller
+python: the teller (Rust only), called through its reflected schema: 'opened carol with 25'
+python: done
+bank: balances: alice 175, bob 100
+bank: shut down
+"
+    );
+    assert_eq!(bank(Some(python)), expected);
+}
