@@ -8,31 +8,29 @@
 //! - `cargo xtask codegen --check` generates the same into a temporary directory and fails,
 //!   naming each file, when the checked-in ones differ. CI runs it.
 //!
-//! - `cargo xtask test [<cargo test options>]` runs the whole test suite: it makes the Python
-//!   environment the Python client's test needs (`target/python`, from the pinned
-//!   `examples/python/requirements.txt`), then runs `cargo test --workspace` with it, ignored
-//!   tests included. See `test.rs`.
+//! - `cargo xtask python-env` makes the Python environment the Python client's test needs
+//!   (`target/python`, from the pinned `examples/python/requirements.txt`) and prints its
+//!   interpreter's path, for `RAKT_PYTHON`. See `python.rs`.
 //!
 //! `--root <dir>` points either at another checkout (the tests use a copy); by default the
 //! workspace xtask was built in.
 
 mod codegen;
-mod test;
+mod python;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--root <dir>]
-       cargo xtask test [<cargo test options>]
+       cargo xtask python-env
 
   codegen          regenerate runtime/src/remote/proto/ from proto/rakt/v1 and
                    examples/src/generated/ from proto/examples
   --check          do not write: exit 1, naming the files, if the checked-in ones differ
   --root <dir>     the workspace to work on (default: the one xtask was built in)
-  test             every test: makes target/python (the Python client's environment) from
-                   examples/python/requirements.txt, then runs `cargo test --workspace`
-                   with it, ignored tests included";
+  python-env       make target/python (the Python client's environment) from
+                   examples/python/requirements.txt; print its interpreter's path";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -57,9 +55,8 @@ fn main() -> ExitCode {
 enum Command {
     /// `codegen`: write the generated files, or with `check`, compare them.
     Codegen { check: bool, root: PathBuf },
-    /// `test`: the whole test suite, with the Python client's environment; the options go
-    /// to `cargo test`.
-    Test { args: Vec<String> },
+    /// `python-env`: the Python client's environment, made or brought up to date.
+    PythonEnv,
     /// `help`, `--help`, `-h`.
     Help,
 }
@@ -69,15 +66,16 @@ impl Command {
         let mut args = args.iter().map(String::as_str);
         match args.next() {
             Some("codegen") => {}
-            Some("test") => {
-                return Ok(Command::Test {
-                    args: args.map(str::to_owned).collect(),
-                });
+            Some("python-env") => {
+                return match args.next() {
+                    None => Ok(Command::PythonEnv),
+                    Some(other) => Err(format!("`python-env` takes no option, not `{other}`")),
+                };
             }
             Some("help" | "--help" | "-h") => return Ok(Command::Help),
             Some(other) => {
                 return Err(format!(
-                    "unknown task `{other}`; expected `codegen` or `test`"
+                    "unknown task `{other}`; expected `codegen` or `python-env`"
                 ));
             }
             None => return Err("no task given".to_owned()),
@@ -108,15 +106,10 @@ impl Command {
                 println!("{USAGE}");
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Test { args } => {
-                let root = workspace_root();
-                let python = test::python(&root)?;
-                let status = test::cargo_test(&root, &python, &args)?;
-                Ok(if status.success() {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::FAILURE
-                })
+            Command::PythonEnv => {
+                let python = python::ensure(&workspace_root())?;
+                println!("{}", python.display());
+                Ok(ExitCode::SUCCESS)
             }
             Command::Codegen { check: false, root } => {
                 let files = codegen::generate(&root)?;
@@ -188,20 +181,15 @@ mod tests {
     }
 
     #[test]
-    fn parses_test_and_hands_its_options_to_cargo() {
-        assert_eq!(parse(&["test"]), Ok(Command::Test { args: Vec::new() }));
-        assert_eq!(
-            parse(&["test", "-p", "rakt"]),
-            Ok(Command::Test {
-                args: vec!["-p".to_owned(), "rakt".to_owned()]
-            })
-        );
+    fn parses_python_env() {
+        assert_eq!(parse(&["python-env"]), Ok(Command::PythonEnv));
+        assert!(parse(&["python-env", "--x"]).unwrap_err().contains("`--x`"));
     }
 
     #[test]
     fn the_python_requirements_are_pinned() {
         let requirements =
-            std::fs::read_to_string(workspace_root().join(test::REQUIREMENTS)).unwrap();
+            std::fs::read_to_string(workspace_root().join(python::REQUIREMENTS)).unwrap();
         let packages: Vec<_> = requirements
             .lines()
             .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
@@ -217,7 +205,7 @@ mod tests {
     fn refuses_unknown_tasks_and_options() {
         assert!(parse(&[]).is_err());
         assert!(parse(&["build"]).unwrap_err().contains("`build`"));
-        assert!(parse(&["build"]).unwrap_err().contains("`test`"));
+        assert!(parse(&["build"]).unwrap_err().contains("`python-env`"));
         assert!(
             parse(&["codegen", "--force"])
                 .unwrap_err()

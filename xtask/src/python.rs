@@ -1,12 +1,12 @@
-//! `cargo xtask test`: the whole test suite, the Python gRPC client's test included.
+//! `cargo xtask python-env`: the Python the Python gRPC client's test runs with.
 //!
 //! The test of the `bank` example with a real Python client
 //! (`examples/tests/bank_example.rs`) needs a Python that has
 //! `examples/python/requirements.txt` installed, which a test must not install (tests reach no
-//! network). This task makes that Python first: a virtual environment
-//! in `target/python`, made anew when the requirements changed (they are pinned, and copied
-//! into it once installed). Then it runs `cargo test --workspace` with `RAKT_PYTHON` pointing
-//! at it and `--include-ignored`, so the test that needs it runs too.
+//! network). This task makes it: a virtual environment in `target/python`, made anew when the
+//! requirements changed (they are pinned, and copied into it once installed), and prints the
+//! interpreter's path on standard output, for `RAKT_PYTHON` (`.ci/run` does
+//! `export RAKT_PYTHON="$(cargo xtask python-env)"` before `cargo test --workspace`).
 
 use std::fs;
 use std::io;
@@ -50,7 +50,7 @@ pub enum Error {
 }
 
 /// The Python of the environment in `root`, made or brought up to date first.
-pub fn python(root: &Path) -> Result<PathBuf, Error> {
+pub fn ensure(root: &Path) -> Result<PathBuf, Error> {
     let requirements = root.join(REQUIREMENTS);
     let venv = root.join(VENV);
     let python = venv.join("bin").join("python");
@@ -62,7 +62,7 @@ pub fn python(root: &Path) -> Result<PathBuf, Error> {
     if python.is_file() && fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) {
         return Ok(python);
     }
-    println!("xtask: making the Python environment {VENV} from {REQUIREMENTS}");
+    eprintln!("xtask: making the Python environment {VENV} from {REQUIREMENTS}");
     run(Command::new("python3")
         .args(["-m", "venv", "--clear"])
         .arg(&venv))?;
@@ -83,25 +83,10 @@ pub fn python(root: &Path) -> Result<PathBuf, Error> {
     Ok(python)
 }
 
-/// Runs `cargo test --workspace <extra> -- --include-ignored` in `root` with `RAKT_PYTHON`
-/// set to `python`; its exit status.
-pub fn cargo_test(root: &Path, python: &Path, extra: &[String]) -> Result<ExitStatus, Error> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    Command::new(&cargo)
-        .current_dir(root)
-        .env("RAKT_PYTHON", python)
-        .args(["test", "--workspace"])
-        .args(extra)
-        .args(["--", "--include-ignored"])
-        .status()
-        .map_err(|source| Error::Spawn {
-            program: cargo.to_string_lossy().into_owned(),
-            source,
-        })
-}
-
-/// Runs `command`, failing unless it succeeds.
+/// Runs `command`, its output on standard error (standard output is the interpreter's path),
+/// failing unless it succeeds.
 fn run(command: &mut Command) -> Result<(), Error> {
+    command.stdout(io::stderr());
     let step = format!("{command:?}");
     let status = command.status().map_err(|source| Error::Spawn {
         program: command.get_program().to_string_lossy().into_owned(),
