@@ -36,7 +36,7 @@ pub(crate) use self::catalog::{GrpcService, KindInfo};
 pub use self::codec::RawCodec;
 pub(crate) use self::status::Refused;
 use super::config::NodeConfig;
-use crate::wire::{EncodedReply, WireMethod};
+use crate::wire::{Response, WireMethod};
 
 /// The metadata key that names the actor a call reaches.
 pub const ACTOR_KEY: &str = "rakt-actor";
@@ -51,13 +51,13 @@ pub(crate) trait Actors: Send + Sync + 'static {
 
     /// Delivers `payload` (the arguments message) for `method` to the actor at `path` (of the
     /// method's kind; activated if its kind allows), never waiting for room in its mailbox;
-    /// resolves once it is queued, with the reply to come for an ask.
+    /// resolves once it is queued, with what the caller waits for.
     fn send(
         &self,
         method: &'static WireMethod,
         path: String,
         payload: Bytes,
-    ) -> BoxFuture<'static, Result<Option<EncodedReply>, Refused>>;
+    ) -> BoxFuture<'static, Result<Response, Refused>>;
 }
 
 /// A node's door; cheap to clone (every clone is the same door).
@@ -315,11 +315,14 @@ impl UnaryService<Bytes> for DoorCall {
         Box::pin(async move {
             let answered = async move {
                 match sent.await? {
-                    None => Ok(Bytes::new()),
-                    Some(reply) => match reply.await {
+                    Response::Tell => Ok(Bytes::new()),
+                    Response::Unary(reply) => match reply.await {
                         Ok(reply) => status::response(method, reply),
                         Err(error) => Err(status::ask_failed(error, timeout)),
                     },
+                    Response::Stream(_) => Err(tonic::Status::unimplemented(
+                        "a streamed reply is served as a server-streaming call",
+                    )),
                 }
             };
             match tokio::time::timeout_at(deadline, answered).await {
