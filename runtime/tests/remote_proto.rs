@@ -64,6 +64,7 @@ fn a_frame_with_a_batch_of_envelopes_and_replies_round_trips() {
                     traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".into(),
                     tracestate: "rojo=00f067aa0ba902b7".into(),
                 }),
+                stream_window: 0,
             },
             Envelope {
                 target: Some(actor(None, "/user/counter", 0)),
@@ -74,8 +75,10 @@ fn a_frame_with_a_batch_of_envelopes_and_replies_round_trips() {
         ],
         replies: vec![Reply {
             correlation_id: 9,
+            more: false,
             outcome: Some(reply::Outcome::Payload(Bytes::from_static(&[0x08, 0x2a]))),
         }],
+        controls: vec![],
     };
 
     let bytes = frame.encode_to_vec();
@@ -119,6 +122,7 @@ fn a_reply_with_an_error_detail_round_trips() {
     let replies = [
         Reply {
             correlation_id: 7,
+            more: false,
             outcome: Some(reply::Outcome::Error(ErrorDetail {
                 cause: ErrorCause::UnhandledInState.into(),
                 message: "not handled in state Closed".into(),
@@ -127,6 +131,7 @@ fn a_reply_with_an_error_detail_round_trips() {
         },
         Reply {
             correlation_id: 8,
+            more: false,
             outcome: Some(reply::Outcome::Error(ErrorDetail {
                 cause: ErrorCause::HandlerError.into(),
                 message: "insufficient funds".into(),
@@ -137,6 +142,7 @@ fn a_reply_with_an_error_detail_round_trips() {
         },
         Reply {
             correlation_id: 9,
+            more: false,
             outcome: Some(reply::Outcome::Error(ErrorDetail {
                 cause: ErrorCause::Timeout.into(),
                 message: String::new(),
@@ -152,6 +158,7 @@ fn a_reply_with_an_error_detail_round_trips() {
     let decoded = Reply::decode(
         Reply {
             correlation_id: 7,
+            more: false,
             outcome: Some(reply::Outcome::Error(ErrorDetail {
                 cause: ErrorCause::StashFull.into(),
                 message: String::new(),
@@ -173,6 +180,7 @@ fn a_reply_with_an_error_detail_round_trips() {
 fn a_unit_reply_is_told_apart_from_a_reply_without_outcome() {
     let unit = Reply {
         correlation_id: 3,
+        more: false,
         outcome: Some(reply::Outcome::Payload(Bytes::new())),
     };
     let decoded = Reply::decode(unit.encode_to_vec().as_slice()).expect("a reply");
@@ -184,6 +192,7 @@ fn a_unit_reply_is_told_apart_from_a_reply_without_outcome() {
 
     let empty = Reply {
         correlation_id: 3,
+        more: false,
         outcome: None,
     };
     let decoded = Reply::decode(empty.encode_to_vec().as_slice()).expect("a reply");

@@ -14,6 +14,7 @@ use prost::bytes::Bytes;
 use tonic::{Code, Status};
 
 use super::proto::v1::{ErrorCause, ErrorDetail, NodeAddress, error_detail};
+use crate::error::AskError;
 
 /// Why a remote call (a tell, an ask, a lookup, a spawn, a stop or a watch) failed.
 ///
@@ -451,6 +452,25 @@ impl RemoteError {
             limit: clamp_usize(limit),
         }
     }
+}
+
+/// An ask failure on this node as the protocol's error detail.
+pub(crate) fn ask_detail(error: AskError) -> ErrorDetail {
+    let message = error.to_string();
+    match error {
+        AskError::Handler(never) => match never {},
+        AskError::MailboxFull => RemoteError::MailboxFull { message },
+        AskError::Stopped => RemoteError::Stopped { message },
+        AskError::Timeout(timeout) => RemoteError::Timeout { timeout },
+        AskError::Failed(message) => RemoteError::HandlerFailed { message },
+        AskError::NoReply => RemoteError::NoReply,
+        AskError::Unhandled { state } => RemoteError::UnhandledInState { state },
+        AskError::StashFull { capacity } => RemoteError::StashFull {
+            capacity: u64::try_from(capacity).unwrap_or(u64::MAX),
+        },
+        AskError::Remote(message) => RemoteError::Unspecified { cause: 0, message },
+    }
+    .to_detail()
 }
 
 /// Why a [`NodeConfig`](super::NodeConfig) was refused by its builder.

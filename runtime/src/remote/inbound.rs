@@ -9,7 +9,9 @@
 use std::fmt;
 use std::sync::Arc;
 
+use futures_util::Stream;
 use futures_util::future::BoxFuture;
+use futures_util::stream::BoxStream;
 use prost::bytes::Bytes;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
@@ -19,6 +21,7 @@ use super::proto::v1::{
     ActorAddress, Envelope, ErrorCause, ErrorDetail, NodeAddress, Reply, SpawnRequest, Terminated,
     error_detail, reply,
 };
+use crate::wire::StreamPiece;
 
 /// The actor system behind a node: where the transport delivers what peers send.
 ///
@@ -155,15 +158,18 @@ pub enum WatchStart {
 /// on, under the ask's correlation id.
 ///
 /// Answer with [`send`](Self::send), [`fail`](Self::fail) or [`reply`](Self::reply), once
-/// (each takes `self`). A `ReplyTo` dropped without an answer answers for you with
-/// `ERROR_CAUSE_NO_REPLY` (`ERROR_CAUSE_HANDLER_FAILED` when a panic drops it). An answer given
-/// after the ask's deadline is replaced by `ERROR_CAUSE_TIMEOUT` (its asker has stopped
-/// waiting, so the payload would be wasted). If the link has ended meanwhile, the answer is
-/// dropped: the asker has already failed with the link's loss.
+/// (each takes `self`); a streaming ask ([`stream_window`](Self::stream_window) non-zero) is
+/// answered with [`stream`](Self::stream). A `ReplyTo` dropped without an answer answers for
+/// you with `ERROR_CAUSE_NO_REPLY` (`ERROR_CAUSE_HANDLER_FAILED` when a panic drops it). An
+/// answer given after the ask's deadline is replaced by `ERROR_CAUSE_TIMEOUT` (its asker has
+/// stopped waiting, so the payload would be wasted). If the link has ended meanwhile, the
+/// answer is dropped: the asker has already failed with the link's loss.
 #[derive(Debug)]
 pub struct ReplyTo {
     correlation_id: u64,
     timeout_ms: u64,
+    /// The envelope's `stream_window`: 0 for a unary ask.
+    window: u32,
     deadline: Option<Instant>,
     link: Option<Arc<dyn ReplyLink>>,
 }
@@ -173,10 +179,31 @@ pub struct ReplyTo {
 pub(crate) trait ReplyLink: fmt::Debug + Send + Sync {
     /// Queues the answer to one of the peer's asks; dropped if the link has ended.
     fn enqueue_reply(&self, reply: Reply);
+
+    /// Sends a streamed answer as the peer's credit allows, until it ends, the peer cancels,
+    /// its deadline passes or the link ends (dropping the stream, which stops its producer).
+    fn serve_stream(self: Arc<Self>, answer: StreamAnswer);
+}
+
+/// A streamed answer to one of the peer's streaming asks, for its link to send.
+pub(crate) struct StreamAnswer {
+    /// The ask's correlation id.
+    pub(crate) correlation_id: u64,
+    /// The credit the asker granted up front (the envelope's `stream_window`, non-zero).
+    pub(crate) window: u32,
+    /// When the whole stream must have ended, and the timeout that deadline came from.
+    pub(crate) deadline: Option<(Instant, u64)>,
+    /// The items, then the end.
+    pub(crate) pieces: BoxStream<'static, StreamPiece>,
 }
 
 impl ReplyTo {
-    pub(crate) fn new(link: Arc<dyn ReplyLink>, correlation_id: u64, timeout_ms: u64) -> Self {
+    pub(crate) fn new(
+        link: Arc<dyn ReplyLink>,
+        correlation_id: u64,
+        timeout_ms: u64,
+        window: u32,
+    ) -> Self {
         // A timeout too far out for the clock is no deadline at all.
         let deadline = (timeout_ms > 0)
             .then(|| Instant::now().checked_add(std::time::Duration::from_millis(timeout_ms)))
@@ -184,6 +211,7 @@ impl ReplyTo {
         ReplyTo {
             correlation_id,
             timeout_ms,
+            window,
             deadline,
             link: Some(link),
         }
@@ -204,6 +232,50 @@ impl ReplyTo {
     pub fn is_expired(&self) -> bool {
         self.deadline
             .is_some_and(|deadline| Instant::now() >= deadline)
+    }
+
+    /// Whether the asker asked for a streamed answer (`stream_window` in its envelope), and
+    /// the credit it granted up front: how many items may go before it grants more. 0 for a
+    /// unary ask.
+    pub fn stream_window(&self) -> u32 {
+        self.window
+    }
+
+    /// Answers a streaming ask with `pieces`: each [`StreamPiece::Item`] goes as an item reply,
+    /// then the [`End`](StreamPiece::End) or [`Failed`](StreamPiece::Failed) piece (or the
+    /// stream's end, a clean end) as the last reply. The link pulls `pieces` only while the
+    /// asker's credit lasts, so a producer behind a bounded buffer (an
+    /// [`EncodedStream`](crate::wire::EncodedStream)) waits while its caller reads slowly; it
+    /// drops `pieces`, which stops the producer, when the asker cancels, when the link ends,
+    /// and at the ask's deadline, which bounds the whole stream (answering
+    /// `ERROR_CAUSE_TIMEOUT`).
+    ///
+    /// Call it from [`Inbound::envelope`]: a cancel the asker sends before the stream has
+    /// started is not kept. A unary ask (a [`stream_window`](Self::stream_window) of 0) cannot
+    /// take a stream: it is answered with `ERROR_CAUSE_UNSPECIFIED`, and `pieces` is dropped.
+    pub fn stream(mut self, pieces: impl Stream<Item = StreamPiece> + Send + 'static) {
+        if self.window == 0 {
+            self.answer(Err(detail(
+                ErrorCause::Unspecified,
+                "the method answers with a stream, and the ask asked for one reply \
+                 (`stream_window` 0)",
+            )));
+            return;
+        }
+        if self.is_expired() {
+            // Answered `ERROR_CAUSE_TIMEOUT`.
+            self.answer(Ok(Bytes::new()));
+            return;
+        }
+        let Some(link) = self.link.take() else {
+            return;
+        };
+        link.serve_stream(StreamAnswer {
+            correlation_id: self.correlation_id,
+            window: self.window,
+            deadline: self.deadline.map(|deadline| (deadline, self.timeout_ms)),
+            pieces: Box::pin(pieces),
+        });
     }
 
     /// Answers with the reply payload (the method's encoded reply message; empty for `()`).
@@ -243,6 +315,7 @@ impl ReplyTo {
         link.enqueue_reply(Reply {
             correlation_id: self.correlation_id,
             outcome: Some(outcome),
+            more: false,
         });
     }
 }

@@ -2,14 +2,17 @@
 //! its writer puts into frames), its pending asks, what the handshake said about the peer, the
 //! reading of incoming frames, and its end.
 //!
-//! This module owns a link's life after the handshake: enqueueing envelopes and replies,
-//! dispatching incoming envelopes to [`Inbound`](super::Inbound) and replies to pending asks,
-//! refusing envelopes for another node, and closing (every pending ask fails at once, tells
-//! that never left become dead letters). Opening links (handshakes, reconnects) is the peer's
+//! This module owns a link's life after the handshake: enqueueing envelopes, replies and
+//! stream controls, dispatching incoming envelopes to [`Inbound`](super::Inbound), replies to
+//! pending asks (a streaming ask's items within the credit it granted, and the credit and
+//! cancel its caller's stream reports back as controls) and controls to the streamed answers
+//! being sent, refusing envelopes for another node, and closing (every pending ask and stream
+//! fails at once, streamed answers stop, tells that never left become dead letters). Opening links (handshakes, reconnects) is the peer's
 //! (outbound) and the server's (inbound); both build on this module, which imports neither.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::time::Duration;
 
 use prost::Message;
 use tokio::sync::{mpsc, oneshot};
@@ -19,12 +22,16 @@ use tracing::{debug, trace, warn};
 use super::config::DEFAULT_MAX_FRAME_BYTES;
 use super::error::{RemoteError, detail, node_text};
 use super::events::{DeadLetter, Direction};
-use super::inbound::{ReplyLink, ReplyTo};
-use super::pending::{Outcome, Pending};
-use super::proto::v1::{Envelope, ErrorCause, Frame, NodeAddress, Reply, reply};
+use super::inbound::{ReplyLink, ReplyTo, StreamAnswer};
+use super::pending::{Completed, Outcome, Pending, PendingStream, StreamSink};
+use super::proto::v1::{
+    Envelope, ErrorCause, Frame, NodeAddress, Reply, StreamControl, reply,
+};
 use super::queued::Queued;
+use super::served::Served;
 use super::shared::Shared;
 use crate::failure::catch_sync;
+use crate::stream::StreamFeedback;
 
 /// What a link's writer is given to send.
 #[derive(Debug)]
@@ -40,15 +47,21 @@ pub(crate) enum Out {
         size: usize,
         uid: u64,
     },
-    /// The answer to one of the peer's asks, with its size in a frame.
+    /// The answer to one of the peer's asks (or an item of it), with its size in a frame.
     Reply { reply: Reply, size: usize },
+    /// Credit for, or the cancel of, one of this node's streaming asks, with its size in a
+    /// frame.
+    Control {
+        control: StreamControl,
+        size: usize,
+    },
     /// End the stream after what was queued before: `None` with `OK` (on purpose), or with
     /// the status (server side only; a client's stream just ends).
     End(Option<Status>),
 }
 
-/// The bytes a repeated message field of `len` bytes takes in a frame (tags 2 and 3 take one
-/// byte).
+/// The bytes a repeated message field of `len` bytes takes in a frame (tags 2, 3 and 4 take
+/// one byte).
 pub(crate) fn field_size(len: usize) -> usize {
     1 + prost::encoding::encoded_len_varint(len as u64) + len
 }
@@ -91,6 +104,8 @@ pub(crate) struct Session {
     pub(crate) shared: Arc<Shared>,
     outbox: mpsc::UnboundedSender<Out>,
     pub(crate) pending: Pending,
+    /// The streamed answers this node is sending to the peer's streaming asks.
+    served: Arc<Served>,
     /// The peer's handshake, once read.
     peer: OnceLock<PeerInfo>,
     /// The address dialed (outbound), for messages before the handshake.
@@ -119,6 +134,7 @@ impl Session {
             shared,
             outbox,
             pending: Pending::default(),
+            served: Arc::default(),
             peer: OnceLock::new(),
             dialed,
             closed: AtomicBool::new(false),
@@ -215,13 +231,133 @@ impl Session {
         }
     }
 
+    /// Registers and queues a streaming ask: `sink` hears of its items and its end, also when
+    /// it cannot be sent (at once, with why). The peer may send as many items as `sink`'s
+    /// window, then as many more as its caller takes (credit controls); `timeout` bounds the
+    /// whole stream (it travels as `timeout_ms`, and here ends the stream with
+    /// [`RemoteError::Timeout`] and cancels it).
+    pub(crate) fn ask_stream(
+        self: &Arc<Self>,
+        envelope: Queued,
+        uid: u64,
+        timeout: Option<Duration>,
+        sink: Box<dyn StreamSink>,
+    ) {
+        // A window of 0 would make it a unary ask; the caller's stream holds at least one.
+        let window = sink.window().max(1);
+        let registered = self.pending.register_stream(sink, |id, entry| {
+            Arc::new(Credit {
+                session: Arc::downgrade(self),
+                entry,
+                id,
+            })
+        });
+        let (id, entry) = match registered {
+            Ok(registered) => registered,
+            Err((reason, sink)) => return sink.end(Err(reason)),
+        };
+        let mut envelope = envelope.into_stream(window);
+        envelope.set_call(id, timeout.map_or(0, RemoteError::timeout_ms));
+        if let Err(error) = self.enqueue(envelope, uid) {
+            if let Some(entry) = self.pending.remove_stream(id) {
+                entry.end(Err(error));
+            }
+            return;
+        }
+        if let Some(timeout) = timeout {
+            let session = Arc::downgrade(self);
+            let deadline = self.shared.runtime.spawn(async move {
+                tokio::time::sleep(timeout).await;
+                if let Some(session) = session.upgrade() {
+                    session.expire_stream(id, timeout);
+                }
+            });
+            entry.set_deadline(deadline.abort_handle());
+        }
+    }
+
+    /// Streaming ask `id` reached its deadline here: it ends with [`RemoteError::Timeout`] and
+    /// the peer is told to stop.
+    fn expire_stream(&self, id: u64, timeout: Duration) {
+        if let Some(entry) = self.pending.remove_stream(id) {
+            entry.end(Err(RemoteError::Timeout { timeout }));
+            self.control(StreamControl {
+                correlation_id: id,
+                credit: 0,
+                cancel: true,
+            });
+        }
+    }
+
+    /// Queues a control for one of this node's streaming asks; dropped if the link has ended
+    /// (the peer drops its streams with it).
+    fn control(&self, control: StreamControl) {
+        let size = field_size(control.encoded_len());
+        let _ = self.outbox.send(Out::Control { control, size });
+    }
+
+    /// Stops sending the streamed answer to the peer's ask `id` (its last reply went already).
+    pub(crate) fn stop_serving(&self, id: u64) {
+        self.served.control(StreamControl {
+            correlation_id: id,
+            credit: 0,
+            cancel: true,
+        });
+    }
+
+    /// Delivers the outcome of ask `id` (a reply, a streaming ask's end, or why it failed).
+    fn settle(&self, id: u64, outcome: Outcome) {
+        match self.pending.complete(id, outcome) {
+            Completed::Ask => {}
+            Completed::Stream(stream, outcome) => stream.end(outcome),
+            Completed::Nobody => trace!(id, "a reply nobody waits for (timed out, cancelled)"),
+        }
+    }
+
+    /// An item of one of this node's streaming asks: handed to its caller within the credit
+    /// granted. An item for a unary ask, without a payload, beyond the credit, or that does not
+    /// decode is the peer's protocol error: it fails that ask only (and cancels the stream).
+    fn stream_item(&self, reply: Reply) {
+        let id = reply.correlation_id;
+        let Some(entry) = self.pending.stream(id) else {
+            // An item for a unary ask fails it; one for nobody was in flight when the stream
+            // ended here (cancelled, past its deadline): dropped.
+            if let Completed::Stream(stream, outcome) = self
+                .pending
+                .complete(id, Err(broken("an item (`more`) for a unary ask")))
+            {
+                stream.end(outcome);
+            }
+            return;
+        };
+        let why = match &reply.outcome {
+            Some(reply::Outcome::Payload(payload)) => match entry.item(payload) {
+                Ok(()) => return,
+                Err(why) => why,
+            },
+            Some(reply::Outcome::Error(_)) | None => {
+                "an item (`more`) without a payload".to_owned()
+            }
+        };
+        debug!(peer = %node_text(self.peer_node()), id, %why, "a stream broke the protocol");
+        if let Some(entry) = self.pending.remove_stream(id) {
+            entry.end(Err(broken(&why)));
+            self.control(StreamControl {
+                correlation_id: id,
+                credit: 0,
+                cancel: true,
+            });
+        }
+    }
+
     /// Ends the writer's stream after what is queued: with `OK` (`None`) or a status.
     pub(crate) fn end_stream(&self, status: Option<Status>) {
         let _ = self.outbox.send(Out::End(status));
     }
 
-    /// The link has ended for `reason`: every pending ask fails with it, at once, and tells
-    /// the writer gave back become dead letters. Later calls keep the first reason.
+    /// The link has ended for `reason`: every pending ask and stream fails with it, at once,
+    /// the streamed answers being sent stop, and tells the writer gave back become dead
+    /// letters. Later calls keep the first reason.
     pub(crate) fn close(&self, reason: RemoteError) {
         let spilled = {
             let mut state = self.state();
@@ -233,6 +369,7 @@ impl Session {
             std::mem::take(&mut state.spilled)
         };
         self.pending.close(&reason);
+        self.served.close();
         for envelope in spilled {
             self.dead_letter(
                 envelope.into_envelope(),
@@ -244,7 +381,8 @@ impl Session {
 
     /// What the writer still held when it was dropped: tells become dead letters (now, or
     /// when the link learns why it ended); asks fail with the link (they are still pending);
-    /// replies are dropped (their askers failed with the link on their side).
+    /// replies and controls are dropped (their askers and streams failed with the link on
+    /// their side).
     pub(crate) fn spill(&self, items: Vec<Out>) {
         let tells = items.into_iter().filter_map(|item| match item {
             Out::Envelope { envelope, .. } if envelope.correlation_id() == 0 => Some(envelope),
@@ -271,9 +409,7 @@ impl Session {
     pub(crate) fn reject(&self, envelope: Queued, reason: RemoteError) {
         match envelope.correlation_id() {
             0 => self.dead_letter(envelope.into_envelope(), Direction::Outbound, reason),
-            id => {
-                self.pending.complete(id, Err(reason));
-            }
+            id => self.settle(id, Err(reason)),
         }
     }
 
@@ -307,7 +443,8 @@ impl Session {
     }
 
     /// Handles one frame from the peer: envelopes to the node's [`Inbound`](super::Inbound)
-    /// (or refused), replies to their pending asks.
+    /// (or refused), replies to their pending asks, then controls to the streamed answers
+    /// (after the envelopes, so that a frame may start a stream and control it).
     pub(crate) fn receive(self: &Arc<Self>, frame: Frame) {
         self.shared
             .counters
@@ -319,6 +456,10 @@ impl Session {
             self.deliver(envelope);
         }
         for reply in frame.replies {
+            if reply.more {
+                self.stream_item(reply);
+                continue;
+            }
             let outcome = match reply.outcome {
                 Some(reply::Outcome::Payload(payload)) => Ok(payload),
                 Some(reply::Outcome::Error(error)) => Err(RemoteError::from_detail(error)),
@@ -327,12 +468,10 @@ impl Session {
                     message: "a reply without an outcome".into(),
                 }),
             };
-            if !self.pending.complete(reply.correlation_id, outcome) {
-                trace!(
-                    id = reply.correlation_id,
-                    "a reply nobody waits for (timed out)"
-                );
-            }
+            self.settle(reply.correlation_id, outcome);
+        }
+        for control in frame.controls {
+            self.served.control(control);
         }
     }
 
@@ -365,6 +504,7 @@ impl Session {
                 self.enqueue_reply(Reply {
                     correlation_id: envelope.correlation_id,
                     outcome: Some(reply::Outcome::Error(refusal)),
+                    more: false,
                 });
             } else {
                 let reason = RemoteError::from_detail(refusal);
@@ -372,8 +512,14 @@ impl Session {
             }
             return;
         }
-        let reply = (envelope.correlation_id != 0)
-            .then(|| ReplyTo::new(self.clone(), envelope.correlation_id, envelope.timeout_ms));
+        let reply = (envelope.correlation_id != 0).then(|| {
+            ReplyTo::new(
+                self.clone(),
+                envelope.correlation_id,
+                envelope.timeout_ms,
+                envelope.stream_window,
+            )
+        });
         // An `Inbound` that panics fails this envelope only (an ask's `ReplyTo`, dropped in
         // the unwinding, answers `ERROR_CAUSE_HANDLER_FAILED`); the link reads on.
         let from = self.peer_node();
@@ -388,6 +534,59 @@ impl ReplyLink for Session {
     fn enqueue_reply(&self, reply: Reply) {
         let size = field_size(reply.encoded_len());
         let _ = self.outbox.send(Out::Reply { reply, size });
+    }
+
+    fn serve_stream(self: Arc<Self>, answer: StreamAnswer) {
+        let served = self.served.clone();
+        let runtime = self.shared.runtime.clone();
+        served.start(self, &runtime, answer);
+    }
+}
+
+/// How a caller's stream reports back to its link: credit as the caller takes items, a cancel
+/// when it drops the stream. Holds its link and entry weakly: a stream that ended sends
+/// nothing.
+struct Credit {
+    session: Weak<Session>,
+    entry: Weak<PendingStream>,
+    id: u64,
+}
+
+impl StreamFeedback for Credit {
+    fn consumed(&self, items: u32) {
+        let (Some(session), Some(entry)) = (self.session.upgrade(), self.entry.upgrade()) else {
+            return;
+        };
+        // Counted here before it is sent, so the peer never has more than this side allows.
+        if entry.grant(items) {
+            session.control(StreamControl {
+                correlation_id: self.id,
+                credit: items,
+                cancel: false,
+            });
+        }
+    }
+
+    fn cancelled(&self) {
+        let Some(session) = self.session.upgrade() else {
+            return;
+        };
+        if let Some(entry) = session.pending.remove_stream(self.id) {
+            // Nobody reads: the stream goes without an end.
+            drop(entry.take());
+            session.control(StreamControl {
+                correlation_id: self.id,
+                credit: 0,
+                cancel: true,
+            });
+        }
+    }
+}
+
+/// The error of a streaming ask (or an ask) whose peer broke the stream protocol.
+fn broken(why: &str) -> RemoteError {
+    RemoteError::MalformedPayload {
+        message: format!("the peer broke the stream protocol: {why}"),
     }
 }
 

@@ -171,6 +171,7 @@ mod proxy;
 mod queued;
 mod remoting;
 mod server;
+mod served;
 mod service;
 mod shared;
 mod writer;

@@ -29,6 +29,7 @@ use super::events::LinkStats;
 use super::inbound::Inbound;
 use super::link::Session;
 use super::peer::Peer;
+use super::pending::StreamSink;
 use super::proto::v1::{ActorAddress, Envelope, NodeAddress};
 use super::queued::{Plain, Queued};
 use super::server::{Accepted, Server};
@@ -510,6 +511,29 @@ impl Route {
             start_ask(&self.peer, self.uid, self.plain(method, payload), timeout)
         };
         finish_ask(started, timeout)
+    }
+}
+
+impl Route {
+    /// A streaming ask of this route's actor: `sink` hears of its items and its end (at once,
+    /// with why, when it cannot be sent). `timeout`, if any, bounds the whole stream.
+    pub(crate) fn ask_stream(
+        &self,
+        method: &str,
+        payload: Bytes,
+        timeout: Option<Duration>,
+        sink: Box<dyn StreamSink>,
+    ) {
+        if let Some(timeout) = timeout.filter(|timeout| timeout.is_zero()) {
+            return sink.end(Err(RemoteError::Timeout { timeout }));
+        }
+        if self.peer.is_closing() {
+            return sink.end(Err(RemoteError::LocalShutdown));
+        }
+        match self.peer.link() {
+            Ok(session) => session.ask_stream(self.plain(method, payload), self.uid, timeout, sink),
+            Err(error) => sink.end(Err(error)),
+        }
     }
 }
 

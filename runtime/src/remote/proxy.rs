@@ -2,9 +2,10 @@
 //! [`RemoteProxy`], the `Forward` that encodes it with the actor's wire codec and sends it
 //! over the node.
 //!
-//! This module owns what a handle to another node's actor does: tells and asks (encoded with
-//! `RemoteActor::encode_call`, then sent on the actor's route: its node's connection, found on
-//! the first send and kept), the mapping of transport errors into [`SendError`] and
+//! This module owns what a handle to another node's actor does: tells, asks and streaming asks
+//! (encoded with `RemoteActor::encode_call`, then sent on the actor's route: its node's
+//! connection, found on the first send and kept; a stream's caller end goes to the link, which
+//! feeds it), the mapping of transport errors into [`SendError`] and
 //! [`AskError`], stop (`Node::stop`), and the remote watch that marks the handle stopped, and
 //! tells its local watchers, when the actor stops or its node becomes unreachable. Local sends
 //! never reach it: only a sealed mailbox's refusal does.
@@ -24,6 +25,7 @@ use super::address::address_text;
 use super::calls::WatchEnd;
 use super::error::RemoteError;
 use super::node::{Node, Route};
+use super::pending::{Outcome, StreamSink};
 use super::proto::v1::{ActorAddress, StopCause, Terminated as WireTerminated};
 use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, Forward, PushTo};
@@ -33,7 +35,8 @@ use crate::id::{ActorId, ActorPath};
 use crate::mailbox::{Signal, StopKind};
 use crate::system::ActorSystem;
 use crate::watch::Terminated;
-use crate::wire::{RemoteActor, Settler};
+use crate::stream::StreamFeedback;
+use crate::wire::{RemoteActor, Settler, StreamSettler};
 
 /// One incarnation of a remote actor: its node's `uid`, its path, its id.
 pub(super) type ProxyKey = (u64, String, u64);
@@ -152,6 +155,63 @@ impl<A: RemoteActor> RemoteProxy<A> {
     }
 }
 
+impl<A: RemoteActor> RemoteProxy<A> {
+    /// Sends a streaming ask, queued now like any other send. Its items reach the caller's
+    /// stream from the link as they arrive; the caller's own `timeout`, if any, bounds the
+    /// whole stream (a stream has no default deadline).
+    fn stream(
+        &self,
+        method: &'static str,
+        payload: Vec<u8>,
+        timeout: Option<Duration>,
+        settler: StreamSettler,
+    ) {
+        let sink = Box::new(RemoteStream {
+            settler,
+            shared: Arc::clone(&self.shared),
+        });
+        match self.route() {
+            Ok(route) => route.ask_stream(method, Bytes::from(payload), timeout, sink),
+            Err(error) => sink.end(Err(error)),
+        }
+    }
+}
+
+/// The caller's stream of a streaming ask to a remote actor, as its link feeds it.
+struct RemoteStream<A: RemoteActor> {
+    settler: StreamSettler,
+    shared: Arc<ProxyState<A>>,
+}
+
+impl<A: RemoteActor> StreamSink for RemoteStream<A> {
+    fn window(&self) -> u32 {
+        self.settler.window()
+    }
+
+    fn set_feedback(&mut self, feedback: Arc<dyn StreamFeedback>) {
+        self.settler.set_feedback(feedback);
+    }
+
+    fn item(&mut self, payload: &[u8]) -> Result<(), String> {
+        self.settler.item(payload).map_err(|error| error.to_string())
+    }
+
+    fn end(self: Box<Self>, outcome: Outcome) {
+        let RemoteStream { settler, shared } = *self;
+        match outcome {
+            Ok(bytes) => {
+                let _ = settler.end(Ok(&bytes));
+            }
+            Err(error) => {
+                if matches!(error, RemoteError::UnknownActor { .. }) {
+                    shared.ended(StopReason::Stopped);
+                }
+                let _ = settler.end(Err(ask_error(error)));
+            }
+        }
+    }
+}
+
 impl<A: RemoteActor> Drop for RemoteProxy<A> {
     fn drop(&mut self) {
         self.watch.abort();
@@ -188,9 +248,7 @@ impl<A: RemoteActor> Forward<A> for RemoteProxy<A> {
         let settler = match settler {
             Settler::Unary(settler) => settler,
             Settler::Stream(settler) => {
-                let _ = settler.end(Err(AskError::Remote(format!(
-                    "{method}: streamed replies do not travel between nodes yet"
-                ))));
+                self.stream(method, payload, timeout, settler);
                 return Poll::Ready(Ok(()));
             }
             Settler::Tell => {

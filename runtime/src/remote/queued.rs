@@ -28,7 +28,7 @@ pub(crate) enum Queued {
 }
 
 /// An envelope with a target on the peer (no node), a method and a payload; for an ask, its
-/// correlation id and timeout. No sender, no trace context.
+/// correlation id and timeout. No sender, no trace context, no stream window.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Plain {
     /// The target's path on the peer.
@@ -79,6 +79,14 @@ impl Queued {
         *timeout = timeout_ms;
     }
 
+    /// Makes it a streaming ask granting `window` items of credit: a whole envelope (a
+    /// stream's start is rare enough to box; the common shape stays small).
+    pub(crate) fn into_stream(self, window: u32) -> Queued {
+        let mut envelope = self.into_envelope();
+        envelope.stream_window = window;
+        Queued::Full(Box::new(envelope))
+    }
+
     /// Its size encoded, as prost counts it.
     pub(crate) fn encoded_len(&self) -> usize {
         match self {
@@ -106,6 +114,7 @@ impl From<Envelope> for Queued {
                 correlation_id,
                 timeout_ms,
                 trace: None,
+                stream_window: 0,
             } => Queued::Plain(Plain {
                 path,
                 id,
@@ -229,9 +238,13 @@ mod tests {
         };
         let no_target = Envelope {
             target: None,
-            ..plain
+            ..plain.clone()
         };
-        for envelope in [with_node, with_sender, with_trace, no_target] {
+        let streaming = Envelope {
+            stream_window: 32,
+            ..plain.clone()
+        };
+        for envelope in [with_node, with_sender, with_trace, no_target, streaming] {
             let queued = Queued::from(envelope.clone());
             assert!(matches!(queued, Queued::Full(_)), "{envelope:?}");
             assert_eq!(queued.encoded_len(), envelope.encoded_len());

@@ -20,7 +20,9 @@
 //! A peer's envelope is delivered on the link's reader task without waiting: it goes past
 //! a full bounded mailbox's capacity (as the runtime's own messages do), so the messages of
 //! one sender keep their order and the link is never held up by a busy actor. An ask's reply
-//! is awaited on a task of its own, up to the deadline the asker sent. What cannot be
+//! is awaited on a task of its own, up to the deadline the asker sent; a streaming ask's
+//! items are pulled by a task of the link's, as the asker's credit allows (see
+//! [Streams](super#streams)). What cannot be
 //! delivered is answered (an ask) with a typed error for that call only, or published (a
 //! tell) as a [`DeadLetter`](crate::DeadLetter) on this system's event stream with
 //! [`DeadLetterReason::Remote`].
@@ -39,7 +41,7 @@ use tokio::sync::oneshot;
 use super::address::{address_text, parse_address, parse_node};
 use super::config::{DeadLetterHook, NodeConfig};
 use super::door::{Actors, Door, KindInfo, Refused};
-use super::error::{RemoteError, StartError, detail};
+use super::error::{RemoteError, StartError, ask_detail, detail};
 use super::events::{DeadLetter as RemoteDeadLetter, Direction};
 use super::inbound::{Found, Inbound, ReplyTo, WatchStart};
 use super::node::Node;
@@ -51,7 +53,7 @@ use super::proxy::{ProxyKey, RemoteProxy, proxy_key};
 use crate::actor::ActorHandle;
 use crate::actor_ref::ActorRef;
 use crate::cell::{Cell, Node as Tree};
-use crate::error::{AskError, ConfigError, SendError, SpawnError};
+use crate::error::{ConfigError, SendError, SpawnError};
 use crate::event::{DeadLetterReason, StopReason};
 use crate::id::{ActorId, ActorPath};
 use crate::mailbox::StopKind;
@@ -669,13 +671,12 @@ impl<A: RemoteActor> Kind for KindOf<A> {
             (Response::Unary(encoded), Some(reply)) => {
                 system.inner.runtime().spawn(answer(encoded, reply));
             }
-            (Response::Stream(_), Some(reply)) => reply.fail(detail(
-                ErrorCause::Unspecified,
-                format!("{method}: streamed replies do not travel between nodes yet"),
-            )),
+            // Its items go as the asker's credit allows, on a task of the link's.
+            (Response::Stream(stream), Some(reply)) => reply.stream(stream),
             // A tell sent as an ask: answered at once, with the unit reply.
             (Response::Tell, Some(reply)) => reply.send(Bytes::new()),
-            // An ask sent as a tell: nobody waits for its reply.
+            // An ask sent as a tell: nobody waits for its reply (a stream dropped here tells
+            // its producer so).
             (_, None) => {}
         }
     }
@@ -695,25 +696,6 @@ async fn answer(encoded: EncodedReply, reply: ReplyTo) {
         Ok(bytes) => reply.send(Bytes::from(bytes)),
         Err(error) => reply.fail(ask_detail(error)),
     }
-}
-
-/// An ask failure on this node as the protocol's error detail.
-fn ask_detail(error: AskError) -> ErrorDetail {
-    let message = error.to_string();
-    match error {
-        AskError::Handler(never) => match never {},
-        AskError::MailboxFull => RemoteError::MailboxFull { message },
-        AskError::Stopped => RemoteError::Stopped { message },
-        AskError::Timeout(timeout) => RemoteError::Timeout { timeout },
-        AskError::Failed(message) => RemoteError::HandlerFailed { message },
-        AskError::NoReply => RemoteError::NoReply,
-        AskError::Unhandled { state } => RemoteError::UnhandledInState { state },
-        AskError::StashFull { capacity } => RemoteError::StashFull {
-            capacity: u64::try_from(capacity).unwrap_or(u64::MAX),
-        },
-        AskError::Remote(message) => RemoteError::Unspecified { cause: 0, message },
-    }
-    .to_detail()
 }
 
 /// A call that cannot be delivered: an ask's typed error, or a tell's dead letter.

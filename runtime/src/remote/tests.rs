@@ -15,7 +15,8 @@ use super::NodeConfig;
 use super::inbound::{Inbound, ReplyTo};
 use super::link::{PeerInfo, Session};
 use super::proto::v1::{
-    ActorAddress, Envelope, ErrorDetail, Frame, Handshake, NodeAddress, Reply, error_detail, reply,
+    ActorAddress, Envelope, ErrorDetail, Frame, Handshake, NodeAddress, Reply, StreamControl,
+    error_detail, reply,
 };
 use super::shared::Shared;
 use super::writer::Writer;
@@ -162,14 +163,16 @@ fn envelope() -> impl Strategy<Value = Envelope> {
         proptest::collection::vec(any::<u8>(), 0..600),
         prop_oneof![Just(0u64), 1..5u64, any::<u64>()],
         prop_oneof![Just(0u64), 1..1000u64, any::<u64>()],
+        prop_oneof![3 => Just(0u32), 1 => 1..40u32, 1 => any::<u32>()],
     )
         .prop_map(
-            |(target, method, payload, correlation_id, timeout_ms)| Envelope {
+            |(target, method, payload, correlation_id, timeout_ms, stream_window)| Envelope {
                 target,
                 method,
                 payload: Bytes::from(payload),
                 correlation_id,
                 timeout_ms,
+                stream_window,
                 ..Envelope::default()
             },
         )
@@ -188,10 +191,21 @@ fn reply() -> impl Strategy<Value = Reply> {
             }
         ))),
     ];
-    (0..6u64, outcome).prop_map(|(correlation_id, outcome)| Reply {
+    (0..8u64, outcome, any::<bool>()).prop_map(|(correlation_id, outcome, more)| Reply {
         correlation_id,
         outcome,
+        more,
     })
+}
+
+fn control() -> impl Strategy<Value = StreamControl> {
+    (0..8u64, prop_oneof![Just(0u32), any::<u32>()], any::<bool>()).prop_map(
+        |(correlation_id, credit, cancel)| StreamControl {
+            correlation_id,
+            credit,
+            cancel,
+        },
+    )
 }
 
 fn frame() -> impl Strategy<Value = Frame> {
@@ -199,11 +213,13 @@ fn frame() -> impl Strategy<Value = Frame> {
         proptest::option::of(Just(Handshake::default())),
         proptest::collection::vec(envelope(), 0..12),
         proptest::collection::vec(reply(), 0..6),
+        proptest::collection::vec(control(), 0..4),
     )
-        .prop_map(|(handshake, envelopes, replies)| Frame {
+        .prop_map(|(handshake, envelopes, replies, controls)| Frame {
             handshake,
             envelopes,
             replies,
+            controls,
         })
 }
 

@@ -10,7 +10,8 @@
 //! What does not fit the current frame waits for the next; a single envelope larger than the
 //! peer's limit, or one for another incarnation of the peer, is refused (its ask fails, its
 //! tell becomes a dead letter), and so is a reply too large (it becomes
-//! `ERROR_CAUSE_FRAME_TOO_LARGE`).
+//! `ERROR_CAUSE_FRAME_TOO_LARGE`; an item too large ends its stream so, and stops its
+//! producer).
 //!
 //! This module owns frame building and nothing else; the outbox and the reasons for refusals
 //! are the [link](super::link)'s.
@@ -124,7 +125,7 @@ impl Stream for Writer {
             while let Some(next) = item.take() {
                 match next {
                     Out::End(status) => {
-                        if frame.envelopes.is_empty() && frame.replies.is_empty() {
+                        if is_empty(&frame) {
                             this.done = true;
                             return Poll::Ready(status.map(Err));
                         }
@@ -160,6 +161,10 @@ impl Stream for Writer {
                     }
                     Out::Reply { reply, size: len } => {
                         let (reply, len) = if len > limit {
+                            if reply.more {
+                                // The stream ends with the error: its producer stops.
+                                this.session.stop_serving(reply.correlation_id);
+                            }
                             too_large_reply(reply.correlation_id, len, limit)
                         } else {
                             (reply, len)
@@ -171,10 +176,18 @@ impl Stream for Writer {
                         size += len;
                         frame.replies.push(reply);
                     }
+                    Out::Control { control, size: len } => {
+                        if size > 0 && size + len > budget {
+                            this.carry = Some(Out::Control { control, size: len });
+                            break;
+                        }
+                        size += len;
+                        frame.controls.push(control);
+                    }
                 }
                 item = this.outbox.try_recv().ok();
             }
-            if frame.envelopes.is_empty() && frame.replies.is_empty() {
+            if is_empty(&frame) {
                 // Everything taken was refused: look for more.
                 continue;
             }
@@ -187,10 +200,17 @@ impl Stream for Writer {
     }
 }
 
-/// The reply that replaces one too large for the peer's frames.
+/// Whether a frame carries nothing yet.
+fn is_empty(frame: &Frame) -> bool {
+    frame.envelopes.is_empty() && frame.replies.is_empty() && frame.controls.is_empty()
+}
+
+/// The reply that replaces one too large for the peer's frames (an item's replacement ends
+/// its stream: it is the last reply).
 fn too_large_reply(correlation_id: u64, len: usize, limit: usize) -> (Reply, usize) {
     let reply = Reply {
         correlation_id,
+        more: false,
         outcome: Some(reply::Outcome::Error(ErrorDetail {
             cause: ErrorCause::FrameTooLarge.into(),
             message: format!("the reply of {len} bytes does not fit in a frame of at most {limit}"),

@@ -244,7 +244,8 @@ pub struct Envelope {
     pub sender: ::core::option::Option<ActorAddress>,
     /// 0 for a tell, which gets no reply. Any other value makes the envelope an ask: the receiver
     /// answers with exactly one `Reply` carrying the same id, on the same stream, in the other
-    /// direction. The sender picks ids unique among its asks still pending on that stream.
+    /// direction (a streaming ask, see `stream_window`, gets a sequence of them). The sender
+    /// picks ids unique among its asks still pending on that stream.
     #[prost(uint64, tag = "5")]
     pub correlation_id: u64,
     /// How long the sender waits for the reply, in milliseconds, counted from when the receiver
@@ -258,11 +259,24 @@ pub struct Envelope {
     /// little after the sender's; the sender enforces its own timeout regardless, and the
     /// receiver's copy only lets it skip an ask nobody waits for any more (answering
     /// `ERROR_CAUSE_TIMEOUT`).
+    ///
+    /// For a streaming ask it is the deadline of the whole stream, not of its first item: when it
+    /// passes, the receiver stops the producer and ends the stream with `ERROR_CAUSE_TIMEOUT`,
+    /// and the sender, which enforces its own copy, ends its stream the same way and sends a
+    /// `StreamControl` with `cancel`. 0: the stream may last as long as the producer does.
     #[prost(uint64, tag = "6")]
     pub timeout_ms: u64,
     /// The trace the message belongs to, if the sender records one.
     #[prost(message, optional, tag = "7")]
     pub trace: ::core::option::Option<TraceContext>,
+    /// 0 for a tell and a unary ask. Non-zero makes the ask a streaming ask (a handler that
+    /// answers with a stream of items, as a `returns (stream ...)` rpc does) and grants the
+    /// receiver that many items of credit: it may send that many item replies (`Reply.more`
+    /// true) before it must wait for more (`StreamControl.credit` in a `Frame` from the sender).
+    /// The sender grants no more than its consumer can hold without waiting (its own buffer), so
+    /// a slow consumer holds the producer back instead of filling either node's memory.
+    #[prost(uint32, tag = "8")]
+    pub stream_window: u32,
 }
 /// W3C Trace Context (<https://www.w3.org/TR/trace-context/>), carried as its two header values
 /// so that any tracing system can continue the trace on the receiving node.
@@ -277,12 +291,28 @@ pub struct TraceContext {
     #[prost(string, tag = "2")]
     pub tracestate: ::prost::alloc::string::String,
 }
-/// The answer to one ask: its reply value or why there is none.
+/// The answer to one ask: its reply value or why there is none; for a streaming ask, one of
+/// its items or its end.
+///
+/// A unary ask gets exactly one `Reply`, with `more` false. A streaming ask gets zero or more
+/// items (`more` true, each a `payload`), in the order the handler produced them, then exactly
+/// one end (`more` false): a `payload` that is the method's reply message with no value (empty
+/// for a clean end; its `failure` fields for the handler's error) or an `error` (the actor
+/// stopped, the handler panicked, the deadline passed, ...). After a `StreamControl` with
+/// `cancel` the receiver sends nothing more for that ask, not even an end.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct Reply {
     /// The `correlation_id` of the ask this answers.
     #[prost(uint64, tag = "1")]
     pub correlation_id: u64,
+    /// True on an item of a streaming ask: more replies with this id follow. False on the last
+    /// reply of an ask, which is the only one of a unary ask. Each item uses one credit of the
+    /// stream (`Envelope.stream_window`, `StreamControl.credit`); the end uses none. An item for
+    /// a unary ask, an item beyond the credit granted, or an item with an `error`, fails that
+    /// ask on the asker's side as malformed (the link and its other asks carry on), and the asker
+    /// cancels the stream.
+    #[prost(bool, tag = "4")]
+    pub more: bool,
     /// The outcome; exactly one is set (a reply with neither is malformed, and the asker gets an
     /// `ERROR_CAUSE_UNSPECIFIED` error).
     #[prost(oneof = "reply::Outcome", tags = "2, 3")]
@@ -295,10 +325,12 @@ pub mod reply {
     #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
     pub enum Outcome {
         /// The handler's return value: the method's reply message, encoded with protobuf. Empty
-        /// (but set) for a handler that returns `()`.
+        /// (but set) for a handler that returns `()`. For an item of a streaming ask, the reply
+        /// message with only its value (field 1); for the end of one, see above.
         #[prost(bytes, tag = "2")]
         Payload(::prost::bytes::Bytes),
-        /// Why the ask has no reply value.
+        /// Why the ask has no reply value (on a streaming ask: why it ended; always its last
+        /// reply, with `more` false).
         #[prost(message, tag = "3")]
         Error(super::ErrorDetail),
     }
@@ -312,9 +344,38 @@ pub struct Frame {
     /// Tells and asks, in the order they were sent.
     #[prost(message, repeated, tag = "2")]
     pub envelopes: ::prost::alloc::vec::Vec<Envelope>,
-    /// Replies to asks the peer sent on this stream, in any order.
+    /// Replies to asks the peer sent on this stream, in any order (but the items of one streaming
+    /// ask in the order they were produced, and its end after them).
     #[prost(message, repeated, tag = "3")]
     pub replies: ::prost::alloc::vec::Vec<Reply>,
+    /// Flow control and cancellation of the streaming asks the writer sent on this stream, in
+    /// the order they were issued.
+    #[prost(message, repeated, tag = "4")]
+    pub controls: ::prost::alloc::vec::Vec<StreamControl>,
+}
+/// The asker's word on one of its streaming asks (an `Envelope` with a non-zero
+/// `stream_window`): more credit, or cancel.
+///
+/// Flow control counts items, per stream. The envelope's `stream_window` is the first credit;
+/// each item reply (`Reply.more` true) uses one; the receiver sends no item while it has no
+/// credit left, and stops pulling from the handler meanwhile, so the handler's own bounded
+/// buffer fills and its sends wait: a slow consumer slows the producer down, across nodes.
+/// The end reply needs no credit. The asker grants more as its consumer takes items, in
+/// batches (not one control per item). A control for an ask the receiver no longer has (it
+/// ended, or its id is unknown) is ignored.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct StreamControl {
+    /// The `correlation_id` of the streaming ask.
+    #[prost(uint64, tag = "1")]
+    pub correlation_id: u64,
+    /// How many more items the receiver may send, added to the credit it has left.
+    #[prost(uint32, tag = "2")]
+    pub credit: u32,
+    /// The asker no longer wants the stream (its consumer dropped it, or its deadline passed):
+    /// the receiver drops the stream, which ends the producer (its next send fails), and sends
+    /// nothing more for this ask. `credit` in the same control is ignored.
+    #[prost(bool, tag = "3")]
+    pub cancel: bool,
 }
 /// Who is at each end of a `Link` stream, and what they can speak.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
@@ -606,7 +667,8 @@ pub mod remoting_client {
             self.inner = self.inner.max_encoding_message_size(limit);
             self
         }
-        /// The long-lived stream between two nodes, carrying tells, asks and replies both ways.
+        /// The long-lived stream between two nodes, carrying tells, asks, replies and the flow
+        /// control of streaming asks (`StreamControl`) both ways.
         ///
         /// The caller's first frame holds only its `Handshake`; the node answers with a first frame
         /// holding only its own, and only then does either side send envelopes or replies. A node
@@ -742,7 +804,8 @@ pub mod remoting_server {
             >
             + std::marker::Send
             + 'static;
-        /// The long-lived stream between two nodes, carrying tells, asks and replies both ways.
+        /// The long-lived stream between two nodes, carrying tells, asks, replies and the flow
+        /// control of streaming asks (`StreamControl`) both ways.
         ///
         /// The caller's first frame holds only its `Handshake`; the node answers with a first frame
         /// holding only its own, and only then does either side send envelopes or replies. A node
