@@ -24,9 +24,7 @@ use super::error::{RemoteError, detail, node_text};
 use super::events::{DeadLetter, Direction};
 use super::inbound::{ReplyLink, ReplyTo, StreamAnswer};
 use super::pending::{Completed, Outcome, Pending, PendingStream, StreamSink};
-use super::proto::v1::{
-    Envelope, ErrorCause, Frame, NodeAddress, Reply, StreamControl, reply,
-};
+use super::proto::v1::{Envelope, ErrorCause, Frame, NodeAddress, Reply, StreamControl, reply};
 use super::queued::Queued;
 use super::served::Served;
 use super::shared::Shared;
@@ -51,10 +49,7 @@ pub(crate) enum Out {
     Reply { reply: Reply, size: usize },
     /// Credit for, or the cancel of, one of this node's streaming asks, with its size in a
     /// frame.
-    Control {
-        control: StreamControl,
-        size: usize,
-    },
+    Control { control: StreamControl, size: usize },
     /// End the stream after what was queued before: `None` with `OK` (on purpose), or with
     /// the status (server side only; a client's stream just ends).
     End(Option<Status>),

@@ -33,9 +33,9 @@ use crate::error::{AskError, SendError};
 use crate::event::{DeadLetterReason, StopReason};
 use crate::id::{ActorId, ActorPath};
 use crate::mailbox::{Signal, StopKind};
+use crate::stream::StreamFeedback;
 use crate::system::ActorSystem;
 use crate::watch::Terminated;
-use crate::stream::StreamFeedback;
 use crate::wire::{RemoteActor, Settler, StreamSettler};
 
 /// One incarnation of a remote actor: its node's `uid`, its path, its id.
@@ -193,7 +193,9 @@ impl<A: RemoteActor> StreamSink for RemoteStream<A> {
     }
 
     fn item(&mut self, payload: &[u8]) -> Result<(), String> {
-        self.settler.item(payload).map_err(|error| error.to_string())
+        self.settler
+            .item(payload)
+            .map_err(|error| error.to_string())
     }
 
     fn end(self: Box<Self>, outcome: Outcome) {

@@ -163,12 +163,6 @@ impl Served {
             inner.streams.remove(&id);
         }
     }
-
-    /// How many answers are being sent.
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.lock().streams.len()
-    }
 }
 
 /// Sends `answer`'s items as its credit allows, then its end; at the deadline, drops the rest

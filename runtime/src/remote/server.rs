@@ -131,8 +131,7 @@ impl Server {
         let Some(handshake) = first.handshake else {
             return Err(malformed("the first frame of a link must hold a handshake"));
         };
-        if !first.envelopes.is_empty() || !first.replies.is_empty() || !first.controls.is_empty()
-        {
+        if !first.envelopes.is_empty() || !first.replies.is_empty() || !first.controls.is_empty() {
             return Err(malformed(
                 "the first frame of a link must hold only the handshake",
             ));

@@ -12,14 +12,18 @@ use prost::Message;
 use prost::bytes::Bytes;
 
 use super::NodeConfig;
+use super::RemoteError;
 use super::inbound::{Inbound, ReplyTo};
-use super::link::{PeerInfo, Session};
+use super::link::{Out, PeerInfo, Session};
+use super::pending::{Outcome, StreamSink};
 use super::proto::v1::{
     ActorAddress, Envelope, ErrorDetail, Frame, Handshake, NodeAddress, Reply, StreamControl,
     error_detail, reply,
 };
 use super::shared::Shared;
 use super::writer::Writer;
+use crate::stream::StreamFeedback;
+use crate::wire::StreamPiece;
 
 const ME_UID: u64 = 42;
 const PEER_LIMIT: usize = 2048;
@@ -199,13 +203,16 @@ fn reply() -> impl Strategy<Value = Reply> {
 }
 
 fn control() -> impl Strategy<Value = StreamControl> {
-    (0..8u64, prop_oneof![Just(0u32), any::<u32>()], any::<bool>()).prop_map(
-        |(correlation_id, credit, cancel)| StreamControl {
+    (
+        0..8u64,
+        prop_oneof![Just(0u32), any::<u32>()],
+        any::<bool>(),
+    )
+        .prop_map(|(correlation_id, credit, cancel)| StreamControl {
             correlation_id,
             credit,
             cancel,
-        },
-    )
+        })
 }
 
 fn frame() -> impl Strategy<Value = Frame> {
@@ -299,4 +306,417 @@ fn what_is_queued_after_the_writer_is_gone_fails_with_the_links_reason() {
     let letters = letters.lock().unwrap();
     assert_eq!(letters.len(), 1);
     assert_eq!(letters[0].reason, reason);
+}
+
+// --- streaming asks, one link at a time ------------------------------------------------------
+
+/// What a test stream's caller end heard.
+#[derive(Default)]
+struct Heard {
+    items: Vec<Vec<u8>>,
+    end: Option<Outcome>,
+    feedback: Option<Arc<dyn StreamFeedback>>,
+}
+
+/// A caller's end of a stream that records what reaches it; refuses an item `bad`.
+struct Recording {
+    window: u32,
+    heard: Arc<Mutex<Heard>>,
+}
+
+impl StreamSink for Recording {
+    fn window(&self) -> u32 {
+        self.window
+    }
+
+    fn set_feedback(&mut self, feedback: Arc<dyn StreamFeedback>) {
+        self.heard.lock().unwrap().feedback = Some(feedback);
+    }
+
+    fn item(&mut self, payload: &[u8]) -> Result<(), String> {
+        if payload == b"bad" {
+            return Err("not an item".into());
+        }
+        self.heard.lock().unwrap().items.push(payload.to_vec());
+        Ok(())
+    }
+
+    fn end(self: Box<Self>, outcome: Outcome) {
+        let mut heard = self.heard.lock().unwrap();
+        assert!(heard.end.is_none(), "a stream ends once");
+        heard.end = Some(outcome);
+    }
+}
+
+/// A link to the peer, as after its handshake, on the current runtime; and its outbox.
+fn live_link() -> (Arc<Session>, tokio::sync::mpsc::UnboundedReceiver<Out>) {
+    let config = NodeConfig::builder("me").build().expect("valid");
+    let shared = Shared::detached(
+        config,
+        Arc::new(Counting::default()),
+        ME_UID,
+        tokio::runtime::Handle::current(),
+    );
+    let (session, outbox) = Session::new(shared, peer());
+    session.set_peer(PeerInfo {
+        node: peer(),
+        max_frame: PEER_LIMIT,
+    });
+    (session, outbox)
+}
+
+/// Starts a streaming ask granting `window`, with `timeout`: its id and what its caller hears.
+fn start_stream(
+    session: &Arc<Session>,
+    outbox: &mut tokio::sync::mpsc::UnboundedReceiver<Out>,
+    window: u32,
+    timeout: Option<std::time::Duration>,
+) -> (u64, Arc<Mutex<Heard>>) {
+    let heard = Arc::new(Mutex::new(Heard::default()));
+    let target = Envelope {
+        target: Some(ActorAddress::default()),
+        ..Envelope::default()
+    };
+    session.ask_stream(
+        target.into(),
+        0,
+        timeout,
+        Box::new(Recording {
+            window,
+            heard: heard.clone(),
+        }),
+    );
+    let Ok(Out::Envelope { envelope, .. }) = outbox.try_recv() else {
+        panic!("the streaming ask is queued");
+    };
+    let envelope = envelope.into_envelope();
+    assert_eq!(
+        envelope.stream_window, window,
+        "the window is the first credit"
+    );
+    (envelope.correlation_id, heard)
+}
+
+fn item(id: u64, payload: &'static [u8]) -> Reply {
+    Reply {
+        correlation_id: id,
+        outcome: Some(reply::Outcome::Payload(Bytes::from_static(payload))),
+        more: true,
+    }
+}
+
+fn replies(replies: Vec<Reply>) -> Frame {
+    Frame {
+        replies,
+        ..Frame::default()
+    }
+}
+
+/// What the link queued since last asked: replies and controls (envelopes are not expected).
+fn queued(
+    outbox: &mut tokio::sync::mpsc::UnboundedReceiver<Out>,
+) -> (Vec<Reply>, Vec<StreamControl>) {
+    let (mut replies, mut controls) = (Vec::new(), Vec::new());
+    while let Ok(out) = outbox.try_recv() {
+        match out {
+            Out::Reply { reply, .. } => replies.push(reply),
+            Out::Control { control, .. } => controls.push(control),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    (replies, controls)
+}
+
+fn cancel(id: u64) -> StreamControl {
+    StreamControl {
+        correlation_id: id,
+        credit: 0,
+        cancel: true,
+    }
+}
+
+fn credit(id: u64, credit: u32) -> StreamControl {
+    StreamControl {
+        correlation_id: id,
+        credit,
+        cancel: false,
+    }
+}
+
+/// A hostile (or broken) peer: items beyond the credit granted, an item that does not decode,
+/// an item for a unary ask. Each fails that one call with a protocol error (and cancels its
+/// stream); the link and the other calls carry on.
+#[tokio::test]
+async fn a_peer_that_breaks_the_stream_protocol_fails_that_call_only() {
+    let (session, mut outbox) = live_link();
+    let (unary, mut unary_outcome) = session.pending.register().expect("open");
+    let (id, heard) = start_stream(&session, &mut outbox, 2, None);
+
+    session.receive(replies(vec![item(id, b"a"), item(id, b"b")]));
+    assert_eq!(heard.lock().unwrap().items, [b"a".to_vec(), b"b".to_vec()]);
+    // The caller takes one: one more credit, counted here and sent.
+    let feedback = heard.lock().unwrap().feedback.clone().expect("installed");
+    feedback.consumed(1);
+    assert_eq!(queued(&mut outbox), (vec![], vec![credit(id, 1)]));
+
+    // One within the renewed credit, then one beyond it.
+    session.receive(replies(vec![item(id, b"c"), item(id, b"d")]));
+    {
+        let heard = heard.lock().unwrap();
+        assert_eq!(
+            heard.items.len(),
+            3,
+            "the item beyond the credit is not handed on"
+        );
+        assert!(
+            matches!(&heard.end, Some(Err(RemoteError::MalformedPayload { message })) if message.contains("credit")),
+            "{:?}",
+            heard.end
+        );
+    }
+    assert_eq!(
+        queued(&mut outbox),
+        (vec![], vec![cancel(id)]),
+        "the peer is told to stop"
+    );
+    // What the peer had in flight, and its end, reach nobody; credit is not renewed.
+    session.receive(replies(vec![
+        item(id, b"e"),
+        Reply {
+            correlation_id: id,
+            outcome: Some(reply::Outcome::Payload(Bytes::new())),
+            more: false,
+        },
+    ]));
+    feedback.consumed(3);
+    assert_eq!(queued(&mut outbox), (vec![], vec![]));
+    assert_eq!(heard.lock().unwrap().items.len(), 3);
+
+    // An item that does not decode ends its stream the same way.
+    let (id, heard) = start_stream(&session, &mut outbox, 4, None);
+    session.receive(replies(vec![item(id, b"bad")]));
+    assert!(matches!(
+        heard.lock().unwrap().end,
+        Some(Err(RemoteError::MalformedPayload { .. }))
+    ));
+    assert_eq!(queued(&mut outbox), (vec![], vec![cancel(id)]));
+
+    // The unary ask waited through all of it, and an item for it fails it.
+    assert!(unary_outcome.try_recv().is_err(), "still waiting");
+    session.receive(replies(vec![item(unary, b"x")]));
+    assert!(matches!(
+        unary_outcome.try_recv(),
+        Ok(Err(RemoteError::MalformedPayload { .. }))
+    ));
+    assert_eq!(session.pending.len(), 0);
+    assert!(!session.is_closed(), "the link carries on");
+}
+
+/// A stream ends once: with its end reply, its deadline (then the peer is told to stop), its
+/// caller dropping it (no end: nobody reads), or the link's end.
+#[tokio::test(start_paused = true)]
+async fn a_stream_ends_by_its_end_its_deadline_its_cancel_or_the_link() {
+    let (session, mut outbox) = live_link();
+
+    let (id, heard) = start_stream(&session, &mut outbox, 4, None);
+    session.receive(replies(vec![
+        item(id, b"a"),
+        Reply {
+            correlation_id: id,
+            outcome: Some(reply::Outcome::Payload(Bytes::from_static(b"end"))),
+            more: false,
+        },
+    ]));
+    assert_eq!(
+        heard.lock().unwrap().end,
+        Some(Ok(Bytes::from_static(b"end")))
+    );
+    assert_eq!(session.pending.len(), 0);
+
+    let timeout = std::time::Duration::from_millis(50);
+    let (id, heard) = start_stream(&session, &mut outbox, 4, Some(timeout));
+    tokio::time::sleep(timeout * 2).await;
+    assert_eq!(
+        heard.lock().unwrap().end,
+        Some(Err(RemoteError::Timeout { timeout }))
+    );
+    assert_eq!(queued(&mut outbox), (vec![], vec![cancel(id)]));
+
+    let (id, heard) = start_stream(&session, &mut outbox, 4, Some(timeout));
+    let feedback = heard.lock().unwrap().feedback.clone().expect("installed");
+    feedback.cancelled();
+    assert_eq!(queued(&mut outbox), (vec![], vec![cancel(id)]));
+    tokio::time::sleep(timeout * 2).await;
+    assert!(heard.lock().unwrap().end.is_none(), "nobody reads it");
+    assert_eq!(
+        queued(&mut outbox),
+        (vec![], vec![]),
+        "its deadline is gone with it"
+    );
+
+    let (_, heard) = start_stream(&session, &mut outbox, 4, None);
+    let lost = RemoteError::ConnectionLost {
+        node: "peer@127.0.0.1:2".into(),
+        reason: "reset".into(),
+    };
+    session.close(lost.clone());
+    assert_eq!(heard.lock().unwrap().end, Some(Err(lost.clone())));
+    let heard = Arc::new(Mutex::new(Heard::default()));
+    session.ask_stream(
+        Envelope::default().into(),
+        0,
+        None,
+        Box::new(Recording {
+            window: 1,
+            heard: heard.clone(),
+        }),
+    );
+    assert_eq!(
+        heard.lock().unwrap().end,
+        Some(Err(lost)),
+        "after the link's end, at once"
+    );
+}
+
+/// Sets its flag when dropped: tells that a served stream was dropped (its producer told).
+struct DropFlag(Arc<AtomicUsize>);
+
+impl Drop for DropFlag {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A served stream of `items` items then `end`, counting the items pulled, flagging its drop.
+fn counted(
+    items: usize,
+    end: Option<StreamPiece>,
+) -> (
+    impl futures_util::Stream<Item = StreamPiece> + Send + 'static,
+    Arc<AtomicUsize>,
+    Arc<AtomicUsize>,
+) {
+    let (pulled, dropped) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (count, flag) = (pulled.clone(), DropFlag(dropped.clone()));
+    let pieces = futures_util::stream::iter((0..items).map(|n| StreamPiece::Item(vec![n as u8])))
+        .chain(futures_util::stream::iter(end))
+        .chain(futures_util::stream::pending())
+        .inspect(move |_| {
+            let _keep = &flag;
+            count.fetch_add(1, Ordering::SeqCst);
+        });
+    (pieces, pulled, dropped)
+}
+
+/// Lets the link's tasks run until they wait (the paused clock moves only when all are idle).
+async fn settle() {
+    tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+}
+
+/// The serving side pulls an answer only while the asker's credit lasts, sends more as credit
+/// comes, drops it on a cancel (sending nothing more) and at its deadline (ending with
+/// `ERROR_CAUSE_TIMEOUT`) and when the link ends.
+#[tokio::test(start_paused = true)]
+async fn a_served_stream_is_pulled_only_within_its_credit() {
+    let (session, mut outbox) = live_link();
+    let items = |replies: &[Reply]| replies.iter().filter(|reply| reply.more).count();
+
+    let (pieces, pulled, dropped) = counted(10, None);
+    ReplyTo::new(session.clone(), 7, 0, 2).stream(pieces);
+    settle().await;
+    let (sent, _) = queued(&mut outbox);
+    assert_eq!(items(&sent), 2);
+    assert_eq!(
+        pulled.load(Ordering::SeqCst),
+        2,
+        "nothing pulled beyond the credit"
+    );
+    session.receive(Frame {
+        controls: vec![credit(7, 3)],
+        ..Frame::default()
+    });
+    settle().await;
+    let (sent, _) = queued(&mut outbox);
+    assert_eq!(items(&sent), 3);
+    assert_eq!(
+        sent.iter()
+            .map(|reply| reply.outcome.clone())
+            .collect::<Vec<_>>(),
+        (2..5u8)
+            .map(|n| Some(reply::Outcome::Payload(Bytes::from(vec![n]))))
+            .collect::<Vec<_>>(),
+        "in order"
+    );
+    assert_eq!(pulled.load(Ordering::SeqCst), 5);
+    session.receive(Frame {
+        controls: vec![cancel(7), credit(7, 100)],
+        ..Frame::default()
+    });
+    settle().await;
+    assert_eq!(
+        dropped.load(Ordering::SeqCst),
+        1,
+        "the producer hears of the cancel"
+    );
+    assert_eq!(
+        queued(&mut outbox),
+        (vec![], vec![]),
+        "nothing more, not even an end"
+    );
+
+    // A stream that ends sends its end last, which needs no credit.
+    let end = StreamPiece::End(b"end".to_vec());
+    let (pieces, _, dropped) = counted(2, Some(end));
+    ReplyTo::new(session.clone(), 8, 0, 3).stream(pieces);
+    settle().await;
+    let (sent, _) = queued(&mut outbox);
+    assert_eq!(items(&sent), 2);
+    assert_eq!(
+        sent.last().expect("an end"),
+        &Reply {
+            correlation_id: 8,
+            outcome: Some(reply::Outcome::Payload(Bytes::from_static(b"end"))),
+            more: false,
+        }
+    );
+    assert_eq!(dropped.load(Ordering::SeqCst), 1);
+
+    // The deadline bounds the whole stream.
+    let (pieces, _, dropped) = counted(1, None);
+    ReplyTo::new(session.clone(), 9, 50, 4).stream(pieces);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let (sent, _) = queued(&mut outbox);
+    assert_eq!(items(&sent), 1);
+    let Some(reply::Outcome::Error(error)) = &sent.last().expect("an end").outcome else {
+        panic!("a timeout, got {sent:?}");
+    };
+    assert_eq!(error.cause(), super::proto::v1::ErrorCause::Timeout);
+    assert_eq!(dropped.load(Ordering::SeqCst), 1);
+
+    // A unary ask cannot take a stream; the link's end drops every stream.
+    let (pieces, _, dropped) = counted(0, None);
+    ReplyTo::new(session.clone(), 10, 0, 0).stream(pieces);
+    let (sent, _) = queued(&mut outbox);
+    assert!(matches!(
+        &sent[..],
+        [Reply {
+            more: false,
+            outcome: Some(reply::Outcome::Error(_)),
+            ..
+        }]
+    ));
+    assert_eq!(dropped.load(Ordering::SeqCst), 1);
+    let (pieces, _, dropped) = counted(0, None);
+    ReplyTo::new(session.clone(), 11, 0, 4).stream(pieces);
+    settle().await;
+    session.close(super::RemoteError::LocalShutdown);
+    settle().await;
+    assert_eq!(dropped.load(Ordering::SeqCst), 1);
+    let (pieces, _, dropped) = counted(0, None);
+    ReplyTo::new(session.clone(), 12, 0, 4).stream(pieces);
+    assert_eq!(
+        dropped.load(Ordering::SeqCst),
+        1,
+        "none starts after the link's end"
+    );
 }
