@@ -151,7 +151,11 @@ fn variant(h: &Handler, cx: &Cx) -> TokenStream {
         quote!(#[doc = #doc] #ident: #ty,)
     });
     let reply = reply_slot(&h.reply, &cx.rt).map(|slot| {
-        let doc = format!(" Where the reply of `{name}` goes.");
+        let doc = if h.reply.answer() == Answer::Stream {
+            format!(" Where the items of `{name}` go.")
+        } else {
+            format!(" Where the reply of `{name}` goes.")
+        };
         let field = format_ident!("{}", naming::REPLY_FIELD);
         quote!(#[doc = #doc] #field: #slot,)
     });

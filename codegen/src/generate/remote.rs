@@ -96,7 +96,11 @@ pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
         if let (Some(ok), Some((ok_fn, err_fn))) = (&wire.ok, &names.reply) {
             let (ok_ty, err_ty) = wire::reply_types(&h.reply);
             if let Some(ok_ty) = ok_ty {
-                codec_fns.push(codec_fn(ok_fn, ok_ty, ok, &subject("the reply"), &w));
+                let what = match h.reply.answer() {
+                    Answer::Stream => "the items",
+                    _ => "the reply",
+                };
+                codec_fns.push(codec_fn(ok_fn, ok_ty, ok, &subject(what), &w));
             }
             codec_fns.push(error_fn(err_fn, err_ty, &w));
         }
