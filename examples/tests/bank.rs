@@ -34,6 +34,7 @@ async fn serve(account: &AccountRef, method: &str, payload: &[u8]) -> WireReply 
         .into_parts();
     account.actor_ref().tell(msg).await.expect("the actor runs");
     let bytes = reply
+        .into_unary()
         .expect("every rpc is an ask")
         .await
         .expect("an answer");

@@ -118,6 +118,7 @@ mod system;
 pub mod remote;
 mod router;
 mod schedule;
+mod stream;
 mod topic;
 #[cfg(feature = "wire")]
 pub mod wire;
@@ -142,6 +143,9 @@ pub use crate::router::{
 };
 pub use crate::send::{Ask, AskBatch, AskFuture, PendingReply, Tell, TellFuture};
 pub use crate::stash::{DEFAULT_STASH_CAPACITY, StashFull};
+pub use crate::stream::{
+    AskStream, ReplyStream, STREAM_BUFFER, StreamClosed, StreamSlot, TryStreamError,
+};
 pub use crate::supervision::{Directive, Supervision};
 pub use crate::system::{
     ActorSystem, ActorSystemBuilder, DEFAULT_ASK_TIMEOUT, DEFAULT_EVENT_BUFFER, MAX_EVENT_BUFFER,
@@ -356,13 +360,13 @@ pub use rakt_macros::actor;
 /// The names most programs need: `use rakt::prelude::*;`.
 ///
 /// - defining actors: [`actor`], [`Actor`], [`ActorHandle`], [`Ctx`],
-///   [`ReplySlot`], [`Terminated`];
+///   [`ReplySlot`], [`StreamSlot`], [`Terminated`];
 /// - running them: [`ActorSystem`], [`ActorRef`], [`SpawnOptions`], [`MailboxConfig`],
 ///   [`Supervision`], [`Directive`], [`Passivation`], [`Pool`], [`Routing`], [`Schedule`],
 ///   [`Topic`], and [`Duration`](std::time::Duration), which timeouts, schedules, budgets and
 ///   passivation are given in;
 /// - what comes back: [`AskError`], [`SendError`], [`SpawnError`], [`ConfigError`],
-///   [`Event`], [`StopReason`], [`DeadLetter`], [`DeadLetterReason`].
+///   [`ReplyStream`], [`Event`], [`StopReason`], [`DeadLetter`], [`DeadLetterReason`].
 ///
 /// The rest (error types of single features, schedule and pool introspection, the hand-written
 /// actor's traits) is imported from the crate root by name.
@@ -370,8 +374,8 @@ pub mod prelude {
     pub use crate::{
         Actor, ActorHandle, ActorRef, ActorSystem, AskError, ConfigError, Ctx, DeadLetter,
         DeadLetterReason, Directive, Event, MailboxConfig, Passivation, Pool, PoolHandle,
-        ReplySlot, Routing, Schedule, SendError, SpawnError, SpawnOptions, StopReason, Supervision,
-        Terminated, Topic, actor,
+        ReplySlot, ReplyStream, Routing, Schedule, SendError, SpawnError, SpawnOptions, StopReason,
+        StreamSlot, Supervision, Terminated, Topic, actor,
     };
     pub use std::time::Duration;
 }
@@ -396,6 +400,9 @@ pub mod __private {
     };
     pub use crate::router::{RouteKey, hash_key};
     pub use crate::send::{Ask, Tell, ask, tell};
+    pub use crate::stream::{
+        AskStream, StreamGuard, StreamSlot, ask_stream, reject_stream, settle_stream, stream_guard,
+    };
     pub use core::convert::Infallible;
     pub use core::marker::PhantomData;
 

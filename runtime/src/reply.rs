@@ -265,17 +265,22 @@ pub fn settle_result<T, E>(
 
 /// Answers a request that will never be handled. Used by generated code, through `__private`.
 pub fn reject_reply<T, E>(slot: ReplySlot<T, E>, why: Rejection) {
-    let error = match why {
-        Rejection::Stopped => AskError::Stopped,
-        Rejection::Unhandled { state } => AskError::Unhandled { state },
-        Rejection::StashFull { capacity } => AskError::StashFull { capacity },
-    };
+    let error = rejection_error(why);
     match slot.inner {
         Inner::Single(tx) => {
             let _ = tx.send(Err(error));
         }
         Inner::Shared(copy) => copy.withdraw(error),
         Inner::Spent => {}
+    }
+}
+
+/// The error a caller gets for a request that will never be handled.
+pub(crate) fn rejection_error<E>(why: Rejection) -> AskError<E> {
+    match why {
+        Rejection::Stopped => AskError::Stopped,
+        Rejection::Unhandled { state } => AskError::Unhandled { state },
+        Rejection::StashFull { capacity } => AskError::StashFull { capacity },
     }
 }
 

@@ -18,8 +18,8 @@ use prost_types::{
 use rakt::prelude::*;
 use rakt::remote::{ACTOR_KEY, NodeConfig, NodeConfigBuilder, RawCodec, Remoting};
 use rakt::wire::{
-    Call, Code as WireCode, Detail, Outgoing, RemoteActor, Status as WireStatus, WireError,
-    WireMethod,
+    Call, Code as WireCode, Detail, Outgoing, RemoteActor, Response, Settler, Status as WireStatus,
+    WireError, WireMethod,
 };
 use tokio::sync::Notify;
 use tokio::time::timeout;
@@ -206,7 +206,7 @@ impl RemoteActor for Greeter {
             return Err(unknown());
         }
         match GreeterWire::decode_call("test.v1.GreeterWire/Greet", payload)?.into_parts() {
-            (GreeterWireMsg::Greet { request, reply }, Some(pending)) => {
+            (GreeterWireMsg::Greet { request, reply }, Response::Unary(pending)) => {
                 Ok(Call::ask(GreeterMsg::Greet { request, reply }, pending))
             }
             _ => Err(unknown()),
@@ -218,8 +218,8 @@ impl RemoteActor for Greeter {
         let (_, payload, settler) =
             GreeterWire::encode_call(GreeterWireMsg::Greet { request, reply }).into_parts();
         match settler {
-            Some(settler) => Outgoing::ask(GREET, payload, settler),
-            None => Outgoing::tell(GREET, payload),
+            Settler::Unary(settler) => Outgoing::ask(GREET, payload, settler),
+            _ => Outgoing::tell(GREET, payload),
         }
     }
 }

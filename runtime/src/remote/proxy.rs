@@ -33,7 +33,7 @@ use crate::id::{ActorId, ActorPath};
 use crate::mailbox::{Signal, StopKind};
 use crate::system::ActorSystem;
 use crate::watch::Terminated;
-use crate::wire::RemoteActor;
+use crate::wire::{RemoteActor, Settler};
 
 /// One incarnation of a remote actor: its node's `uid`, its path, its id.
 pub(super) type ProxyKey = (u64, String, u64);
@@ -173,22 +173,35 @@ impl<A: RemoteActor> Forward<A> for RemoteProxy<A> {
             };
             // The node went away: the handle no longer sends, and says why.
             return Poll::Ready(match A::encode_call(msg).into_parts() {
-                (_, _, Some(settler)) => {
+                (_, _, Settler::Unary(settler)) => {
                     settler.fail(AskError::Remote(why.clone()));
                     Ok(())
                 }
-                (method, _, None) => Err(self.undelivered(me, method, why.clone())),
+                (_, _, Settler::Stream(settler)) => {
+                    let _ = settler.end(Err(AskError::Remote(why.clone())));
+                    Ok(())
+                }
+                (method, _, Settler::Tell) => Err(self.undelivered(me, method, why.clone())),
             });
         }
         let (method, payload, settler) = A::encode_call(msg).into_parts();
-        let Some(settler) = settler else {
-            let told = self
-                .route()
-                .and_then(|route| route.tell(method, Bytes::from(payload)));
-            return Poll::Ready(match told {
-                Ok(()) => Ok(()),
-                Err(error) => Err(self.undelivered(me, method, error.to_string())),
-            });
+        let settler = match settler {
+            Settler::Unary(settler) => settler,
+            Settler::Stream(settler) => {
+                let _ = settler.end(Err(AskError::Remote(format!(
+                    "{method}: streamed replies do not travel between nodes yet"
+                ))));
+                return Poll::Ready(Ok(()));
+            }
+            Settler::Tell => {
+                let told = self
+                    .route()
+                    .and_then(|route| route.tell(method, Bytes::from(payload)));
+                return Poll::Ready(match told {
+                    Ok(()) => Ok(()),
+                    Err(error) => Err(self.undelivered(me, method, error.to_string())),
+                });
+            }
         };
         // Queued now, so asks and tells keep the order of the calls; the reply comes back on a
         // task of its own. The caller's timeout (or its batch's) travels with it, else the

@@ -56,7 +56,7 @@ use crate::event::{DeadLetterReason, StopReason};
 use crate::id::{ActorId, ActorPath};
 use crate::mailbox::StopKind;
 use crate::system::{ActorSystem, ActorSystemBuilder, SystemInner};
-use crate::wire::{EncodedReply, RemoteActor, WireMethod};
+use crate::wire::{EncodedReply, RemoteActor, Response, WireMethod};
 
 /// A system's remoting: its [`Node`] and what the system serves through it. Cheap to clone.
 ///
@@ -590,13 +590,13 @@ trait Kind: Send + Sync + 'static {
     fn door_info(&self) -> KindInfo;
 
     /// For the gRPC door: decodes `method`'s `payload` and queues it for the actor of `cell`
-    /// without waiting for room; the reply to come for an ask.
+    /// without waiting for room; what the caller waits for.
     fn door_send(
         &self,
         cell: Arc<dyn Tree>,
         method: &str,
         payload: &[u8],
-    ) -> Result<Option<EncodedReply>, Refused>;
+    ) -> Result<Response, Refused>;
 
     /// Decodes `method`'s `payload` and delivers it to the actor of `cell`, without waiting;
     /// for an ask, answers `reply` once the actor has.
@@ -623,7 +623,7 @@ impl<A: RemoteActor> Kind for KindOf<A> {
         cell: Arc<dyn Tree>,
         method: &str,
         payload: &[u8],
-    ) -> Result<Option<EncodedReply>, Refused> {
+    ) -> Result<Response, Refused> {
         let Ok(cell) = cell.into_any().downcast::<Cell<A>>() else {
             return Err(Refused::NoActor(format!("no `{}` there", A::SERVICE)));
         };
@@ -660,17 +660,21 @@ impl<A: RemoteActor> Kind for KindOf<A> {
                 return refuse(system, || actor.path(), reply, why);
             }
         };
-        let (msg, encoded) = call.into_parts();
+        let (msg, response) = call.into_parts();
         // Past a full mailbox's capacity, never waiting: the link's reader goes on at once and
         // the order of one sender's messages is kept. A stopped actor makes it a dead letter
         // (and fails an ask with `Stopped`).
         actor.deliver(msg);
-        match (encoded, reply) {
-            (Some(encoded), Some(reply)) => {
+        match (response, reply) {
+            (Response::Unary(encoded), Some(reply)) => {
                 system.inner.runtime().spawn(answer(encoded, reply));
             }
+            (Response::Stream(_), Some(reply)) => reply.fail(detail(
+                ErrorCause::Unspecified,
+                format!("{method}: streamed replies do not travel between nodes yet"),
+            )),
             // A tell sent as an ask: answered at once, with the unit reply.
-            (None, Some(reply)) => reply.send(Bytes::new()),
+            (Response::Tell, Some(reply)) => reply.send(Bytes::new()),
             // An ask sent as a tell: nobody waits for its reply.
             (_, None) => {}
         }
@@ -875,7 +879,7 @@ impl Actors for SystemInbound {
         method: &'static WireMethod,
         path: String,
         payload: Bytes,
-    ) -> BoxFuture<'static, Result<Option<EncodedReply>, Refused>> {
+    ) -> BoxFuture<'static, Result<Response, Refused>> {
         let Ok(system) = self.system() else {
             return Box::pin(async { Err(Refused::ShuttingDown) });
         };

@@ -43,6 +43,19 @@ pub enum WireError {
         /// The message being read.
         message: &'static str,
     },
+    /// A streamed reply's item arrived while the caller's stream was full: the peer sent more
+    /// items than the credit the caller granted.
+    #[error("`{message}`: the peer sent more stream items than its credit allows")]
+    Overrun {
+        /// The reply message the items travel in.
+        message: &'static str,
+    },
+    /// A streamed reply's item carries an error: only the message that ends a stream may.
+    #[error("`{message}`: a stream item carries an error, which only a stream's end may")]
+    ErrorItem {
+        /// The reply message the items travel in.
+        message: &'static str,
+    },
 }
 
 impl WireError {

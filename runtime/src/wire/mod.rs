@@ -28,6 +28,12 @@
 //!   service and its messages, and [`RemoteActor::FILE_DESCRIPTOR_SET`]: the same schema as
 //!   protoc would compile it, for gRPC reflection.
 //!
+//! A streaming handler (one that takes a [`StreamSlot`](crate::StreamSlot)) answers with a
+//! stream of its reply message: one per item, holding only `value`, then one that ends the
+//! stream (empty, or holding the handler's error); [`Call`] gives the serving transport an
+//! [`EncodedStream`] for it, and [`Outgoing`] the caller's transport a [`StreamSettler`]. Its
+//! method is [`WireMethod::stream`], a server-streaming rpc in the schema.
+//!
 //! A handler that fails the way a gRPC service fails returns `Result<T, Status>` ([`Status`]:
 //! a [`Code`], a message and typed [`Detail`]s); the status travels as `google.rpc.Status` in
 //! its own field of the reply, and a plain gRPC client receives it as the call's status.
@@ -76,7 +82,7 @@
 //! let payload = [0x0a, 0x03, 0x0a, 0x01, b'a'];
 //! let (msg, reply) = Shop::decode_call("shop.v1.Shop/Place", &payload)?.into_parts();
 //! shop.actor_ref().tell(msg).await?;
-//! let reply = reply.expect("`place` is an ask").await?;
+//! let reply = reply.into_unary().expect("`place` is an ask").await?;
 //! assert_eq!(reply, [0x08, 0x01]); // `ShopPlaceReply { value: 1 }`
 //!
 //! // Bytes that are not the arguments are an error for this call only.
@@ -106,12 +112,15 @@ mod error;
 mod probe;
 mod reply;
 mod status;
+mod stream;
 
 use crate::actor::Actor;
 
 pub use self::error::WireError;
 pub use self::reply::{EncodedReply, ReplySettler};
 pub use self::status::{Code, Detail, Status};
+pub use self::stream::{EncodedStream, StreamPiece, StreamSettler};
+pub use crate::stream::StreamFeedback;
 
 /// One method of a remote actor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -123,6 +132,9 @@ pub struct WireMethod {
     pub name: &'static str,
     /// Whether the caller waits for a reply (an ask) or not (a tell).
     pub ask: bool,
+    /// Whether the reply is a stream of reply messages (a handler that takes a `StreamSlot`;
+    /// a server-streaming rpc), not one.
+    pub stream: bool,
     /// The protobuf name of its arguments message, `shop.v1.ShopPlaceRequest`.
     pub request: &'static str,
     /// The protobuf name of its reply message, `shop.v1.ShopPlaceReply`; `None` for a tell.
@@ -160,6 +172,7 @@ impl WireMethod {
             path,
             name,
             ask: reply.is_some(),
+            stream: false,
             request,
             reply,
             grpc: GrpcShape::Messages,
@@ -179,6 +192,18 @@ impl WireMethod {
         WireMethod {
             grpc: GrpcShape::Unwrapped,
             ..method
+        }
+    }
+}
+
+impl WireMethod {
+    /// The same method, answering with a stream (a handler that takes a `StreamSlot`). Used
+    /// by generated code.
+    #[doc(hidden)]
+    pub const fn streaming(self) -> Self {
+        WireMethod {
+            stream: true,
+            ..self
         }
     }
 }
@@ -237,19 +262,52 @@ pub trait RemoteActor: Actor {
     }
 }
 
-/// A call from the wire, decoded: the message for the actor, and for an ask the reply that
-/// resolves once the actor answers. Send the message to the actor as it is (its reply slot is
-/// inside), then await the reply.
+/// A call from the wire, decoded: the message for the actor, and what the caller waits for.
+/// Send the message to the actor as it is (its reply slot is inside), then await the reply or
+/// pull the stream.
 pub struct Call<A: Actor> {
     msg: A::Msg,
-    reply: Option<EncodedReply>,
+    response: Response,
+}
+
+/// What the caller of a call from the wire waits for: nothing (a tell), one reply, or a
+/// stream of them.
+#[derive(Debug)]
+pub enum Response {
+    /// A tell: nothing comes back.
+    Tell,
+    /// An ask: the reply resolves once the actor answers.
+    Unary(EncodedReply),
+    /// A streaming ask: the stream yields each item the handler sends, then its end.
+    Stream(EncodedStream),
+}
+
+impl Response {
+    /// The reply of an ask, or `None` for a tell or a stream.
+    pub fn into_unary(self) -> Option<EncodedReply> {
+        match self {
+            Response::Unary(reply) => Some(reply),
+            Response::Tell | Response::Stream(_) => None,
+        }
+    }
+
+    /// The stream of a streaming ask, or `None` for a tell or an ask.
+    pub fn into_stream(self) -> Option<EncodedStream> {
+        match self {
+            Response::Stream(stream) => Some(stream),
+            Response::Tell | Response::Unary(_) => None,
+        }
+    }
 }
 
 impl<A: Actor> Call<A> {
     /// A tell. Used by generated code.
     #[doc(hidden)]
     pub fn tell(msg: A::Msg) -> Self {
-        Call { msg, reply: None }
+        Call {
+            msg,
+            response: Response::Tell,
+        }
     }
 
     /// An ask. Used by generated code.
@@ -257,18 +315,27 @@ impl<A: Actor> Call<A> {
     pub fn ask(msg: A::Msg, reply: EncodedReply) -> Self {
         Call {
             msg,
-            reply: Some(reply),
+            response: Response::Unary(reply),
         }
     }
 
-    /// Whether the caller waits for a reply.
-    pub fn is_ask(&self) -> bool {
-        self.reply.is_some()
+    /// A streaming ask. Used by generated code.
+    #[doc(hidden)]
+    pub fn stream(msg: A::Msg, stream: EncodedStream) -> Self {
+        Call {
+            msg,
+            response: Response::Stream(stream),
+        }
     }
 
-    /// The message, and the reply for an ask.
-    pub fn into_parts(self) -> (A::Msg, Option<EncodedReply>) {
-        (self.msg, self.reply)
+    /// Whether the caller waits for a reply or a stream.
+    pub fn is_ask(&self) -> bool {
+        !matches!(self.response, Response::Tell)
+    }
+
+    /// The message, and what the caller waits for.
+    pub fn into_parts(self) -> (A::Msg, Response) {
+        (self.msg, self.response)
     }
 }
 
@@ -282,12 +349,34 @@ impl<A: Actor> std::fmt::Debug for Call<A> {
 }
 
 /// A message of a remote actor, encoded for the wire: its method's path, its arguments as
-/// bytes, and for an ask the [`ReplySettler`] holding the caller's reply slot.
+/// bytes, and for an ask the [`Settler`] holding the caller's reply slot or stream.
 #[derive(Debug)]
 pub struct Outgoing {
     method: &'static str,
     payload: Vec<u8>,
-    reply: Option<ReplySettler>,
+    settler: Settler,
+}
+
+/// The caller's end of a message sent to another node: nothing for a tell, the reply slot of
+/// an ask, or the stream of a streaming ask.
+#[derive(Debug)]
+pub enum Settler {
+    /// A tell: nobody waits.
+    Tell,
+    /// An ask: settled by the one reply.
+    Unary(ReplySettler),
+    /// A streaming ask: fed each item, then the end.
+    Stream(StreamSettler),
+}
+
+impl Settler {
+    /// The settler of an ask, or `None` for a tell or a stream.
+    pub fn into_unary(self) -> Option<ReplySettler> {
+        match self {
+            Settler::Unary(reply) => Some(reply),
+            Settler::Tell | Settler::Stream(_) => None,
+        }
+    }
 }
 
 impl Outgoing {
@@ -297,7 +386,7 @@ impl Outgoing {
         Outgoing {
             method,
             payload,
-            reply: None,
+            settler: Settler::Tell,
         }
     }
 
@@ -307,7 +396,17 @@ impl Outgoing {
         Outgoing {
             method,
             payload,
-            reply: Some(reply),
+            settler: Settler::Unary(reply),
+        }
+    }
+
+    /// A streaming ask. Used by generated code.
+    #[doc(hidden)]
+    pub fn stream(method: &'static str, payload: Vec<u8>, stream: StreamSettler) -> Self {
+        Outgoing {
+            method,
+            payload,
+            settler: Settler::Stream(stream),
         }
     }
 
@@ -321,14 +420,14 @@ impl Outgoing {
         &self.payload
     }
 
-    /// Whether the caller waits for a reply.
+    /// Whether the caller waits for a reply or a stream.
     pub fn is_ask(&self) -> bool {
-        self.reply.is_some()
+        !matches!(self.settler, Settler::Tell)
     }
 
-    /// The method's path, the payload, and for an ask the caller's end of the reply.
-    pub fn into_parts(self) -> (&'static str, Vec<u8>, Option<ReplySettler>) {
-        (self.method, self.payload, self.reply)
+    /// The method's path, the payload, and the caller's end of what comes back.
+    pub fn into_parts(self) -> (&'static str, Vec<u8>, Settler) {
+        (self.method, self.payload, self.settler)
     }
 }
 
@@ -348,7 +447,8 @@ pub mod __private {
         ErrorCodec, NamedText, NoError, StatusError, TextError, Typed, decode_message, skip,
     };
     pub use super::{
-        Call, EncodedReply, GrpcShape, Outgoing, RemoteActor, ReplySettler, WireError, WireMethod,
+        Call, EncodedReply, EncodedStream, GrpcShape, Outgoing, RemoteActor, ReplySettler,
+        StreamSettler, WireError, WireMethod,
     };
     pub use prost;
     pub use prost::encoding::{DecodeContext, WireType};

@@ -292,7 +292,7 @@ pub fn skip(
 }
 
 /// An ask failure that is not the handler's error, as the transport carries it.
-fn plain<E>(error: AskError<E>) -> Result<AskError, E> {
+pub(super) fn plain<E>(error: AskError<E>) -> Result<AskError, E> {
     Ok(match error {
         AskError::Handler(error) => return Err(error),
         AskError::MailboxFull => AskError::MailboxFull,
@@ -307,7 +307,7 @@ fn plain<E>(error: AskError<E>) -> Result<AskError, E> {
 }
 
 /// An ask failure from the transport, for a caller whose handler errors are `E`.
-fn widen<E>(error: AskError) -> AskError<E> {
+pub(super) fn widen<E>(error: AskError) -> AskError<E> {
     match error {
         AskError::Handler(never) => match never {},
         AskError::MailboxFull => AskError::MailboxFull,

@@ -50,7 +50,7 @@ proptest! {
         let (_, _, settler) = Answers::encode_call(AnswersMsg::Checked {
             value: 0, fail: None, reply: slot,
         }).into_parts();
-        let settled = settler.expect("an ask").settle(&bytes);
+        let settled = settler.into_unary().expect("an ask").settle(&bytes);
         let answer = caller.now_or_never().expect("answered");
         match settled {
             // The caller got the value or the typed error, as bytes that decode again.

@@ -97,7 +97,7 @@ fn identity_does_not_depend_on_the_module() {
     })
     .into_parts();
     let (msg, reply) = Moved::decode_call(method, &payload).unwrap().into_parts();
-    assert!(reply.is_none());
+    assert!(reply.into_unary().is_none());
     let after::moved::CounterMsg::AddItem { by, label } = msg;
     assert_eq!((by, label.as_str()), (5, "five"));
 }

@@ -129,6 +129,7 @@ fn answered(method: &str, payload: &[u8], answer: impl FnOnce(AnswersMsg)) -> Ve
         .into_parts();
     answer(msg);
     reply
+        .into_unary()
         .expect("an ask")
         .now_or_never()
         .expect("answered at once")
@@ -384,7 +385,7 @@ async fn serve(
         .expect("the arguments decode")
         .into_parts();
     actor.tell(msg).await.expect("the actor takes it");
-    reply.expect("an ask").await
+    reply.into_unary().expect("an ask").await
 }
 
 /// Errors whose type cannot travel go as their text, `Display` first, then `Debug`, then the
@@ -485,7 +486,11 @@ fn settlers_answer_the_caller() {
         error: Some(StringError::Error("no".to_owned())),
     }
     .encode_to_vec();
-    settler.expect("an ask").settle(&error).unwrap();
+    settler
+        .into_unary()
+        .expect("an ask")
+        .settle(&error)
+        .unwrap();
     assert_eq!(caller.now_or_never().unwrap(), Ok(error));
 
     let (slot, caller) = EncodedReply::channel(
@@ -498,6 +503,7 @@ fn settlers_answer_the_caller() {
     })
     .into_parts()
     .2
+    .into_unary()
     .expect("an ask");
     let text = UnitReply {
         error: Some(StringError::ErrorText("out of stock: socks".to_owned())),
@@ -512,6 +518,7 @@ fn settlers_answer_the_caller() {
     let settler = Answers::encode_call(AnswersMsg::Count { n: 1, reply: slot })
         .into_parts()
         .2
+        .into_unary()
         .expect("an ask");
     settler.fail(AskError::Stopped);
     assert_eq!(caller.now_or_never().unwrap(), Err(AskError::Stopped));
@@ -520,6 +527,7 @@ fn settlers_answer_the_caller() {
     let settler = Answers::encode_call(AnswersMsg::Count { n: 1, reply: slot })
         .into_parts()
         .2
+        .into_unary()
         .expect("an ask");
     drop(settler);
     assert_eq!(caller.now_or_never().unwrap(), Err(AskError::NoReply));
@@ -529,6 +537,7 @@ fn settlers_answer_the_caller() {
     let settler = Answers::encode_call(AnswersMsg::Count { n: 1, reply: slot })
         .into_parts()
         .2
+        .into_unary()
         .expect("an ask");
     let error = settler.settle(&[0x08]).unwrap_err();
     assert_eq!(
@@ -566,6 +575,7 @@ async fn a_status_travels_in_its_own_field_and_settles_as_itself() {
     })
     .into_parts()
     .2
+    .into_unary()
     .expect("an ask");
     // The caller's slot received `AskError::Handler(status)`, which the `EncodedReply`
     // re-encodes into the same bytes.

@@ -78,7 +78,7 @@ async fn main() {
         .into_parts();
     assert!(matches!(served, GreeterMsg::Reset { .. }));
     greeter.actor_ref().tell(served).await.unwrap();
-    assert_eq!(reply.unwrap().await.unwrap(), Vec::<u8>::new());
+    assert_eq!(reply.into_unary().unwrap().await.unwrap(), Vec::<u8>::new());
     assert_eq!(greeter.count().await.unwrap().count, 0);
 
     // `From`: any implementation is an actor.

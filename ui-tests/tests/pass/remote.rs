@@ -86,7 +86,7 @@ async fn round_trip(shop: &ShopRef, msg: ShopMsg) {
     let (method, payload, settler) = Shop::encode_call(msg).into_parts();
     let (served, reply) = Shop::decode_call(method, &payload).unwrap().into_parts();
     shop.actor_ref().tell(served).await.unwrap();
-    if let (Some(settler), Some(reply)) = (settler, reply) {
+    if let (Some(settler), Some(reply)) = (settler.into_unary(), reply.into_unary()) {
         settler.settle(&reply.await.unwrap()).unwrap();
     }
 }

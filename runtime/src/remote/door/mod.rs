@@ -23,11 +23,12 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 use bytes::Bytes;
 use futures_util::future::{self, BoxFuture};
+use futures_util::stream::{self, BoxStream, StreamExt};
 use tokio::sync::watch;
 use tokio::time::Instant;
 use tonic::body::Body;
 use tonic::codegen::http;
-use tonic::server::{Grpc, UnaryService};
+use tonic::server::{Grpc, ServerStreamingService, UnaryService};
 use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
 
@@ -36,7 +37,7 @@ pub(crate) use self::catalog::{GrpcService, KindInfo};
 pub use self::codec::RawCodec;
 pub(crate) use self::status::Refused;
 use super::config::NodeConfig;
-use crate::wire::{EncodedReply, WireMethod};
+use crate::wire::{EncodedStream, Response, StreamPiece, WireMethod};
 
 /// The metadata key that names the actor a call reaches.
 pub const ACTOR_KEY: &str = "rakt-actor";
@@ -51,13 +52,13 @@ pub(crate) trait Actors: Send + Sync + 'static {
 
     /// Delivers `payload` (the arguments message) for `method` to the actor at `path` (of the
     /// method's kind; activated if its kind allows), never waiting for room in its mailbox;
-    /// resolves once it is queued, with the reply to come for an ask.
+    /// resolves once it is queued, with what the caller waits for.
     fn send(
         &self,
         method: &'static WireMethod,
         path: String,
         payload: Bytes,
-    ) -> BoxFuture<'static, Result<Option<EncodedReply>, Refused>>;
+    ) -> BoxFuture<'static, Result<Response, Refused>>;
 }
 
 /// A node's door; cheap to clone (every clone is the same door).
@@ -249,13 +250,15 @@ impl tower::Service<http::Request<Body>> for Door {
         }
         // The deadline counts from now, before tonic's own timer for the client's deadline
         // starts, so that the call answers `DEADLINE_EXCEEDED` rather than tonic's `CANCELLED`.
-        let timeout =
-            status::grpc_timeout(request.headers()).unwrap_or_else(|| inner.actors.ask_timeout());
+        let now = Instant::now();
+        let client = status::grpc_timeout(request.headers());
+        let timeout = client.unwrap_or_else(|| inner.actors.ask_timeout());
         let call = DoorCall {
             actors: inner.actors.clone(),
             method,
             timeout,
-            deadline: Instant::now() + timeout,
+            deadline: now + timeout,
+            client: client.map(|timeout| (timeout, now + timeout)),
         };
         let grpc = Grpc::new(RawCodec)
             .max_decoding_message_size(inner.max_decoding)
@@ -268,7 +271,27 @@ impl tower::Service<http::Request<Body>> for Door {
             None => grpc,
         };
         let mut grpc = grpc;
+        if method.stream {
+            return Box::pin(async move { Ok(grpc.server_streaming(call, request).await) });
+        }
         Box::pin(async move { Ok(grpc.unary(call, request).await) })
+    }
+}
+
+/// The path of the actor a call names in its metadata (`rakt-actor`: a name under `/user`,
+/// or a path).
+fn actor_path<T>(request: &tonic::Request<T>) -> Result<String, tonic::Status> {
+    match request
+        .metadata()
+        .get(ACTOR_KEY)
+        .map(|value| value.to_str())
+    {
+        Some(Ok(actor)) if actor.starts_with('/') => Ok(actor.to_owned()),
+        Some(Ok(actor)) if !actor.is_empty() => Ok(format!("/user/{actor}")),
+        _ => Err(tonic::Status::invalid_argument(format!(
+            "the call names no actor: set the request metadata `{ACTOR_KEY}` to the actor's \
+             name (under /user) or its path"
+        ))),
     }
 }
 
@@ -278,6 +301,8 @@ struct DoorCall {
     method: &'static WireMethod,
     timeout: Duration,
     deadline: Instant,
+    /// The client's own timeout and deadline, if it gave one: a stream's only limit.
+    client: Option<(Duration, Instant)>,
 }
 
 impl UnaryService<Bytes> for DoorCall {
@@ -285,25 +310,9 @@ impl UnaryService<Bytes> for DoorCall {
     type Future = BoxFuture<'static, Result<tonic::Response<Bytes>, tonic::Status>>;
 
     fn call(&mut self, request: tonic::Request<Bytes>) -> Self::Future {
-        let actor = match request
-            .metadata()
-            .get(ACTOR_KEY)
-            .map(|value| value.to_str())
-        {
-            Some(Ok(actor)) if !actor.is_empty() => actor,
-            _ => {
-                return Box::pin(future::ready(Err(tonic::Status::invalid_argument(
-                    format!(
-                        "the call names no actor: set the request metadata `{ACTOR_KEY}` to the \
-                         actor's name (under /user) or its path"
-                    ),
-                ))));
-            }
-        };
-        let path = if actor.starts_with('/') {
-            actor.to_owned()
-        } else {
-            format!("/user/{actor}")
+        let path = match actor_path(&request) {
+            Ok(path) => path,
+            Err(status) => return Box::pin(future::ready(Err(status))),
         };
         let method = self.method;
         let (timeout, deadline) = (self.timeout, self.deadline);
@@ -315,11 +324,15 @@ impl UnaryService<Bytes> for DoorCall {
         Box::pin(async move {
             let answered = async move {
                 match sent.await? {
-                    None => Ok(Bytes::new()),
-                    Some(reply) => match reply.await {
+                    Response::Tell => Ok(Bytes::new()),
+                    Response::Unary(reply) => match reply.await {
                         Ok(reply) => status::response(method, reply),
                         Err(error) => Err(status::ask_failed(error, timeout)),
                     },
+                    Response::Stream(_) => Err(tonic::Status::internal(format!(
+                        "{} answered a unary call with a stream",
+                        method.path
+                    ))),
                 }
             };
             match tokio::time::timeout_at(deadline, answered).await {
@@ -328,4 +341,75 @@ impl UnaryService<Bytes> for DoorCall {
             }
         })
     }
+}
+
+impl ServerStreamingService<Bytes> for DoorCall {
+    type Response = Bytes;
+    type ResponseStream = BoxStream<'static, Result<Bytes, tonic::Status>>;
+    type Future = BoxFuture<'static, Result<tonic::Response<Self::ResponseStream>, tonic::Status>>;
+
+    fn call(&mut self, request: tonic::Request<Bytes>) -> Self::Future {
+        let path = match actor_path(&request) {
+            Ok(path) => path,
+            Err(status) => return Box::pin(future::ready(Err(status))),
+        };
+        let method = self.method;
+        let (timeout, deadline, client) = (self.timeout, self.deadline, self.client);
+        let sent = self.actors.send(
+            method,
+            path,
+            status::arguments(method, request.into_inner()),
+        );
+        Box::pin(async move {
+            let response = match tokio::time::timeout_at(deadline, sent).await {
+                Ok(response) => response?,
+                Err(_) => return Err(status::deadline_exceeded(timeout)),
+            };
+            let Response::Stream(items) = response else {
+                return Err(tonic::Status::internal(format!(
+                    "{} did not answer its server-streaming call with a stream",
+                    method.path
+                )));
+            };
+            Ok(tonic::Response::new(served(method, items, client).boxed()))
+        })
+    }
+}
+
+/// The messages of a server-streaming call: each item the handler sends as the method's
+/// response, then the end (nothing more for a clean end, the mapped status otherwise), or
+/// `DEADLINE_EXCEEDED` once the client's deadline passes (a stream has no other limit). Pulled
+/// only as fast as HTTP/2 lets the client read, so a slow client holds the handler's `send`;
+/// dropping it (the client went away) tells the handler that nobody reads any more.
+fn served(
+    method: &'static WireMethod,
+    items: EncodedStream,
+    client: Option<(Duration, Instant)>,
+) -> impl futures_util::Stream<Item = Result<Bytes, tonic::Status>> + Send + 'static {
+    let timeout = client.map_or(Duration::MAX, |(timeout, _)| timeout);
+    let expired = client.map(|(_, deadline)| Box::pin(tokio::time::sleep_until(deadline)));
+    stream::unfold(Some((items, expired)), move |state| async move {
+        let (mut items, mut expired) = state?;
+        let piece = match &mut expired {
+            Some(expired) => tokio::select! {
+                piece = items.next() => piece,
+                () = expired => return Some((Err(status::deadline_exceeded(timeout)), None)),
+            },
+            None => items.next().await,
+        };
+        match piece? {
+            StreamPiece::Item(item) => {
+                let item = status::response(method, item);
+                let next = item.is_ok().then_some((items, expired));
+                Some((item, next))
+            }
+            StreamPiece::End(end) if end.is_empty() => None,
+            StreamPiece::End(end) => match status::response(method, end) {
+                Err(status) => Some((Err(status), None)),
+                // An end that carries a value and no error is a clean end.
+                Ok(_) => None,
+            },
+            StreamPiece::Failed(error) => Some((Err(status::ask_failed(error, timeout)), None)),
+        }
+    })
 }
