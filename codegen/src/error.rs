@@ -403,6 +403,14 @@ pub enum ModelErrorKind {
         /// The handler.
         handler: String,
     },
+    /// A broadcast route on a streaming ask. At the route.
+    #[error(
+        "`#[route(broadcast)]` cannot go on `{handler}`, a streaming ask: its one stream cannot          carry the items of every routee; route it by key (`#[route(key = ..)]`) or leave it          to the pool's strategy, or make `{handler}` a tell (return `()`, no `StreamSlot`)"
+    )]
+    BroadcastStream {
+        /// The handler.
+        handler: String,
+    },
 }
 
 /// What the first name of a route key that is no message argument names.

@@ -202,8 +202,8 @@ pub struct StandInModel {
     /// The message arguments as the handler takes them, types as written (a reference, an
     /// `impl Trait`); an argument written as a pattern gets a generated name.
     pub args: Vec<ArgModel>,
-    /// What the caller gets back: [`ReplyKind::Tell`], [`ReplyKind::Ask`] or
-    /// [`ReplyKind::AskResult`].
+    /// What the caller gets back: [`ReplyKind::Tell`], [`ReplyKind::Ask`],
+    /// [`ReplyKind::AskResult`] or [`ReplyKind::Stream`].
     pub reply: ReplyKind,
 }
 
@@ -309,6 +309,19 @@ pub enum ReplyKind {
         /// Where the slot goes, as an index into the handler's parameters (receiver excluded).
         position: usize,
     },
+    /// Takes a `StreamSlot<T, E>` argument and answers with a stream of items through it (a
+    /// streaming ask, a server-streaming rpc on the wire); returns `()`.
+    Stream {
+        /// The item type.
+        item: Type,
+        /// The error type that may end the stream, `None` for the runtime's default
+        /// (`StreamSlot<T>`, which cannot fail).
+        err: Option<Type>,
+        /// The slot parameter's name in the handler.
+        slot: Ident,
+        /// Where the slot goes, as an index into the handler's parameters (receiver excluded).
+        position: usize,
+    },
 }
 
 impl ReplyKind {
@@ -320,6 +333,17 @@ impl ReplyKind {
             ReplyKind::Ask { .. } => Answer::Ask,
             ReplyKind::AskResult { .. } => Answer::AskResult,
             ReplyKind::Deferred { .. } => Answer::Deferred,
+            ReplyKind::Stream { .. } => Answer::Stream,
+        }
+    }
+
+    /// The slot parameter's name and its index among the handler's parameters (receiver
+    /// excluded), for a handler that answers through a slot (`ReplySlot` or `StreamSlot`).
+    pub fn slot(&self) -> Option<(&Ident, usize)> {
+        match self {
+            ReplyKind::Deferred { slot, position, .. }
+            | ReplyKind::Stream { slot, position, .. } => Some((slot, *position)),
+            ReplyKind::Tell | ReplyKind::Ask { .. } | ReplyKind::AskResult { .. } => None,
         }
     }
 }
@@ -336,6 +360,8 @@ pub enum Answer {
     AskResult,
     /// The handler answers through a `ReplySlot` argument, maybe later.
     Deferred,
+    /// The handler sends a stream of items through a `StreamSlot` argument (a streaming ask).
+    Stream,
 }
 
 impl Answer {
@@ -351,6 +377,7 @@ impl Answer {
             Answer::Ask => "returns a value (an ask)",
             Answer::AskResult => "returns `Result<T, E>` (an ask with a typed error)",
             Answer::Deferred => "answers through a `ReplySlot` argument (a deferred ask)",
+            Answer::Stream => "streams its answer through a `StreamSlot` argument (a streaming ask)",
         }
     }
 }

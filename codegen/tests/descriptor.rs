@@ -51,6 +51,16 @@ fn fallible(ok: Type, err: Type) -> ReplyKind {
     ReplyKind::AskResult { ok, err }
 }
 
+/// A streaming ask whose slot is parameter `position`.
+fn stream(item: Type, err: Option<Type>, position: usize) -> ReplyKind {
+    ReplyKind::Stream {
+        item,
+        err,
+        slot: ident("items"),
+        position,
+    }
+}
+
 /// A remote actor `name` in `package` with `handlers`.
 fn remote(name: &str, package: &str, handlers: Vec<HandlerModel>) -> ActorModel {
     let self_ty: Type = syn::parse_str(name).unwrap();
@@ -75,7 +85,8 @@ fn remote(name: &str, package: &str, handlers: Vec<HandlerModel>) -> ActorModel 
     }
 }
 
-/// Every shape but prost types: scalars, lists, options, maps, replies with and without a value, and each kind of `oneof failure`.
+/// Every shape but prost types: scalars, lists, options, maps, replies with and without a
+/// value, each kind of `oneof failure`, and streamed replies (server-streaming methods).
 fn shapes() -> ActorModel {
     let mut model = remote(
         "Shapes",
@@ -147,6 +158,12 @@ fn shapes() -> ActorModel {
                 Vec::new(),
                 fallible(parse_quote!(u32), parse_quote!(Vec<u32>)),
             ),
+            handler(
+                "history",
+                vec![("account", 1, parse_quote!(String))],
+                stream(parse_quote!(Vec<String>), Some(parse_quote!(Status)), 1),
+            ),
+            handler("ticks", Vec::new(), stream(parse_quote!(u64), None, 0)),
         ],
     );
     // Comments of two lines and none.
@@ -288,6 +305,20 @@ fn shapes_agree_with_protoc() {
     let ours = descriptor(&model);
     assert_eq!(ours.file.last().unwrap().name(), "test/v1/shapes.proto");
     assert_eq!(ours, protoc("test/v1/shapes.proto", &text, ""));
+    // The streaming methods are server-streaming, and only those.
+    let service = &ours.file.last().unwrap().service[0];
+    let streaming: Vec<&str> = service
+        .method
+        .iter()
+        .filter(|m| m.server_streaming())
+        .map(|m| m.name())
+        .collect();
+    assert_eq!(streaming, ["History", "Ticks"]);
+    assert!(service.method.iter().all(|m| !m.client_streaming()));
+    assert!(
+        text.contains("rpc History(ShapesHistoryRequest) returns (stream ShapesHistoryReply);"),
+        "{text}"
+    );
 }
 
 #[test]

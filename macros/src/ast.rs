@@ -255,17 +255,44 @@ pub enum ParamKind<'a> {
     Ctx,
     /// `&Ctx<..>` or `Ctx<..>`: the context, taken the wrong way.
     CtxNotMutRef,
-    /// `ReplySlot<T>` or `ReplySlot<T, E>`.
+    /// `ReplySlot<T>` or `ReplySlot<T, E>`; `StreamSlot<T>` or `StreamSlot<T, E>`.
     Slot {
-        /// `T`
+        /// Which slot.
+        kind: SlotKind,
+        /// `T`: the reply, or each item of the stream.
         ok: &'a Type,
         /// `E`
         err: Option<&'a Type>,
     },
-    /// `ReplySlot` with no or too many type arguments.
-    SlotArity,
+    /// `ReplySlot` or `StreamSlot` with no or too many type arguments.
+    SlotArity(SlotKind),
     /// Anything else: a message argument.
     Plain,
+}
+
+/// The slot a handler answers through.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SlotKind {
+    /// `ReplySlot`: one reply, maybe later (a deferred ask).
+    Reply,
+    /// `StreamSlot`: a stream of items (a streaming ask).
+    Stream,
+}
+
+impl SlotKind {
+    /// The slot type's name, `ReplySlot`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SlotKind::Reply => "ReplySlot",
+            SlotKind::Stream => "StreamSlot",
+        }
+    }
+
+    fn of(ty: &Type) -> Option<Self> {
+        [SlotKind::Reply, SlotKind::Stream]
+            .into_iter()
+            .find(|kind| last_ident_is(ty, kind.name()))
+    }
 }
 
 /// What a method returns.
@@ -437,12 +464,22 @@ impl<'a> Param<'a> {
                 }
             }
             ty if last_ident_is(ty, "Ctx") => ParamKind::CtxNotMutRef,
-            ty if last_ident_is(ty, "ReplySlot") => match type_args(ty).as_slice() {
-                [ok] => ParamKind::Slot { ok, err: None },
-                [ok, err] => ParamKind::Slot { ok, err: Some(err) },
-                _ => ParamKind::SlotArity,
+            ty => match SlotKind::of(ty) {
+                Some(kind) => match type_args(ty).as_slice() {
+                    [ok] => ParamKind::Slot {
+                        kind,
+                        ok,
+                        err: None,
+                    },
+                    [ok, err] => ParamKind::Slot {
+                        kind,
+                        ok,
+                        err: Some(err),
+                    },
+                    _ => ParamKind::SlotArity(kind),
+                },
+                None => ParamKind::Plain,
             },
-            _ => ParamKind::Plain,
         };
         let fields = arg
             .attrs

@@ -17,7 +17,7 @@ use syn::{
     parse_quote,
 };
 
-use crate::ast::{HookKind, Impl, Method, Output, ParamKind};
+use crate::ast::{HookKind, Impl, Method, Output, ParamKind, SlotKind};
 use crate::attr::ImplOptions;
 use crate::valid::{Verdict, given_field};
 
@@ -194,7 +194,9 @@ fn signature(method: &Method, replace_self: &mut ReplaceSelf) -> Option<Signatur
     for (position, param) in method.params.iter().enumerate() {
         match param.kind {
             ParamKind::Ctx => ctx_position = Some(position),
-            ParamKind::Slot { ok, err } => slot = Some((ok, err, param.name?, position)),
+            ParamKind::Slot { kind, ok, err } => {
+                slot = Some((kind, ok, err, param.name?, position));
+            }
             ParamKind::Plain => args.push(ArgModel {
                 name: param.name?.clone(),
                 ty: owned(&param.arg.ty),
@@ -204,12 +206,18 @@ fn signature(method: &Method, replace_self: &mut ReplaceSelf) -> Option<Signatur
                     .and_then(|attr| given_field(attr).ok())
                     .unwrap_or_else(|| field_number(args.len())),
             }),
-            ParamKind::CtxNotMutRef | ParamKind::SlotArity => return None,
+            ParamKind::CtxNotMutRef | ParamKind::SlotArity(_) => return None,
         }
     }
     let reply = match (slot, &method.output) {
-        (Some((ok, err, slot, position)), _) => ReplyKind::Deferred {
+        (Some((SlotKind::Reply, ok, err, slot, position)), _) => ReplyKind::Deferred {
             ok: owned(ok),
+            err: err.map(&mut owned),
+            slot: slot.clone(),
+            position,
+        },
+        (Some((SlotKind::Stream, item, err, slot, position)), _) => ReplyKind::Stream {
+            item: owned(item),
             err: err.map(&mut owned),
             slot: slot.clone(),
             position,
@@ -289,14 +297,24 @@ fn lower_stand_in(method: &Method, replace_self: &mut ReplaceSelf) -> Option<Sta
                 ty: owned(&param.arg.ty),
                 field: field_number(args.len()),
             }),
-            ParamKind::Slot { ok, err } if slot.is_none() => slot = Some((ok, err)),
-            ParamKind::SlotArity if slot.is_none() => return None,
+            ParamKind::Slot { kind, ok, err } if slot.is_none() => {
+                slot = Some((kind, ok, err, param, position));
+            }
+            ParamKind::SlotArity(_) if slot.is_none() => return None,
             _ => {}
         }
     }
     let reply = match (slot, &method.output) {
-        (Some((ok, None)), _) => ReplyKind::Ask { ok: owned(ok) },
-        (Some((ok, Some(err))), _) => ReplyKind::AskResult {
+        (Some((SlotKind::Stream, item, err, param, position)), _) => ReplyKind::Stream {
+            item: owned(item),
+            err: err.map(&mut owned),
+            slot: param.name.cloned().unwrap_or_else(|| {
+                Ident::new(&format!("__rakt_arg{position}"), Span::mixed_site())
+            }),
+            position,
+        },
+        (Some((SlotKind::Reply, ok, None, ..)), _) => ReplyKind::Ask { ok: owned(ok) },
+        (Some((SlotKind::Reply, ok, Some(err), ..)), _) => ReplyKind::AskResult {
             ok: owned(ok),
             err: owned(err),
         },
@@ -310,6 +328,7 @@ fn lower_stand_in(method: &Method, replace_self: &mut ReplaceSelf) -> Option<Sta
     let reply_types = match &reply {
         ReplyKind::Ask { ok } => vec![ok],
         ReplyKind::AskResult { ok, err } => vec![ok, err],
+        ReplyKind::Stream { item, err, .. } => std::iter::once(item).chain(err).collect(),
         _ => Vec::new(),
     };
     if reply_types

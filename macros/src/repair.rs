@@ -66,7 +66,7 @@ fn phase(lowered: &Lowered, error: &ModelError) -> (Phase, usize) {
         K::StatesWithoutBehaviour { .. } | K::EmptyStates { .. } | K::DuplicateState { .. } => {
             Phase::States
         }
-        K::RouteKey { .. } | K::BroadcastAsk { .. } => Phase::Routes,
+        K::RouteKey { .. } | K::BroadcastAsk { .. } | K::BroadcastStream { .. } => Phase::Routes,
         K::AlternativeArguments { .. } | K::AlternativeReply { .. } => Phase::Alternatives,
         // Reported per handler.
         K::StateOverlap { .. } => {

@@ -537,3 +537,98 @@ fn remote_actor() {
     syn::visit_mut::VisitMut::visit_file_mut(&mut RedactDescriptor, &mut file);
     insta::assert_snapshot!(prettyplease::unparse(&file));
 }
+
+#[test]
+fn stream_handlers() {
+    insta::assert_snapshot!(expand_all(&[
+        (
+            quote!(),
+            quote! {
+                #[derive(Default)]
+                pub struct Feed {
+                    entries: Vec<String>,
+                }
+            },
+        ),
+        (
+            quote!(states = Phase, initial = Open, unhandled = stash),
+            quote! {
+                impl Feed {
+                    /// Every entry from `from` on; the stream cannot fail.
+                    #[route(key = from)]
+                    pub fn tail(&self, from: usize, items: StreamSlot<String>) {
+                        for entry in &self.entries[from..] {
+                            let _ = items.try_send(entry.clone());
+                        }
+                    }
+
+                    /// The entries that match, ending with `Gone` if the feed closes; the
+                    /// context first and the slot in the middle.
+                    #[state(Open)]
+                    pub async fn search(
+                        &mut self,
+                        ctx: &mut Ctx<Self>,
+                        mut matches: StreamSlot<String, Gone>,
+                        pattern: String,
+                    ) {
+                        for entry in &self.entries {
+                            if entry.contains(&pattern) && matches.send(entry.clone()).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+
+                    /// `search` while the feed is closed: the stream fails at once.
+                    #[handles(search)]
+                    #[state(Closed)]
+                    fn search_closed(&self, pattern: String, matches: StreamSlot<String, Gone>) {
+                        matches.fail(Gone);
+                    }
+                }
+            },
+        ),
+    ]));
+}
+
+#[test]
+fn remote_stream_handlers() {
+    let mut file = expand_file(&[
+        (
+            quote!(),
+            quote! {
+                #[derive(Default)]
+                pub struct Ledger {
+                    entries: Vec<Entry>,
+                }
+            },
+        ),
+        (
+            quote!(remote = "bank.v1"),
+            quote! {
+                impl Ledger {
+                    /// The entries of one account, oldest first.
+                    pub async fn history(&self, account: String, mut items: StreamSlot<Entry, Status>) {
+                        for entry in &self.entries {
+                            if items.send(entry.clone()).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+
+                    /// The amounts, newest first; a sync handler whose stream cannot fail.
+                    pub fn amounts(&self, items: StreamSlot<u64>, limit: u32) {
+                        for entry in self.entries.iter().rev().take(limit as usize) {
+                            let _ = items.try_send(entry.amount);
+                        }
+                    }
+
+                    pub fn balance(&self, account: String) -> u64 {
+                        0
+                    }
+                }
+            },
+        ),
+    ]);
+    syn::visit_mut::VisitMut::visit_file_mut(&mut RedactDescriptor, &mut file);
+    insta::assert_snapshot!(prettyplease::unparse(&file));
+}

@@ -326,13 +326,13 @@ fn call(callee: &Callee, expected: Option<&ReplyKind>, rt: &TokenStream) -> Toke
     if let Some(position) = callee.ctx_position {
         inserts.push((position, ctx_local.to_token_stream()));
     }
-    if let ReplyKind::Deferred { position, slot, .. } = callee.reply {
+    if let Some((slot, position)) = callee.reply.slot() {
         // Reported at the slot parameter if its type is not the handler's.
         let slot_arg = match expected {
             Some(_) => relocate(reply_local.to_token_stream(), slot.span()),
             None => reply_local.to_token_stream(),
         };
-        inserts.push((*position, slot_arg));
+        inserts.push((position, slot_arg));
     }
     inserts.sort_by_key(|(position, _)| *position);
     let mut params: Vec<TokenStream> = callee.args.iter().map(|a| a.to_token_stream()).collect();
@@ -381,6 +381,15 @@ fn call(callee: &Callee, expected: Option<&ReplyKind>, rt: &TokenStream) -> Toke
         ReplyKind::AskResult { .. } => {
             quote!(#rt::settle_result(#reply_local, #caught))
         }
+        // The guard watches the stream while the handler owns the slot: a panic ends the
+        // stream with `AskError::Failed` rather than a clean end.
+        ReplyKind::Stream { .. } => {
+            let guard = Ident::new("__rakt_guard", Span::mixed_site());
+            quote! {{
+                let #guard = #rt::stream_guard(&#reply_local);
+                #rt::settle_stream(#guard, #caught)
+            }}
+        }
     }
 }
 
@@ -388,7 +397,7 @@ fn call(callee: &Callee, expected: Option<&ReplyKind>, rt: &TokenStream) -> Toke
 fn reply_span(reply: &ReplyKind) -> Option<Span> {
     match reply {
         ReplyKind::Ask { ok } | ReplyKind::AskResult { ok, .. } => Some(ok.span()),
-        ReplyKind::Tell | ReplyKind::Deferred { .. } => None,
+        ReplyKind::Tell | ReplyKind::Deferred { .. } | ReplyKind::Stream { .. } => None,
     }
 }
 

@@ -7,7 +7,7 @@ use syn::ext::IdentExt;
 
 use super::Cx;
 use super::tokens::{Locals, docs, respan, route_doc, states_doc};
-use crate::model::{BehaviourModel, HandleModel, MailboxModel, ReplyKind, StandInModel};
+use crate::model::{Answer, BehaviourModel, HandleModel, MailboxModel, ReplyKind, StandInModel};
 use crate::naming;
 use crate::validate::Handler;
 
@@ -155,7 +155,17 @@ fn handle_method(
     let reply_local = Locals::new().reply;
 
     let ret = handle_return(&h.reply, actor_ty, rt);
-    let (body, fallback_doc) = if h.reply.answer().is_ask() {
+    let (body, fallback_doc) = if h.reply.answer() == Answer::Stream {
+        (
+            quote! {
+                #rt::ask_stream(#actor_ref, |#reply_local| #msg::#variant {
+                    #(#fields,)*
+                    #reply_field: #reply_local,
+                })
+            },
+            format!(" Asks the actor to run `{name}` and returns the stream of its replies."),
+        )
+    } else if h.reply.answer().is_ask() {
         (
             quote! {
                 #rt::ask(#actor_ref, |#reply_local| #msg::#variant {
@@ -192,13 +202,18 @@ fn handle_method(
 }
 
 /// What a handle method returns: `Tell<'_, A>` for a tell, `Ask<'_, A, T>` or
-/// `Ask<'_, A, T, E>` for an ask.
+/// `Ask<'_, A, T, E>` for an ask, `AskStream<'_, A, T>` or `AskStream<'_, A, T, E>` for a
+/// streaming ask.
 fn handle_return(reply: &ReplyKind, actor_ty: &syn::Type, rt: &TokenStream) -> TokenStream {
     let (ok, err) = match reply {
         ReplyKind::Tell => return quote!(#rt::Tell<'_, #actor_ty>),
         ReplyKind::Ask { ok } => (ok, None),
         ReplyKind::AskResult { ok, err } => (ok, Some(err)),
         ReplyKind::Deferred { ok, err, .. } => (ok, err.as_ref()),
+        ReplyKind::Stream { item, err, .. } => {
+            let err = err.iter();
+            return quote!(#rt::AskStream<'_, #actor_ty, #item #(, #err)*>);
+        }
     };
     let err = err.iter();
     quote!(#rt::Ask<'_, #actor_ty, #ok #(, #err)*>)

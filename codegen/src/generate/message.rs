@@ -10,7 +10,7 @@ use syn::ext::IdentExt;
 
 use super::Cx;
 use super::tokens::{Locals, collect_idents, docs, states_doc};
-use crate::model::{ActorModel, ReplyKind, RouteModel};
+use crate::model::{ActorModel, Answer, ReplyKind, RouteModel};
 use crate::naming;
 use crate::validate::Handler;
 
@@ -44,14 +44,18 @@ pub(super) fn generate(cx: &Cx) -> TokenStream {
     let reject_arms = cx.handlers.iter().map(|h| {
         let cfg = &h.cfg_attrs;
         let variant = &h.variant;
-        if h.reply.answer().is_ask() {
-            quote! {
+        match h.reply.answer() {
+            Answer::Tell => quote!(#(#cfg)* Self::#variant { .. } => {}),
+            Answer::Stream => quote! {
+                #(#cfg)* Self::#variant { reply: #reply_local, .. } => {
+                    #rt::reject_stream(#reply_local, #why)
+                }
+            },
+            Answer::Ask | Answer::AskResult | Answer::Deferred => quote! {
                 #(#cfg)* Self::#variant { reply: #reply_local, .. } => {
                     #rt::reject_reply(#reply_local, #why)
                 }
-            }
-        } else {
-            quote!(#(#cfg)* Self::#variant { .. } => {})
+            },
         }
     });
     let reject_phantom = cx.phantom.arm(&this, false);
@@ -147,7 +151,11 @@ fn variant(h: &Handler, cx: &Cx) -> TokenStream {
         quote!(#[doc = #doc] #ident: #ty,)
     });
     let reply = reply_slot(&h.reply, &cx.rt).map(|slot| {
-        let doc = format!(" Where the reply of `{name}` goes.");
+        let doc = if h.reply.answer() == Answer::Stream {
+            format!(" Where the items of `{name}` go.")
+        } else {
+            format!(" Where the reply of `{name}` goes.")
+        };
         let field = format_ident!("{}", naming::REPLY_FIELD);
         quote!(#[doc = #doc] #field: #slot,)
     });
@@ -194,7 +202,7 @@ fn wire_identity(cx: &Cx) -> TokenStream {
     }
 }
 
-/// `ReplySlot<T, E>` for an ask, `None` for a tell.
+/// `ReplySlot<T, E>` for an ask, `StreamSlot<T, E>` for a streaming ask, `None` for a tell.
 fn reply_slot(reply: &ReplyKind, rt: &TokenStream) -> Option<TokenStream> {
     match reply {
         ReplyKind::Tell => None,
@@ -203,6 +211,10 @@ fn reply_slot(reply: &ReplyKind, rt: &TokenStream) -> Option<TokenStream> {
         ReplyKind::Deferred { ok, err, .. } => {
             let err = err.iter();
             Some(quote!(#rt::ReplySlot<#ok #(, #err)*>))
+        }
+        ReplyKind::Stream { item, err, .. } => {
+            let err = err.iter();
+            Some(quote!(#rt::StreamSlot<#item #(, #err)*>))
         }
     }
 }
@@ -286,9 +298,14 @@ fn routing_methods(cx: &Cx) -> TokenStream {
     let answered_arms = cx.handlers.iter().filter(|h| is_ask(h)).map(|h| {
         let cfg = &h.cfg_attrs;
         let variant = &h.variant;
+        let slot = if h.reply.answer() == Answer::Stream {
+            quote!(StreamSlot)
+        } else {
+            quote!(ReplySlot)
+        };
         quote! {
             #(#cfg)* Self::#variant { reply: ref #reply_local, .. } => {
-                #rt::ReplySlot::is_closed(#reply_local)
+                #rt::#slot::is_closed(#reply_local)
             }
         }
     });
@@ -407,10 +424,15 @@ fn few_arms(
 /// is compiled, else `None`, and `?` gives up on the whole copy), then, for an ask, the reply
 /// slot shared with the copy. The arguments are copied first, so that a failed copy leaves
 /// the slot alone. A broadcast handler's argument types are asserted `Clone`, each at the
-/// user's type.
+/// user's type. A streaming ask is never copied: its items cannot come from two routees.
 fn duplicate_arm(h: &Handler, rt: &TokenStream) -> TokenStream {
     let cfg = &h.cfg_attrs;
     let variant = &h.variant;
+    if h.reply.answer() == Answer::Stream {
+        return quote! {
+            #(#cfg)* Self::#variant { .. } => ::core::option::Option::None,
+        };
+    }
     let reply_local = Locals::new().reply;
     let reply_field = format_ident!("{}", naming::REPLY_FIELD);
     let (bind_reply, share_reply) = if h.reply.answer().is_ask() {

@@ -18,7 +18,7 @@ use syn::spanned::Spanned;
 
 use super::Cx;
 use super::tokens::relocate;
-use crate::model::GrpcShape;
+use crate::model::{Answer, GrpcShape};
 use crate::naming;
 use crate::validate::Handler;
 use crate::wire::{self, MapKind, WireType};
@@ -96,7 +96,11 @@ pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
         if let (Some(ok), Some((ok_fn, err_fn))) = (&wire.ok, &names.reply) {
             let (ok_ty, err_ty) = wire::reply_types(&h.reply);
             if let Some(ok_ty) = ok_ty {
-                codec_fns.push(codec_fn(ok_fn, ok_ty, ok, &subject("the reply"), &w));
+                let what = match h.reply.answer() {
+                    Answer::Stream => "the items",
+                    _ => "the reply",
+                };
+                codec_fns.push(codec_fn(ok_fn, ok_ty, ok, &subject(what), &w));
             }
             codec_fns.push(error_fn(err_fn, err_ty, &w));
         }
@@ -106,7 +110,11 @@ pub(super) fn generate(cx: &Cx) -> Option<TokenStream> {
             Some(reply) => quote!(::core::option::Option::Some(#reply)),
             None => quote!(::core::option::Option::None),
         };
-        methods.push(quote!(#(#cfg)* #w::WireMethod::#shape(#path, #name, #request, #reply)));
+        // A streaming ask is a server-streaming method: each item is one reply message.
+        let streaming = (h.reply.answer() == Answer::Stream).then(|| quote!(.streaming()));
+        methods.push(quote! {
+            #(#cfg)* #w::WireMethod::#shape(#path, #name, #request, #reply) #streaming
+        });
         decode_arms.push(decode_arm(h, &names, msg, &payload, &w));
         encode_arms.push(encode_arm(h, &names, msg, &w));
     }
@@ -307,7 +315,8 @@ fn fields<'h>(h: &'h Handler, names: &'h Names) -> Vec<(&'h Ident, Literal, &'h 
 }
 
 /// The `decode_call` arm of one handler: its arguments from the payload, the message, and for
-/// an ask the reply slot and the reply that encodes what it receives.
+/// an ask the reply slot and the reply that encodes what it receives (for a streaming ask, the
+/// stream slot and the stream that encodes each item and the end).
 fn decode_arm(
     h: &Handler,
     names: &Names,
@@ -344,6 +353,17 @@ fn decode_arm(
         None => quote! {
             ::core::result::Result::Ok(#w::Call::tell(#msg::#variant { #(#args),* }))
         },
+        Some((ok_fn, err_fn)) if h.reply.answer() == Answer::Stream => {
+            let (reply, pending) = (local("__rakt_reply"), local("__rakt_pending"));
+            let reply_field = format_ident!("{}", naming::REPLY_FIELD);
+            quote! {
+                let (#reply, #pending) = #w::EncodedStream::channel(#ok_fn(), #err_fn());
+                ::core::result::Result::Ok(#w::Call::stream(
+                    #msg::#variant { #(#args,)* #reply_field: #reply },
+                    #pending,
+                ))
+            }
+        }
         Some((ok_fn, err_fn)) => {
             let (reply, pending) = (local("__rakt_reply"), local("__rakt_pending"));
             let reply_field = format_ident!("{}", naming::REPLY_FIELD);
@@ -370,7 +390,8 @@ fn decode_arm(
 }
 
 /// The `encode_call` arm of one handler: the arguments in field order, and for an ask the
-/// caller's slot in a settler that reads the reply.
+/// caller's slot in a settler that reads the reply (for a streaming ask, each item reply and
+/// the end).
 fn encode_arm(h: &Handler, names: &Names, msg: &Ident, w: &TokenStream) -> TokenStream {
     let local = |name: &str| Ident::new(name, Span::mixed_site());
     let buf = local("__rakt_buf");
@@ -403,6 +424,20 @@ fn encode_arm(h: &Handler, names: &Names, msg: &Ident, w: &TokenStream) -> Token
         }
     };
     let (bind_reply, send) = match (&names.reply, &names.reply_message) {
+        (Some((ok_fn, err_fn)), Some(reply_message)) if h.reply.answer() == Answer::Stream => {
+            let reply = local("__rakt_reply");
+            let reply_field = format_ident!("{}", naming::REPLY_FIELD);
+            (
+                Some(quote!(#reply_field: #reply)),
+                quote! {
+                    #w::Outgoing::stream(
+                        #path,
+                        #buf,
+                        #w::StreamSettler::new(#reply, #ok_fn(), #err_fn(), #reply_message),
+                    )
+                },
+            )
+        }
         (Some((ok_fn, err_fn)), Some(reply_message)) => {
             let reply = local("__rakt_reply");
             let reply_field = format_ident!("{}", naming::REPLY_FIELD);

@@ -3,7 +3,7 @@
 
 use super::shown;
 use crate::error::{KeyTarget, ModelError, ModelErrorKind, ModelItem};
-use crate::model::{ActorModel, ArgModel, KeyModel, RouteModel};
+use crate::model::{ActorModel, Answer, ArgModel, KeyModel, RouteModel};
 
 /// Checks each handler's route; returns the argument each key starts at (`None` for a handler
 /// without a key, or with an error).
@@ -35,6 +35,12 @@ pub(super) fn check<'m>(
                         },
                     });
                 }
+            }
+            Some(RouteModel::Broadcast) if handler.reply.answer() == Answer::Stream => {
+                errors.push(ModelError {
+                    item: ModelItem::Route(index),
+                    kind: ModelErrorKind::BroadcastStream { handler: name },
+                });
             }
             Some(RouteModel::Broadcast) if handler.reply.answer().is_ask() => {
                 errors.push(ModelError {

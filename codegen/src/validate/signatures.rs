@@ -41,10 +41,7 @@ pub(super) fn check(model: &ActorModel, rejected: &mut Rejected, errors: &mut Ve
 /// The number of parameters after the receiver, and the positions the context and the slot
 /// take among them.
 fn params(args: usize, ctx: Option<usize>, reply: &ReplyKind) -> (usize, Vec<usize>) {
-    let slot = match reply {
-        ReplyKind::Deferred { position, .. } => Some(*position),
-        _ => None,
-    };
+    let slot = reply.slot().map(|(_, position)| position);
     let taken: Vec<usize> = ctx.into_iter().chain(slot).collect();
     (args + taken.len(), taken)
 }

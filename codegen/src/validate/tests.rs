@@ -544,6 +544,89 @@ fn broadcast_is_a_tell() {
     assert!(matches!(error.kind, ModelErrorKind::BroadcastAsk { .. }));
 }
 
+fn stream(position: usize) -> ReplyKind {
+    ReplyKind::Stream {
+        item: parse_quote!(u64),
+        err: Some(parse_quote!(String)),
+        slot: ident("items"),
+        position,
+    }
+}
+
+#[test]
+fn broadcast_is_not_a_stream() {
+    let mut model = counter();
+    model.handlers[1].reply = stream(0);
+    model.handlers[1].route = Some(RouteModel::Broadcast);
+    let error = only_error(&model);
+    assert_eq!(error.item, ModelItem::Route(1));
+    assert_eq!(
+        error.kind,
+        ModelErrorKind::BroadcastStream {
+            handler: "total".to_owned()
+        }
+    );
+    // A stream may be routed by key.
+    let mut model = counter();
+    model.handlers[0].reply = stream(1);
+    model.handlers[0].route = Some(RouteModel::Key(KeyModel {
+        arg: ident("by"),
+        fields: Vec::new(),
+    }));
+    assert!(validate(&model).is_ok());
+}
+
+#[test]
+fn stream_slot_position() {
+    // The slot after the one message argument, then past the end.
+    let mut model = counter();
+    model.handlers[0].reply = stream(1);
+    assert!(validate(&model).is_ok());
+    model.handlers[0].reply = stream(2);
+    let error = only_error(&model);
+    assert_eq!(error.item, ModelItem::Handler(0));
+    assert_eq!(
+        error.kind,
+        ModelErrorKind::ParameterPositions {
+            method: "add".to_owned(),
+            params: 2,
+        }
+    );
+    // The context and the slot at one position.
+    model.handlers[0].reply = stream(0);
+    model.handlers[0].ctx_position = Some(0);
+    assert_eq!(only_error(&model).item, ModelItem::Handler(0));
+}
+
+#[test]
+fn alternative_of_a_stream_streams() {
+    let mut model = machine();
+    model.handlers[1].reply = stream(0);
+    model.handlers[1].states = states(&["Idle"]);
+    model.handlers[1].alternatives = vec![alternative("total_later", &["Busy"], &[], ask())];
+    let error = only_error(&model);
+    assert_eq!(
+        error.kind,
+        ModelErrorKind::AlternativeReply {
+            handler: "total".to_owned(),
+            alternative: "total_later".to_owned(),
+            expected: Answer::Stream,
+            found: Answer::Ask,
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "`total_later` handles the message of `total`, so it answers the same way: `total` \
+         streams its answer through a `StreamSlot` argument (a streaming ask), `total_later` \
+         returns a value (an ask)"
+    );
+    // A streaming alternative with its own slot position fits.
+    let mut alt = alternative("total_later", &["Busy"], &[], stream(0));
+    alt.ctx_position = Some(1);
+    model.handlers[1].alternatives = vec![alt];
+    assert!(validate(&model).is_ok());
+}
+
 #[test]
 fn every_error_at_once() {
     let mut model = counter();

@@ -3,7 +3,7 @@
 
 use super::shown;
 use crate::error::{ModelError, ModelErrorKind, ModelItem, WireItem};
-use crate::model::{ActorModel, ReplyKind};
+use crate::model::ActorModel;
 use crate::naming;
 use crate::wire::{self, NotEncodable, WireReason, WireType};
 
@@ -66,11 +66,9 @@ pub(super) fn check(
                 },
             });
         }
-        let ok = match &handler.reply {
-            ReplyKind::Tell => None,
-            ReplyKind::Ask { ok }
-            | ReplyKind::AskResult { ok, .. }
-            | ReplyKind::Deferred { ok, .. } => match wire::classify(ok) {
+        let ok = match wire::reply_types(&handler.reply).0 {
+            None => None,
+            Some(ok) => match wire::classify(ok) {
                 Ok(ty) => Some(ty),
                 Err(why) => {
                     failed = true;

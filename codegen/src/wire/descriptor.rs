@@ -64,6 +64,7 @@ fn actor_file(schema: &Schema) -> FileDescriptorProto {
                 Some(reply) => local(reply),
                 None => ".google.protobuf.Empty".to_owned(),
             }),
+            server_streaming: rpc.stream.then_some(true),
             ..Default::default()
         })
         .collect();

@@ -502,14 +502,15 @@ pub fn file_descriptor_set(model: &crate::ActorModel) -> Option<Vec<u8>> {
     }
 }
 
-/// The value and error types of an ask's reply (`None` for a tell's); the error type is `None`
-/// for a handler that cannot fail.
+/// The value and error types of an ask's reply (`None` for a tell's; a streaming ask's item
+/// type for its value); the error type is `None` for a handler that cannot fail.
 pub(crate) fn reply_types(reply: &ReplyKind) -> (Option<&Type>, Option<&Type>) {
     match reply {
         ReplyKind::Tell => (None, None),
         ReplyKind::Ask { ok } => (Some(ok), None),
         ReplyKind::AskResult { ok, err } => (Some(ok), Some(err)),
         ReplyKind::Deferred { ok, err, .. } => (Some(ok), err.as_ref()),
+        ReplyKind::Stream { item, err, .. } => (Some(item), err.as_ref()),
     }
 }
 

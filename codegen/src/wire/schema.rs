@@ -8,6 +8,7 @@ use syn::Type;
 use syn::ext::IdentExt;
 
 use super::{Scalar, WireType, classify, leaf_name, plain_path, reply_types};
+use crate::model::Answer;
 use crate::{ActorModel, naming};
 
 /// The file that defines `google.protobuf.Empty`.
@@ -46,6 +47,9 @@ pub(crate) struct Rpc {
     /// The reply message's name in the package, `ShopPlaceReply`; `None` for a tell, whose
     /// reply is `google.protobuf.Empty`.
     pub reply: Option<String>,
+    /// Whether the method streams its replies (a streaming ask): `returns (stream ..)`, one
+    /// reply message per item.
+    pub stream: bool,
 }
 
 /// A request or reply message.
@@ -142,6 +146,7 @@ impl Schema {
                 docs: handler.docs.clone(),
                 request: request.clone(),
                 reply: reply.clone(),
+                stream: handler.reply.answer() == Answer::Stream,
             });
 
             let mut args: Vec<_> = handler.args.iter().collect();
@@ -235,7 +240,11 @@ impl Schema {
         for (index, rpc) in self.rpcs.iter().enumerate() {
             let comment = out.comment(&rpc.docs, "  ");
             let reply = rpc.reply.as_deref().unwrap_or("google.protobuf.Empty");
-            let line = format!("rpc {}({}) returns ({reply});", rpc.name, rpc.request);
+            let stream = if rpc.stream { "stream " } else { "" };
+            let line = format!(
+                "rpc {}({}) returns ({stream}{reply});",
+                rpc.name, rpc.request
+            );
             out.element("  ", &line, comment, vec![SERVICE, 0, METHOD, index as i32]);
         }
         out.push("}\n");

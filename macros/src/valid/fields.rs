@@ -75,7 +75,7 @@ fn misplaced(method: &Method, kind: &ParamKind) -> Option<String> {
         ParamKind::Ctx | ParamKind::CtxNotMutRef => Some(
             "`#[field(..)]` numbers a message argument, and the context is not sent".to_owned(),
         ),
-        ParamKind::Slot { .. } | ParamKind::SlotArity => Some(
+        ParamKind::Slot { .. } | ParamKind::SlotArity(_) => Some(
             "`#[field(..)]` numbers a message argument, and the reply slot is not sent: the \
              reply travels in a message of its own"
                 .to_owned(),

@@ -193,7 +193,7 @@ fn check_key(method: &Method, key: &KeyModel, cx: &Ctxt) -> Option<KeyModel> {
         }
         None => return Some(key.clone()),
         Some((_, ParamKind::Ctx | ParamKind::CtxNotMutRef)) => KeyTarget::Context,
-        Some((_, ParamKind::Slot { .. } | ParamKind::SlotArity)) => KeyTarget::ReplySlot,
+        Some((_, ParamKind::Slot { .. } | ParamKind::SlotArity(_))) => KeyTarget::ReplySlot,
     };
     let arguments = method
         .params

@@ -5,7 +5,7 @@ use proc_macro2::Ident;
 use syn::ext::IdentExt;
 use syn::{GenericArgument, ImplItemFn, Meta, PathArguments, Type};
 
-use crate::ast::{Method, Output, ParamKind, Recv, peel};
+use crate::ast::{Method, Output, ParamKind, Recv, SlotKind, peel};
 use crate::ctxt::Ctxt;
 
 /// Checks the signature of one handler, or of an alternative (a method with `#[handles]`);
@@ -40,12 +40,12 @@ pub(super) fn check_handler(method: &Method, cx: &Ctxt) -> bool {
         ),
     }
 
-    let takes_slot = method
-        .params
-        .iter()
-        .any(|p| matches!(p.kind, ParamKind::Slot { .. }));
+    let takes_slot = method.params.iter().find_map(|p| match p.kind {
+        ParamKind::Slot { kind, .. } => Some(kind),
+        _ => None,
+    });
     let mut ctx_seen = false;
-    let mut slot_seen = false;
+    let mut slot_seen: Option<SlotKind> = None;
     for param in &method.params {
         let arg = &param.arg;
         match param.kind {
@@ -55,17 +55,35 @@ pub(super) fn check_handler(method: &Method, cx: &Ctxt) -> bool {
             ),
             ParamKind::Ctx => ctx_seen = true,
             ParamKind::CtxNotMutRef => bad_ctx(&arg.ty, cx),
-            ParamKind::Slot { .. } if slot_seen => cx.error_spanned_by(
-                arg,
-                format!(
-                    "handler `{name}` takes a second `ReplySlot`; a handler answers once: keep one slot"
+            ParamKind::Slot { kind, .. } => match slot_seen {
+                Some(first) if first == kind => cx.error_spanned_by(
+                    arg,
+                    format!(
+                        "handler `{name}` takes a second `{}`; a handler answers once: keep one \
+                         slot",
+                        kind.name()
+                    ),
                 ),
-            ),
-            ParamKind::Slot { .. } => slot_seen = true,
-            ParamKind::SlotArity => cx.error_spanned_by(
-                &arg.ty,
-                "`ReplySlot` takes one or two type arguments: `ReplySlot<T>` or `ReplySlot<T, E>`",
-            ),
+                Some(first) => cx.error_spanned_by(
+                    arg,
+                    format!(
+                        "handler `{name}` takes both a `{}` and a `{}`; a handler answers once, \
+                         with one reply (`ReplySlot`) or one stream (`StreamSlot`): keep one slot",
+                        first.name(),
+                        kind.name()
+                    ),
+                ),
+                None => slot_seen = Some(kind),
+            },
+            ParamKind::SlotArity(kind) => {
+                let slot = kind.name();
+                cx.error_spanned_by(
+                    &arg.ty,
+                    format!(
+                        "`{slot}` takes one or two type arguments: `{slot}<T>` or `{slot}<T, E>`"
+                    ),
+                )
+            }
             ParamKind::Plain => {
                 let arg_name = param
                     .name
@@ -89,11 +107,19 @@ pub(super) fn check_handler(method: &Method, cx: &Ctxt) -> bool {
 
     match &method.output {
         Output::Unit => {}
-        _ if takes_slot => cx.error_spanned_by(
+        _ if takes_slot == Some(SlotKind::Reply) => cx.error_spanned_by(
             &func.sig.output,
             format!(
                 "handler `{name}` takes a `ReplySlot`, so it answers through the slot and must \
                  return `()`"
+            ),
+        ),
+        _ if takes_slot == Some(SlotKind::Stream) => cx.error_spanned_by(
+            &func.sig.output,
+            format!(
+                "handler `{name}` takes a `StreamSlot`, so it streams its answer through the \
+                 slot and must return `()`: returning (or dropping the slot) ends the \
+                 stream cleanly, and `StreamSlot::fail` ends it with an error"
             ),
         ),
         Output::Result { .. } | Output::Value(_) => {
