@@ -38,7 +38,8 @@
 //!   written into the next frames, 32 KiB each at most ([below](#the-writer)).
 //! - **Asks**: each waits under a correlation id with its own timeout, which also travels in
 //!   the envelope; a reply completes it; when its link ends every ask waiting on it fails at
-//!   once ([`RemoteError::ConnectionLost`], [`RemoteError::NodeLeft`]).
+//!   once ([`RemoteError::ConnectionLost`], [`RemoteError::NodeLeft`]). A streaming ask gets
+//!   its items on the same link, within the credit its caller grants ([below](#streams)).
 //! - **Failures**: a tell that was queued and could not be sent reaches the dead-letter hook
 //!   ([`NodeConfigBuilder::on_dead_letter`]) with its reason; a peer that could not be reached
 //!   is left alone for a jittered, exponentially growing backoff, and the next use after it
@@ -63,12 +64,51 @@
 //! layers, TLS and the tonic plumbing, routing between `Remoting` and the door), `inbound`
 //! (the [`Inbound`] contract and [`ReplyTo`]), `shared` (what a node's links and calls share:
 //! its address and protocol version, settings, `Inbound`, runtime, counters, shutting down),
-//! `link` (one stream's outbox, pending asks, reading and end), `writer` (frames and their
+//! `served` (the streamed answers a link sends: credit, cancel, deadline, the task that pulls
+//! each), `link` (one stream's outbox, pending asks and streams, reading and end), `writer`
+//! (frames and their
 //! batching), `peer` (the connection to one peer: connect, handshake, backoff), `server` (the
 //! served side of the handshake and the calls, and the links peers opened), `node` (a node's
 //! lifetime, its peers, tell and ask), `calls` (lookup, spawn, stop, watch), `proxy` (the
 //! remote handle's forward), `remoting` (the system's remoting: start, registered kinds,
 //! lookups, the [`Inbound`] that delivers to local actors, and the door's `Actors`).
+//!
+//! # Streams
+//!
+//! A handler that takes a [`StreamSlot`](crate::StreamSlot) answers a caller on another node
+//! with a stream, as it answers a local one: the remote handle's method gives the same
+//! [`ReplyStream`](crate::ReplyStream), and the items cross the link one `Reply` each (with
+//! `more` set), in the order the handler sent them, then the end.
+//!
+//! - **Flow control** is by items, end to end. The streaming ask's envelope grants the serving
+//!   node as many items as the caller's stream holds ([`STREAM_BUFFER`](crate::STREAM_BUFFER),
+//!   as `stream_window`), and the caller's node grants more (`StreamControl.credit`, half a
+//!   window at a time) as the caller takes items. The serving node pulls the handler's stream
+//!   only while it has credit, so a handler whose caller reads slowly waits in
+//!   [`send`](crate::StreamSlot::send) with its own buffer full: it gets at most two windows
+//!   ahead of what its caller took, and neither node holds more of it than a window.
+//! - **Cancel**: dropping the `ReplyStream` before its end sends `StreamControl.cancel`; the
+//!   serving node drops the handler's stream, so the handler's next `send` fails and
+//!   [`is_closed`](crate::StreamSlot::is_closed) turns true. Items in flight are dropped.
+//! - **Deadline**: none by default; [`AskStream::timeout`](crate::AskStream::timeout) bounds
+//!   the whole stream, not its first item. It travels as the envelope's `timeout_ms`: when it
+//!   passes, the caller's stream yields [`AskError::Timeout`](crate::AskError::Timeout) and
+//!   cancels, and the serving node drops the handler's stream all the same (ending it with
+//!   `ERROR_CAUSE_TIMEOUT`) should the cancel not reach it.
+//! - **Ends**: a clean end and the handler's error
+//!   ([`AskError::Handler`](crate::AskError::Handler)) travel in the last reply; a panic
+//!   ([`AskError::Failed`](crate::AskError::Failed)), a stopped actor
+//!   ([`AskError::Stopped`](crate::AskError::Stopped)) and the other failures of an ask end
+//!   the stream as they would end an ask. When a link ends, every stream on it ends at once on
+//!   the caller's side ([`AskError::Remote`](crate::AskError::Remote), as asks fail), and the
+//!   serving side drops every stream it was sending on it (their handlers' sends fail).
+//! - **Hostile peers**: an item beyond the credit granted, an item that does not decode or has
+//!   no payload, an item for a unary ask: each fails that one call
+//!   ([`AskError::Remote`](crate::AskError::Remote), from [`RemoteError::MalformedPayload`])
+//!   and cancels that stream; the link and its other calls carry on.
+//!
+//! Another [`Inbound`] answers a streaming ask ([`ReplyTo::stream_window`] non-zero) with
+//! [`ReplyTo::stream`], which sends under the same flow control.
 //!
 //! # Any gRPC client
 //!

@@ -140,6 +140,10 @@ impl PendingStream {
     }
 }
 
+/// A streaming ask the table did not take (its link has ended): why, and its caller's end, to
+/// end with that.
+pub(crate) type Refused = (RemoteError, Box<dyn StreamSink>);
+
 /// How [`Pending::complete`] delivered an outcome.
 pub(crate) enum Completed {
     /// To a unary ask.
@@ -208,7 +212,7 @@ impl Pending {
         &self,
         mut sink: Box<dyn StreamSink>,
         feedback: impl FnOnce(u64, Weak<PendingStream>) -> Arc<dyn StreamFeedback>,
-    ) -> Result<(u64, Arc<PendingStream>), (RemoteError, Box<dyn StreamSink>)> {
+    ) -> Result<(u64, Arc<PendingStream>), Refused> {
         let mut inner = self.lock();
         if let Some(reason) = &inner.closed {
             return Err((reason.clone(), sink));
