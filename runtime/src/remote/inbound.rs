@@ -45,7 +45,10 @@ pub trait Inbound: Send + Sync + 'static {
     ///
     /// An ask's [`ReplyTo`] carries the deadline its asker gave (`timeout_ms`, counted from
     /// when this node decoded it): an implementation should skip an ask whose
-    /// [`ReplyTo::is_expired`] is true when its turn comes, as nobody waits for it. A tell that
+    /// [`ReplyTo::is_expired`] is true when its turn comes, as nobody waits for it. A
+    /// streaming ask ([`ReplyTo::stream_window`] non-zero) is answered with
+    /// [`ReplyTo::stream`], from this call (the link sends its items as the asker's credit
+    /// allows). A tell that
     /// cannot be delivered (no such actor, no such method, a payload that does not decode, a
     /// full mailbox) is the implementation's to publish as a dead letter.
     fn envelope(&self, from: &NodeAddress, envelope: Envelope, reply: Option<ReplyTo>);
