@@ -7,8 +7,9 @@
 //! pending asks (a streaming ask's items within the credit it granted, and the credit and
 //! cancel its caller's stream reports back as controls) and controls to the streamed answers
 //! being sent, refusing envelopes for another node, and closing (every pending ask and stream
-//! fails at once, streamed answers stop, tells that never left become dead letters). Opening links (handshakes, reconnects) is the peer's
-//! (outbound) and the server's (inbound); both build on this module, which imports neither.
+//! fails at once, streamed answers stop, tells that never left become dead letters). Opening
+//! links (handshakes, reconnects) is the peer's (outbound) and the server's (inbound); both
+//! build on this module, which imports neither.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};

@@ -370,15 +370,16 @@ impl ActorSystem {
     /// as the actor's own handle: tell, ask (with its timeout), `try_send`, the batch forms,
     /// `stop`, `is_alive`, equality and hashing work as for a local actor, with the same error
     /// types ([`SendError::Unreachable`](crate::SendError::Unreachable) and
-    /// [`AskError::Remote`](crate::AskError::Remote) for what only the network causes). Two lookups of one remote
-    /// actor give equal handles; a remote handle never equals a local one. Its `path()` is the
-    /// remote address; its `id()` is this system's own for the handle (unique here, stable
-    /// while the handle lives), not the id the actor has on its node. Watching it
-    /// ([`Ctx::watch`](crate::Ctx::watch)) delivers `Terminated` when it stops or its node
-    /// becomes unreachable ([`StopReason::Unreachable`]: gone, or out of reach for the node's
-    /// [`unreachable_after`](super::NodeConfigBuilder::unreachable_after)). A connection that
-    /// drops and comes back within that time leaves the handle working: what was in flight
-    /// fails, what is sent meanwhile is a dead letter, and the link reconnects with backoff.
+    /// [`AskError::Remote`](crate::AskError::Remote) for what only the network causes). Two
+    /// lookups of one remote actor give equal handles; a remote handle never equals a local
+    /// one. Its `path()` is the remote address; its `id()` is this system's own for the handle
+    /// (unique here, stable while the handle lives), not the id the actor has on its node.
+    /// Watching it ([`Ctx::watch`](crate::Ctx::watch)) delivers `Terminated` when it stops or
+    /// its node becomes unreachable ([`StopReason::Unreachable`]: gone, or out of reach for
+    /// the node's [`unreachable_after`](super::NodeConfigBuilder::unreachable_after)). A
+    /// connection that drops and comes back within that time leaves the handle working: what
+    /// was in flight fails, what is sent meanwhile is a dead letter, and the link reconnects
+    /// with backoff.
     ///
     /// # Errors
     /// [`RemoteError::NotStarted`] without [`Remoting::start`];
