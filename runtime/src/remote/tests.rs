@@ -88,10 +88,25 @@ fn read_bytes(bytes: &[u8]) {
         node: peer(),
         max_frame: PEER_LIMIT,
     });
-    // Asks of ours the peer's replies may (by chance) answer.
+    // Asks of ours the peer's replies may (by chance) answer, and a stream of ours (id 5)
+    // granting 2 items.
     let mine: Vec<_> = (0..4)
         .map(|_| session.pending.register().expect("open"))
         .collect();
+    let stream = Arc::new(Mutex::new(Heard::default()));
+    let target = Envelope {
+        target: Some(ActorAddress::default()),
+        ..Envelope::default()
+    };
+    session.ask_stream(
+        target.into(),
+        0,
+        None,
+        Box::new(Recording {
+            window: 2,
+            heard: stream.clone(),
+        }),
+    );
 
     let asks = frame
         .envelopes
@@ -113,7 +128,7 @@ fn read_bytes(bytes: &[u8]) {
         matches!(hello, Some(Ok(_))),
         "the handshake frame comes first"
     );
-    let mut answers = 0;
+    let (mut answers, mut own) = (0, 0);
     while let Some(next) = writer
         .next()
         .now_or_never()
@@ -124,13 +139,25 @@ fn read_bytes(bytes: &[u8]) {
             frame.encoded_len() <= PEER_LIMIT,
             "a frame over the peer's limit"
         );
+        own += frame.envelopes.len();
         assert!(
-            frame.envelopes.is_empty(),
-            "the link sent nothing of its own"
+            frame
+                .controls
+                .iter()
+                .all(|control| control.correlation_id == 5 && control.cancel),
+            "the only control: the cancel of a stream that broke the protocol"
         );
         answers += frame.replies.len();
     }
+    assert_eq!(
+        own, 1,
+        "the link sent nothing of its own but the stream's ask"
+    );
     assert_eq!(answers, asks, "one answer per ask");
+    assert!(
+        stream.lock().unwrap().items.len() <= 2,
+        "no item beyond the credit"
+    );
     let dispatched = counting.tells.load(Ordering::Relaxed) + counting.asks.load(Ordering::Relaxed);
     assert!(dispatched <= tells + asks);
     // Our own asks are either answered by the peer's replies or still pending.
