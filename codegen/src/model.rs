@@ -377,7 +377,9 @@ impl Answer {
             Answer::Ask => "returns a value (an ask)",
             Answer::AskResult => "returns `Result<T, E>` (an ask with a typed error)",
             Answer::Deferred => "answers through a `ReplySlot` argument (a deferred ask)",
-            Answer::Stream => "streams its answer through a `StreamSlot` argument (a streaming ask)",
+            Answer::Stream => {
+                "streams its answer through a `StreamSlot` argument (a streaming ask)"
+            }
         }
     }
 }

@@ -51,7 +51,9 @@ pub(super) fn check_handler(method: &Method, cx: &Ctxt) -> bool {
         match param.kind {
             ParamKind::Ctx if ctx_seen => cx.error_spanned_by(
                 arg,
-                format!("handler `{name}` takes the context twice; take `ctx: &mut Ctx<Self>` once"),
+                format!(
+                    "handler `{name}` takes the context twice; take `ctx: &mut Ctx<Self>` once"
+                ),
             ),
             ParamKind::Ctx => ctx_seen = true,
             ParamKind::CtxNotMutRef => bad_ctx(&arg.ty, cx),
