@@ -1,5 +1,5 @@
 //! Generates the actors of the codegen fixtures `greet/v1/greeter.proto`,
-//! `shop/v1/orders/orders.proto` and `edge/v1/edge.proto` into `OUT_DIR`, and names the folder in `RAKT_UI_PROTO`,
+//! `shop/v1/orders/orders.proto`, `edge/v1/edge.proto` and `bank/v1/ledger.proto` into `OUT_DIR`, and names the folder in `RAKT_UI_PROTO`,
 //! which cargo also sets when it runs the tests: the `pass/proto_*.rs` cases (compiled by
 //! trybuild from the test) include the files from there.
 
@@ -12,6 +12,7 @@ fn main() -> Result<(), rakt_codegen::ProtoError> {
                 "greet/v1/greeter.proto",
                 "shop/v1/orders/orders.proto",
                 "edge/v1/edge.proto",
+                "bank/v1/ledger.proto",
             ],
             &["../codegen/tests/fixtures"],
         )?;

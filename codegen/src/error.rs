@@ -405,7 +405,9 @@ pub enum ModelErrorKind {
     },
     /// A broadcast route on a streaming ask. At the route.
     #[error(
-        "`#[route(broadcast)]` cannot go on `{handler}`, a streaming ask: its one stream cannot          carry the items of every routee; route it by key (`#[route(key = ..)]`) or leave it          to the pool's strategy, or make `{handler}` a tell (return `()`, no `StreamSlot`)"
+        "`#[route(broadcast)]` cannot go on `{handler}`, a streaming ask: its one stream cannot \
+         carry the items of every routee; route it by key (`#[route(key = ..)]`) or leave it \
+         to the pool's strategy, or make `{handler}` a tell (return `()`, no `StreamSlot`)"
     )]
     BroadcastStream {
         /// The handler.

@@ -632,3 +632,30 @@ fn remote_stream_handlers() {
     syn::visit_mut::VisitMut::visit_file_mut(&mut RedactDescriptor, &mut file);
     insta::assert_snapshot!(prettyplease::unparse(&file));
 }
+
+#[test]
+fn stream_fallbacks_after_errors() {
+    insta::assert_snapshot!(expand_all(&[(
+        quote!(),
+        quote! {
+            impl Feed {
+                /// Rejected (by-value receiver): its stand-in still returns an `AskStream`.
+                pub fn tail(self, from: u32, items: StreamSlot<u32, Gone>) {}
+
+                /// Rejected (returns a value): likewise.
+                pub fn head(&self, items: StreamSlot<u32>) -> u32 {
+                    0
+                }
+
+                /// Rejected (two slots).
+                pub fn both(&self, reply: ReplySlot<u32>, items: StreamSlot<u32>) {}
+
+                /// No stand-in: a slot without its types has no item type to name.
+                pub fn bare(&self, items: StreamSlot) {}
+
+                /// Kept.
+                pub fn fine(&self, items: StreamSlot<u32>) {}
+            }
+        },
+    )]));
+}

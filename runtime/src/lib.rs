@@ -193,6 +193,7 @@ pub mod cron {
 /// | `T` | ask | [`Ask<'_, A, T>`](Ask): `.await` gives `Result<T, AskError>`; `.timeout(d)` per call |
 /// | `Result<T, E>` | ask | [`Ask<'_, A, T, E>`](Ask): `Err(e)` arrives as [`AskError::Handler`]`(e)` |
 /// | `()` with a [`ReplySlot<T, E>`] argument | deferred ask | [`Ask<'_, A, T, E>`](Ask), answered through the slot |
+/// | `()` with a [`StreamSlot<T, E>`] argument | streaming ask | [`AskStream<'_, A, T, E>`](AskStream): `.await` gives a [`ReplyStream`] of the items sent through the slot |
 ///
 /// **Hooks** are methods of the same block marked `#[pre_start]`, `#[post_start]` or
 /// `#[post_stop]`, taking `&mut self` (or `&self`) and optionally the context, returning `()` or

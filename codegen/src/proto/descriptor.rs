@@ -106,19 +106,21 @@ impl Index {
         self.services.get(name)
     }
 
-    /// An error for every streaming rpc, in file and line order.
+    /// An error for every client- or bidirectional streaming rpc, in file and line order (a
+    /// server-streaming rpc becomes a streaming handler).
     pub fn streaming_errors(&self) -> Vec<ServiceError> {
         let mut errors: Vec<ServiceError> = self
             .services
             .iter()
             .flat_map(|(service, info)| {
                 info.rpcs.iter().filter_map(move |rpc| {
+                    let streaming = rpc.streaming.filter(|s| !s.is_supported())?;
                     Some(ServiceError {
                         file: info.file.clone(),
                         line: rpc.line,
                         service: service.clone(),
                         rpc: Some(rpc.name.clone()),
-                        kind: ServiceErrorKind::Streaming(rpc.streaming?),
+                        kind: ServiceErrorKind::Streaming(streaming),
                     })
                 })
             })

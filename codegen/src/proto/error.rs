@@ -92,11 +92,12 @@ pub struct ServiceError {
 /// What is wrong with a service or one of its rpcs.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ServiceErrorKind {
-    /// A streaming rpc: only unary rpcs become handlers for now.
+    /// A client- or bidirectional streaming rpc: only unary and server-streaming rpcs become
+    /// handlers.
     #[error(
         "{0} rpcs are not supported: a `.proto` service becomes an actor whose handlers are \
-         unary rpcs only; make it unary, or move it to a service compiled by tonic-prost-build \
-         alone"
+         unary or server-streaming rpcs; make it one of those, or move it to a service \
+         compiled by tonic-prost-build alone"
     )]
     Streaming(Streaming),
     /// An rpc whose Rust name is that of a lifecycle hook of the service trait.
@@ -123,6 +124,13 @@ pub enum Streaming {
 }
 
 impl Streaming {
+    /// Whether an rpc that streams this way becomes a handler: a server-streaming rpc does
+    /// (it takes a `StreamSlot`); a client- or bidirectional streaming one is a
+    /// [`ServiceErrorKind::Streaming`].
+    pub fn is_supported(self) -> bool {
+        self == Streaming::Server
+    }
+
     /// How `rpc` streams, if it does.
     pub(super) fn of(client: bool, server: bool) -> Option<Streaming> {
         match (client, server) {

@@ -9,7 +9,7 @@
 //!
 //! | item | what it is |
 //! |---|---|
-//! | `trait Account` | one `async` method per rpc: `fn deposit(&mut self, req: DepositRequest, ctx: &mut Ctx<AccountActor>) -> impl Future<Output = Result<DepositReply, rakt::wire::Status>> + Send`; an rpc that takes `google.protobuf.Empty` takes no `req`; and the lifecycle hooks `pre_start`, `post_start`, `post_stop` (same shape, answering `Result<(), Status>`), which do nothing by default |
+//! | `trait Account` | one `async` method per rpc: `fn deposit(&mut self, req: DepositRequest, ctx: &mut Ctx<AccountActor>) -> impl Future<Output = Result<DepositReply, rakt::wire::Status>> + Send`; an rpc that takes `google.protobuf.Empty` takes no `req`; a server-streaming rpc takes `items: StreamSlot<Response, rakt::wire::Status>` before `ctx` and answers `()`; and the lifecycle hooks `pre_start`, `post_start`, `post_stop` (same shape, answering `Result<(), Status>`), which do nothing by default |
 //! | `struct AccountActor` | the actor: `AccountActor::new(impl Account)` (or `From`), spawned like any actor |
 //! | `struct AccountRef` | its typed handle: `account.deposit(req)` is an ask of `Result<DepositReply, Status>` |
 //! | `enum AccountMsg` | its message enum, one variant per rpc |
@@ -22,8 +22,15 @@
 //! object-safe twin of the trait), so that its handle and messages are not generic: a node that
 //! only calls the service names the same `AccountRef`. Each call boxes its future once.
 //!
-//! Only unary rpcs become handlers: a server-, client- or bidirectional streaming rpc is a
-//! [`ServiceError`] naming the rpc, its file and its line, and nothing is generated. A `.proto`
+//! A server-streaming rpc (`rpc History(Account) returns (stream Entry)`) becomes a streaming
+//! handler: its trait method is `fn history(&mut self, req: Account, items: StreamSlot<Entry,
+//! Status>, ctx: &mut Ctx<AccountActor>) -> impl Future<Output = ()> + Send`, which sends each
+//! item through `items` and ends the stream by returning (or fails it with
+//! `items.fail(status)`), and the handle's `ledger.history(req)` is an `AskStream` of
+//! `ReplyStream<Entry, Status>`; on the wire it is a server-streaming method
+//! (`WireMethod::unwrapped(..).streaming()`), each response the `Entry` message. A client- or
+//! bidirectional streaming rpc is a [`ServiceError`] naming the rpc, its file and its line, and
+//! nothing is generated for its service. A `.proto`
 //! that does not parse, or names an import that is not found, is a [`ProtoError::Proto`] with
 //! the file and line; a service whose actor would break a rule of the model (an rpc named
 //! `Stop`, whose handle method would shadow the handle's own `stop`, or an rpc named like a

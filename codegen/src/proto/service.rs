@@ -59,8 +59,13 @@ impl prost_build::ServiceGenerator for ActorServices {
         if let Some(tonic) = &mut self.tonic {
             tonic.generate(service.clone(), buf);
         }
-        // A streaming rpc is reported before prost-build runs: nothing to add.
-        if info.rpcs.iter().any(|rpc| rpc.streaming.is_some()) {
+        // A client- or bidirectional streaming rpc is reported before prost-build runs:
+        // nothing to add.
+        if info
+            .rpcs
+            .iter()
+            .any(|rpc| rpc.streaming.is_some_and(|s| !s.is_supported()))
+        {
             return;
         }
         match actor_items(&service, info, &self.krate) {
@@ -126,8 +131,10 @@ struct Rpc<'a> {
     /// The request type; `None` for `google.protobuf.Empty` (`()`), which the trait method
     /// does not take.
     request: Option<Type>,
-    /// The response type.
+    /// The response type: the reply, or each item of a server-streaming rpc.
     response: Type,
+    /// Whether the rpc is server-streaming: its handler takes a `StreamSlot` of responses.
+    stream: bool,
 }
 
 /// The service's items, or the model's errors at the service's rpcs.
@@ -147,6 +154,7 @@ fn actor_items(
                 name: ident(&method.name),
                 request: (!unit).then_some(request),
                 response: rust_type(&method.output_type),
+                stream: method.server_streaming,
             }
         })
         .collect();
@@ -243,7 +251,8 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
 }
 
 /// The actor model of the service: the concrete actor `AccountActor`, one async handler per
-/// rpc that takes the request and the context and answers `Result<Response, Status>`.
+/// rpc that takes the request and the context and answers `Result<Response, Status>`, or, for
+/// a server-streaming rpc, takes the request, a `StreamSlot<Response, Status>` and the context.
 fn model(
     service: &prost_build::Service,
     info: &ServiceInfo,
@@ -255,7 +264,30 @@ fn model(
     let status: Type = parse_quote!(#krate::wire::Status);
     let handlers = rpcs
         .iter()
-        .map(|rpc| HandlerModel {
+        .map(|rpc| {
+            // The request (if any), the stream slot (if any), then the context.
+            let after_request = usize::from(rpc.request.is_some());
+            let (reply, ctx_position) = match rpc.stream {
+                true => (
+                    ReplyKind::Stream {
+                        item: rpc.response.clone(),
+                        err: Some(status.clone()),
+                        slot: format_ident!("items"),
+                        position: after_request,
+                    },
+                    after_request + 1,
+                ),
+                false => (
+                    ReplyKind::AskResult {
+                        ok: rpc.response.clone(),
+                        err: status.clone(),
+                    },
+                    after_request,
+                ),
+            };
+            (rpc, reply, ctx_position)
+        })
+        .map(|(rpc, reply, ctx_position)| HandlerModel {
             rust_name: rpc.name.clone(),
             proto_name: rpc.method.proto_name.clone(),
             vis: parse_quote!(pub),
@@ -263,7 +295,7 @@ fn model(
             cfg_attrs: Vec::new(),
             handle_attrs: Vec::new(),
             is_async: true,
-            ctx_position: Some(usize::from(rpc.request.is_some())),
+            ctx_position: Some(ctx_position),
             args: rpc
                 .request
                 .iter()
@@ -273,10 +305,7 @@ fn model(
                     field: 1,
                 })
                 .collect(),
-            reply: ReplyKind::AskResult {
-                ok: rpc.response.clone(),
-                err: status.clone(),
-            },
+            reply,
             states: None,
             alternatives: Vec::new(),
             route: None,
@@ -326,12 +355,15 @@ struct Forwarded {
     docs: TokenStream,
     /// `deposit`
     name: Ident,
-    /// `req: DepositRequest,`, for an rpc that takes a request.
-    param: Option<TokenStream>,
-    /// `req,`, likewise.
-    arg: Option<TokenStream>,
-    /// `Result<DepositReply, Status>`
+    /// `req: DepositRequest,` for an rpc that takes a request, then
+    /// `items: StreamSlot<Entry, Status>,` for a server-streaming rpc.
+    params: TokenStream,
+    /// `req,` and `items,`, likewise.
+    args: TokenStream,
+    /// `Result<DepositReply, Status>`, or `()` for a server-streaming rpc.
     result: TokenStream,
+    /// Whether `result` is `()`.
+    unit: bool,
     /// Its default body, for a hook.
     default: Option<TokenStream>,
 }
@@ -367,9 +399,17 @@ fn front_items(
     let mut methods = Vec::new();
     for rpc in rpcs {
         let response = &rpc.response;
-        let (param, arg) = match &rpc.request {
-            Some(request) => (Some(quote!(req: #request,)), Some(quote!(req,))),
-            None => (None, None),
+        let (mut params, mut args) = match &rpc.request {
+            Some(request) => (quote!(req: #request,), quote!(req,)),
+            None => (TokenStream::new(), TokenStream::new()),
+        };
+        let result = match rpc.stream {
+            true => {
+                params.extend(quote!(items: #krate::StreamSlot<#response, #status>,));
+                args.extend(quote!(items,));
+                quote!(())
+            }
+            false => quote!(::core::result::Result<#response, #status>),
         };
         let docs = match rpc.method.comments.leading.is_empty() {
             true => {
@@ -381,9 +421,10 @@ fn front_items(
         methods.push(Forwarded {
             docs,
             name: rpc.name.clone(),
-            param,
-            arg,
-            result: quote!(::core::result::Result<#response, #status>),
+            params,
+            args,
+            result,
+            unit: rpc.stream,
             default: None,
         });
     }
@@ -391,9 +432,10 @@ fn front_items(
         methods.push(Forwarded {
             docs: quote!(#[doc = #doc]),
             name: format_ident!("{hook}"),
-            param: None,
-            arg: None,
+            params: TokenStream::new(),
+            args: TokenStream::new(),
             result: quote!(::core::result::Result<(), #status>),
+            unit: false,
             default: Some(quote! {
                 let _ = ctx;
                 async { ::core::result::Result::Ok(()) }
@@ -408,9 +450,10 @@ fn front_items(
     for Forwarded {
         docs,
         name: method,
-        param,
-        arg,
+        params: param,
+        args: arg,
         result,
+        unit,
         default,
     } in &methods
     {
@@ -440,8 +483,9 @@ fn front_items(
                 ::std::boxed::Box::pin(<__RaktImpl as #name>::#method(self, #arg ctx))
             }
         });
+        let returns = (!unit).then(|| quote!(-> #result));
         handlers.push(quote! {
-            async fn #method(&mut self, #param ctx: &mut #krate::Ctx<Self>) -> #result {
+            async fn #method(&mut self, #param ctx: &mut #krate::Ctx<Self>) #returns {
                 self.inner.#method(#arg ctx).await
             }
         });
