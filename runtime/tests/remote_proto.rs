@@ -17,7 +17,7 @@ use rakt::remote::proto::v1::remoting_server::{Remoting, RemotingServer};
 use rakt::remote::proto::v1::{
     ActorAddress, Envelope, ErrorCause, ErrorDetail, Frame, Handshake, LookupRequest,
     LookupResponse, NodeAddress, Reply, SpawnRequest, SpawnResponse, StopRequest, StopResponse,
-    TraceContext, WatchEvent, WatchRequest, error_detail, reply,
+    StreamControl, TraceContext, WatchEvent, WatchRequest, error_detail, reply,
 };
 use tokio::sync::oneshot;
 use tonic::transport::server::TcpIncoming;
@@ -99,6 +99,73 @@ fn a_frame_with_a_batch_of_envelopes_and_replies_round_trips() {
         ],
         "envelopes keep their order within a frame"
     );
+}
+
+/// A streaming ask, two of its items, its end and the asker's controls, as they travel; and
+/// a frame of a writer that knows nothing of streams reads as a unary ask and a last reply.
+#[test]
+fn a_streamed_reply_and_its_controls_round_trip() {
+    let ask = Envelope {
+        target: Some(actor(None, "/user/ledger", 0)),
+        method: "bank.v1.Ledger/History".into(),
+        payload: Bytes::from_static(&[0x0a, 0x05, b'a', b'l', b'i', b'c', b'e']),
+        correlation_id: 4,
+        timeout_ms: 5_000,
+        stream_window: 32,
+        ..Envelope::default()
+    };
+    let item = |value: u8| Reply {
+        correlation_id: 4,
+        outcome: Some(reply::Outcome::Payload(Bytes::from(vec![0x08, value]))),
+        more: true,
+    };
+    let end = Reply {
+        correlation_id: 4,
+        outcome: Some(reply::Outcome::Payload(Bytes::new())),
+        more: false,
+    };
+    let served = Frame {
+        replies: vec![item(1), item(2), end],
+        ..Frame::default()
+    };
+    let asked = Frame {
+        envelopes: vec![ask],
+        controls: vec![
+            StreamControl {
+                correlation_id: 4,
+                credit: 16,
+                cancel: false,
+            },
+            StreamControl {
+                correlation_id: 4,
+                credit: 0,
+                cancel: true,
+            },
+        ],
+        ..Frame::default()
+    };
+    for frame in [served, asked] {
+        let decoded = Frame::decode(frame.encode_to_vec().as_slice()).expect("a frame");
+        assert_eq!(decoded, frame);
+    }
+
+    // What a writer without the stream fields sends: fields 1 to 3 only.
+    let old = Frame {
+        envelopes: vec![Envelope {
+            correlation_id: 1,
+            ..Envelope::default()
+        }],
+        replies: vec![Reply {
+            correlation_id: 2,
+            outcome: Some(reply::Outcome::Payload(Bytes::new())),
+            more: false,
+        }],
+        ..Frame::default()
+    };
+    let decoded = Frame::decode(old.encode_to_vec().as_slice()).expect("a frame");
+    assert_eq!(decoded.envelopes[0].stream_window, 0, "a unary ask");
+    assert!(!decoded.replies[0].more, "a last reply");
+    assert!(decoded.controls.is_empty());
 }
 
 #[test]
