@@ -1,6 +1,6 @@
 //! Streaming handlers (`StreamSlot` arguments): sync and async, with the context, with a typed
 //! error, handing the slot to a task, panicking, in a state machine with an alternative and an
-//! unhandled state, and on a remote actor, whose items go through the wire codecs the way a
+//! unhandled state, stashed until its state comes, and on a remote actor, whose items go through the wire codecs the way a
 //! transport carries them.
 
 #![deny(warnings, missing_docs)]
@@ -114,6 +114,38 @@ impl Gate {
             1 => Door::Shut,
             _ => Door::Locked,
         });
+    }
+}
+
+/// A queue's phases.
+#[derive(Debug)]
+pub enum Phase {
+    /// Not serving yet.
+    Waiting,
+    /// Serving.
+    Serving,
+}
+
+/// Streams its items once it serves; a request that comes before waits in the stash.
+#[actor]
+pub struct Queue {
+    items: Vec<u32>,
+}
+
+#[actor(states = Phase, initial = Waiting, unhandled = stash)]
+impl Queue {
+    /// The items, taken; only while serving.
+    #[state(Serving)]
+    pub fn take(&mut self, mut items: StreamSlot<u32>) {
+        for item in self.items.drain(..) {
+            items.try_send(item).expect("the stream has room");
+        }
+    }
+
+    /// Starts serving: the stashed requests are handled now.
+    pub fn serve(&mut self, ctx: &mut Ctx<Self>) {
+        ctx.become_state(Phase::Serving);
+        ctx.unstash_all();
     }
 }
 
@@ -262,6 +294,14 @@ async fn main() {
     gate.set(2).await.unwrap();
     let mut names = gate.visitors().await.unwrap();
     assert!(matches!(names.next().await, Some(Err(AskError::Unhandled { .. }))));
+
+    // A stashed streaming ask is handled once its state comes.
+    let queue: QueueRef = system.spawn("queue", Queue { items: vec![1, 2] }).await.unwrap();
+    let mut early = queue.take().await.unwrap();
+    queue.serve().await.unwrap();
+    assert_eq!(early.next().await.unwrap().unwrap(), 1);
+    assert_eq!(early.next().await.unwrap().unwrap(), 2);
+    assert!(early.next().await.is_none());
 
     // A remote actor's streams, through the wire codecs.
     assert_eq!(Ledger::METHODS.len(), 2);
