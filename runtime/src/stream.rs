@@ -225,11 +225,13 @@ impl<T, E> StreamSlot<T, E> {
     }
 
     /// How many items the stream holds that its caller has not taken, at most.
+    #[cfg(feature = "wire")]
     pub(crate) fn capacity(&self) -> usize {
         self.tx.max_capacity()
     }
 
     /// Has `feedback` hear how the caller reads the stream; only the first one set is kept.
+    #[cfg(any(feature = "wire", test))]
     pub(crate) fn set_feedback(&self, feedback: Arc<dyn StreamFeedback>) {
         let _ = self.shared.feedback.set(feedback);
     }
