@@ -15,6 +15,10 @@
 //!   tasks; the iteration ends when a final `total()` ask answers (every tell is handled then).
 //! - `spawn/<peer>`: 100,000 actors spawned one after the other by one task per iteration;
 //!   system start and tear-down are outside the timing.
+//! - `stream/<peer>`: one request answered with a stream of 100,000 u64 items, sent from the
+//!   handler and read one by one by the caller's task. The floor is a producer task and a
+//!   bounded tokio channel of the same capacity (`rakt::STREAM_BUFFER`); kameo has no streamed
+//!   reply to compare with.
 //!
 //! A sender never yields between tells. With one sender the actor is woken into the sender's
 //! worker's LIFO slot, which the other worker cannot steal; with two, both workers are busy
@@ -48,6 +52,80 @@ const SPAWN_ACTORS: usize = 100_000;
 const FAN_OUT_ACTORS: usize = 1_000;
 /// Tells each fan-out actor receives per iteration.
 const FAN_OUT_TELLS: u64 = 1_000;
+/// Items per stream in the stream benchmark.
+const STREAM_ITEMS: u64 = 100_000;
+
+/// A source of numbers, for the stream benchmark.
+#[rakt::actor]
+#[derive(Default)]
+pub struct Numbers;
+
+#[rakt::actor]
+impl Numbers {
+    /// Streams 0 to `n - 1` from the handler itself.
+    pub async fn upto(&self, n: u64, mut items: rakt::StreamSlot<u64>) {
+        for i in 0..n {
+            if items.send(i).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// The floor of a streamed reply: a producer task and a bounded tokio channel.
+fn stream_floor(group: &mut BenchmarkGroup<'_, WallTime>, rt: &Runtime) {
+    group.bench_function("floor", |b| {
+        b.iter_custom(|iters| {
+            on_worker(rt, async move {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    let (tx, mut rx) = tokio::sync::mpsc::channel(rakt::STREAM_BUFFER);
+                    tokio::spawn(async move {
+                        for i in 0..STREAM_ITEMS {
+                            if tx.send(i).await.is_err() {
+                                return;
+                            }
+                        }
+                    });
+                    let mut sum = 0;
+                    while let Some(i) = rx.recv().await {
+                        sum += i;
+                    }
+                    black_box(sum);
+                }
+                start.elapsed()
+            })
+        })
+    });
+}
+
+/// A streamed reply through rakt: `numbers.upto(n)`, read to its end.
+fn stream_rakt(group: &mut BenchmarkGroup<'_, WallTime>, rt: &Runtime) {
+    let (system, numbers) = rt.block_on(async {
+        let system = rakt::ActorSystem::builder("bench").build().await.unwrap();
+        let numbers: NumbersRef = system.spawn_anonymous(Numbers).await.unwrap();
+        (system, numbers)
+    });
+    group.bench_function("rakt", |b| {
+        b.iter_custom(|iters| {
+            let numbers = numbers.clone();
+            on_worker(rt, async move {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    let mut items = numbers.upto(STREAM_ITEMS).await.unwrap();
+                    let mut sum = 0;
+                    while let Some(i) = items.next().await {
+                        sum += i.unwrap();
+                    }
+                    black_box(sum);
+                }
+                start.elapsed()
+            })
+        })
+    });
+    rt.block_on(system.shutdown());
+    wait_idle(rt);
+}
 
 /// Applies the settings every group shares: 10 samples, short warm-up and measurement.
 fn configure(group: &mut BenchmarkGroup<'_, WallTime>, measurement: Duration) {
@@ -227,6 +305,14 @@ fn benches(c: &mut Criterion) {
     spawn::<Floor>(&mut group, &rt);
     spawn::<Kameo>(&mut group, &rt);
     spawn::<Rakt>(&mut group, &rt);
+    group.finish();
+
+    let mut group = c.benchmark_group("stream");
+    configure(&mut group, Duration::from_secs(5));
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Elements(STREAM_ITEMS));
+    stream_floor(&mut group, &rt);
+    stream_rakt(&mut group, &rt);
     group.finish();
 }
 

@@ -1,70 +1,5 @@
-//! Streamed replies: a handler that answers a request with many values, the way a
-//! server-streaming gRPC method does.
-//!
-//! A handler that takes a [`StreamSlot<T, E>`] argument is a *streaming ask*: its handle method
-//! returns an [`AskStream`], which, awaited, queues the request and gives the caller a
-//! [`ReplyStream`] of `Result<T, AskError<E>>`. The handler sends items through the slot, from
-//! the handler itself or from a task it hands the slot to (the actor is then free for other
-//! messages while the stream runs), and ends the stream by dropping the slot (a clean end) or
-//! with [`StreamSlot::fail`] (an error the caller receives as [`AskError::Handler`]).
-//!
-//! ```
-//! use rakt::prelude::*;
-//!
-//! #[actor]
-//! #[derive(Default)]
-//! pub struct Ledger {
-//!     entries: Vec<u64>,
-//! }
-//!
-//! #[actor]
-//! impl Ledger {
-//!     /// Records an amount.
-//!     pub fn record(&mut self, amount: u64) {
-//!         self.entries.push(amount);
-//!     }
-//!
-//!     /// Every amount recorded, oldest first.
-//!     pub async fn history(&self, mut items: StreamSlot<u64>) {
-//!         for amount in &self.entries {
-//!             if items.send(*amount).await.is_err() {
-//!                 return; // the caller dropped its stream
-//!             }
-//!         }
-//!     }
-//! }
-//!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let system = ActorSystem::builder("bank").build().await?;
-//! let ledger: LedgerRef = system.spawn("ledger", Ledger::default()).await?;
-//! ledger.record(5).await?;
-//! ledger.record(7).await?;
-//!
-//! let mut history = ledger.history().await?;
-//! let mut seen = Vec::new();
-//! while let Some(amount) = history.next().await {
-//!     seen.push(amount?);
-//! }
-//! assert_eq!(seen, [5, 7]);
-//! system.shutdown().await;
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! **Backpressure.** A stream holds at most [`STREAM_BUFFER`] items the caller has not taken
-//! yet: [`StreamSlot::send`] waits for room, [`StreamSlot::try_send`] does not. A handler that
-//! sends from its own body therefore holds its actor while a slow caller reads; one that should
-//! not, hands the slot to a task. Across nodes the same bound holds end to end (the caller's
-//! node grants the serving node credit as the caller reads).
-//!
-//! **How a stream ends.** Dropping the slot, or [`end`](StreamSlot::end), is a clean end (the
-//! stream yields `None`). [`fail`](StreamSlot::fail) yields one `Err(AskError::Handler(e))`,
-//! then `None`. A handler that panics ends the stream with [`AskError::Failed`]; a request the
-//! actor never handled (it stopped, its state does not handle it) with the error an ask would
-//! get. The caller ends it early by dropping the [`ReplyStream`] (the slot's `send` then fails
-//! and [`is_closed`](StreamSlot::is_closed) says so), or by a deadline
-//! ([`AskStream::timeout`]), after which the stream yields [`AskError::Timeout`].
+//! Streamed replies: the [`StreamSlot`] a streaming handler sends through, the
+//! [`ReplyStream`] its caller reads, and the [`AskStream`] request that opens one.
 //!
 //! This module owns the slot, the stream and the request that opens it; the send path is the
 //! `send` module's, the wire encoding of items the `wire` module's.
@@ -131,7 +66,72 @@ pub trait StreamFeedback: Send + Sync {
 
 /// The producer's end of a streamed reply: send items with [`send`](StreamSlot::send), end
 /// with [`end`](StreamSlot::end) or by dropping it, or fail with [`fail`](StreamSlot::fail).
-/// See the [module docs](self).
+///
+/// A handler answers a request with many values this way, as a server-streaming gRPC method
+/// does: a handler that takes a `StreamSlot<T, E>` argument is a *streaming ask*: its handle method
+/// returns an [`AskStream`], which, awaited, queues the request and gives the caller a
+/// [`ReplyStream`] of `Result<T, AskError<E>>`. The handler sends items through the slot, from
+/// the handler itself or from a task it hands the slot to (the actor is then free for other
+/// messages while the stream runs), and ends the stream by dropping the slot (a clean end) or
+/// with [`StreamSlot::fail`] (an error the caller receives as [`AskError::Handler`]).
+///
+/// ```
+/// use rakt::prelude::*;
+///
+/// #[actor]
+/// #[derive(Default)]
+/// pub struct Ledger {
+///     entries: Vec<u64>,
+/// }
+///
+/// #[actor]
+/// impl Ledger {
+///     /// Records an amount.
+///     pub fn record(&mut self, amount: u64) {
+///         self.entries.push(amount);
+///     }
+///
+///     /// Every amount recorded, oldest first.
+///     pub async fn history(&self, mut items: StreamSlot<u64>) {
+///         for amount in &self.entries {
+///             if items.send(*amount).await.is_err() {
+///                 return; // the caller dropped its stream
+///             }
+///         }
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let system = ActorSystem::builder("bank").build().await?;
+/// let ledger: LedgerRef = system.spawn("ledger", Ledger::default()).await?;
+/// ledger.record(5).await?;
+/// ledger.record(7).await?;
+///
+/// let mut history = ledger.history().await?;
+/// let mut seen = Vec::new();
+/// while let Some(amount) = history.next().await {
+///     seen.push(amount?);
+/// }
+/// assert_eq!(seen, [5, 7]);
+/// system.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// **Backpressure.** A stream holds at most [`STREAM_BUFFER`] items the caller has not taken
+/// yet: [`StreamSlot::send`] waits for room, [`StreamSlot::try_send`] does not. A handler that
+/// sends from its own body therefore holds its actor while a slow caller reads; one that should
+/// not, hands the slot to a task. Across nodes the same bound holds end to end (the caller's
+/// node grants the serving node credit as the caller reads).
+///
+/// **How a stream ends.** Dropping the slot, or [`end`](StreamSlot::end), is a clean end (the
+/// stream yields `None`). [`fail`](StreamSlot::fail) yields one `Err(AskError::Handler(e))`,
+/// then `None`. A handler that panics ends the stream with [`AskError::Failed`]; a request the
+/// actor never handled (it stopped, its state does not handle it) with the error an ask would
+/// get. The caller ends it early by dropping the [`ReplyStream`] (the slot's `send` then fails
+/// and [`is_closed`](StreamSlot::is_closed) says so), or by a deadline
+/// ([`AskStream::timeout`]), after which the stream yields [`AskError::Timeout`].
 pub struct StreamSlot<T, E = Infallible> {
     tx: mpsc::Sender<T>,
     shared: Arc<Shared<E>>,
@@ -225,11 +225,13 @@ impl<T, E> StreamSlot<T, E> {
     }
 
     /// How many items the stream holds that its caller has not taken, at most.
+    #[cfg(feature = "wire")]
     pub(crate) fn capacity(&self) -> usize {
         self.tx.max_capacity()
     }
 
     /// Has `feedback` hear how the caller reads the stream; only the first one set is kept.
+    #[cfg(any(feature = "wire", test))]
     pub(crate) fn set_feedback(&self, feedback: Arc<dyn StreamFeedback>) {
         let _ = self.shared.feedback.set(feedback);
     }
@@ -268,7 +270,7 @@ pub(crate) fn channel<T, E>(buffer: usize) -> (StreamSlot<T, E>, ReplyStream<T, 
 /// The caller's end of a streamed reply: the items the handler sends, in order, each
 /// `Ok(item)`, and at most one `Err` last; `None` after the end. A `futures` `Stream`, and
 /// readable without one through [`next`](ReplyStream::next). Dropping it tells the producer
-/// that nobody reads any more. See the [module docs](self).
+/// that nobody reads any more. See [`StreamSlot`] for how a stream ends.
 #[must_use = "dropping a reply stream cancels it"]
 pub struct ReplyStream<T, E = Infallible> {
     rx: mpsc::Receiver<T>,

@@ -50,6 +50,9 @@ on_both_runtimes!(
     reflection_and_health_can_be_turned_off,
     the_auth_token_guards_the_door,
     the_frame_limit_and_user_layers_apply,
+    a_streaming_method_is_a_server_stream,
+    a_stream_ends_with_the_handlers_status_or_failure,
+    the_clients_deadline_and_cancel_stop_the_producer,
 );
 
 /// An account; served through the door.
@@ -118,6 +121,53 @@ impl Vault {
     pub async fn wait(&self) -> u64 {
         self.gate.notified().await;
         self.total
+    }
+}
+
+/// A source of streams; served through the door as server-streaming methods.
+#[actor]
+#[derive(Default)]
+pub struct Feed {
+    /// Notified when an `endless` producer stops, having found nobody reading.
+    stopped: Arc<Notify>,
+}
+
+#[actor(remote = "test.v1")]
+impl Feed {
+    /// Streams 1 to `n`, then ends.
+    pub async fn count(&self, n: u64, mut items: StreamSlot<u64, WireStatus>) {
+        for i in 1..=n {
+            if items.send(i).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Streams 1 to `n`, then fails with `FAILED_PRECONDITION`.
+    pub fn fail_after(&self, n: u64, mut items: StreamSlot<u64, WireStatus>) {
+        for i in 1..=n {
+            items.try_send(i).expect("room for a few items");
+        }
+        items.fail(WireStatus::new(WireCode::FailedPrecondition, "no more"));
+    }
+
+    /// Streams 1, then panics.
+    pub async fn boom(&self, mut items: StreamSlot<u64, WireStatus>) {
+        let _ = items.send(1).await;
+        panic!("boom")
+    }
+
+    /// Streams 1, 2, 3, ... from a task until nobody reads.
+    pub fn endless(&self, mut items: StreamSlot<u64, WireStatus>) {
+        let stopped = self.stopped.clone();
+        tokio::spawn(async move {
+            let mut i = 1;
+            while items.send(i).await.is_ok() {
+                i += 1;
+                tokio::task::yield_now().await;
+            }
+            stopped.notify_one();
+        });
     }
 }
 
@@ -312,6 +362,7 @@ impl Fixture {
         let remoting = Remoting::start(&system, config).await.unwrap();
         system.register::<Fixed>();
         system.register::<Greeter>();
+        system.register::<Feed>();
         let channel = Channel::from_shared(format!("http://127.0.0.1:{}", remoting.address().port))
             .unwrap()
             .connect()
@@ -912,5 +963,150 @@ async fn the_frame_limit_and_user_layers_apply() {
         .await;
     assert!(greeted.is_ok(), "{greeted:?}");
     assert_eq!(layered.load(std::sync::atomic::Ordering::Relaxed), 2);
+    f.system.shutdown().await;
+}
+
+/// Calls the server-streaming `path` on `actor` with `payload`: the messages it streamed, and
+/// how it ended.
+async fn stream_call(
+    channel: Channel,
+    path: &'static str,
+    actor: &str,
+    payload: &[u8],
+    deadline: Option<Duration>,
+) -> (Vec<Bytes>, Result<(), Status>) {
+    let mut grpc = tonic::client::Grpc::new(channel);
+    grpc.ready().await.unwrap();
+    let mut request = tonic::Request::new(Bytes::copy_from_slice(payload));
+    request
+        .metadata_mut()
+        .insert(ACTOR_KEY, actor.parse().unwrap());
+    if let Some(deadline) = deadline {
+        request.set_timeout(deadline);
+    }
+    let path = tonic::codegen::http::uri::PathAndQuery::from_static(path);
+    let mut stream = match grpc.server_streaming(request, path, RawCodec).await {
+        Ok(response) => response.into_inner(),
+        Err(status) => return (Vec::new(), Err(status)),
+    };
+    let mut messages = Vec::new();
+    loop {
+        match timeout(WITHIN, stream.message())
+            .await
+            .expect("the stream moves")
+        {
+            Ok(Some(message)) => messages.push(message),
+            Ok(None) => return (messages, Ok(())),
+            Err(status) => return (messages, Err(status)),
+        }
+    }
+}
+
+async fn a_streaming_method_is_a_server_stream() {
+    let f = Fixture::new("door-stream").await;
+    let _: FeedRef = f.system.spawn("feed", Feed::default()).await.unwrap();
+    let (messages, end) = stream_call(
+        f.channel.clone(),
+        "/test.v1.Feed/Count",
+        "feed",
+        &varint(3),
+        None,
+    )
+    .await;
+    assert_eq!(messages, [varint(1), varint(2), varint(3)]);
+    assert_eq!(end.map_err(|status| status.code()), Ok(()));
+    // The same method, called from a handle, gives the same items.
+    let feed: FeedRef = f.system.lookup("feed").unwrap();
+    let mut items = feed.count(2).await.unwrap();
+    assert_eq!(items.next().await, Some(Ok(1)));
+    assert_eq!(items.next().await, Some(Ok(2)));
+    assert_eq!(items.next().await, None);
+    // A missing actor fails the call before any message.
+    let (messages, end) = stream_call(
+        f.channel.clone(),
+        "/test.v1.Feed/Count",
+        "nobody",
+        &varint(3),
+        None,
+    )
+    .await;
+    assert!(messages.is_empty());
+    assert_eq!(end.unwrap_err().code(), Code::NotFound);
+    f.system.shutdown().await;
+}
+
+async fn a_stream_ends_with_the_handlers_status_or_failure() {
+    let f = Fixture::new("door-stream-end").await;
+    let _: FeedRef = f.system.spawn("feed", Feed::default()).await.unwrap();
+    let (messages, end) = stream_call(
+        f.channel.clone(),
+        "/test.v1.Feed/FailAfter",
+        "feed",
+        &varint(2),
+        None,
+    )
+    .await;
+    assert_eq!(messages, [varint(1), varint(2)]);
+    let status = end.unwrap_err();
+    assert_eq!(
+        (status.code(), status.message()),
+        (Code::FailedPrecondition, "no more")
+    );
+    let (messages, end) =
+        stream_call(f.channel.clone(), "/test.v1.Feed/Boom", "feed", &[], None).await;
+    assert_eq!(messages, [varint(1)]);
+    assert_eq!(end.unwrap_err().code(), Code::Internal);
+    f.system.shutdown().await;
+}
+
+async fn the_clients_deadline_and_cancel_stop_the_producer() {
+    let f = Fixture::new("door-stream-stop").await;
+    let stopped = Arc::new(Notify::new());
+    let feed = Feed {
+        stopped: stopped.clone(),
+    };
+    let _: FeedRef = f.system.spawn("feed", feed).await.unwrap();
+    // The client's deadline is the stream's: it ends with DEADLINE_EXCEEDED, and the producer
+    // hears that nobody reads.
+    let (messages, end) = stream_call(
+        f.channel.clone(),
+        "/test.v1.Feed/Endless",
+        "feed",
+        &[],
+        Some(Duration::from_millis(300)),
+    )
+    .await;
+    assert!(!messages.is_empty());
+    let code = end.unwrap_err().code();
+    // tonic's client may report its own deadline first.
+    assert!(
+        matches!(code, Code::DeadlineExceeded | Code::Cancelled),
+        "{code:?}"
+    );
+    timeout(WITHIN, stopped.notified())
+        .await
+        .expect("the producer stops after the deadline");
+
+    // A client that stops reading and drops its stream cancels the producer too.
+    let mut grpc = tonic::client::Grpc::new(f.channel.clone());
+    grpc.ready().await.unwrap();
+    let mut request = tonic::Request::new(Bytes::new());
+    request
+        .metadata_mut()
+        .insert(ACTOR_KEY, "feed".parse().unwrap());
+    let path = tonic::codegen::http::uri::PathAndQuery::from_static("/test.v1.Feed/Endless");
+    let mut stream = grpc
+        .server_streaming(request, path, RawCodec)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        stream.message().await.unwrap(),
+        Some(Bytes::from(varint(1)))
+    );
+    drop(stream);
+    timeout(WITHIN, stopped.notified())
+        .await
+        .expect("the producer stops once the client is gone");
     f.system.shutdown().await;
 }

@@ -170,6 +170,18 @@
 //! ([`Unwrapped`](crate::wire::GrpcShape::Unwrapped)) the request and response are the rpc's
 //! own messages.
 //!
+//! ## Server streams
+//!
+//! A streaming handler (one that takes a [`StreamSlot`](crate::StreamSlot), or a
+//! server-streaming rpc of a `.proto` service) is a server-streaming method: each item the
+//! handler sends is one response message (shaped as above), and the stream's end is the call's
+//! status: `OK` for a clean end, the table above for an error (a [`Status`](crate::wire::Status)
+//! the handler failed with, a panic, ...). The client's deadline (`grpc-timeout`) is the whole
+//! stream's, which then ends with `DEADLINE_EXCEEDED`; without one a stream lasts as long as
+//! the handler sends (the system's ask timeout bounds only finding the actor). The handler sends
+//! only as fast as HTTP/2 lets the client read, and a client that goes away (or a deadline that
+//! passes) makes the handler's `send` fail.
+//!
 //! ## Reflection and health
 //!
 //! On by default ([`NodeConfigBuilder::grpc_reflection`](NodeConfigBuilder::grpc_reflection),

@@ -37,6 +37,7 @@ mod messaging;
 mod passivation;
 mod pools;
 mod schedule;
+mod streams;
 mod supervision;
 mod system;
 mod topics;
