@@ -2,7 +2,8 @@
 
 It knows nothing of rakt: it compiles `proto/examples/bank/v1/account.proto` with grpcio-tools
 and calls the `bank.v1.Account` service, the one the node's account actors implement, naming
-the account (the actor) in the `rakt-actor` metadata key. Then it finds the `Teller` actor,
+the account (the actor) in the `rakt-actor` metadata key; its `History` rpc is a server stream,
+read as a Python iterator. Then it finds the `Teller` actor,
 which is defined only in Rust (`#[actor(remote)]`), through gRPC reflection alone, and calls it
 with messages built from the reflected schema.
 
@@ -64,6 +65,14 @@ def account(channel, pb, pb_grpc):
     check(reply.balance == 100, f"python: deposited 30 into bob, balance {reply.balance}")
     reply = stub.Balance(pb.BalanceRequest(), metadata=bob, timeout=10)
     check(reply.balance == 100, f"python: bob's balance is {reply.balance}")
+
+    entries = list(stub.History(pb.HistoryRequest(), metadata=bob, timeout=10))
+    listed = ", ".join(f"{e.kind} {e.amount} (balance {e.balance})" for e in entries)
+    check(
+        [(e.kind, e.amount, e.balance) for e in entries]
+        == [("deposit", 70, 70), ("deposit", 30, 100)],
+        f"python: bob's history streams {len(entries)} entries: {listed}",
+    )
 
     try:
         stub.Withdraw(pb.WithdrawRequest(amount=500), metadata=bob, timeout=10)

@@ -1,7 +1,8 @@
 //! The `bank` example, run as a program: accounts generated from `.proto`, called from Rust
-//! and from a second process; and with its Python client, a plain gRPC client (grpcio) that
-//! calls the accounts, gets a status with details, runs into a deadline, lists the services
-//! through reflection, and calls an actor declared only in Rust through its reflected schema.
+//! and from a second process, a history streamed to both; and with its Python client, a plain
+//! gRPC client (grpcio) that calls the accounts, iterates a server stream, gets a status with
+//! details, runs into a deadline, lists the services through reflection, and calls an actor
+//! declared only in Rust through its reflected schema.
 //!
 //! The Python client needs a Python with `examples/python/requirements.txt` installed: the one
 //! `RAKT_PYTHON` names, else `target/python`'s, which `cargo xtask python-env` makes (a test
@@ -18,9 +19,12 @@ bank: node up, serving bank.v1.Account and bank.v1.Teller
 bank: opened alice with 100
 bank: alice deposits 50, balance 150
 bank: alice withdraws 500: FailedPrecondition: cannot withdraw 500 from a balance of 150
+bank: alice's history: deposit 100, balance 100
+bank: alice's history: deposit 50, balance 150
 bank: started branch as a child process
 branch: looked alice up on node bank
 branch: alice deposits 25, balance 175
+branch: alice's latest entries: deposit 50, deposit 25
 bank: branch exited cleanly
 bank: opened bob with 0
 ";
@@ -78,6 +82,7 @@ bank: started the Python client
 python: deposited 70 into bob, balance 70
 python: deposited 30 into bob, balance 100
 python: bob's balance is 100
+python: bob's history streams 2 entries: deposit 70 (balance 70), deposit 30 (balance 100)
 python: withdrawing 500 fails with FAILED_PRECONDITION: cannot withdraw 500 from a balance of 100
 python: the status details carry the same code
 python: an audit longer than the deadline fails with DEADLINE_EXCEEDED

@@ -8,13 +8,15 @@
 //! declared in Rust alone (`#[actor(remote = "bank.v1")]`). The program
 //!
 //! - starts node `bank`, whose teller opens account `alice`, then calls alice through her
-//!   `AccountRef` (a deposit, and an overdraft that fails with `FAILED_PRECONDITION`);
-//! - starts itself again as a child process, node `branch`, which looks alice up by her address
-//!   and deposits through the same `AccountRef` type, across processes;
+//!   `AccountRef` (a deposit, an overdraft that fails with `FAILED_PRECONDITION`, and her
+//!   history, a server-streaming rpc read as a stream);
+//! - starts itself again as a child process, node `branch`, which looks alice up by her address,
+//!   deposits and streams her latest entries through the same `AccountRef` type, across
+//!   processes;
 //! - with `RAKT_PYTHON` set to a Python that has `examples/python/requirements.txt` installed,
 //!   runs `examples/python/bank_client.py`, which calls account `bob` as the plain gRPC service
-//!   `bank.v1.Account` (the actor named in the `rakt-actor` metadata key) and the teller through
-//!   nothing but its schema from gRPC reflection;
+//!   `bank.v1.Account` (the actor named in the `rakt-actor` metadata key), streams bob's history,
+//!   and calls the teller through nothing but its schema from gRPC reflection;
 //! - prints alice's and bob's balances, and shuts down.
 
 use std::io::{BufRead, BufReader};
@@ -26,7 +28,7 @@ use rakt::remote::{NodeConfig, Remoting};
 use rakt::wire::Status;
 use rakt_examples::bank::Ledger;
 use rakt_examples::bank::v1::{
-    AccountActor, AccountRef, BalanceRequest, DepositRequest, WithdrawRequest,
+    AccountActor, AccountRef, BalanceRequest, DepositRequest, HistoryRequest, WithdrawRequest,
 };
 
 /// Opens accounts: an `Account` actor per owner, named after the owner.
@@ -91,6 +93,14 @@ async fn bank() -> Outcome {
     match alice.withdraw(WithdrawRequest { amount: 500 }).await {
         Err(AskError::Handler(status)) => println!("bank: alice withdraws 500: {status}"),
         other => return Err(format!("an overdraft went through: {other:?}").into()),
+    }
+    let mut history = alice.history(HistoryRequest { limit: 0 }).await?;
+    while let Some(entry) = history.next().await {
+        let entry = entry?;
+        println!(
+            "bank: alice's history: {} {}, balance {}",
+            entry.kind, entry.amount, entry.balance
+        );
     }
 
     let child = Command::new(std::env::current_exe()?)
@@ -172,6 +182,13 @@ async fn branch(alice: &str) -> Outcome {
         .await?
         .balance;
     println!("branch: alice deposits 25, balance {balance}");
+    let mut latest = Vec::new();
+    let mut history = account.history(HistoryRequest { limit: 2 }).await?;
+    while let Some(entry) = history.next().await {
+        let entry = entry?;
+        latest.push(format!("{} {}", entry.kind, entry.amount));
+    }
+    println!("branch: alice's latest entries: {}", latest.join(", "));
     system.shutdown().await;
     Ok(())
 }

@@ -30,6 +30,26 @@ pub struct BalanceReply {
     #[prost(uint64, tag = "1")]
     pub balance: u64,
 }
+/// A history query.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct HistoryRequest {
+    /// At most this many entries, the most recent ones; 0 for all of them.
+    #[prost(uint32, tag = "1")]
+    pub limit: u32,
+}
+/// One deposit or withdrawal.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct Entry {
+    /// `deposit` or `withdrawal`.
+    #[prost(string, tag = "1")]
+    pub kind: ::prost::alloc::string::String,
+    /// In cents.
+    #[prost(uint64, tag = "2")]
+    pub amount: u64,
+    /// The balance after it, in cents.
+    #[prost(uint64, tag = "3")]
+    pub balance: u64,
+}
 /// Generated client implementations.
 pub mod account_client {
     #![allow(
@@ -41,7 +61,7 @@ pub mod account_client {
     )]
     use tonic::codegen::*;
     use tonic::codegen::http::Uri;
-    /// One account: money in, money out, and what is left.
+    /// One account: money in, money out, what is left, and how it came to be.
     #[derive(Debug, Clone)]
     pub struct AccountClient<T> {
         inner: tonic::client::Grpc<T>,
@@ -189,6 +209,29 @@ pub mod account_client {
             req.extensions_mut().insert(GrpcMethod::new("bank.v1.Account", "Audit"));
             self.inner.unary(req, path, codec).await
         }
+        /// The deposits and withdrawals, oldest first, each with the balance after it: a stream that
+        /// ends after the last one.
+        pub async fn history(
+            &mut self,
+            request: impl tonic::IntoRequest<super::HistoryRequest>,
+        ) -> std::result::Result<
+            tonic::Response<tonic::codec::Streaming<super::Entry>>,
+            tonic::Status,
+        > {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic_prost::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static("/bank.v1.Account/History");
+            let mut req = request.into_request();
+            req.extensions_mut().insert(GrpcMethod::new("bank.v1.Account", "History"));
+            self.inner.server_streaming(req, path, codec).await
+        }
     }
 }
 /// Generated server implementations.
@@ -226,8 +269,20 @@ pub mod account_server {
             &self,
             request: tonic::Request<super::AuditRequest>,
         ) -> std::result::Result<tonic::Response<super::BalanceReply>, tonic::Status>;
+        /// Server streaming response type for the History method.
+        type HistoryStream: tonic::codegen::tokio_stream::Stream<
+                Item = std::result::Result<super::Entry, tonic::Status>,
+            >
+            + std::marker::Send
+            + 'static;
+        /// The deposits and withdrawals, oldest first, each with the balance after it: a stream that
+        /// ends after the last one.
+        async fn history(
+            &self,
+            request: tonic::Request<super::HistoryRequest>,
+        ) -> std::result::Result<tonic::Response<Self::HistoryStream>, tonic::Status>;
     }
-    /// One account: money in, money out, and what is left.
+    /// One account: money in, money out, what is left, and how it came to be.
     #[derive(Debug)]
     pub struct AccountServer<T> {
         inner: Arc<T>,
@@ -476,6 +531,52 @@ pub mod account_server {
                     };
                     Box::pin(fut)
                 }
+                "/bank.v1.Account/History" => {
+                    #[allow(non_camel_case_types)]
+                    struct HistorySvc<T: Account>(pub Arc<T>);
+                    impl<
+                        T: Account,
+                    > tonic::server::ServerStreamingService<super::HistoryRequest>
+                    for HistorySvc<T> {
+                        type Response = super::Entry;
+                        type ResponseStream = T::HistoryStream;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::ResponseStream>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::HistoryRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as Account>::history(&inner, request).await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = HistorySvc(inner);
+                        let codec = tonic_prost::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.server_streaming(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
                 _ => {
                     Box::pin(async move {
                         let mut response = http::Response::new(
@@ -516,7 +617,7 @@ pub mod account_server {
         const NAME: &'static str = SERVICE_NAME;
     }
 }
-/// One account: money in, money out, and what is left.
+/// One account: money in, money out, what is left, and how it came to be.
 ///
 /// The `bank.v1.Account` service, as an actor: implement it, and spawn the implementation as a [`AccountActor`], whose handle is [`AccountRef`]. Generated by rakt-codegen.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
@@ -555,6 +656,14 @@ pub trait Account: ::core::marker::Send + 'static {
     ) -> impl ::core::future::Future<
         Output = ::core::result::Result<BalanceReply, ::rakt::wire::Status>,
     > + ::core::marker::Send;
+    /// The deposits and withdrawals, oldest first, each with the balance after it: a stream that
+    /// ends after the last one.
+    fn history(
+        &mut self,
+        req: HistoryRequest,
+        items: ::rakt::StreamSlot<Entry, ::rakt::wire::Status>,
+        ctx: &mut ::rakt::Ctx<AccountActor>,
+    ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
     /// Runs when the actor starts, before its first message; an error stops the actor. Does nothing by default.
     fn pre_start(
         &mut self,
@@ -631,6 +740,16 @@ trait ErasedAccount: ::core::marker::Send + 'static {
             dyn ::core::future::Future<
                 Output = ::core::result::Result<BalanceReply, ::rakt::wire::Status>,
             > + ::core::marker::Send + 'a,
+        >,
+    >;
+    fn history<'a>(
+        &'a mut self,
+        req: HistoryRequest,
+        items: ::rakt::StreamSlot<Entry, ::rakt::wire::Status>,
+        ctx: &'a mut ::rakt::Ctx<AccountActor>,
+    ) -> ::core::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::core::future::Future<Output = ()> + ::core::marker::Send + 'a,
         >,
     >;
     fn pre_start<'a>(
@@ -718,6 +837,18 @@ impl<__RaktImpl: Account> ErasedAccount for __RaktImpl {
     > {
         ::std::boxed::Box::pin(<__RaktImpl as Account>::audit(self, req, ctx))
     }
+    fn history<'a>(
+        &'a mut self,
+        req: HistoryRequest,
+        items: ::rakt::StreamSlot<Entry, ::rakt::wire::Status>,
+        ctx: &'a mut ::rakt::Ctx<AccountActor>,
+    ) -> ::core::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::core::future::Future<Output = ()> + ::core::marker::Send + 'a,
+        >,
+    > {
+        ::std::boxed::Box::pin(<__RaktImpl as Account>::history(self, req, items, ctx))
+    }
     fn pre_start<'a>(
         &'a mut self,
         ctx: &'a mut ::rakt::Ctx<AccountActor>,
@@ -755,7 +886,7 @@ impl<__RaktImpl: Account> ErasedAccount for __RaktImpl {
         ::std::boxed::Box::pin(<__RaktImpl as Account>::post_stop(self, ctx))
     }
 }
-/// One account: money in, money out, and what is left.
+/// One account: money in, money out, what is left, and how it came to be.
 ///
 /// The actor of the `bank.v1.Account` service: an implementation of [`Account`], boxed. Spawning it gives a [`AccountRef`]. Generated by rakt-codegen.
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
@@ -797,6 +928,14 @@ impl AccountActor {
         ctx: &mut ::rakt::Ctx<Self>,
     ) -> ::core::result::Result<BalanceReply, ::rakt::wire::Status> {
         self.inner.audit(req, ctx).await
+    }
+    async fn history(
+        &mut self,
+        req: HistoryRequest,
+        items: ::rakt::StreamSlot<Entry, ::rakt::wire::Status>,
+        ctx: &mut ::rakt::Ctx<Self>,
+    ) {
+        self.inner.history(req, items, ctx).await
     }
     async fn pre_start(
         &mut self,
@@ -938,6 +1077,14 @@ pub enum AccountMsg {
         /// Where the reply of `audit` goes.
         reply: ::rakt::__private::ReplySlot<BalanceReply, ::rakt::wire::Status>,
     },
+    /// The deposits and withdrawals, oldest first, each with the balance after it: a stream that
+    /// ends after the last one.
+    History {
+        /// Argument `req` of `history`; field 1 on the wire.
+        req: HistoryRequest,
+        /// Where the items of `history` go.
+        reply: ::rakt::__private::StreamSlot<Entry, ::rakt::wire::Status>,
+    },
 }
 #[automatically_derived]
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
@@ -948,6 +1095,7 @@ impl ::rakt::__private::Message for AccountMsg {
             Self::Withdraw { .. } => "withdraw",
             Self::Balance { .. } => "balance",
             Self::Audit { .. } => "audit",
+            Self::History { .. } => "history",
         }
     }
     fn reject(self, __rakt_why: ::rakt::__private::Rejection) {
@@ -964,6 +1112,9 @@ impl ::rakt::__private::Message for AccountMsg {
             Self::Audit { reply: __rakt_reply, .. } => {
                 ::rakt::__private::reject_reply(__rakt_reply, __rakt_why)
             }
+            Self::History { reply: __rakt_reply, .. } => {
+                ::rakt::__private::reject_stream(__rakt_reply, __rakt_why)
+            }
         }
     }
     fn is_ask(&self) -> bool {
@@ -972,6 +1123,7 @@ impl ::rakt::__private::Message for AccountMsg {
             Self::Withdraw { .. } => true,
             Self::Balance { .. } => true,
             Self::Audit { .. } => true,
+            Self::History { .. } => true,
         }
     }
     fn is_answered(&self) -> bool {
@@ -987,6 +1139,9 @@ impl ::rakt::__private::Message for AccountMsg {
             }
             Self::Audit { reply: ref __rakt_reply, .. } => {
                 ::rakt::__private::ReplySlot::is_closed(__rakt_reply)
+            }
+            Self::History { reply: ref __rakt_reply, .. } => {
+                ::rakt::__private::StreamSlot::is_closed(__rakt_reply)
             }
         }
     }
@@ -1032,6 +1187,7 @@ impl ::rakt::__private::Message for AccountMsg {
                     reply: ::rakt::__private::share_reply(__rakt_reply),
                 })
             }
+            Self::History { .. } => ::core::option::Option::None,
         }
     }
     fn describe(&self) -> ::core::option::Option<::std::string::String> {
@@ -1070,6 +1226,14 @@ impl ::rakt::__private::Message for AccountMsg {
                     ),
                 )
             }
+            Self::History { req: ref __rakt_arg0, .. } => {
+                ::core::option::Option::Some(
+                    ::std::format!(
+                        "history {{ req: {} }}", (&
+                        ::rakt::__private::DebugField(__rakt_arg0)).__rakt_render()
+                    ),
+                )
+            }
         }
     }
 }
@@ -1085,6 +1249,7 @@ impl AccountMsg {
             Self::Withdraw { .. } => "bank.v1.Account/Withdraw",
             Self::Balance { .. } => "bank.v1.Account/Balance",
             Self::Audit { .. } => "bank.v1.Account/Audit",
+            Self::History { .. } => "bank.v1.Account/History",
         }
     }
 }
@@ -1136,6 +1301,16 @@ impl ::rakt::__private::Actor for AccountActor {
                         .await,
                 )
             }
+            AccountMsg::History { req, reply: __rakt_reply } => {
+                let __rakt_guard = ::rakt::__private::stream_guard(&__rakt_reply);
+                ::rakt::__private::settle_stream(
+                    __rakt_guard,
+                    ::rakt::__private::catch_async(
+                            Self::history(self, req, __rakt_reply, __rakt_ctx),
+                        )
+                        .await,
+                )
+            }
         }
     }
     async fn pre_start(
@@ -1163,7 +1338,7 @@ impl ::rakt::__private::Actor for AccountActor {
         )
     }
 }
-/// One account: money in, money out, and what is left.
+/// One account: money in, money out, what is left, and how it came to be.
 ///
 /// # Wire schema
 ///
@@ -1175,7 +1350,7 @@ impl ::rakt::__private::Actor for AccountActor {
 ///
 /// package bank.v1;
 ///
-/// // One account: money in, money out, and what is left.
+/// // One account: money in, money out, what is left, and how it came to be.
 /// service Account {
 ///   // Adds `amount` to the balance; answers the new balance.
 ///   rpc Deposit(DepositRequest) returns (BalanceReply);
@@ -1187,6 +1362,9 @@ impl ::rakt::__private::Actor for AccountActor {
 ///   // Audits the account, which takes `millis` milliseconds (the account answers nothing else
 ///   // meanwhile); answers the balance.
 ///   rpc Audit(AuditRequest) returns (BalanceReply);
+///   // The deposits and withdrawals, oldest first, each with the balance after it: a stream that
+///   // ends after the last one.
+///   rpc History(HistoryRequest) returns (stream Entry);
 /// }
 ///
 /// // Money to put in.
@@ -1214,6 +1392,22 @@ impl ::rakt::__private::Actor for AccountActor {
 /// message BalanceReply {
 ///   // In cents.
 ///   uint64 balance = 1;
+/// }
+///
+/// // A history query.
+/// message HistoryRequest {
+///   // At most this many entries, the most recent ones; 0 for all of them.
+///   uint32 limit = 1;
+/// }
+///
+/// // One deposit or withdrawal.
+/// message Entry {
+///   // `deposit` or `withdrawal`.
+///   string kind = 1;
+///   // In cents.
+///   uint64 amount = 2;
+///   // The balance after it, in cents.
+///   uint64 balance = 3;
 /// }
 /// ```
 #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
@@ -1271,6 +1465,21 @@ impl AccountRef {
         ::rakt::__private::ask(
             <Self as ::rakt::__private::ActorHandle>::actor_ref(self),
             |__rakt_reply| AccountMsg::Audit {
+                req,
+                reply: __rakt_reply,
+            },
+        )
+    }
+    /// The deposits and withdrawals, oldest first, each with the balance after it: a stream that
+    /// ends after the last one.
+    #[inline]
+    pub fn history(
+        &self,
+        req: HistoryRequest,
+    ) -> ::rakt::__private::AskStream<'_, AccountActor, Entry, ::rakt::wire::Status> {
+        ::rakt::__private::ask_stream(
+            <Self as ::rakt::__private::ActorHandle>::actor_ref(self),
+            |__rakt_reply| AccountMsg::History {
                 req,
                 reply: __rakt_reply,
             },
@@ -1481,6 +1690,57 @@ const _: () = {
         (&&&&&&::rakt::__private::wire::ErrorProbe::<::rakt::wire::Status>::new())
             .__rakt_error_codec()
     }
+    fn __rakt_codec_4_0() -> impl ::rakt::__private::wire::Codec<
+        Value = HistoryRequest,
+    > {
+        #[diagnostic::on_unimplemented(
+            message = "argument `req` of `history` cannot travel on the wire: `HistoryRequest` is neither a protobuf scalar nor a prost message or enum",
+            label = "not a protobuf type",
+            note = "a remote handler takes and returns `bool`, `u32`, `u64`, `i32`, `i64`, `f32`, `f64`, `String`, `Vec<u8>`, `bytes::Bytes`, `Vec<T>`, `Option<T>`, `HashMap<K, V>`, `BTreeMap<K, V>`, `#[derive(prost::Message)]` types and `#[derive(prost::Enumeration)]` types"
+        )]
+        trait __RaktTravels {}
+        impl<C: ::rakt::__private::wire::Encodes> __RaktTravels for C {}
+        fn __rakt_travels<C: __RaktTravels>(codec: C) -> C {
+            codec
+        }
+        #[allow(unused_imports)]
+        use ::rakt::__private::wire::{
+            ProbeEnum as _, ProbeExact as _, ProbeMessage as _, ProbeNone as _,
+        };
+        __rakt_travels(
+            (&&&&::rakt::__private::wire::Probe::<HistoryRequest>::new()).__rakt_codec(),
+        )
+    }
+    fn __rakt_ok_4() -> impl ::rakt::__private::wire::Codec<Value = Entry> {
+        #[diagnostic::on_unimplemented(
+            message = "the items of `history` cannot travel on the wire: `Entry` is neither a protobuf scalar nor a prost message or enum",
+            label = "not a protobuf type",
+            note = "a remote handler takes and returns `bool`, `u32`, `u64`, `i32`, `i64`, `f32`, `f64`, `String`, `Vec<u8>`, `bytes::Bytes`, `Vec<T>`, `Option<T>`, `HashMap<K, V>`, `BTreeMap<K, V>`, `#[derive(prost::Message)]` types and `#[derive(prost::Enumeration)]` types"
+        )]
+        trait __RaktTravels {}
+        impl<C: ::rakt::__private::wire::Encodes> __RaktTravels for C {}
+        fn __rakt_travels<C: __RaktTravels>(codec: C) -> C {
+            codec
+        }
+        #[allow(unused_imports)]
+        use ::rakt::__private::wire::{
+            ProbeEnum as _, ProbeExact as _, ProbeMessage as _, ProbeNone as _,
+        };
+        __rakt_travels(
+            (&&&&::rakt::__private::wire::Probe::<Entry>::new()).__rakt_codec(),
+        )
+    }
+    fn __rakt_error_4() -> impl ::rakt::__private::wire::ErrorCodec<
+        Error = ::rakt::wire::Status,
+    > {
+        #[allow(unused_imports)]
+        use ::rakt::__private::wire::{
+            ErrorDebug as _, ErrorDisplay as _, ErrorEnum as _, ErrorExact as _,
+            ErrorMessage as _, ErrorName as _,
+        };
+        (&&&&&&::rakt::__private::wire::ErrorProbe::<::rakt::wire::Status>::new())
+            .__rakt_error_codec()
+    }
     #[automatically_derived]
     impl ::rakt::__private::wire::RemoteActor for AccountActor {
         const PACKAGE: &'static str = "bank.v1";
@@ -1510,9 +1770,16 @@ const _: () = {
                 "bank.v1.AccountAuditRequest",
                 ::core::option::Option::Some("bank.v1.AccountAuditReply"),
             ),
+            ::rakt::__private::wire::WireMethod::unwrapped(
+                    "bank.v1.Account/History",
+                    "History",
+                    "bank.v1.AccountHistoryRequest",
+                    ::core::option::Option::Some("bank.v1.AccountHistoryReply"),
+                )
+                .streaming(),
         ];
-        const PROTO: &'static str = "// A bank account, as a rakt actor: see `rakt_codegen::configure()`.\nsyntax = \"proto3\";\n\npackage bank.v1;\n\n// One account: money in, money out, and what is left.\nservice Account {\n  // Adds `amount` to the balance; answers the new balance.\n  rpc Deposit(DepositRequest) returns (BalanceReply);\n  // Takes `amount` from the balance; fails with `FAILED_PRECONDITION` when the balance is\n  // smaller than `amount`, and the balance does not change.\n  rpc Withdraw(WithdrawRequest) returns (BalanceReply);\n  // The current balance.\n  rpc Balance(BalanceRequest) returns (BalanceReply);\n  // Audits the account, which takes `millis` milliseconds (the account answers nothing else\n  // meanwhile); answers the balance.\n  rpc Audit(AuditRequest) returns (BalanceReply);\n}\n\n// Money to put in.\nmessage DepositRequest {\n  // In cents.\n  uint64 amount = 1;\n}\n\n// Money to take out.\nmessage WithdrawRequest {\n  // In cents.\n  uint64 amount = 1;\n}\n\n// A balance query.\nmessage BalanceRequest {}\n\n// An audit.\nmessage AuditRequest {\n  // How long it takes, in milliseconds.\n  uint32 millis = 1;\n}\n\n// The balance after the call.\nmessage BalanceReply {\n  // In cents.\n  uint64 balance = 1;\n}\n";
-        const FILE_DESCRIPTOR_SET: &'static [u8] = b"\n\xD5\r\n\x15bank/v1/account.proto\x12\x07bank.v1\"(\n\x0EDepositRequest\x12\x16\n\x06amount\x18\x01 \x01(\x04R\x06amount\")\n\x0FWithdrawRequest\x12\x16\n\x06amount\x18\x01 \x01(\x04R\x06amount\"\x10\n\x0EBalanceRequest\"&\n\x0CAuditRequest\x12\x16\n\x06millis\x18\x01 \x01(\rR\x06millis\"(\n\x0CBalanceReply\x12\x18\n\x07balance\x18\x01 \x01(\x04R\x07balance2\xF3\x01\n\x07Account\x129\n\x07Deposit\x12\x17.bank.v1.DepositRequest\x1A\x15.bank.v1.BalanceReply\x12;\n\x08Withdraw\x12\x18.bank.v1.WithdrawRequest\x1A\x15.bank.v1.BalanceReply\x129\n\x07Balance\x12\x17.bank.v1.BalanceRequest\x1A\x15.bank.v1.BalanceReply\x125\n\x05Audit\x12\x15.bank.v1.AuditRequest\x1A\x15.bank.v1.BalanceReplyJ\xFB\t\n\x06\x12\x04\x01\0,\x01\n\x08\n\x01\x02\x12\x03\x03\0\x10\n\x1E\n\x02\x04\0\x12\x04\x14\0\x17\x01\x1A\x12 Money to put in.\n\n\n\n\x03\x04\0\x01\x12\x03\x14\x08\x16\n\x18\n\x04\x04\0\x02\0\x12\x03\x16\x02\x14\x1A\x0B In cents.\n\n\x0C\n\x05\x04\0\x02\0\x01\x12\x03\x16\t\x0F\n\x0C\n\x05\x04\0\x02\0\x03\x12\x03\x16\x12\x13\n\x0C\n\x05\x04\0\x02\0\x05\x12\x03\x16\x02\x08\n \n\x02\x04\x01\x12\x04\x1A\0\x1D\x01\x1A\x14 Money to take out.\n\n\n\n\x03\x04\x01\x01\x12\x03\x1A\x08\x17\n\x18\n\x04\x04\x01\x02\0\x12\x03\x1C\x02\x14\x1A\x0B In cents.\n\n\x0C\n\x05\x04\x01\x02\0\x01\x12\x03\x1C\t\x0F\n\x0C\n\x05\x04\x01\x02\0\x03\x12\x03\x1C\x12\x13\n\x0C\n\x05\x04\x01\x02\0\x05\x12\x03\x1C\x02\x08\n\x1D\n\x02\x04\x02\x12\x03 \0\x19\x1A\x12 A balance query.\n\n\n\n\x03\x04\x02\x01\x12\x03 \x08\x16\n\x17\n\x02\x04\x03\x12\x04#\0&\x01\x1A\x0B An audit.\n\n\n\n\x03\x04\x03\x01\x12\x03#\x08\x14\n2\n\x04\x04\x03\x02\0\x12\x03%\x02\x14\x1A% How long it takes, in milliseconds.\n\n\x0C\n\x05\x04\x03\x02\0\x01\x12\x03%\t\x0F\n\x0C\n\x05\x04\x03\x02\0\x03\x12\x03%\x12\x13\n\x0C\n\x05\x04\x03\x02\0\x05\x12\x03%\x02\x08\n)\n\x02\x04\x04\x12\x04)\0,\x01\x1A\x1D The balance after the call.\n\n\n\n\x03\x04\x04\x01\x12\x03)\x08\x14\n\x18\n\x04\x04\x04\x02\0\x12\x03+\x02\x15\x1A\x0B In cents.\n\n\x0C\n\x05\x04\x04\x02\0\x01\x12\x03+\t\x10\n\x0C\n\x05\x04\x04\x02\0\x03\x12\x03+\x13\x14\n\x0C\n\x05\x04\x04\x02\0\x05\x12\x03+\x02\x08\nA\n\x02\x06\0\x12\x04\x06\0\x11\x01\x1A5 One account: money in, money out, and what is left.\n\n\n\n\x03\x06\0\x01\x12\x03\x06\x08\x0F\nE\n\x04\x06\0\x02\0\x12\x03\x08\x025\x1A8 Adds `amount` to the balance; answers the new balance.\n\n\x0C\n\x05\x06\0\x02\0\x01\x12\x03\x08\x06\r\n\x0C\n\x05\x06\0\x02\0\x02\x12\x03\x08\x0E\x1C\n\x0C\n\x05\x06\0\x02\0\x03\x12\x03\x08'3\n\x9E\x01\n\x04\x06\0\x02\x01\x12\x03\x0B\x027\x1A\x90\x01 Takes `amount` from the balance; fails with `FAILED_PRECONDITION` when the balance is\n smaller than `amount`, and the balance does not change.\n\n\x0C\n\x05\x06\0\x02\x01\x01\x12\x03\x0B\x06\x0E\n\x0C\n\x05\x06\0\x02\x01\x02\x12\x03\x0B\x0F\x1E\n\x0C\n\x05\x06\0\x02\x01\x03\x12\x03\x0B)5\n#\n\x04\x06\0\x02\x02\x12\x03\r\x025\x1A\x16 The current balance.\n\n\x0C\n\x05\x06\0\x02\x02\x01\x12\x03\r\x06\r\n\x0C\n\x05\x06\0\x02\x02\x02\x12\x03\r\x0E\x1C\n\x0C\n\x05\x06\0\x02\x02\x03\x12\x03\r'3\n\x88\x01\n\x04\x06\0\x02\x03\x12\x03\x10\x021\x1A{ Audits the account, which takes `millis` milliseconds (the account answers nothing else\n meanwhile); answers the balance.\n\n\x0C\n\x05\x06\0\x02\x03\x01\x12\x03\x10\x06\x0B\n\x0C\n\x05\x06\0\x02\x03\x02\x12\x03\x10\x0C\x18\n\x0C\n\x05\x06\0\x02\x03\x03\x12\x03\x10#/\nM\n\x01\x0C\x12\x03\x01\0\x12\x1AC A bank account, as a rakt actor: see `rakt_codegen::configure()`.\nb\x06proto3";
+        const PROTO: &'static str = "// A bank account, as a rakt actor: see `rakt_codegen::configure()`.\nsyntax = \"proto3\";\n\npackage bank.v1;\n\n// One account: money in, money out, what is left, and how it came to be.\nservice Account {\n  // Adds `amount` to the balance; answers the new balance.\n  rpc Deposit(DepositRequest) returns (BalanceReply);\n  // Takes `amount` from the balance; fails with `FAILED_PRECONDITION` when the balance is\n  // smaller than `amount`, and the balance does not change.\n  rpc Withdraw(WithdrawRequest) returns (BalanceReply);\n  // The current balance.\n  rpc Balance(BalanceRequest) returns (BalanceReply);\n  // Audits the account, which takes `millis` milliseconds (the account answers nothing else\n  // meanwhile); answers the balance.\n  rpc Audit(AuditRequest) returns (BalanceReply);\n  // The deposits and withdrawals, oldest first, each with the balance after it: a stream that\n  // ends after the last one.\n  rpc History(HistoryRequest) returns (stream Entry);\n}\n\n// Money to put in.\nmessage DepositRequest {\n  // In cents.\n  uint64 amount = 1;\n}\n\n// Money to take out.\nmessage WithdrawRequest {\n  // In cents.\n  uint64 amount = 1;\n}\n\n// A balance query.\nmessage BalanceRequest {}\n\n// An audit.\nmessage AuditRequest {\n  // How long it takes, in milliseconds.\n  uint32 millis = 1;\n}\n\n// The balance after the call.\nmessage BalanceReply {\n  // In cents.\n  uint64 balance = 1;\n}\n\n// A history query.\nmessage HistoryRequest {\n  // At most this many entries, the most recent ones; 0 for all of them.\n  uint32 limit = 1;\n}\n\n// One deposit or withdrawal.\nmessage Entry {\n  // `deposit` or `withdrawal`.\n  string kind = 1;\n  // In cents.\n  uint64 amount = 2;\n  // The balance after it, in cents.\n  uint64 balance = 3;\n}\n";
+        const FILE_DESCRIPTOR_SET: &'static [u8] = b"\n\xA5\x14\n\x15bank/v1/account.proto\x12\x07bank.v1\"(\n\x0EDepositRequest\x12\x16\n\x06amount\x18\x01 \x01(\x04R\x06amount\")\n\x0FWithdrawRequest\x12\x16\n\x06amount\x18\x01 \x01(\x04R\x06amount\"\x10\n\x0EBalanceRequest\"&\n\x0CAuditRequest\x12\x16\n\x06millis\x18\x01 \x01(\rR\x06millis\"(\n\x0CBalanceReply\x12\x18\n\x07balance\x18\x01 \x01(\x04R\x07balance\"&\n\x0EHistoryRequest\x12\x14\n\x05limit\x18\x01 \x01(\rR\x05limit\"M\n\x05Entry\x12\x12\n\x04kind\x18\x01 \x01(\tR\x04kind\x12\x16\n\x06amount\x18\x02 \x01(\x04R\x06amount\x12\x18\n\x07balance\x18\x03 \x01(\x04R\x07balance2\xA9\x02\n\x07Account\x129\n\x07Deposit\x12\x17.bank.v1.DepositRequest\x1A\x15.bank.v1.BalanceReply\x12;\n\x08Withdraw\x12\x18.bank.v1.WithdrawRequest\x1A\x15.bank.v1.BalanceReply\x129\n\x07Balance\x12\x17.bank.v1.BalanceRequest\x1A\x15.bank.v1.BalanceReply\x125\n\x05Audit\x12\x15.bank.v1.AuditRequest\x1A\x15.bank.v1.BalanceReply\x124\n\x07History\x12\x17.bank.v1.HistoryRequest\x1A\x0E.bank.v1.Entry0\x01J\x9E\x0F\n\x06\x12\x04\x01\0?\x01\n\x08\n\x01\x02\x12\x03\x03\0\x10\n\x1E\n\x02\x04\0\x12\x04\x17\0\x1A\x01\x1A\x12 Money to put in.\n\n\n\n\x03\x04\0\x01\x12\x03\x17\x08\x16\n\x18\n\x04\x04\0\x02\0\x12\x03\x19\x02\x14\x1A\x0B In cents.\n\n\x0C\n\x05\x04\0\x02\0\x01\x12\x03\x19\t\x0F\n\x0C\n\x05\x04\0\x02\0\x03\x12\x03\x19\x12\x13\n\x0C\n\x05\x04\0\x02\0\x05\x12\x03\x19\x02\x08\n \n\x02\x04\x01\x12\x04\x1D\0 \x01\x1A\x14 Money to take out.\n\n\n\n\x03\x04\x01\x01\x12\x03\x1D\x08\x17\n\x18\n\x04\x04\x01\x02\0\x12\x03\x1F\x02\x14\x1A\x0B In cents.\n\n\x0C\n\x05\x04\x01\x02\0\x01\x12\x03\x1F\t\x0F\n\x0C\n\x05\x04\x01\x02\0\x03\x12\x03\x1F\x12\x13\n\x0C\n\x05\x04\x01\x02\0\x05\x12\x03\x1F\x02\x08\n\x1D\n\x02\x04\x02\x12\x03#\0\x19\x1A\x12 A balance query.\n\n\n\n\x03\x04\x02\x01\x12\x03#\x08\x16\n\x17\n\x02\x04\x03\x12\x04&\0)\x01\x1A\x0B An audit.\n\n\n\n\x03\x04\x03\x01\x12\x03&\x08\x14\n2\n\x04\x04\x03\x02\0\x12\x03(\x02\x14\x1A% How long it takes, in milliseconds.\n\n\x0C\n\x05\x04\x03\x02\0\x01\x12\x03(\t\x0F\n\x0C\n\x05\x04\x03\x02\0\x03\x12\x03(\x12\x13\n\x0C\n\x05\x04\x03\x02\0\x05\x12\x03(\x02\x08\n)\n\x02\x04\x04\x12\x04,\0/\x01\x1A\x1D The balance after the call.\n\n\n\n\x03\x04\x04\x01\x12\x03,\x08\x14\n\x18\n\x04\x04\x04\x02\0\x12\x03.\x02\x15\x1A\x0B In cents.\n\n\x0C\n\x05\x04\x04\x02\0\x01\x12\x03.\t\x10\n\x0C\n\x05\x04\x04\x02\0\x03\x12\x03.\x13\x14\n\x0C\n\x05\x04\x04\x02\0\x05\x12\x03.\x02\x08\n\x1E\n\x02\x04\x05\x12\x042\x005\x01\x1A\x12 A history query.\n\n\n\n\x03\x04\x05\x01\x12\x032\x08\x16\nR\n\x04\x04\x05\x02\0\x12\x034\x02\x13\x1AE At most this many entries, the most recent ones; 0 for all of them.\n\n\x0C\n\x05\x04\x05\x02\0\x01\x12\x034\t\x0E\n\x0C\n\x05\x04\x05\x02\0\x03\x12\x034\x11\x12\n\x0C\n\x05\x04\x05\x02\0\x05\x12\x034\x02\x08\n(\n\x02\x04\x06\x12\x048\0?\x01\x1A\x1C One deposit or withdrawal.\n\n\n\n\x03\x04\x06\x01\x12\x038\x08\r\n)\n\x04\x04\x06\x02\0\x12\x03:\x02\x12\x1A\x1C `deposit` or `withdrawal`.\n\n\x0C\n\x05\x04\x06\x02\0\x01\x12\x03:\t\r\n\x0C\n\x05\x04\x06\x02\0\x03\x12\x03:\x10\x11\n\x0C\n\x05\x04\x06\x02\0\x05\x12\x03:\x02\x08\n\x18\n\x04\x04\x06\x02\x01\x12\x03<\x02\x14\x1A\x0B In cents.\n\n\x0C\n\x05\x04\x06\x02\x01\x01\x12\x03<\t\x0F\n\x0C\n\x05\x04\x06\x02\x01\x03\x12\x03<\x12\x13\n\x0C\n\x05\x04\x06\x02\x01\x05\x12\x03<\x02\x08\n.\n\x04\x04\x06\x02\x02\x12\x03>\x02\x15\x1A! The balance after it, in cents.\n\n\x0C\n\x05\x04\x06\x02\x02\x01\x12\x03>\t\x10\n\x0C\n\x05\x04\x06\x02\x02\x03\x12\x03>\x13\x14\n\x0C\n\x05\x04\x06\x02\x02\x05\x12\x03>\x02\x08\nT\n\x02\x06\0\x12\x04\x06\0\x14\x01\x1AH One account: money in, money out, what is left, and how it came to be.\n\n\n\n\x03\x06\0\x01\x12\x03\x06\x08\x0F\nE\n\x04\x06\0\x02\0\x12\x03\x08\x025\x1A8 Adds `amount` to the balance; answers the new balance.\n\n\x0C\n\x05\x06\0\x02\0\x01\x12\x03\x08\x06\r\n\x0C\n\x05\x06\0\x02\0\x02\x12\x03\x08\x0E\x1C\n\x0C\n\x05\x06\0\x02\0\x03\x12\x03\x08'3\n\x9E\x01\n\x04\x06\0\x02\x01\x12\x03\x0B\x027\x1A\x90\x01 Takes `amount` from the balance; fails with `FAILED_PRECONDITION` when the balance is\n smaller than `amount`, and the balance does not change.\n\n\x0C\n\x05\x06\0\x02\x01\x01\x12\x03\x0B\x06\x0E\n\x0C\n\x05\x06\0\x02\x01\x02\x12\x03\x0B\x0F\x1E\n\x0C\n\x05\x06\0\x02\x01\x03\x12\x03\x0B)5\n#\n\x04\x06\0\x02\x02\x12\x03\r\x025\x1A\x16 The current balance.\n\n\x0C\n\x05\x06\0\x02\x02\x01\x12\x03\r\x06\r\n\x0C\n\x05\x06\0\x02\x02\x02\x12\x03\r\x0E\x1C\n\x0C\n\x05\x06\0\x02\x02\x03\x12\x03\r'3\n\x88\x01\n\x04\x06\0\x02\x03\x12\x03\x10\x021\x1A{ Audits the account, which takes `millis` milliseconds (the account answers nothing else\n meanwhile); answers the balance.\n\n\x0C\n\x05\x06\0\x02\x03\x01\x12\x03\x10\x06\x0B\n\x0C\n\x05\x06\0\x02\x03\x02\x12\x03\x10\x0C\x18\n\x0C\n\x05\x06\0\x02\x03\x03\x12\x03\x10#/\n\x82\x01\n\x04\x06\0\x02\x04\x12\x03\x13\x025\x1Au The deposits and withdrawals, oldest first, each with the balance after it: a stream that\n ends after the last one.\n\n\x0C\n\x05\x06\0\x02\x04\x01\x12\x03\x13\x06\r\n\x0C\n\x05\x06\0\x02\x04\x02\x12\x03\x13\x0E\x1C\n\x0C\n\x05\x06\0\x02\x04\x03\x12\x03\x13.3\n\x0C\n\x05\x06\0\x02\x04\x06\x12\x03\x13'-\nM\n\x01\x0C\x12\x03\x01\0\x12\x1AC A bank account, as a rakt actor: see `rakt_codegen::configure()`.\nb\x06proto3";
         fn decode_call(
             __rakt_method: &str,
             __rakt_payload: &[u8],
@@ -1681,6 +1948,46 @@ const _: () = {
                         ),
                     )
                 }
+                "bank.v1.Account/History" => {
+                    let __rakt_c0 = __rakt_codec_4_0();
+                    let mut req = ::rakt::__private::wire::Codec::empty(&__rakt_c0);
+                    ::rakt::__private::wire::decode_message(
+                        "bank.v1.AccountHistoryRequest",
+                        __rakt_payload,
+                        |__rakt_tag, __rakt_wire_type, __rakt_buf, __rakt_ctx| match __rakt_tag {
+                            1 => {
+                                ::rakt::__private::wire::Codec::merge(
+                                    &__rakt_c0,
+                                    __rakt_wire_type,
+                                    &mut req,
+                                    __rakt_buf,
+                                    __rakt_ctx,
+                                )
+                            }
+                            _ => {
+                                ::rakt::__private::wire::skip(
+                                    __rakt_tag,
+                                    __rakt_wire_type,
+                                    __rakt_buf,
+                                    __rakt_ctx,
+                                )
+                            }
+                        },
+                    )?;
+                    let (__rakt_reply, __rakt_pending) = ::rakt::__private::wire::EncodedStream::channel(
+                        __rakt_ok_4(),
+                        __rakt_error_4(),
+                    );
+                    ::core::result::Result::Ok(
+                        ::rakt::__private::wire::Call::stream(
+                            AccountMsg::History {
+                                req,
+                                reply: __rakt_reply,
+                            },
+                            __rakt_pending,
+                        ),
+                    )
+                }
                 _ => {
                     ::core::result::Result::Err(
                         ::rakt::__private::wire::WireError::unknown_method(
@@ -1798,6 +2105,33 @@ const _: () = {
                             __rakt_ok_3(),
                             __rakt_error_3(),
                             "bank.v1.AccountAuditReply",
+                        ),
+                    )
+                }
+                AccountMsg::History { req, reply: __rakt_reply } => {
+                    let __rakt_c0 = __rakt_codec_4_0();
+                    let mut __rakt_buf = ::std::vec::Vec::with_capacity(
+                        0
+                            + ::rakt::__private::wire::Codec::encoded_len(
+                                &__rakt_c0,
+                                1,
+                                &req,
+                            ),
+                    );
+                    ::rakt::__private::wire::Codec::encode(
+                        &__rakt_c0,
+                        1,
+                        &req,
+                        &mut __rakt_buf,
+                    );
+                    ::rakt::__private::wire::Outgoing::stream(
+                        "bank.v1.Account/History",
+                        __rakt_buf,
+                        ::rakt::__private::wire::StreamSettler::new(
+                            __rakt_reply,
+                            __rakt_ok_4(),
+                            __rakt_error_4(),
+                            "bank.v1.AccountHistoryReply",
                         ),
                     )
                 }
