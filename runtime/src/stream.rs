@@ -55,7 +55,7 @@ impl<E> Shared<E> {
 
 /// Who hears how the caller of a stream reads it: the transport of a stream whose producer
 /// runs on another node, which turns what it hears into credit and cancellation for that node.
-/// Installed with [`StreamSettler::set_feedback`](crate::wire::StreamSettler::set_feedback).
+/// Installed with `StreamSettler::set_feedback` (in `rakt::wire`, feature `wire`).
 pub trait StreamFeedback: Send + Sync {
     /// The caller has taken `items` more items from its stream.
     fn consumed(&self, items: u32);
