@@ -77,9 +77,13 @@ async fn the_account_answers_through_its_wire_codecs() {
             "bank.v1.Account/Deposit",
             "bank.v1.Account/Withdraw",
             "bank.v1.Account/Balance",
-            "bank.v1.Account/Audit"
+            "bank.v1.Account/Audit",
+            "bank.v1.Account/History"
         ]
     );
+    // Only the server-streaming rpc answers with a stream.
+    let streams: Vec<_> = AccountActor::METHODS.iter().map(|m| m.stream).collect();
+    assert_eq!(streams, [false, false, false, false, true]);
     assert!(
         AccountActor::METHODS
             .iter()
