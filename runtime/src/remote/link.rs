@@ -277,11 +277,7 @@ impl Session {
     fn expire_stream(&self, id: u64, timeout: Duration) {
         if let Some(entry) = self.pending.remove_stream(id) {
             entry.end(Err(RemoteError::Timeout { timeout }));
-            self.control(StreamControl {
-                correlation_id: id,
-                credit: 0,
-                cancel: true,
-            });
+            self.control(cancel(id));
         }
     }
 
@@ -294,11 +290,7 @@ impl Session {
 
     /// Stops sending the streamed answer to the peer's ask `id` (its last reply went already).
     pub(crate) fn stop_serving(&self, id: u64) {
-        self.served.control(StreamControl {
-            correlation_id: id,
-            credit: 0,
-            cancel: true,
-        });
+        self.served.control(cancel(id));
     }
 
     /// Delivers the outcome of ask `id` (a reply, a streaming ask's end, or why it failed).
@@ -338,11 +330,7 @@ impl Session {
         debug!(peer = %node_text(self.peer_node()), id, %why, "a stream broke the protocol");
         if let Some(entry) = self.pending.remove_stream(id) {
             entry.end(Err(broken(&why)));
-            self.control(StreamControl {
-                correlation_id: id,
-                credit: 0,
-                cancel: true,
-            });
+            self.control(cancel(id));
         }
     }
 
@@ -570,12 +558,17 @@ impl StreamFeedback for Credit {
         if let Some(entry) = session.pending.remove_stream(self.id) {
             // Nobody reads: the stream goes without an end.
             drop(entry.take());
-            session.control(StreamControl {
-                correlation_id: self.id,
-                credit: 0,
-                cancel: true,
-            });
+            session.control(cancel(self.id));
         }
+    }
+}
+
+/// The control that cancels streaming ask `id`.
+fn cancel(id: u64) -> StreamControl {
+    StreamControl {
+        correlation_id: id,
+        credit: 0,
+        cancel: true,
     }
 }
 

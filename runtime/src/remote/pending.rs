@@ -10,7 +10,6 @@
 //! the link's end. It knows nothing of frames or connections.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use prost::bytes::Bytes;
@@ -46,14 +45,14 @@ pub(crate) trait StreamSink: Send + 'static {
 /// One streaming ask in the table: the caller's end until the stream ends, and the credit the
 /// peer has left.
 pub(crate) struct PendingStream {
-    /// The items the peer may still send: the window, plus what the caller has since taken,
-    /// minus what came. Never below what the peer itself counts, since credit is added here
-    /// before it is sent.
-    credit: AtomicU32,
     state: Mutex<StreamState>,
 }
 
 struct StreamState {
+    /// The items the peer may still send: the window, plus what the caller has since taken,
+    /// minus what came. Never below what the peer itself counts, since credit is added here
+    /// before it is sent.
+    credit: u32,
     /// The caller's end; taken by whatever ends the stream (once).
     sink: Option<Box<dyn StreamSink>>,
     /// The task that ends the stream at its deadline, if it has one.
@@ -64,8 +63,8 @@ impl PendingStream {
     /// A stream entry for `sink`, whose window is the first credit.
     pub(crate) fn new(sink: Box<dyn StreamSink>) -> PendingStream {
         PendingStream {
-            credit: AtomicU32::new(sink.window()),
             state: Mutex::new(StreamState {
+                credit: sink.window(),
                 sink: Some(sink),
                 deadline: None,
             }),
@@ -81,33 +80,24 @@ impl PendingStream {
     /// in flight when the caller cancelled): dropped. An error is a protocol error of the
     /// peer: an item beyond the credit, or one the caller's end refused.
     pub(crate) fn item(&self, payload: &[u8]) -> Result<(), String> {
-        let mut state = self.lock();
+        let state = &mut *self.lock();
         let Some(sink) = &mut state.sink else {
             return Ok(());
         };
-        if self
-            .credit
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |credit| {
-                credit.checked_sub(1)
-            })
-            .is_err()
-        {
+        let Some(credit) = state.credit.checked_sub(1) else {
             return Err("an item beyond the credit the stream granted".to_owned());
-        }
+        };
+        state.credit = credit;
         sink.item(payload)
     }
 
     /// Adds `items` of credit; `false` when the stream has ended (no credit to send).
     pub(crate) fn grant(&self, items: u32) -> bool {
-        let state = self.lock();
+        let mut state = self.lock();
         if state.sink.is_none() {
             return false;
         }
-        let _ = self
-            .credit
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |credit| {
-                Some(credit.saturating_add(items))
-            });
+        state.credit = state.credit.saturating_add(items);
         true
     }
 
